@@ -1,0 +1,97 @@
+"""neurogen: equation strings → sympy IR → generated C++/OpenMP, compiled and cached.
+
+The classic ANNarchy-style API: ``from neurogen import *`` gives ``Neuron``,
+``Population``, ``Projection``, ``Monitor``, ``Constant``, random distributions,
+``setup``, ``compile``, ``simulate``, ``step``, ``reset``… acting on a default
+:class:`Network` (and ``np``, as ANNarchy 4 did).
+"""
+import os as _os
+
+# OpenMP threads must sleep, not spin, while Python runs between steps: on a loaded
+# machine busy-waiting makes two threads slower than one.
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402  (scripts written for ANNarchy 4 expect np from the star import)
+
+from ._version import __version__  # noqa: E402
+from .errors import (NeurogenError, ModelError, ParseError, UnknownNameError,  # noqa: E402
+                     UnknownFunctionError, FlagError, ODEError, NetworkError, ShapeError,
+                     ConnectivityError, BuildError, BackendUnavailable)
+from .model.constant import Constant  # noqa: E402
+from .model.monitor import Monitor  # noqa: E402
+from .model.network import Network, clear, default_network  # noqa: E402
+from .model.neuron import Neuron  # noqa: E402
+from .model.population import Population  # noqa: E402
+from .model.projection import Projection  # noqa: E402
+from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
+                           RandomDistribution, Uniform)
+
+
+
+def setup(**options):
+    """Configure the default network: ``dt``, ``seed``, ``num_threads``,
+    ``precision`` ('double' | 'float'), ``method``, ``paradigm`` ('openmp')."""
+    default_network().setup(**options)
+
+
+def compile(directory=None, clean=False, silent=False, **kwargs):  # noqa: A001 (ANNarchy name)
+    """Generate, build (cached) and load the default network."""
+    default_network().compile(directory=directory, clean=clean, silent=silent, **kwargs)
+
+
+def simulate(duration, measure_time=False):
+    """Advance the default network by ``duration`` milliseconds."""
+    default_network().simulate(duration, measure_time=measure_time)
+
+
+def step():
+    """Advance the default network by one step."""
+    default_network().step()
+
+
+def reset(populations=True, projections=False, synapses=False, monitors=True):
+    default_network().reset(populations, projections, synapses, monitors)
+
+
+def get_time():
+    return default_network().get_time()
+
+
+def get_current_step():
+    return default_network().get_current_step()
+
+
+def set_time(t):
+    default_network().set_time(t)
+
+
+def get_population(name):
+    return default_network().get_population(name)
+
+
+def get_projection(name):
+    return default_network().get_projection(name)
+
+
+def populations():
+    return list(default_network().populations)
+
+
+def projections():
+    return list(default_network().projections)
+
+
+def dt():
+    """The default network's step (ms)."""
+    return default_network().dt
+
+
+__all__ = [
+    "np", "Neuron", "Population", "Projection", "Monitor", "Constant", "Network",
+    "Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "RandomDistribution",
+    "setup", "compile", "simulate", "step", "reset", "clear", "get_time", "get_current_step",
+    "set_time", "get_population", "get_projection", "populations", "projections", "dt",
+    "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
+    "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
+    "BackendUnavailable",
+]

@@ -1,0 +1,130 @@
+"""Sources → cached extension module: Cython for the wrapper, g++ for both halves
+(compiled in parallel), one shared object per cache key, loaded under a unique name."""
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import io
+import re
+import shutil
+import subprocess
+import sys
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .._version import __version__
+from ..errors import BackendUnavailable, BuildError
+from . import cache
+from .toolchain import KERNEL_FLAGS, OPENMP_FLAG, WRAPPER_FLAGS, toolchain
+
+MODULE_PLACEHOLDER = "@MODULE@"
+
+
+def _first_error(output: str) -> str:
+    for line in output.splitlines():
+        if re.search(r"\berror\b", line):
+            return line.strip()
+    lines = [ln for ln in output.splitlines() if ln.strip()]
+    return lines[0].strip() if lines else "(no output)"
+
+
+def _run(cmd: list[str], where: Path, keep: Path):
+    result = subprocess.run(cmd, cwd=where, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError("the C++ compiler failed on the generated code",
+                         first_error=_first_error(result.stderr + result.stdout),
+                         sources=str(keep))
+
+
+def _keep_failed(tmp: Path, key: str) -> Path:
+    failed = cache.cache_dir() / "failed" / key[:16]
+    shutil.rmtree(failed, ignore_errors=True)
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(tmp, failed)
+    return failed
+
+
+def _cythonize(pyx: Path):
+    from Cython.Compiler.Main import CompilationOptions, compile as cython_compile, \
+        default_options
+    options = CompilationOptions(default_options, cplus=True, language_level=3,
+                                 output_file=str(pyx.with_suffix(".cpp")))
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        result = cython_compile(str(pyx), options)
+    if result.num_errors:
+        raise BuildError("Cython failed on the generated wrapper",
+                         first_error=_first_error(stderr.getvalue()), sources=str(pyx.parent))
+
+
+def _compile(tmp: Path, module: str, key: str, tc) -> Path:
+    """Build ``module`` in ``tmp``; returns the shared object."""
+    omp = [OPENMP_FLAG] if tc.openmp else []
+    try:
+        _cythonize(tmp / f"{module}.pyx")
+        kernel = [tc.compiler, *KERNEL_FLAGS, *omp, "-c", "network.cpp", "-o", "network.o"]
+        wrapper = [tc.compiler, *WRAPPER_FLAGS, f"-I{tc.python_include}", "-c",
+                   f"{module}.cpp", "-o", "wrapper.o"]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for job in [pool.submit(_run, cmd, tmp, tmp) for cmd in (kernel, wrapper)]:
+                job.result()
+        target = f"{module}{tc.ext_suffix}"
+        _run([tc.compiler, "-shared", *omp, "network.o", "wrapper.o", "-o", target], tmp, tmp)
+    except BuildError as exc:
+        kept = _keep_failed(tmp, key)
+        raise BuildError(str(exc).split("\n")[0], first_error=exc.first_error,
+                         sources=str(kept)) from None
+    return tmp / target
+
+
+def _load(path: Path, module: str):
+    if module in sys.modules:
+        return sys.modules[module]
+    loader = importlib.machinery.ExtensionFileLoader(module, str(path))
+    spec = importlib.util.spec_from_file_location(module, str(path), loader=loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    sys.modules[module] = mod
+    return mod
+
+
+def build(cpp: str, pyx_template: str, directory: str | None = None, clean: bool = False):
+    """Compile (or fetch from the cache) the module for these sources.
+
+    ``pyx_template`` contains :data:`MODULE_PLACEHOLDER` where the module name goes: the
+    name is derived from the key, so it cannot be part of what is hashed.
+    Returns ``(module, info)`` where info says whether the cache was hit.
+    """
+    tc = toolchain()
+    key = cache.cache_key(__version__, cpp, pyx_template, tc.fingerprint())
+    module = f"ng_{key[:24]}"
+    pyx = pyx_template.replace(MODULE_PLACEHOLDER, module)
+    if directory is not None:   # a copy of the generated sources, for the curious
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "network.cpp").write_text(cpp)
+        (out / f"{module}.pyx").write_text(pyx)
+    so_name = f"{module}{tc.ext_suffix}"
+    hit = True
+    with cache.locked(key):
+        final = cache.entry(key) / so_name
+        if clean or not final.exists():
+            hit = False
+            tmp = cache.staging(key)
+            try:
+                (tmp / "network.cpp").write_text(cpp)
+                (tmp / f"{module}.pyx").write_text(pyx)
+                _compile(tmp, module, key, tc)
+                for leftover in tmp.glob("*.o"):
+                    leftover.unlink()
+                if clean and module in sys.modules:
+                    raise BuildError("clean=True cannot rebuild a module already loaded in "
+                                     "this process; restart Python")
+                cache.publish(tmp, key)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        return _load(final, module), {"key": key, "cached": hit, "path": str(final)}
+    except ImportError as exc:
+        raise BackendUnavailable(f"the compiled network could not be loaded: {exc}") from None

@@ -1,0 +1,246 @@
+"""Lowering: a network's IR → a kernel plan (C++ statements per stage, runtime slots).
+
+The plan fixes the order of work in one step, as ANNarchy does for rate-coded networks:
+
+1. weighted sums of every projection (delayed presynaptic rates where asked);
+2. neuron updates, population by population: population-wide equations, then the
+   per-neuron loop(s) (random draws inline, integrator blocks, bounds); an in-place
+   reduction (``total()``) splits the loop right before the first block using it;
+3. delay buffers receive the new rates;
+4. ANNarchy's global operations (``mean``…) are computed, to be read next step;
+5. monitors record; the step counter advances.
+
+Nothing size- or value-dependent enters the generated code: sizes, delays, parameters,
+constants and weights are *slots* (runtime data) the simulator fills in, so changing
+them never recompiles. Only structure (equations, storage kinds, which projections are
+delayed) does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..errors import NetworkError
+from ..integrators import Store, Temp, blocks
+from ..ir import GLOBAL, LOCAL
+from .printer import print_expr
+
+CTYPES = {"int": "int32_t", "bool": "bool"}
+
+# fixed slots of the tables shared with the runtime
+INT_STEP, INT_THREADS, INT_NMON, INT_SEED = 0, 1, 2, 3
+REAL_DT = 0
+PTR_MON_ADDR, PTR_MON_INT = 0, 1
+MONITOR_FIELDS = ("nbytes", "period", "offset", "count", "capacity", "active")
+
+
+@dataclass
+class Slots:
+    """Which runtime value each pointer/int/real slot holds (keys are tuples)."""
+    ptrs: list = field(default_factory=lambda: [("monitor_addresses",), ("monitor_ints",)])
+    ints: list = field(default_factory=lambda: [("step",), ("threads",), ("monitors",),
+                                                ("seed",)])
+    reals: list = field(default_factory=lambda: [("dt",)])
+
+    def ptr(self, *key) -> int:
+        self.ptrs.append(key)
+        return len(self.ptrs) - 1
+
+    def int(self, *key) -> int:
+        self.ints.append(key)
+        return len(self.ints) - 1
+
+    def real(self, *key) -> int:
+        self.reals.append(key)
+        return len(self.reals) - 1
+
+
+@dataclass
+class Plan:
+    precision: str
+    slots: Slots
+    pointers: list          # (C name, C type, slot)
+    sizes: list             # (C name, slot)
+    reals: list             # (C name, slot)
+    projections: list       # dicts for the template
+    populations: list       # dicts for the template
+    rings: list             # dicts: delayed rates of a population
+
+    @property
+    def real(self) -> str:
+        return "float" if self.precision == "float" else "double"
+
+
+def _random_code(rv, stream: int, index: str, table: dict, precision: str) -> str:
+    a = [print_expr(x, table, precision) for x in rv.args]
+    u = f"ng_uniform(seed, {stream}ULL, step, {index})"
+    if rv.distribution == "Uniform":
+        return f"({a[0]}) + (({a[1]}) - ({a[0]})) * {u}"
+    if rv.distribution == "DiscreteUniform":
+        return f"floor(({a[0]}) + (({a[1]}) - ({a[0]}) + 1) * {u})"
+    if rv.distribution == "Exponential":
+        return f"-log1p(-{u}) / ({a[0]})"
+    z = f"ng_normal(seed, {stream}ULL, step, {index})"
+    if rv.distribution == "Normal":
+        return f"({a[0]}) + ({a[1]}) * {z}"
+    return f"exp(({a[0]}) + ({a[1]}) * {z})"   # LogNormal
+
+
+class _PopulationLowering:
+    """Builds the template entry of one population."""
+
+    def __init__(self, pop, plan_slots: Slots, precision: str, constants: dict):
+        self.pop, self.ir, self.k = pop, pop.ir, pop.id
+        self.precision, self.slots = precision, plan_slots
+        self.prefix = f"p{self.k}_"
+        self.pointers, self.constants = [], constants
+        self.size_name = f"p{self.k}_size"
+        self.size_slot = plan_slots.int("pop_size", self.k)
+        self.buffers = {}
+        for a in self.ir.attributes:
+            self._pointer(a.name, CTYPES.get(a.ctype, "real"), ("pop_attr", self.k, a.name))
+        for target in self.ir.targets:
+            self._pointer("_sum_" + target, "real", ("pop_sum", self.k, target))
+        for red in self.ir.reductions:
+            self._pointer(red.symbol.name, "double", ("pop_reduction", self.k, red.symbol.name))
+
+    def _pointer(self, name, ctype, key):
+        cname = self.prefix + name
+        self.pointers.append((cname, ctype, self.slots.ptr(*key)))
+        self.buffers[name] = cname
+
+    def table(self, index: str) -> dict:
+        """Symbol → C expression, for code running at neuron ``index``."""
+        t = {sp.Symbol("t"): "t", sp.Symbol("dt"): "dt"}
+        for a in self.ir.attributes:
+            cname = self.buffers[a.name]
+            t[sp.Symbol(a.name)] = f"{cname}[0]" if a.locality == GLOBAL else f"{cname}[{index}]"
+        for target in self.ir.targets:
+            t[sp.Symbol("_sum_" + target)] = f"{self.buffers['_sum_' + target]}[{index}]"
+        for red in self.ir.reductions:
+            t[red.symbol] = f"{self.buffers[red.symbol.name]}[0]"
+        for rv in self.ir.randoms:
+            t[rv.symbol] = rv.symbol.name
+        for name in self.ir.constants:
+            t[sp.Symbol(name)] = self.constants[name]
+        return t
+
+    def statements(self, block, table: dict) -> list[str]:
+        lines = []
+        local_table = dict(table)
+        for st in block:
+            if isinstance(st, Temp):
+                local_table[st.symbol] = st.symbol.name
+                lines.append(f"const real {st.symbol.name} = "
+                             f"{print_expr(st.expr, local_table, self.precision)};")
+            else:
+                lhs = local_table[sp.Symbol(st.target)]
+                lines.append(f"{lhs} = {print_expr(st.expr, local_table, self.precision)};")
+                low, high = st.bounds
+                if low is not None:
+                    lines.append(f"if ({lhs} < {print_expr(low, local_table, self.precision)}) "
+                                 f"{lhs} = {print_expr(low, local_table, self.precision)};")
+                if high is not None:
+                    lines.append(f"if ({lhs} > {print_expr(high, local_table, self.precision)}) "
+                                 f"{lhs} = {print_expr(high, local_table, self.precision)};")
+        return lines
+
+    def randoms(self, used: set, index: str, table: dict) -> list[str]:
+        """Declarations of the random draws among ``used`` symbols, at neuron ``index``."""
+        return [f"const double {rv.symbol.name} = "
+                f"{_random_code(rv, (self.k << 16) | n, index, table, self.precision)};"
+                for n, rv in enumerate(self.ir.randoms) if rv.symbol in used]
+
+    def reduction(self, red) -> dict:
+        return {"op": red.op, "target": f"{self.buffers[red.symbol.name]}[0]",
+                "expr": print_expr(red.expr, self.table("i"), self.precision),
+                "comment": f"{red.op}({red.expr})"}
+
+    def lower(self) -> dict:
+        equations = self.ir.equations
+        gtable, ltable = self.table("0"), self.table("i")
+        global_lines, global_used = [], set()
+        for block in blocks([e for e in equations if e.locality == GLOBAL]):
+            global_used |= set().union(*(st.expr.free_symbols for st in block))
+            global_lines += self.statements(block, gtable)
+        global_lines = self.randoms(global_used, "0", gtable) + global_lines
+        stages, pending, current = [], [r for r in self.ir.reductions if r.in_place], None
+        for block in blocks([e for e in equations if e.locality == LOCAL]):
+            used = set().union(*(st.expr.free_symbols for st in block))
+            needed = [r for r in pending if r.symbol in used]
+            if needed or current is None:
+                for red in needed:
+                    stages.append({"kind": "reduce", **self.reduction(red)})
+                    pending.remove(red)
+                current = {"kind": "loop", "lines": [], "comments": [], "used": set()}
+                stages.append(current)
+            current["comments"] += [st.equation.text for st in block if isinstance(st, Store)]
+            current["lines"] += self.statements(block, ltable)
+            current["used"] |= used
+        for stage in stages:
+            if stage["kind"] == "loop":
+                stage["lines"] = self.randoms(stage.pop("used"), "i", ltable) + stage["lines"]
+        return {"id": self.k, "name": self.pop.name, "size": self.size_name,
+                "sums": [self.buffers["_sum_" + t] for t in self.ir.targets],
+                "global_lines": global_lines, "stages": stages,
+                "end_reductions": [self.reduction(r) for r in self.ir.reductions
+                                   if not r.in_place]}
+
+
+def build_plan(net) -> Plan:
+    precision = net.config["precision"]
+    slots = Slots()
+    reals = [(f"c_{name}", slots.real("constant", name)) for name in sorted(net.constants)]
+    constants = {name: f"c_{name}" for name in net.constants}
+    pops = [_PopulationLowering(p, slots, precision, constants) for p in net.populations]
+    pointers = [ptr for low in pops for ptr in low.pointers]
+    sizes = [(low.size_name, low.size_slot) for low in pops]
+
+    rings = {}
+    projections = []
+    for proj in net.projections:
+        storage = proj.choose_storage()
+        pre, post = pops[proj.pre.id], pops[proj.post.id]
+        if "r" not in pre.buffers:
+            raise NetworkError(f"projection '{proj.name}': the pre-synaptic population "
+                               f"'{proj.pre.name}' has no variable 'r' to transmit")
+        if proj.target not in proj.post.ir.targets:
+            used = ", ".join(f"sum({t})" for t in proj.post.ir.targets) or "no sum()"
+            raise NetworkError(f"projection '{proj.name}': target '{proj.target}' is not used "
+                               f"by the neuron of '{proj.post.name}' (its equations use "
+                               f"{used})")
+        steps = proj.delay_steps()
+        delayed = "synapse" if not proj.uniform_delay else ("uniform" if steps > 1 else "none")
+        j = proj.id
+        entry = {"id": j, "name": proj.name, "storage": storage, "delay": delayed,
+                 "pre": pre.buffers["r"], "pre_size": pre.size_name,
+                 "post_size": post.size_name, "sum": post.buffers["_sum_" + proj.target],
+                 "comment": f"{proj.name}: {proj.pre.name} -> {proj.post.name} "
+                            f"({proj.target}, {storage})"}
+        entry["w"] = f"w{j}"
+        pointers.append((f"w{j}", "real", slots.ptr("proj_w", j)))
+        if storage == "csr":
+            entry["row_ptr"], entry["cols"] = f"row_ptr{j}", f"cols{j}"
+            pointers.append((f"row_ptr{j}", "int64_t", slots.ptr("proj_row_ptr", j)))
+            pointers.append((f"cols{j}", "int32_t", slots.ptr("proj_cols", j)))
+        if delayed == "synapse":
+            entry["delays"] = f"delays{j}"
+            pointers.append((f"delays{j}", "int32_t", slots.ptr("proj_delays", j)))
+        if delayed == "uniform":
+            entry["delay_steps"] = f"delay{j}"
+            sizes.append((f"delay{j}", slots.int("proj_delay", j)))
+        if delayed != "none" and proj.pre.id not in rings:
+            k = proj.pre.id
+            rings[k] = {"pop": k, "buffer": f"ring{k}", "depth": f"ring{k}_depth",
+                        "head_slot": slots.int("ring_head", k), "source": pre.buffers["r"],
+                        "size": pre.size_name}
+            pointers.append((f"ring{k}", "real", slots.ptr("ring", k)))
+            sizes.append((f"ring{k}_depth", slots.int("ring_depth", k)))
+        if delayed != "none":
+            entry["ring"] = rings[proj.pre.id]
+        projections.append(entry)
+
+    return Plan(precision=precision, slots=slots, pointers=pointers, sizes=sizes, reals=reals,
+                projections=projections, populations=[low.lower() for low in pops],
+                rings=list(rings.values()))

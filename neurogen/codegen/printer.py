@@ -1,0 +1,50 @@
+"""sympy → C++ expressions.
+
+A subclass of sympy's ``C99CodePrinter``: a ``float`` type alias gives ``expf``/``1.0F``
+for single precision, and every symbol is looked up in a table (symbol → C expression),
+so a name that was not declared can never reach the generated code.
+"""
+from __future__ import annotations
+
+import sympy as sp
+from sympy.codegen.ast import float32, real
+from sympy.printing.c import C99CodePrinter
+
+from ..errors import NeurogenError
+
+
+class NeurogenPrinter(C99CodePrinter):
+    """Prints with a symbol table; ``precision`` is ``'double'`` or ``'float'``."""
+
+    def __init__(self, table: dict, precision: str = "double"):
+        settings = {"type_aliases": {real: float32}} if precision == "float" else {}
+        super().__init__(settings)
+        self.table = table
+
+    def _print_Symbol(self, expr):
+        try:
+            return self.table[expr]
+        except KeyError:
+            raise NeurogenError(f"internal error: no C name for symbol '{expr}'") from None
+
+    def _print_modulo(self, expr):
+        a, b = (self._print(arg) for arg in expr.args)
+        return f"ng_modulo({a}, {b})"
+
+    def _print_Piecewise(self, expr):
+        text = self._print(expr.args[-1].expr)
+        for branch, cond in reversed(expr.args[:-1]):
+            text = f"(({self._print(cond)}) ? ({self._print(branch)}) : ({text}))"
+        if expr.args[-1].cond != sp.true:
+            text = f"(({self._print(expr.args[-1].cond)}) ? ({text}) : (NAN))"
+        return text
+
+    def _print_BooleanTrue(self, expr):
+        return "true"
+
+    def _print_BooleanFalse(self, expr):
+        return "false"
+
+
+def print_expr(expr, table: dict, precision: str = "double") -> str:
+    return NeurogenPrinter(table, precision).doprint(expr)

@@ -1,0 +1,101 @@
+"""The intermediate representation: what a neuron *is*, independent of any backend.
+
+Frozen dataclasses holding sympy expressions. A neuron's IR is built once by the parser;
+integrators, code generators and the runtime only read it. ``fingerprint()`` covers the
+structure only: parameter values and initial values are runtime data, so changing them
+never changes generated code.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+LOCAL, GLOBAL = "local", "global"
+METHODS = ("explicit", "euler", "midpoint", "rk4", "exponential", "implicit")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A parameter or variable of a neuron: one value per neuron (``local``) or per
+    population (``global``)."""
+    name: str
+    kind: str             # "parameter" | "variable"
+    locality: str         # LOCAL | GLOBAL
+    ctype: str            # "real" | "int" | "bool"
+    init: float | int | bool
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``target = rhs`` (assignment) or ``d target/dt = rhs`` (ODE)."""
+    target: str
+    kind: str             # "ode" | "assign"
+    rhs: sp.Expr
+    method: str
+    locality: str
+    bounds: tuple         # (min expr or None, max expr or None)
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RandomVariable:
+    """A fresh draw per neuron (or per population) and per step."""
+    symbol: sp.Symbol
+    distribution: str
+    args: tuple
+    locality: str
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """A population-wide reduction of an expression (``mean(r)``, ``total(u**2)``…).
+
+    ANNarchy's operations (``mean``, ``max``, ``min``, ``norm1``, ``norm2``) are computed
+    at the end of each step and read one step later; ``total`` is computed in place,
+    right before the first equation that uses it.
+    """
+    symbol: sp.Symbol
+    op: str
+    expr: sp.Expr
+
+    @property
+    def in_place(self) -> bool:
+        return self.op == "total"
+
+
+@dataclass(frozen=True)
+class NeuronIR:
+    name: str
+    attributes: tuple[Attribute, ...]
+    equations: tuple[Equation, ...]
+    targets: tuple[str, ...]
+    randoms: tuple[RandomVariable, ...] = ()
+    reductions: tuple[Reduction, ...] = ()
+    constants: tuple[str, ...] = ()
+    description: str = ""
+    symbols: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def attribute(self, name: str) -> Attribute:
+        for a in self.attributes:
+            if a.name == name:
+                return a
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.attributes)
+
+    def fingerprint(self) -> str:
+        """Hash of the structure (not of values): equal fingerprints generate equal code."""
+        parts = [repr((a.name, a.kind, a.locality, a.ctype)) for a in self.attributes]
+        parts += [repr((e.target, e.kind, sp.srepr(e.rhs), e.method, e.locality,
+                        tuple(sp.srepr(b) if b is not None else None for b in e.bounds)))
+                  for e in self.equations]
+        parts += [repr(self.targets), repr(self.constants)]
+        parts += [repr((sp.srepr(r.symbol), r.distribution, tuple(map(sp.srepr, r.args)),
+                        r.locality)) for r in self.randoms]
+        parts += [repr((sp.srepr(r.symbol), r.op, sp.srepr(r.expr))) for r in self.reductions]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()

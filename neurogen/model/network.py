@@ -1,0 +1,272 @@
+"""The network: an explicit container of populations, projections, monitors and
+constants, with its configuration, and the entry point of the pipeline
+(parse → IR → plan → generate → build → run)."""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from ..errors import NetworkError
+from ..ir import METHODS
+
+_PRECISIONS = {"double": np.float64, "float": np.float32}
+
+
+class Network:
+    """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
+
+    def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
+                 precision: str = "double", method: str = "explicit",
+                 paradigm: str = "openmp"):
+        self.populations: list = []
+        self.projections: list = []
+        self.monitors: list = []
+        self.constants: dict = {}
+        self.config: dict = {}
+        self.compiled = False
+        self._sim = None
+        self.build_info: dict = {}
+        self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
+                   method=method, paradigm=paradigm)
+
+    # -- configuration ----------------------------------------------------------------------
+    def setup(self, **options):
+        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``."""
+        for key, value in options.items():
+            if key == "dt":
+                if not value or float(value) <= 0:
+                    raise NetworkError(f"dt must be positive, got {value!r}")
+                if self.compiled and float(value) != self.config.get("dt"):
+                    self._require_sim().reals[0] = float(value)
+                self.config["dt"] = float(value)
+            elif key == "seed":
+                self.config["seed"] = int(value) if value is not None and value >= 0 else \
+                    int(np.random.SeedSequence().entropy % (2 ** 63))
+            elif key == "num_threads":
+                if int(value) < 1:
+                    raise NetworkError(f"num_threads must be at least 1, got {value!r}")
+                self.config["num_threads"] = int(value)
+                if self._sim is not None:
+                    self._sim.ints[1] = self._sim._int(("threads",))
+            elif key == "precision":
+                if value not in _PRECISIONS:
+                    raise NetworkError(f"precision must be 'double' or 'float', got {value!r}")
+                if self.compiled and value != self.config["precision"]:
+                    raise NetworkError("precision cannot change after compile()")
+                self.config["precision"] = value
+            elif key == "method":
+                if value not in METHODS:
+                    raise NetworkError(f"unknown method {value!r}; choose one of "
+                                       f"{', '.join(METHODS)}")
+                self.config["method"] = value
+            elif key == "paradigm":
+                if value not in ("openmp", "omp"):
+                    from ..errors import BackendUnavailable
+                    raise BackendUnavailable(f"paradigm {value!r} is not available: this "
+                                             "version of neurogen runs on CPUs (openmp)")
+                self.config["paradigm"] = "openmp"
+            elif key in ("structural_plasticity", "verbose", "debug", "sparse_matrix_format"):
+                self.config[key] = value   # accepted for compatibility, no effect here
+            else:
+                raise NetworkError(f"unknown setup option {key!r}")
+
+    @property
+    def dt(self) -> float:
+        return self.config["dt"]
+
+    @property
+    def seed(self) -> int:
+        return self.config["seed"]
+
+    @property
+    def num_threads(self) -> int:
+        return self.config["num_threads"]
+
+    @property
+    def real_dtype(self):
+        return _PRECISIONS[self.config["precision"]]
+
+    @property
+    def toolchain_openmp(self) -> bool:
+        from ..build.toolchain import toolchain
+        return toolchain().openmp
+
+    def rng(self, key) -> np.random.Generator:
+        """A NumPy generator for one purpose, derived from the seed (order-independent)."""
+        return np.random.default_rng([self.seed, zlib.crc32(repr(key).encode())])
+
+    # -- registration ---------------------------------------------------------------------------
+    def _check_open(self, what: str):
+        if self.compiled:
+            raise NetworkError(f"cannot add {what} after compile()")
+
+    def _add_population(self, pop):
+        self._check_open(f"population '{pop.name}'")
+        if any(p.name == pop.name for p in self.populations):
+            raise NetworkError(f"a population named '{pop.name}' already exists")
+        self.populations.append(pop)
+
+    def _add_projection(self, proj):
+        self._check_open(f"projection '{proj.name}'")
+        self.projections.append(proj)
+
+    def _add_constant(self, const):
+        if self.compiled and const.name not in self.constants:
+            raise NetworkError(f"cannot add constant '{const.name}' after compile()")
+        self.constants[const.name] = const
+        if self._sim is not None:
+            self._sim.bind()
+
+    def _constant_changed(self, const):
+        if self._sim is not None:
+            self._sim.bind()
+
+    def constant_values(self) -> dict:
+        return {name: c.value for name, c in self.constants.items()}
+
+    def _add_monitor(self, monitor) -> int:
+        self.monitors.append(monitor)
+        if self._sim is not None:
+            self._attach_monitor(monitor)
+        return len(self.monitors) - 1
+
+    def _attach_monitor(self, monitor):
+        table = self._sim.monitors
+        for rec in monitor.recordings.values():
+            table.add(rec)
+        self._sim.rebind_monitors()
+
+    def _monitor_changed(self, monitor):
+        if self._sim is None:
+            return
+        table = self._sim.monitors
+        for m, rec in enumerate(table.recordings):
+            if rec.monitor is monitor:
+                table.write(m)
+
+    def _sync_monitors(self):
+        if self._sim is not None:
+            self._sim.monitors.sync()
+
+    def _population_reset(self, pop):
+        if self._sim is not None:
+            self._sim.fill_delays(pop)
+
+    # -- lookup --------------------------------------------------------------------------------
+    def get_population(self, name: str):
+        for pop in self.populations:
+            if pop.name == name:
+                return pop
+        raise NetworkError(f"no population named '{name}' (populations: "
+                           f"{', '.join(p.name for p in self.populations) or 'none'})")
+
+    def get_projection(self, name: str):
+        for proj in self.projections:
+            if proj.name == name:
+                return proj
+        raise NetworkError(f"no projection named '{name}' (projections: "
+                           f"{', '.join(p.name for p in self.projections) or 'none'})")
+
+    # -- pipeline ------------------------------------------------------------------------------
+    def compile(self, directory: str | None = None, clean: bool = False, silent: bool = False,
+                **_ignored):
+        """Generate, build (or fetch from the cache) and attach the simulation code.
+
+        ``directory`` receives a copy of the generated sources; nothing in it is deleted.
+        """
+        from ..build.builder import build
+        from ..codegen.plan import build_plan
+        from ..codegen.render import render
+        from ..runtime.simulator import Simulator
+        if self.compiled:
+            return
+        if not self.populations:
+            raise NetworkError("the network has no population to compile")
+        for pop in self.populations:
+            pop._retype()
+        plan = build_plan(self)
+        for proj in self.projections:
+            proj._allocate_weights(self.real_dtype)
+        cpp, pyx = render(plan)
+        module, self.build_info = build(cpp, pyx, directory=directory, clean=clean)
+        self._sim = Simulator(self, plan, module)
+        for pop in self.populations:
+            pop._snapshot_init()
+        self._sim.fill_delays()
+        for monitor in self.monitors:
+            self._attach_monitor(monitor)
+        self.compiled = True
+
+    def _require_sim(self):
+        if self._sim is None:
+            raise NetworkError("the network is not compiled: call compile() first")
+        return self._sim
+
+    def simulate(self, duration: float, measure_time: bool = False):
+        """Advance by ``duration`` ms (``round(duration / dt)`` steps), in C++."""
+        sim = self._require_sim()
+        nsteps = int(round(float(duration) / self.dt))
+        if nsteps < 0:
+            raise NetworkError(f"cannot simulate a negative duration ({duration} ms)")
+        sim.run(nsteps)
+
+    def step(self):
+        """One step (``dt`` ms)."""
+        sim = self._sim
+        if sim is None:
+            self._require_sim()
+        sim.step()
+
+    def reset(self, populations: bool = True, projections: bool = False,
+              synapses: bool = False, monitors: bool = True):
+        """Time back to 0; populations to their compile-time values; monitors emptied."""
+        sim = self._require_sim()
+        sim.set_step(0)
+        if populations:
+            for pop in self.populations:
+                pop.reset()
+        sim.clear_transients()
+        if monitors:
+            for monitor in self.monitors:
+                for rec in monitor.recordings.values():
+                    rec.count = 0
+                monitor.offset = 0
+                self._monitor_changed(monitor)
+
+    def get_time(self) -> float:
+        return self.get_current_step() * self.dt
+
+    def get_current_step(self) -> int:
+        return self._sim.step_count if self._sim is not None else 0
+
+    def set_time(self, t: float):
+        self._require_sim().set_step(int(round(t / self.dt)))
+
+    def set_current_step(self, step: int):
+        self._require_sim().set_step(int(step))
+
+    @property
+    def time(self) -> float:
+        return self.get_time()
+
+    @property
+    def current_step(self) -> int:
+        return self.get_current_step()
+
+
+_default: Network | None = None
+
+
+def default_network() -> Network:
+    global _default
+    if _default is None:
+        _default = Network()
+    return _default
+
+
+def clear(**setup_options) -> Network:
+    """Forget the default network and start a new, empty one."""
+    global _default
+    _default = Network(**setup_options)
+    return _default

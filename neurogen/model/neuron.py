@@ -1,0 +1,40 @@
+"""Declarative neuron types: equation strings kept as written, parsed on demand."""
+from __future__ import annotations
+
+from ..ir import NeuronIR
+from ..parser.neuron import parse_neuron
+
+
+class Neuron:
+    """A rate-coded neuron type, written as in ANNarchy::
+
+        Neuron(parameters="tau = 10.0 : population",
+               equations="tau * dr/dt + r = sum(exc) : min=0.0")
+    """
+
+    _count = 0
+
+    def __init__(self, parameters: str = "", equations: str = "", functions: str | None = None,
+                 name: str | None = None, description: str | None = None, **extra):
+        if extra:
+            unknown = ", ".join(sorted(extra))
+            raise TypeError(f"Neuron() got unexpected arguments: {unknown}")
+        Neuron._count += 1
+        self.parameters = parameters or ""
+        self.equations = equations or ""
+        self.functions = functions
+        self.name = name or f"Neuron{Neuron._count}"
+        self.description = description or ""
+        self._cache: dict = {}
+
+    def parse(self, constants: dict | None = None, method: str = "explicit") -> NeuronIR:
+        """The IR of this neuron given the network's constants and default method."""
+        constants = dict(constants or {})
+        key = (tuple(sorted(constants)), method)
+        if key not in self._cache:
+            self._cache[key] = parse_neuron(self.parameters, self.equations, self.functions,
+                                            self.name, constants, method, self.description)
+        return self._cache[key]
+
+    def __repr__(self):
+        return f"Neuron(name={self.name!r})"

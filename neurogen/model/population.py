@@ -1,0 +1,163 @@
+"""Populations: a geometry, a neuron type and one NumPy buffer per attribute.
+
+The buffers exist from creation on; ``compile()`` hands their addresses to the generated
+code, which then reads and writes them in place. Reading an attribute returns a copy
+shaped like the geometry (classic scripts append it to lists); writing broadcasts scalars
+and checks shapes. ``view(name)`` gives the live zero-copy buffer for viewers and input
+environments.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import NetworkError, ShapeError
+from ..ir import GLOBAL
+from .neuron import Neuron
+
+_DTYPES = {"int": np.int32, "bool": np.bool_}
+
+
+def normalize_geometry(geometry) -> tuple[int, ...]:
+    geometry = (geometry,) if np.isscalar(geometry) else tuple(geometry)
+    if not 1 <= len(geometry) <= 3 or not all(int(g) == g and g > 0 for g in geometry):
+        raise NetworkError(f"geometry must be 1 to 3 positive integers, got {geometry!r}")
+    return tuple(int(g) for g in geometry)
+
+
+class Population:
+    """``Population(geometry=(20, 20), neuron=NeuralFieldNeuron, name='Focus')``."""
+
+    def __init__(self, geometry, neuron: Neuron, name: str | None = None, net=None,
+                 stop_condition: str | None = None):
+        from .network import default_network
+        net = net if net is not None else default_network()
+        if not isinstance(neuron, Neuron):
+            raise NetworkError(f"Population {name or ''}: neuron must be a Neuron, "
+                               f"got {type(neuron).__name__}")
+        object.__setattr__(self, "_attrs", {})
+        self.geometry = normalize_geometry(geometry)
+        self.size = int(np.prod(self.geometry))
+        self.dimension = len(self.geometry)
+        self.neuron_type = neuron
+        self.net = net
+        self.id = len(net.populations)
+        self.name = name or f"pop{self.id}"
+        self.ir = neuron.parse(net.constant_values(), net.config["method"])
+        self.targets = list(self.ir.targets)
+        self._init = {a.name: a.init for a in self.ir.attributes}
+        self._attrs = {a.name: self._allocate(a) for a in self.ir.attributes}
+        net._add_population(self)
+
+    # -- storage --------------------------------------------------------------------------
+    def _allocate(self, attribute) -> np.ndarray:
+        dtype = _DTYPES.get(attribute.ctype, self.net.real_dtype)
+        n = 1 if attribute.locality == GLOBAL else self.size
+        return np.full(n, attribute.init, dtype=dtype)
+
+    def _retype(self):
+        """Convert real buffers to the network's precision (before binding)."""
+        for a in self.ir.attributes:
+            if a.ctype == "real" and self._attrs[a.name].dtype != self.net.real_dtype:
+                self._attrs[a.name] = self._attrs[a.name].astype(self.net.real_dtype)
+
+    @property
+    def attributes(self) -> list[str]:
+        return list(self.ir.names)
+
+    @property
+    def parameters(self) -> list[str]:
+        return [a.name for a in self.ir.attributes if a.kind == "parameter"]
+
+    @property
+    def variables(self) -> list[str]:
+        return [a.name for a in self.ir.attributes if a.kind == "variable"]
+
+    def view(self, name: str) -> np.ndarray:
+        """The live buffer of an attribute, shaped like the geometry (no copy).
+
+        Writes go straight to the simulation; keep the reference only while the network
+        is compiled and the precision unchanged.
+        """
+        array = self._buffer(name)
+        return array if array.size == 1 and self.ir.attribute(name).locality == GLOBAL \
+            else array.reshape(self.geometry)
+
+    def _buffer(self, name: str) -> np.ndarray:
+        try:
+            return self._attrs[name]
+        except KeyError:
+            raise AttributeError(f"population '{self.name}' has no attribute '{name}' "
+                                 f"(attributes: {', '.join(self._attrs)})") from None
+
+    def get(self, name: str):
+        array = self._buffer(name)
+        if self.ir.attribute(name).locality == GLOBAL:
+            return array[0].item()
+        return array.reshape(self.geometry).copy()
+
+    def set(self, values: dict):
+        for name, value in values.items():
+            self._write(name, value)
+
+    def _write(self, name: str, value):
+        array = self._buffer(name)
+        if hasattr(value, "get_values"):
+            value = value.get_values(array.size, self.net.rng(("init", self.id, name)))
+        value = np.asarray(value)
+        if value.size == 1:
+            array[...] = value.reshape(())
+            return
+        if self.ir.attribute(name).locality == GLOBAL:
+            raise ShapeError(f"population '{self.name}': '{name}' is population-wide and "
+                             f"takes one value, got shape {value.shape}")
+        if value.shape not in (self.geometry, (self.size,)):
+            raise ShapeError(f"population '{self.name}': cannot assign an array of shape "
+                             f"{value.shape} to '{name}', expected {self.geometry} or "
+                             f"({self.size},)")
+        array[...] = value.reshape(-1)
+
+    def __getattr__(self, name):
+        attrs = self.__dict__.get("_attrs")
+        if attrs is not None and name in attrs:
+            return self.get(name)
+        raise AttributeError(f"population '{self.__dict__.get('name', '?')}' has no "
+                             f"attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        if name in self._attrs:
+            self._write(name, value)
+        else:
+            object.__setattr__(self, name, value)
+
+    # -- geometry ---------------------------------------------------------------------------
+    def rank_from_coordinates(self, coord) -> int:
+        coord = (coord,) if np.isscalar(coord) else tuple(coord)
+        if len(coord) != self.dimension or any(not 0 <= c < g for c, g in
+                                                zip(coord, self.geometry)):
+            raise NetworkError(f"population '{self.name}': coordinates {coord} outside "
+                               f"the geometry {self.geometry}")
+        return int(np.ravel_multi_index(coord, self.geometry))
+
+    def coordinates_from_rank(self, rank: int):
+        if not 0 <= rank < self.size:
+            raise NetworkError(f"population '{self.name}': rank {rank} outside [0, {self.size})")
+        coords = tuple(int(c) for c in np.unravel_index(rank, self.geometry))
+        return coords[0] if self.dimension == 1 else coords
+
+    # -- state ------------------------------------------------------------------------------
+    def _snapshot_init(self):
+        """Values restored by reset(): taken when the network is compiled."""
+        self._init = {name: array.copy() for name, array in self._attrs.items()}
+
+    def reset(self, attributes=None):
+        """Restore the values the attributes had when the network was compiled."""
+        for name in attributes or self._attrs:
+            self._attrs[name][...] = self._init[name]
+        self.net._population_reset(self)
+
+    def __len__(self):
+        return self.size
+
+    def __repr__(self):
+        return f"Population(name={self.name!r}, geometry={self.geometry}, " \
+               f"neuron={self.neuron_type.name!r})"

@@ -1,0 +1,223 @@
+"""Projections: which neurons connect (a connector), with which weights and delays.
+
+Connectivity is built in NumPy when ``connect_*`` is called and kept in CSR form. At
+``compile()`` the storage is chosen per projection: a dense (post, pre) matrix when most
+synapses exist, CSR otherwise (``storage_format=`` forces one). Weights and delays are
+runtime data.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ConnectivityError, NetworkError
+from . import connectors
+from .population import Population
+
+DENSE_THRESHOLD = 0.25   # fraction of existing synapses above which dense storage wins
+
+
+class Projection:
+    """``Projection(pre=inp, post=focus, target='exc')`` then one ``connect_*`` call."""
+
+    def __init__(self, pre, post, target: str, synapse=None, name: str | None = None,
+                 net=None):
+        from .network import default_network
+        net = net if net is not None else default_network()
+        self.net = net
+        self.pre = net.get_population(pre) if isinstance(pre, str) else pre
+        self.post = net.get_population(post) if isinstance(post, str) else post
+        for role, pop in (("pre", self.pre), ("post", self.post)):
+            if not isinstance(pop, Population) or pop.net is not net:
+                raise NetworkError(f"Projection: {role} must be a population of this network")
+        if synapse is not None:
+            raise NetworkError("learning synapses are not supported yet; use synapse=None")
+        if not isinstance(target, str) or not target.isidentifier():
+            raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
+        self.target = target
+        self.id = len(net.projections)
+        self.name = name or f"proj{self.id}"
+        self.connectivity: connectors.Connectivity | None = None
+        self.delays = 0.0                    # ms, or an array (one per synapse)
+        self.storage_format = "auto"
+        self._storage = None                 # chosen at compile: "dense" | "csr"
+        self._weights = None                 # runtime buffer once compiled
+        net._add_projection(self)
+
+    # -- connectors -----------------------------------------------------------------------
+    def _connected(self, conn, delays, storage_format):
+        if self.net.compiled:
+            raise NetworkError(f"projection '{self.name}': cannot connect after compile()")
+        if self.connectivity is not None:
+            raise NetworkError(f"projection '{self.name}' is already connected")
+        if storage_format not in ("auto", "dense", "csr"):
+            raise NetworkError(f"storage_format must be 'auto', 'dense' or 'csr', "
+                               f"got {storage_format!r}")
+        self.connectivity = conn
+        self.storage_format = storage_format
+        if hasattr(delays, "get_values"):
+            self.delays = np.maximum(delays.get_values(conn.nb_synapses, self._rng()),
+                                     self.net.dt)
+        else:
+            if float(delays) < 0:
+                raise NetworkError(f"projection '{self.name}': negative delay {delays}")
+            self.delays = float(delays)
+        return self
+
+    def _rng(self):
+        return self.net.rng(("projection", self.id))
+
+    def _same_population(self) -> bool:
+        return self.pre is self.post
+
+    def connect_one_to_one(self, weights=1.0, delays=0.0, storage_format="auto", **_):
+        if self.pre.size != self.post.size:
+            raise ConnectivityError(
+                f"projection '{self.name}': one_to_one needs populations of the same size, "
+                f"got '{self.pre.name}' ({self.pre.size}) and '{self.post.name}' "
+                f"({self.post.size})")
+        conn = connectors.one_to_one(self.pre.size, self.post.size, weights, self._rng())
+        return self._connected(conn, delays, storage_format)
+
+    def connect_all_to_all(self, weights=1.0, delays=0.0, allow_self_connections=False,
+                           storage_format="auto", **_):
+        allow = allow_self_connections or not self._same_population()
+        conn = connectors.all_to_all(self.pre.size, self.post.size, weights, allow, self._rng())
+        return self._connected(conn, delays, storage_format)
+
+    def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01,
+                         allow_self_connections=False, storage_format="auto", **_):
+        allow = allow_self_connections or not self._same_population()
+        conn = connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma, limit,
+                                   allow)
+        return self._connected(conn, delays, storage_format)
+
+    def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
+                    allow_self_connections=False, storage_format="auto", **_):
+        allow = allow_self_connections or not self._same_population()
+        conn = connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
+                              amp_neg, sigma_neg, limit, allow)
+        return self._connected(conn, delays, storage_format)
+
+    def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
+                            **_):
+        conn = connectors.from_matrix(weights, self.pre.size, self.post.size, pre_post)
+        return self._connected(conn, delays, storage_format)
+
+    # -- storage and runtime ----------------------------------------------------------------
+    def _require_connected(self):
+        if self.connectivity is None:
+            raise NetworkError(f"projection '{self.name}' ({self.pre.name} -> {self.post.name},"
+                               f" target '{self.target}') has no connector: call one of "
+                               "the connect_* methods")
+
+    def choose_storage(self) -> str:
+        self._require_connected()
+        conn = self.connectivity
+        if self.storage_format != "auto":
+            storage = self.storage_format
+        else:
+            density = conn.nb_synapses / max(1, conn.pre_size * conn.post_size)
+            storage = "dense" if density >= DENSE_THRESHOLD else "csr"
+        if storage == "dense" and not self.uniform_delay:
+            storage = "csr"   # per-synapse delays are stored with the synapses
+        self._storage = storage
+        return storage
+
+    @property
+    def uniform_delay(self) -> bool:
+        return np.ndim(self.delays) == 0
+
+    def delay_steps(self) -> np.ndarray | int:
+        """Delays in steps, ``round(d / dt)`` as ANNarchy; 0 or 1 step means no delay."""
+        steps = np.rint(np.asarray(self.delays) / self.net.dt).astype(np.int64)
+        return int(steps) if self.uniform_delay else steps
+
+    def _allocate_weights(self, dtype):
+        conn = self.connectivity
+        if self._storage == "dense":
+            self._weights = conn.dense().astype(dtype)
+        else:
+            self._weights = conn.weights.astype(dtype)
+
+    def _rows_cols(self):
+        conn = self.connectivity
+        return np.repeat(np.arange(conn.post_size), np.diff(conn.row_ptr)), conn.cols
+
+    def _flat_weights(self) -> np.ndarray:
+        """Weights in synapse (CSR) order, from the runtime buffer when compiled."""
+        if self._weights is None:
+            return self.connectivity.weights
+        if self._storage == "dense":
+            rows, cols = self._rows_cols()
+            return self._weights[rows, cols].astype(np.float64)
+        return self._weights.astype(np.float64)
+
+    @property
+    def size(self) -> int:
+        """Number of postsynaptic neurons receiving synapses (dendrites)."""
+        self._require_connected()
+        return int(np.count_nonzero(np.diff(self.connectivity.row_ptr)))
+
+    @property
+    def nb_synapses(self) -> int:
+        self._require_connected()
+        return self.connectivity.nb_synapses
+
+    @property
+    def post_ranks(self) -> list[int]:
+        self._require_connected()
+        return [int(i) for i in np.nonzero(np.diff(self.connectivity.row_ptr))[0]]
+
+    @property
+    def pre_ranks(self) -> list[list[int]]:
+        conn = self.connectivity
+        return [conn.cols[conn.row_ptr[i]:conn.row_ptr[i + 1]].tolist() for i in self.post_ranks]
+
+    @property
+    def w(self) -> list[np.ndarray]:
+        """Weights per dendrite (postsynaptic neuron with synapses), as ANNarchy."""
+        self._require_connected()
+        flat, ptr = self._flat_weights(), self.connectivity.row_ptr
+        return [flat[ptr[i]:ptr[i + 1]].copy() for i in self.post_ranks]
+
+    @w.setter
+    def w(self, value):
+        self._require_connected()
+        conn = self.connectivity
+        if hasattr(value, "get_values"):
+            flat = value.get_values(conn.nb_synapses, self._rng())
+        elif np.ndim(value) == 0:
+            flat = np.full(conn.nb_synapses, float(value))
+        elif np.shape(value) == (conn.post_size, conn.pre_size):
+            rows, cols = self._rows_cols()
+            flat = np.asarray(value, dtype=np.float64)[rows, cols]
+        else:
+            try:
+                flat = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1)
+                                       for v in value])
+            except (TypeError, ValueError):
+                flat = np.asarray([], dtype=np.float64)
+            if flat.size != conn.nb_synapses:
+                raise NetworkError(f"projection '{self.name}': expected a number, a "
+                                   f"({conn.post_size}, {conn.pre_size}) matrix or one list "
+                                   f"per dendrite ({conn.nb_synapses} synapses in all)")
+        conn.weights = np.asarray(flat, dtype=np.float64).copy()
+        if self._weights is not None:
+            if self._storage == "dense":
+                rows, cols = self._rows_cols()
+                self._weights[rows, cols] = flat
+            else:
+                self._weights[...] = flat
+
+    def connectivity_matrix(self, fill: float = 0.0) -> np.ndarray:
+        """(post, pre) matrix of the current weights, ``fill`` where no synapse exists."""
+        self._require_connected()
+        conn = self.connectivity
+        matrix = np.full((conn.post_size, conn.pre_size), fill, dtype=np.float64)
+        rows, cols = self._rows_cols()
+        matrix[rows, cols] = self._flat_weights()
+        return matrix
+
+    def __repr__(self):
+        return f"Projection(name={self.name!r}, pre={self.pre.name!r}, " \
+               f"post={self.post.name!r}, target={self.target!r})"

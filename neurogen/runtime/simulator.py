@@ -1,0 +1,214 @@
+"""The runtime: tables of addresses, integers and reals shared with the generated code.
+
+Every buffer is a NumPy array owned by Python (population attributes by the population,
+weights by the projection, sums, reductions and delay buffers here); the generated
+``ng_run`` receives three tables and reads/writes the buffers in place, with the GIL
+released for the whole ``simulate()`` loop.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..codegen import plan as p
+
+_GROW = 2
+
+
+def address(array: np.ndarray) -> int:
+    if not array.flags.c_contiguous:
+        raise ValueError("internal error: runtime buffers must be contiguous")
+    return array.__array_interface__["data"][0]
+
+
+class MonitorTable:
+    """Rows of (source address, buffer address) and (nbytes, period, offset, count,
+    capacity, active), one per recorded attribute."""
+
+    def __init__(self):
+        self.recordings = []
+        self.addresses = np.zeros(2 * 8, dtype=np.uint64)
+        self.fields = np.zeros(len(p.MONITOR_FIELDS) * 8, dtype=np.int64)
+
+    def row(self, m: int) -> np.ndarray:
+        n = len(p.MONITOR_FIELDS)
+        return self.fields[n * m:n * (m + 1)]
+
+    def add(self, recording) -> bool:
+        """Returns True when the tables were reallocated (their addresses changed)."""
+        self.recordings.append(recording)
+        grown = 2 * len(self.recordings) > self.addresses.size
+        if grown:
+            self.addresses = np.concatenate([self.addresses, np.zeros_like(self.addresses)])
+            self.fields = np.concatenate([self.fields, np.zeros_like(self.fields)])
+        self.write(len(self.recordings) - 1)
+        return grown
+
+    def write(self, m: int):
+        rec = self.recordings[m]
+        mon = rec.monitor
+        self.addresses[2 * m] = address(rec.source())
+        self.addresses[2 * m + 1] = address(rec.buffer)
+        self.row(m)[:] = (rec.buffer.itemsize * rec.width, mon.period_steps, mon.offset,
+                          rec.count, rec.buffer.shape[0], int(mon.active))
+
+    def sync(self):
+        for m, rec in enumerate(self.recordings):
+            rec.count = int(self.row(m)[3])
+
+    def reserve(self, start_step: int, nsteps: int, at_least_one: bool = False):
+        """Grow buffers so that the next ``nsteps`` steps fit without interruption."""
+        self.sync()
+        for m, rec in enumerate(self.recordings):
+            mon = rec.monitor
+            if not mon.active:
+                continue
+            first = max(start_step, mon.offset)
+            last = start_step + nsteps - 1
+            if last < first:
+                needed = 0
+            else:
+                k0 = -(-(first - mon.offset) // mon.period_steps)
+                k1 = (last - mon.offset) // mon.period_steps
+                needed = max(0, k1 - k0 + 1)
+            capacity = rec.buffer.shape[0]
+            if rec.count + needed > capacity or (at_least_one and rec.count >= capacity):
+                new = max(rec.count + needed, _GROW * capacity, 16)
+                buffer = np.empty((new, rec.width), dtype=rec.buffer.dtype)
+                buffer[:rec.count] = rec.buffer[:rec.count]
+                rec.buffer = buffer
+            self.write(m)
+
+
+class Simulator:
+    """Binds one compiled module to one network's buffers and runs it."""
+
+    def __init__(self, net, plan: p.Plan, module):
+        self.net, self.plan = net, plan
+        self.owned: dict = {}
+        self.ptrs = np.zeros(len(plan.slots.ptrs), dtype=np.uint64)
+        self.ints = np.zeros(len(plan.slots.ints), dtype=np.int64)
+        self.reals = np.zeros(len(plan.slots.reals), dtype=np.float64)
+        self.monitors = MonitorTable()
+        self.ring_depth = self._ring_depths()
+        self.kernel = module.Kernel(self.ptrs, self.ints, self.reals)
+        self.bind()
+
+    # -- binding ----------------------------------------------------------------------------
+    def _ring_depths(self) -> dict:
+        depth: dict = {}
+        for proj in self.net.projections:
+            steps = np.max(proj.delay_steps()) if proj.connectivity.nb_synapses else 0
+            if steps > 1 or not proj.uniform_delay:
+                depth[proj.pre.id] = max(depth.get(proj.pre.id, 1), int(steps))
+        return depth
+
+    def _own(self, key, shape, dtype) -> np.ndarray:
+        if key not in self.owned:
+            self.owned[key] = np.zeros(shape, dtype=dtype)
+        return self.owned[key]
+
+    def _pointer(self, key) -> np.ndarray:
+        net, kind = self.net, key[0]
+        if kind == "monitor_addresses":
+            return self.monitors.addresses
+        if kind == "monitor_ints":
+            return self.monitors.fields
+        if kind == "pop_attr":
+            return net.populations[key[1]]._buffer(key[2])
+        if kind == "pop_sum":
+            return self._own(key, net.populations[key[1]].size, net.real_dtype)
+        if kind == "pop_reduction":
+            return self._own(key, 1, np.float64)
+        if kind == "ring":
+            pop = net.populations[key[1]]
+            return self._own(key, self.ring_depth[key[1]] * pop.size, net.real_dtype)
+        proj = net.projections[key[1]]
+        if kind == "proj_w":
+            return proj._weights
+        if kind == "proj_row_ptr":
+            return self.owned.setdefault(key, np.ascontiguousarray(proj.connectivity.row_ptr,
+                                                                   dtype=np.int64))
+        if kind == "proj_cols":
+            return self.owned.setdefault(key, np.ascontiguousarray(proj.connectivity.cols,
+                                                                   dtype=np.int32))
+        if kind == "proj_delays":
+            return self.owned.setdefault(key, np.ascontiguousarray(proj.delay_steps(),
+                                                                   dtype=np.int32))
+        raise KeyError(key)
+
+    def _int(self, key) -> int:
+        net, kind = self.net, key[0]
+        if kind == "step":
+            return int(self.ints[p.INT_STEP])
+        if kind == "threads":
+            return net.num_threads if net.toolchain_openmp else 1
+        if kind == "monitors":
+            return len(self.monitors.recordings)
+        if kind == "seed":
+            return int(np.uint64(net.seed).view(np.int64))
+        if kind == "pop_size":
+            return net.populations[key[1]].size
+        if kind == "proj_delay":
+            return int(net.projections[key[1]].delay_steps())
+        if kind == "ring_depth":
+            return self.ring_depth[key[1]]
+        if kind == "ring_head":
+            return int(self.ints[self.plan.slots.ints.index(key)])
+        raise KeyError(key)
+
+    def _real(self, key) -> float:
+        if key[0] == "dt":
+            return self.net.dt
+        return self.net.constants[key[1]].value
+
+    def bind(self):
+        """(Re)write every table entry from the network's current buffers and values."""
+        for i, key in enumerate(self.plan.slots.ptrs):
+            self.ptrs[i] = address(self._pointer(key))
+        for i, key in enumerate(self.plan.slots.ints):
+            self.ints[i] = self._int(key)
+        for i, key in enumerate(self.plan.slots.reals):
+            self.reals[i] = self._real(key)
+
+    def rebind_monitors(self):
+        self.ptrs[p.PTR_MON_ADDR] = address(self.monitors.addresses)
+        self.ptrs[p.PTR_MON_INT] = address(self.monitors.fields)
+        self.ints[p.INT_NMON] = len(self.monitors.recordings)
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def step_count(self) -> int:
+        return int(self.ints[p.INT_STEP])
+
+    def set_step(self, step: int):
+        self.ints[p.INT_STEP] = step
+
+    def fill_delays(self, pop=None):
+        """Delay buffers start (and restart on reset) filled with the current rates."""
+        for k, depth in self.ring_depth.items():
+            if pop is not None and pop.id != k:
+                continue
+            population = self.net.populations[k]
+            ring = self.owned[("ring", k)].reshape(depth, population.size)
+            ring[...] = population._buffer("r")
+            self.ints[self.plan.slots.ints.index(("ring_head", k))] = 0
+
+    def clear_transients(self):
+        for key, array in self.owned.items():
+            if key[0] in ("pop_sum", "pop_reduction"):
+                array[...] = 0
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self, nsteps: int):
+        if self.monitors.recordings:
+            self.monitors.reserve(self.step_count, nsteps)
+        done = 0
+        while done < nsteps:
+            done += self.kernel.run(nsteps - done)
+            if done < nsteps:
+                self.monitors.reserve(self.step_count, nsteps - done, at_least_one=True)
+
+    def step(self):
+        if self.kernel.step() == 0:
+            self.monitors.reserve(self.step_count, 1, at_least_one=True)
+            self.kernel.step()
