@@ -247,6 +247,13 @@ class _Converter:
             if len(args) != nargs:
                 self.fail(ParseError, f"{name}() takes {nargs} arguments, got {len(args)}", node)
             return scope.on_random(name, args)
+        builtin = BUILTIN_FUNCTIONS.get(name)
+        if builtin is None and name not in scope.functions:
+            candidates = list(BUILTIN_FUNCTIONS) + list(scope.functions)
+            hint = difflib.get_close_matches(name, candidates, n=1)
+            suffix = f"; did you mean '{hint[0]}'?" if hint else ""
+            self.fail(UnknownFunctionError, f"unknown function '{display_name(name)}'{suffix}",
+                      node.func, token=display_name(name))
         args = tuple(self.convert(a) for a in node.args)
         if name in scope.functions:
             params, body = scope.functions[name]
@@ -254,13 +261,6 @@ class _Converter:
                 self.fail(ParseError, f"function '{name}' takes {len(params)} arguments, "
                           f"got {len(args)}", node)
             return body.xreplace(dict(zip(params, args)))
-        builtin = BUILTIN_FUNCTIONS.get(name)
-        if builtin is None:
-            candidates = list(BUILTIN_FUNCTIONS) + list(scope.functions)
-            hint = difflib.get_close_matches(name, candidates, n=1)
-            suffix = f"; did you mean '{hint[0]}'?" if hint else ""
-            self.fail(UnknownFunctionError, f"unknown function '{display_name(name)}'{suffix}",
-                      node.func, token=display_name(name))
         if not builtin.accepts(len(args)):
             self.fail(ParseError, f"{name}() does not take {len(args)} arguments", node)
         return builtin.build(args)

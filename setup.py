@@ -1,0 +1,14 @@
+"""Packaging: the jinja2 templates live in the top-level ``templates/`` folder and are
+installed as the package-data module ``neurogen.templates``, so a wheel install finds
+them with importlib.resources from any working directory."""
+from setuptools import find_packages, setup
+
+packages = find_packages(include=["neurogen", "neurogen.*"]) + ["neurogen.templates"]
+
+setup(
+    packages=packages,
+    package_dir={"neurogen.templates": "templates"},
+    package_data={"neurogen.templates": ["*.j2"]},
+    include_package_data=False,
+    zip_safe=False,
+)
