@@ -1,0 +1,116 @@
+"""The neural-field tutorial without noise against an independent NumPy simulation,
+and with noise: bit-identical across thread counts."""
+import numpy as np
+import pytest
+
+import neurogen as ng
+from conftest import make_network
+
+N, TAU, DELAY = 20, 10.0, 20
+
+
+def dog_matrix(n, ap=0.2, sp=0.1, an=0.1, sn=0.7, limit=0.01):
+    """ANNarchy's connect_dog on an n x n grid, written independently (float32 distances)."""
+    idx = np.arange(n * n)
+    xy = np.stack([idx // n, idx % n], axis=1) / np.float64(n - 1)
+    xy = xy.astype(np.float32)
+    d = ((xy[:, None, 0] - xy[None, :, 0]) ** 2 + (xy[:, None, 1] - xy[None, :, 1]) ** 2)
+    d = d.astype(np.float32).astype(np.float64)
+    w = (ap * np.exp(-d / (2 * sp ** 2)) - an * np.exp(-d / (2 * sn ** 2)))
+    w = w.astype(np.float32).astype(np.float64)
+    w[np.abs(w) <= limit * abs(ap - an)] = 0.0
+    np.fill_diagonal(w, 0.0)
+    return w
+
+
+def bubble(step, n=N):
+    angle = (step + 1) / 5000.0
+    cx = n / 2 * (1.0 + 0.5 * np.cos(2.0 * np.pi * angle))
+    cy = n / 2 * (1.0 + 0.5 * np.sin(2.0 * np.pi * angle))
+    x, y = np.meshgrid(np.arange(n, dtype=float), np.arange(n, dtype=float))
+    return np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 8.0)
+
+
+def build(noise: bool, threads=1, seed=1234):
+    net = make_network(num_threads=threads, seed=seed)
+    u = " + Uniform(-0.5, 0.5)" if noise else ""
+    inp_neuron = ng.Neuron(parameters="baseline = 0.0", equations=f"r = pos(baseline{u})")
+    field = ng.Neuron(parameters="tau = 10.0 : population",
+                      equations=f"tau * dr/dt + r = sum(exc) + sum(inh){u} : min=0.0, max=1.0")
+    inp = ng.Population((N, N), inp_neuron, name="Input", net=net)
+    focus = ng.Population((N, N), field, name="Focus", net=net)
+    ng.Projection(inp, focus, "exc", net=net).connect_one_to_one(weights=1.0, delays=20.0)
+    ng.Projection(focus, focus, "inh", net=net).connect_dog(
+        amp_pos=0.2, sigma_pos=0.1, amp_neg=0.1, sigma_neg=0.7)
+    net.compile()
+    return net, inp, focus
+
+
+def numpy_reference(steps):
+    W = dog_matrix(N)
+    inp_hist = []                      # inp.r at the end of each step
+    r_in, r_f = np.zeros(N * N), np.zeros(N * N)
+    out = []
+    for s in range(steps):
+        baseline = bubble(s).ravel()
+        delayed = inp_hist[s - DELAY] if s - DELAY >= 0 else np.zeros(N * N)
+        sum_exc = delayed
+        sum_inh = W @ r_f
+        r_in = np.maximum(baseline, 0.0)
+        r_f = np.clip(r_f + 1.0 * (sum_exc + sum_inh - r_f) / TAU, 0.0, 1.0)
+        inp_hist.append(r_in)
+        out.append(r_f.copy())
+    return np.array(out)
+
+
+def test_neural_field_matches_numpy_reference():
+    steps = 1000
+    net, inp, focus = build(noise=False)
+    np.testing.assert_array_equal(net.projections[1].connectivity_matrix(), dog_matrix(N))
+    got = np.empty((steps, N * N))
+    for s in range(steps):
+        inp.baseline = bubble(s)
+        net.step()
+        got[s] = focus.r.ravel()
+    ref = numpy_reference(steps)
+    assert np.max(np.abs(got - ref)) <= 1e-9
+    assert got[-1].max() > 0.5                          # a bump formed
+    by, bx = np.unravel_index(np.argmax(got[-1]), (N, N))
+    b = bubble(steps - 1)
+    cy, cx = np.unravel_index(np.argmax(b), (N, N))
+    assert np.hypot(bx - cx, by - cy) <= 3.0            # and it sits on the bubble
+
+
+def run_noisy(threads):
+    net, inp, focus = build(noise=True, threads=threads)
+    mon = ng.Monitor(focus, "r", net=net)
+    net.simulate(200.0)
+    for s in range(100):
+        inp.baseline = bubble(s)
+        net.step()
+    return mon.get("r")
+
+
+def test_noisy_field_is_bit_identical_with_one_and_two_threads():
+    one, two = run_noisy(1), run_noisy(2)
+    assert one.shape == (300, N, N)
+    assert np.array_equal(one, two)
+
+
+def test_float_precision_stays_close_to_double():
+    net, inp, focus = build(noise=False)
+    netf = make_network(precision="float")
+    field = ng.Neuron(parameters="tau = 10.0 : population",
+                      equations="tau * dr/dt + r = sum(exc) + sum(inh) : min=0.0, max=1.0")
+    inpf = ng.Population((N, N), ng.Neuron(parameters="baseline = 0.0",
+                                          equations="r = pos(baseline)"), net=netf)
+    focusf = ng.Population((N, N), field, net=netf)
+    ng.Projection(inpf, focusf, "exc", net=netf).connect_one_to_one(1.0, delays=20.0)
+    ng.Projection(focusf, focusf, "inh", net=netf).connect_dog(0.2, 0.1, 0.1, 0.7)
+    netf.compile()
+    assert focusf.r.dtype == np.float32
+    for s in range(300):
+        inp.baseline = inpf.baseline = bubble(s)
+        net.step()
+        netf.step()
+    assert np.max(np.abs(focus.r - focusf.r)) < 1e-4
