@@ -157,17 +157,32 @@ class _PopulationLowering:
                 "expr": print_expr(red.expr, self.table("i"), self.precision),
                 "comment": f"{red.op}({red.expr})"}
 
+    @staticmethod
+    def _used(block) -> set:
+        """Symbols a block reads, bounds included."""
+        used = set()
+        for st in block:
+            used |= st.expr.free_symbols
+            if isinstance(st, Store):
+                used |= {s for b in st.bounds if b is not None for s in b.free_symbols}
+        return used
+
     def lower(self) -> dict:
         equations = self.ir.equations
         gtable, ltable = self.table("0"), self.table("i")
-        global_lines, global_used = [], set()
+        pending = [r for r in self.ir.reductions if r.in_place]
+        pre_global, global_lines, global_used = [], [], set()
         for block in blocks([e for e in equations if e.locality == GLOBAL]):
-            global_used |= set().union(*(st.expr.free_symbols for st in block))
+            used = self._used(block)
+            for red in [r for r in pending if r.symbol in used]:
+                pre_global.append(self.reduction(red))
+                pending.remove(red)
+            global_used |= used
             global_lines += self.statements(block, gtable)
         global_lines = self.randoms(global_used, "0", gtable) + global_lines
-        stages, pending, current = [], [r for r in self.ir.reductions if r.in_place], None
+        stages, current = [], None
         for block in blocks([e for e in equations if e.locality == LOCAL]):
-            used = set().union(*(st.expr.free_symbols for st in block))
+            used = self._used(block)
             needed = [r for r in pending if r.symbol in used]
             if needed or current is None:
                 for red in needed:
@@ -183,7 +198,7 @@ class _PopulationLowering:
                 stage["lines"] = self.randoms(stage.pop("used"), "i", ltable) + stage["lines"]
         return {"id": self.k, "name": self.pop.name, "size": self.size_name,
                 "sums": [self.buffers["_sum_" + t] for t in self.ir.targets],
-                "global_lines": global_lines, "stages": stages,
+                "pre_global": pre_global, "global_lines": global_lines, "stages": stages,
                 "end_reductions": [self.reduction(r) for r in self.ir.reductions
                                    if not r.in_place]}
 

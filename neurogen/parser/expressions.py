@@ -57,6 +57,13 @@ def display_name(name: str) -> str:
 
 
 def _tokens(text: str):
+    depth = 0
+    for ch in text:
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth < 0:
+            break
+    if depth != 0:
+        raise ParseError("unbalanced parentheses", token="(" if depth > 0 else ")")
     try:
         return [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
                 if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER,

@@ -12,7 +12,8 @@ from ..ir import GLOBAL, LOCAL, METHODS, Attribute, Equation, NeuronIR, RandomVa
 from .expressions import DERIVATIVE_PREFIX, Scope, parse_expression
 from .lines import Line, split_assignment, split_lines
 
-RESERVED = {"t", "dt", "sum", "w", "pre", "post"}
+RESERVED = {"t", "dt", "sum", "w", "pre", "post", "if", "then", "else", "and", "or", "not",
+            "True", "False", "None"}
 _TYPE_FLAGS = {"int": "int", "bool": "bool", "float": "real", "double": "real"}
 _PARAMETER_FLAGS = {"population", "projection", "postsynaptic", *_TYPE_FLAGS}
 _EQUATION_FLAGS = _PARAMETER_FLAGS | {"init", "min", "max", "method", *METHODS}
@@ -32,7 +33,7 @@ class _Context:
             raise type(exc)(exc.reason, obj=self.obj, field=self.field,
                             line=self.line.number if self.line else None,
                             equation=self.line.text if self.line else exc.equation,
-                            token=exc.token) from None
+                            column=exc.column, token=exc.token) from None
         return False
 
 
@@ -225,13 +226,26 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
         with _Context(name, "equations", line):
             current["locality"] = localities[target]
             methods = [m for m in METHODS if m in line.flags]
+            for key in ("min", "max", "init", "method"):
+                if line.flags.get(key) is True:
+                    raise FlagError(f"flag '{key}' needs a value ('{key}=...')", token=key)
+            if len(methods) + ("method" in line.flags) > 1:
+                raise FlagError("more than one integration method on one equation",
+                                token=methods[-1] if methods else "method")
             method = line.flags.get("method", methods[0] if methods else default_method)
-            if len(methods) > 1 or method not in METHODS:
+            if method not in METHODS:
                 raise FlagError(f"unknown integration method '{method}'; choose one of "
                                 f"{', '.join(METHODS)}", token=str(method))
             method = "explicit" if method == "euler" else method
             lhs_text, rhs_text = split_assignment(line.body)
-            rhs = parse_expression(rhs_text, scope)
+            try:
+                rhs = parse_expression(rhs_text, scope)
+            except ModelError as exc:   # point the caret inside the right-hand side
+                if exc.token and exc.column is None:
+                    start = line.text.find(rhs_text)
+                    found = line.text.find(exc.token, max(start, 0))
+                    exc.column = found if found >= 0 else None
+                raise
             if is_ode:
                 lhs_scope = Scope(names={**names, DERIVATIVE_PREFIX + target:
                                          sp.Symbol(DERIVATIVE_PREFIX + target)},

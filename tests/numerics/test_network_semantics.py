@@ -165,3 +165,15 @@ def test_same_seed_bit_identical_across_runs_and_threads():
         assert np.array_equal(one[key], two[key])
         assert np.array_equal(one[key], again[key])
         assert not np.array_equal(one[key], other[key])
+
+
+def test_total_in_population_wide_equations_and_bounds():
+    net = make_network()
+    neuron = ng.Neuron(parameters="x = 1.0",
+                       equations="s = total(x) : population\nr = 10 : max=total(x) / 2")
+    pop = ng.Population(4, neuron, net=net)
+    net.compile()
+    pop.x = [1.0, 2.0, 3.0, 4.0]
+    net.step()
+    assert pop.s == 10.0
+    np.testing.assert_array_equal(pop.r, 5.0)
