@@ -17,7 +17,7 @@ from ..errors import NeurogenError
 from . import plan as p
 
 ENTRY = "ng_run"
-PARALLEL_THRESHOLD = 32768   # below this much work per loop, threads cost more than they give
+PARALLEL_THRESHOLD = 262144   # below this much work per loop, waking threads costs more than they give
 
 
 def template_dir() -> Path:

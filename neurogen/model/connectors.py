@@ -8,40 +8,104 @@ normalised to [0, 1] per axis (``x / (size_axis - 1)``), computed in single prec
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..errors import ConnectivityError
 
 
-@dataclass
+DENSE_THRESHOLD = 0.25   # fraction of existing synapses from which a dense matrix is kept
+_CHUNK = 256             # post-synaptic rows computed at a time (bounds temporaries)
+
+
 class Connectivity:
-    """Synapses grouped by postsynaptic neuron (rows), presynaptic ranks as columns."""
-    pre_size: int
-    post_size: int
-    row_ptr: np.ndarray        # int64, post_size + 1
-    cols: np.ndarray           # int32, pre ranks
-    weights: np.ndarray        # float64, one per synapse
+    """Synapses of a projection, either as CSR (rows = postsynaptic neurons, columns =
+    presynaptic ranks) or, when most synapses exist, as a dense (post, pre) matrix with a
+    mask: the matrix then doubles as the runtime weight buffer, so memory stays close to
+    the weights themselves. ``row_ptr``/``cols``/``weights`` are always available (computed
+    on demand from the dense form)."""
+
+    def __init__(self, pre_size: int, post_size: int, *, row_ptr=None, cols=None,
+                 weights=None, matrix=None, mask=None):
+        self.pre_size, self.post_size = pre_size, post_size
+        self.matrix, self.mask = matrix, mask
+        self._row_ptr, self._cols, self._weights = row_ptr, cols, weights
+
+    @property
+    def is_dense(self) -> bool:
+        return self.mask is not None
+
+    @classmethod
+    def from_mask(cls, mask: np.ndarray, values) -> "Connectivity":
+        """``mask`` (post, pre); ``values`` a matrix of the same shape or a scalar."""
+        post_size, pre_size = mask.shape
+        if mask.size and mask.mean() >= DENSE_THRESHOLD:
+            if np.ndim(values):        # the caller's matrix is reused: no copy
+                matrix = np.ascontiguousarray(values, dtype=np.float64)
+                matrix[~mask] = 0.0
+            else:
+                matrix = np.where(mask, float(values), 0.0)
+            return cls(pre_size, post_size, matrix=matrix, mask=mask)
+        post_idx, pre_idx = np.nonzero(mask)
+        row_ptr = np.zeros(post_size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(post_idx, minlength=post_size), out=row_ptr[1:])
+        weights = values[post_idx, pre_idx] if np.ndim(values) else np.full(len(post_idx), values)
+        return cls(pre_size, post_size, row_ptr=row_ptr, cols=pre_idx.astype(np.int32),
+                   weights=np.asarray(weights, dtype=np.float64))
+
+    @property
+    def row_ptr(self) -> np.ndarray:
+        if self._row_ptr is None:
+            self._row_ptr = np.zeros(self.post_size + 1, dtype=np.int64)
+            np.cumsum(self.mask.sum(axis=1), out=self._row_ptr[1:])
+        return self._row_ptr
+
+    @property
+    def cols(self) -> np.ndarray:
+        if self._cols is not None:
+            return self._cols
+        return np.nonzero(self.mask)[1].astype(np.int32)
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.repeat(np.arange(self.post_size), np.diff(self.row_ptr))
+
+    @property
+    def weights(self) -> np.ndarray:
+        """One weight per synapse, in CSR order."""
+        return self.matrix[self.mask] if self.is_dense else self._weights
+
+    @weights.setter
+    def weights(self, flat):
+        if self.is_dense:
+            self.matrix[self.mask] = flat
+        else:
+            self._weights = np.asarray(flat, dtype=np.float64)
 
     @property
     def nb_synapses(self) -> int:
         return int(self.row_ptr[-1])
 
-    @classmethod
-    def from_mask(cls, mask: np.ndarray, weights: np.ndarray) -> "Connectivity":
-        """``mask``/``weights`` shaped (post, pre)."""
-        post_idx, pre_idx = np.nonzero(mask)
-        row_ptr = np.zeros(mask.shape[0] + 1, dtype=np.int64)
-        np.cumsum(np.bincount(post_idx, minlength=mask.shape[0]), out=row_ptr[1:])
-        return cls(mask.shape[1], mask.shape[0], row_ptr, pre_idx.astype(np.int32),
-                   np.asarray(weights[post_idx, pre_idx], dtype=np.float64))
+    def to_csr(self) -> "Connectivity":
+        if not self.is_dense:
+            return self
+        return Connectivity(self.pre_size, self.post_size, row_ptr=self.row_ptr,
+                            cols=self.cols, weights=self.weights)
+
+    def to_dense(self) -> "Connectivity":
+        if self.is_dense:
+            return self
+        mask = np.zeros((self.post_size, self.pre_size), dtype=bool)
+        mask[self.rows, self.cols] = True
+        matrix = np.zeros(mask.shape)
+        matrix[self.rows, self.cols] = self._weights
+        return Connectivity(self.pre_size, self.post_size, matrix=matrix, mask=mask)
 
     def dense(self, fill: float = 0.0) -> np.ndarray:
         """(post, pre) matrix of weights, ``fill`` where there is no synapse."""
+        if self.is_dense:
+            return np.where(self.mask, self.matrix, fill)
         matrix = np.full((self.post_size, self.pre_size), fill, dtype=np.float64)
-        rows = np.repeat(np.arange(self.post_size), np.diff(self.row_ptr))
-        matrix[rows, self.cols] = self.weights
+        matrix[self.rows, self.cols] = self._weights
         return matrix
 
 
@@ -56,18 +120,16 @@ def _draw(values, n: int, rng) -> np.ndarray:
 
 def one_to_one(pre_size: int, post_size: int, weights, rng) -> Connectivity:
     n = min(pre_size, post_size)
-    mask = np.zeros((post_size, pre_size), dtype=bool)
-    mask[np.arange(n), np.arange(n)] = True
-    conn = Connectivity.from_mask(mask, np.zeros(mask.shape))
-    conn.weights = _draw(weights, conn.nb_synapses, rng)
-    return conn
+    row_ptr = np.minimum(np.arange(post_size + 1, dtype=np.int64), n)
+    return Connectivity(pre_size, post_size, row_ptr=row_ptr,
+                        cols=np.arange(n, dtype=np.int32), weights=_draw(weights, n, rng))
 
 
 def all_to_all(pre_size: int, post_size: int, weights, allow_self: bool, rng) -> Connectivity:
     mask = np.ones((post_size, pre_size), dtype=bool)
     if not allow_self:
         np.fill_diagonal(mask, False)
-    conn = Connectivity.from_mask(mask, np.zeros(mask.shape))
+    conn = Connectivity.from_mask(mask, 0.0)
     conn.weights = _draw(weights, conn.nb_synapses, rng)
     return conn
 
@@ -80,40 +142,59 @@ def normalized_coordinates(geometry: tuple) -> np.ndarray:
     return (coords / scale).astype(np.float32)
 
 
-def squared_distances(pre_geometry: tuple, post_geometry: tuple) -> np.ndarray:
-    """(post, pre) float32 squared distances over the presynaptic dimensions."""
-    dims = len(pre_geometry)
-    if len(post_geometry) < dims:
+def _check_dimensions(pre_geometry, post_geometry):
+    if len(post_geometry) < len(pre_geometry):
         raise ConnectivityError(f"the post-synaptic population has {len(post_geometry)} "
-                                f"dimensions, fewer than the pre-synaptic one ({dims})")
+                                f"dimensions, fewer than the pre-synaptic one "
+                                f"({len(pre_geometry)})")
+
+
+def squared_distances(pre_geometry: tuple, post_geometry: tuple, rows=slice(None)) -> np.ndarray:
+    """(post, pre) float32 squared distances over the presynaptic dimensions."""
+    _check_dimensions(pre_geometry, post_geometry)
+    dims = len(pre_geometry)
     pre = normalized_coordinates(pre_geometry)
-    post = normalized_coordinates(post_geometry)[:, :dims]
-    diff = post[:, None, :] - pre[None, :, :]
-    return np.sum(diff * diff, axis=2, dtype=np.float32)
+    post = normalized_coordinates(post_geometry)[rows, :dims]
+    total = np.zeros((len(post), len(pre)), dtype=np.float32)
+    for axis in range(dims):
+        diff = post[:, None, axis] - pre[None, :, axis]
+        total += diff * diff
+    return total
 
 
-def _gaussian(distance: np.ndarray, amp: float, sigma: float) -> np.ndarray:
-    return amp * np.exp(-distance.astype(np.float64) / (2.0 * sigma ** 2))
-
-
-def gaussian(pre_geometry, post_geometry, amp, sigma, limit, allow_self) -> Connectivity:
-    values = _gaussian(squared_distances(pre_geometry, post_geometry), amp, sigma)
-    values = values.astype(np.float32).astype(np.float64)
-    mask = values > limit * amp
+def _distance_based(pre_geometry, post_geometry, profile, keep, allow_self) -> Connectivity:
+    """Weights ``profile(d²)`` rounded to single precision as ANNarchy, kept where
+    ``keep(w)``; computed by blocks of rows so temporaries stay small."""
+    _check_dimensions(pre_geometry, post_geometry)
+    post_size, pre_size = int(np.prod(post_geometry)), int(np.prod(pre_geometry))
+    mask = np.empty((post_size, pre_size), dtype=bool)
+    values = np.empty((post_size, pre_size), dtype=np.float64)
+    for start in range(0, post_size, _CHUNK):
+        rows = slice(start, min(start + _CHUNK, post_size))
+        w = profile(squared_distances(pre_geometry, post_geometry, rows).astype(np.float64))
+        w = w.astype(np.float32).astype(np.float64)
+        values[rows] = w
+        mask[rows] = keep(w)
     if not allow_self:
         np.fill_diagonal(mask, False)
     return Connectivity.from_mask(mask, values)
+
+
+def _gaussian(distance: np.ndarray, amp: float, sigma: float) -> np.ndarray:
+    return amp * np.exp(-distance / (2.0 * sigma ** 2))
+
+
+def gaussian(pre_geometry, post_geometry, amp, sigma, limit, allow_self) -> Connectivity:
+    return _distance_based(pre_geometry, post_geometry, lambda d: _gaussian(d, amp, sigma),
+                           lambda w: w > limit * amp, allow_self)
 
 
 def dog(pre_geometry, post_geometry, amp_pos, sigma_pos, amp_neg, sigma_neg, limit,
         allow_self) -> Connectivity:
-    distance = squared_distances(pre_geometry, post_geometry)
-    values = _gaussian(distance, amp_pos, sigma_pos) - _gaussian(distance, amp_neg, sigma_neg)
-    values = values.astype(np.float32).astype(np.float64)
-    mask = np.abs(values) > limit * abs(amp_pos - amp_neg)
-    if not allow_self:
-        np.fill_diagonal(mask, False)
-    return Connectivity.from_mask(mask, values)
+    return _distance_based(
+        pre_geometry, post_geometry,
+        lambda d: _gaussian(d, amp_pos, sigma_pos) - _gaussian(d, amp_neg, sigma_neg),
+        lambda w: np.abs(w) > limit * abs(amp_pos - amp_neg), allow_self)
 
 
 def from_matrix(matrix, pre_size: int, post_size: int, pre_post: bool) -> Connectivity:

@@ -13,8 +13,6 @@ from ..errors import ConnectivityError, NetworkError
 from . import connectors
 from .population import Population
 
-DENSE_THRESHOLD = 0.25   # fraction of existing synapses above which dense storage wins
-
 
 class Projection:
     """``Projection(pre=inp, post=focus, target='exc')`` then one ``connect_*`` call."""
@@ -111,17 +109,18 @@ class Projection:
                                "the connect_* methods")
 
     def choose_storage(self) -> str:
+        """Dense when the connector produced a dense pattern (or when asked), else CSR;
+        per-synapse delays are stored with the synapses (CSR)."""
         self._require_connected()
-        conn = self.connectivity
-        if self.storage_format != "auto":
-            storage = self.storage_format
-        else:
-            density = conn.nb_synapses / max(1, conn.pre_size * conn.post_size)
-            storage = "dense" if density >= DENSE_THRESHOLD else "csr"
-        if storage == "dense" and not self.uniform_delay:
-            storage = "csr"   # per-synapse delays are stored with the synapses
-        self._storage = storage
-        return storage
+        wanted = self.storage_format
+        if wanted == "auto":
+            wanted = "dense" if self.connectivity.is_dense else "csr"
+        if not self.uniform_delay:
+            wanted = "csr"
+        self.connectivity = (self.connectivity.to_dense() if wanted == "dense"
+                             else self.connectivity.to_csr())
+        self._storage = wanted
+        return wanted
 
     @property
     def uniform_delay(self) -> bool:
@@ -133,24 +132,18 @@ class Projection:
         return int(steps) if self.uniform_delay else steps
 
     def _allocate_weights(self, dtype):
+        """The runtime weight buffer; the connectivity then refers to it (one copy)."""
         conn = self.connectivity
-        if self._storage == "dense":
-            self._weights = conn.dense().astype(dtype)
+        if conn.is_dense:
+            conn.matrix = np.ascontiguousarray(conn.matrix, dtype=dtype)
+            self._weights = conn.matrix
         else:
-            self._weights = conn.weights.astype(dtype)
-
-    def _rows_cols(self):
-        conn = self.connectivity
-        return np.repeat(np.arange(conn.post_size), np.diff(conn.row_ptr)), conn.cols
+            conn._weights = np.ascontiguousarray(conn.weights, dtype=dtype)
+            self._weights = conn._weights
 
     def _flat_weights(self) -> np.ndarray:
-        """Weights in synapse (CSR) order, from the runtime buffer when compiled."""
-        if self._weights is None:
-            return self.connectivity.weights
-        if self._storage == "dense":
-            rows, cols = self._rows_cols()
-            return self._weights[rows, cols].astype(np.float64)
-        return self._weights.astype(np.float64)
+        """Weights in synapse (CSR) order."""
+        return np.asarray(self.connectivity.weights, dtype=np.float64)
 
     @property
     def size(self) -> int:
@@ -187,10 +180,9 @@ class Projection:
         if hasattr(value, "get_values"):
             flat = value.get_values(conn.nb_synapses, self._rng())
         elif np.ndim(value) == 0:
-            flat = np.full(conn.nb_synapses, float(value))
+            flat = float(value)
         elif np.shape(value) == (conn.post_size, conn.pre_size):
-            rows, cols = self._rows_cols()
-            flat = np.asarray(value, dtype=np.float64)[rows, cols]
+            flat = np.asarray(value, dtype=np.float64)[conn.rows, conn.cols]
         else:
             try:
                 flat = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1)
@@ -201,22 +193,15 @@ class Projection:
                 raise NetworkError(f"projection '{self.name}': expected a number, a "
                                    f"({conn.post_size}, {conn.pre_size}) matrix or one list "
                                    f"per dendrite ({conn.nb_synapses} synapses in all)")
-        conn.weights = np.asarray(flat, dtype=np.float64).copy()
-        if self._weights is not None:
-            if self._storage == "dense":
-                rows, cols = self._rows_cols()
-                self._weights[rows, cols] = flat
-            else:
-                self._weights[...] = flat
+        if conn.is_dense:
+            conn.matrix[conn.mask] = flat
+        else:
+            conn._weights[...] = flat
 
     def connectivity_matrix(self, fill: float = 0.0) -> np.ndarray:
         """(post, pre) matrix of the current weights, ``fill`` where no synapse exists."""
         self._require_connected()
-        conn = self.connectivity
-        matrix = np.full((conn.post_size, conn.pre_size), fill, dtype=np.float64)
-        rows, cols = self._rows_cols()
-        matrix[rows, cols] = self._flat_weights()
-        return matrix
+        return self.connectivity.dense(fill).astype(np.float64, copy=False)
 
     def __repr__(self):
         return f"Projection(name={self.name!r}, pre={self.pre.name!r}, " \

@@ -1,0 +1,90 @@
+"""Benchmark: the neural-field tutorial at N = 20, 40, 64 on 1 and 2 threads.
+
+For each configuration, in fresh subprocesses: cold compile (empty cache), cached start
+(a new process building the same network with a warm cache), steps/s over 2000 steps
+with the bubble input clamped once, and peak memory. Prints one JSON line.
+
+    python bench/neural_field.py [--sizes 20 40 64] [--threads 1 2] [--steps 2000]
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+WORKER = r"""
+import json, resource, sys, time
+t_start = time.perf_counter()
+import numpy as np
+from neurogen import *
+N, threads, steps, precision = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+setup(num_threads=threads, seed=1, precision=precision)
+InputNeuron = Neuron(parameters="baseline = 0.0", equations="r = pos(baseline + Uniform(-0.5, 0.5))")
+NeuralFieldNeuron = Neuron(parameters="tau = 10.0 : population",
+    equations="tau * dr/dt + r = sum(exc) + sum(inh) + Uniform(-0.5, 0.5) : min=0.0, max=1.0")
+inp = Population((N, N), InputNeuron, name="Input")
+focus = Population((N, N), NeuralFieldNeuron, name="Focus")
+Projection(inp, focus, "exc").connect_one_to_one(weights=1.0, delays=20.0)
+t0 = time.perf_counter()
+lat = Projection(focus, focus, "inh")
+lat.connect_dog(amp_pos=0.2, sigma_pos=0.1, amp_neg=0.1, sigma_neg=0.7)
+t_connect = time.perf_counter() - t0
+t0 = time.perf_counter()
+compile()
+t_compile = time.perf_counter() - t0
+t_ready = time.perf_counter() - t_start
+x, y = np.meshgrid(np.arange(N), np.arange(N))
+inp.baseline = np.exp(-((x - N / 2) ** 2 + (y - N / 2) ** 2) / 8.0)
+simulate(10.0)
+t0 = time.perf_counter()
+simulate(float(steps))
+t_sim = time.perf_counter() - t0
+print(json.dumps({"connect_s": t_connect, "compile_s": t_compile, "ready_s": t_ready,
+                  "steps_per_s": steps / t_sim, "synapses": lat.nb_synapses,
+                  "storage": lat._storage, "cached": __import__("neurogen").default_network().build_info["cached"],
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run(args, cache):
+    env = {**os.environ, "NEUROGEN_CACHE_DIR": cache}
+    out = subprocess.run([sys.executable, "-c", WORKER, *map(str, args)], env=env,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"benchmark worker failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 40, 64])
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--precision", default="double")
+    opts = parser.parse_args()
+    results = []
+    for n in opts.sizes:
+        with tempfile.TemporaryDirectory() as cache:
+            cold = run((n, 1, 10, opts.precision), cache)
+            for threads in opts.threads:
+                warm = run((n, threads, opts.steps, opts.precision), cache)
+                results.append({
+                    "N": n, "neurons_per_population": n * n, "threads": threads,
+                    "precision": opts.precision, "cold_compile_s": round(cold["compile_s"], 3),
+                    "cached_compile_s": round(warm["compile_s"], 3),
+                    "cached_start_s": round(warm["ready_s"], 3),
+                    "connect_s": round(warm["connect_s"], 3),
+                    "steps_per_s": round(warm["steps_per_s"], 1),
+                    "peak_rss_mb": round(warm["peak_rss_mb"], 1),
+                    "lateral_synapses": warm["synapses"], "lateral_storage": warm["storage"],
+                    "weights_mb": round(warm["synapses"] * (8 if opts.precision == "double"
+                                                            else 4) / 2 ** 20, 1)})
+    print(json.dumps({"benchmark": "neural_field", "machine": platform.machine(),
+                      "cpus": os.cpu_count(), "steps": opts.steps, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
