@@ -29,7 +29,8 @@ from .printer import print_expr
 CTYPES = {"int": "int32_t", "bool": "bool"}
 
 # fixed slots of the tables shared with the runtime
-INT_STEP, INT_THREADS, INT_NMON, INT_SEED = 0, 1, 2, 3
+INT_STEP, INT_THREADS, INT_NMON, INT_SEED, INT_STOP_MODE = 0, 1, 2, 3, 4
+STOP_OFF, STOP_OR, STOP_AND = 0, 1, 2
 REAL_DT = 0
 PTR_MON_ADDR, PTR_MON_INT = 0, 1
 MONITOR_FIELDS = ("nbytes", "period", "offset", "count", "capacity", "active")
@@ -40,7 +41,7 @@ class Slots:
     """Which runtime value each pointer/int/real slot holds (keys are tuples)."""
     ptrs: list = field(default_factory=lambda: [("monitor_addresses",), ("monitor_ints",)])
     ints: list = field(default_factory=lambda: [("step",), ("threads",), ("monitors",),
-                                                ("seed",)])
+                                                ("seed",), ("stop_mode",)])
     reals: list = field(default_factory=lambda: [("dt",)])
 
     def ptr(self, *key) -> int:
@@ -196,7 +197,14 @@ class _PopulationLowering:
         for stage in stages:
             if stage["kind"] == "loop":
                 stage["lines"] = self.randoms(stage.pop("used"), "i", ltable) + stage["lines"]
-        return {"id": self.k, "name": self.pop.name, "size": self.size_name,
+        stop = None
+        if self.pop._stop is not None:
+            condition, mode = self.pop._stop
+            stop = {"mode": mode, "expr": print_expr(condition, ltable, self.precision),
+                    "flag": self.slots.int("stop_flag", self.k),
+                    "selected": self.slots.int("stop_selected", self.k),
+                    "text": self.pop.stop_condition}
+        return {"id": self.k, "name": self.pop.name, "size": self.size_name, "stop": stop,
                 "sums": [self.buffers["_sum_" + t] for t in self.ir.targets],
                 "pre_global": pre_global, "global_lines": global_lines, "stages": stages,
                 "end_reductions": [self.reduction(r) for r in self.ir.reductions
@@ -204,7 +212,7 @@ class _PopulationLowering:
 
 
 def build_plan(net) -> Plan:
-    precision = net.config["precision"]
+    precision = net._config["precision"]
     slots = Slots()
     reals = [(f"c_{name}", slots.real("constant", name)) for name in sorted(net.constants)]
     constants = {name: f"c_{name}" for name in net.constants}

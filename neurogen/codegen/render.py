@@ -45,7 +45,7 @@ def render(plan: p.Plan) -> tuple[str, str]:
                    sizes=plan.sizes, reals=plan.reals, projections=plan.projections,
                    populations=plan.populations, rings=plan.rings,
                    INT_STEP=p.INT_STEP, INT_THREADS=p.INT_THREADS, INT_NMON=p.INT_NMON,
-                   INT_SEED=p.INT_SEED, REAL_DT=p.REAL_DT, PTR_MON_ADDR=p.PTR_MON_ADDR,
+                   INT_SEED=p.INT_SEED, INT_STOP_MODE=p.INT_STOP_MODE, REAL_DT=p.REAL_DT, PTR_MON_ADDR=p.PTR_MON_ADDR,
                    PTR_MON_INT=p.PTR_MON_INT, NMONF=len(p.MONITOR_FIELDS),
                    module=MODULE_PLACEHOLDER)
     try:

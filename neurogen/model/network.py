@@ -16,17 +16,25 @@ _PRECISIONS = {"double": np.float64, "float": np.float32}
 class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
+    _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
+                     paradigm="openmp")
+
+    def __new__(cls, *args, **kwargs):
+        """State is created here, so that a subclass building its model in ``__init__``
+        works whether or not it calls ``super().__init__()`` (as in ANNarchy 5)."""
+        net = super().__new__(cls)
+        net.populations, net.projections, net.monitors = [], [], []
+        net.constants, net._config = {}, {}
+        net.compiled, net._sim, net.build_info = False, None, {}
+        options = dict(cls._DEFAULTS)
+        if cls is not Network:   # a subclass may still be given dt=/seed=
+            options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
+        net.setup(**options)
+        return net
+
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
                  paradigm: str = "openmp"):
-        self.populations: list = []
-        self.projections: list = []
-        self.monitors: list = []
-        self.constants: dict = {}
-        self.config: dict = {}
-        self.compiled = False
-        self._sim = None
-        self.build_info: dict = {}
         self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
                    method=method, paradigm=paradigm)
 
@@ -37,55 +45,58 @@ class Network:
             if key == "dt":
                 if not value or float(value) <= 0:
                     raise NetworkError(f"dt must be positive, got {value!r}")
-                if self.compiled and float(value) != self.config.get("dt"):
-                    self._require_sim().reals[0] = float(value)
-                self.config["dt"] = float(value)
+                self._config["dt"] = float(value)
             elif key == "seed":
-                self.config["seed"] = int(value) if value is not None and value >= 0 else \
+                self._config["seed"] = int(value) if value is not None and value >= 0 else \
                     int(np.random.SeedSequence().entropy % (2 ** 63))
             elif key == "num_threads":
                 if int(value) < 1:
                     raise NetworkError(f"num_threads must be at least 1, got {value!r}")
-                self.config["num_threads"] = int(value)
-                if self._sim is not None:
-                    self._sim.ints[1] = self._sim._int(("threads",))
+                self._config["num_threads"] = int(value)
             elif key == "precision":
                 if value not in _PRECISIONS:
                     raise NetworkError(f"precision must be 'double' or 'float', got {value!r}")
-                if self.compiled and value != self.config["precision"]:
+                if self.compiled and value != self._config["precision"]:
                     raise NetworkError("precision cannot change after compile()")
-                self.config["precision"] = value
+                self._config["precision"] = value
             elif key == "method":
                 if value not in METHODS:
                     raise NetworkError(f"unknown method {value!r}; choose one of "
                                        f"{', '.join(METHODS)}")
-                self.config["method"] = value
+                self._config["method"] = value
             elif key == "paradigm":
                 if value not in ("openmp", "omp"):
                     from ..errors import BackendUnavailable
                     raise BackendUnavailable(f"paradigm {value!r} is not available: this "
                                              "version of neurogen runs on CPUs (openmp)")
-                self.config["paradigm"] = "openmp"
-            elif key in ("structural_plasticity", "verbose", "debug", "sparse_matrix_format"):
-                self.config[key] = value   # accepted for compatibility, no effect here
+                self._config["paradigm"] = "openmp"
+            elif key in ("structural_plasticity", "verbose", "debug", "sparse_matrix_format",
+                         "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
+                self._config[key] = value   # accepted for compatibility, no effect here
             else:
                 raise NetworkError(f"unknown setup option {key!r}")
+        if self._sim is not None:
+            self._sim.bind()
+
+    def config(self, **options):
+        """ANNarchy 5's name for :meth:`setup` (``num_threads``, ``seed``, ``dt``…)."""
+        self.setup(**options)
 
     @property
     def dt(self) -> float:
-        return self.config["dt"]
+        return self._config["dt"]
 
     @property
     def seed(self) -> int:
-        return self.config["seed"]
+        return self._config["seed"]
 
     @property
     def num_threads(self) -> int:
-        return self.config["num_threads"]
+        return self._config["num_threads"]
 
     @property
     def real_dtype(self):
-        return _PRECISIONS[self.config["precision"]]
+        return _PRECISIONS[self._config["precision"]]
 
     @property
     def toolchain_openmp(self) -> bool:
@@ -153,6 +164,41 @@ class Network:
         if self._sim is not None:
             self._sim.fill_delays(pop)
 
+    # -- ANNarchy 5 construction API ---------------------------------------------------------
+    def create(self, geometry=None, neuron=None, name: str | None = None, population=None,
+               stop_condition: str | None = None):
+        """``net.create(geometry=(20, 20), neuron=N, name='pop')``, or
+        ``net.create(population=TimedArray(...))`` / ``net.create(TimedArray(...))``."""
+        from .population import Population
+        if population is None and geometry is not None and hasattr(geometry, "_attach"):
+            population, geometry = geometry, None
+        if population is not None:
+            population._attach(self, name)
+            return population
+        if geometry is None or neuron is None:
+            raise NetworkError("create() needs geometry= and neuron= (or population=)")
+        return Population(geometry, neuron, name=name, net=self, stop_condition=stop_condition)
+
+    def connect(self, pre, post, target: str, synapse=None, name: str | None = None,
+                disable_omp: bool = True):
+        """``net.connect(pre, post, 'exc')`` → a :class:`Projection` to call a connector on."""
+        from .projection import Projection
+        return Projection(pre, post, target, synapse=synapse, name=name, net=self)
+
+    def monitor(self, obj, variables, period: float | None = None, start: bool = True,
+                name: str | None = None):
+        from .monitor import Monitor
+        return Monitor(obj, variables, period=period, start=start, net=self)
+
+    def get_populations(self) -> list:
+        return list(self.populations)
+
+    def get_projections(self) -> list:
+        return list(self.projections)
+
+    def get_monitors(self) -> list:
+        return list(self.monitors)
+
     # -- lookup --------------------------------------------------------------------------------
     def get_population(self, name: str):
         for pop in self.populations:
@@ -211,6 +257,28 @@ class Network:
             raise NetworkError(f"cannot simulate a negative duration ({duration} ms)")
         sim.run(nsteps)
 
+    def simulate_until(self, max_duration: float, population, operator: str = "and",
+                       measure_time: bool = False) -> float:
+        """Simulate until the ``stop_condition`` of ``population`` (one or a list,
+        combined with ``operator`` 'and' | 'or') is met, at most ``max_duration`` ms.
+        Returns the simulated duration."""
+        sim = self._require_sim()
+        pops = population if isinstance(population, (list, tuple)) else [population]
+        for pop in pops:
+            if pop not in self.populations:
+                raise NetworkError(f"simulate_until: {pop!r} is not in this network")
+            if pop._stop is None:
+                raise NetworkError(f"simulate_until: population '{pop.name}' has no "
+                                   "stop_condition (Population(..., stop_condition='r > 1'))")
+        if operator not in ("and", "or"):
+            raise NetworkError(f"operator must be 'and' or 'or', got {operator!r}")
+        sim.select_stop(pops, operator)
+        try:
+            done = sim.run(int(round(float(max_duration) / self.dt)))
+        finally:
+            sim.select_stop(None, operator)
+        return done * self.dt
+
     def step(self):
         """One step (``dt`` ms)."""
         sim = self._sim
@@ -218,17 +286,33 @@ class Network:
             self._require_sim()
         sim.step()
 
-    def reset(self, populations: bool = True, projections: bool = False,
-              synapses: bool = False, monitors: bool = True):
-        """Time back to 0; populations to their compile-time values; monitors emptied."""
+    def _members(self, value, kind: str, pool: list) -> list:
+        """``True``/``False`` or a list of objects that must belong to this network."""
+        if value is True:
+            return list(pool)
+        if not value:
+            return []
+        items = list(value) if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if not any(item is member for member in pool):
+                raise NetworkError(f"reset: {item!r} is not a {kind} of this network")
+        return items
+
+    def reset(self, populations=True, projections=False, synapses=False, monitors=True):
+        """Time back to 0; populations (all, or those listed) to their compile-time
+        values; monitors emptied. Projections keep their weights unless ``synapses``."""
         sim = self._require_sim()
+        pops = self._members(populations, "population", self.populations)
+        projs = self._members(projections, "projection", self.projections)
+        mons = self._members(monitors, "monitor", self.monitors)
         sim.set_step(0)
-        if populations:
-            for pop in self.populations:
-                pop.reset()
+        for pop in pops:
+            pop.reset()
+        for proj in projs:
+            proj.reset(synapses=bool(synapses))
         sim.clear_transients()
-        if monitors:
-            for monitor in self.monitors:
+        if mons:
+            for monitor in mons:
                 for rec in monitor.recordings.values():
                     rec.count = 0
                 monitor.offset = 0

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import NetworkError, ShapeError
 from ..ir import GLOBAL
+from ..parser.neuron import parse_condition
 from .neuron import Neuron
 
 _DTYPES = {"int": np.int32, "bool": np.bool_}
@@ -42,8 +43,11 @@ class Population:
         self.net = net
         self.id = len(net.populations)
         self.name = name or f"pop{self.id}"
-        self.ir = neuron.parse(net.constant_values(), net.config["method"])
+        self.ir = neuron.parse(net.constant_values(), net._config["method"])
         self.targets = list(self.ir.targets)
+        self.stop_condition = stop_condition
+        self._stop = parse_condition(stop_condition, self.ir, self.name) \
+            if stop_condition else None
         self._init = {a.name: a.init for a in self.ir.attributes}
         self._attrs = {a.name: self._allocate(a) for a in self.ir.attributes}
         net._add_population(self)

@@ -42,7 +42,9 @@ class Projection:
         net._add_projection(self)
 
     # -- connectors -----------------------------------------------------------------------
-    def _connected(self, conn, delays, storage_format):
+    def _connected(self, make, delays, storage_format):
+        """``make()`` builds the connectivity; it is kept to rebuild the initial weights
+        on ``reset(synapses=True)`` (random weights come from seeded generators)."""
         if self.net.compiled:
             raise NetworkError(f"projection '{self.name}': cannot connect after compile()")
         if self.connectivity is not None:
@@ -50,6 +52,8 @@ class Projection:
         if storage_format not in ("auto", "dense", "csr"):
             raise NetworkError(f"storage_format must be 'auto', 'dense' or 'csr', "
                                f"got {storage_format!r}")
+        conn = make()
+        self._make = make
         self.connectivity = conn
         self.storage_format = storage_format
         if hasattr(delays, "get_values"):
@@ -73,33 +77,36 @@ class Projection:
                 f"projection '{self.name}': one_to_one needs populations of the same size, "
                 f"got '{self.pre.name}' ({self.pre.size}) and '{self.post.name}' "
                 f"({self.post.size})")
-        conn = connectors.one_to_one(self.pre.size, self.post.size, weights, self._rng())
-        return self._connected(conn, delays, storage_format)
+        return self._connected(
+            lambda: connectors.one_to_one(self.pre.size, self.post.size, weights, self._rng()),
+            delays, storage_format)
 
     def connect_all_to_all(self, weights=1.0, delays=0.0, allow_self_connections=False,
                            storage_format="auto", **_):
         allow = allow_self_connections or not self._same_population()
-        conn = connectors.all_to_all(self.pre.size, self.post.size, weights, allow, self._rng())
-        return self._connected(conn, delays, storage_format)
+        return self._connected(
+            lambda: connectors.all_to_all(self.pre.size, self.post.size, weights, allow,
+                                          self._rng()), delays, storage_format)
 
     def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01,
                          allow_self_connections=False, storage_format="auto", **_):
         allow = allow_self_connections or not self._same_population()
-        conn = connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma, limit,
-                                   allow)
-        return self._connected(conn, delays, storage_format)
+        return self._connected(
+            lambda: connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma,
+                                        limit, allow), delays, storage_format)
 
     def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
                     allow_self_connections=False, storage_format="auto", **_):
         allow = allow_self_connections or not self._same_population()
-        conn = connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
-                              amp_neg, sigma_neg, limit, allow)
-        return self._connected(conn, delays, storage_format)
+        return self._connected(
+            lambda: connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
+                                   amp_neg, sigma_neg, limit, allow), delays, storage_format)
 
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
                             **_):
-        conn = connectors.from_matrix(weights, self.pre.size, self.post.size, pre_post)
-        return self._connected(conn, delays, storage_format)
+        return self._connected(
+            lambda: connectors.from_matrix(weights, self.pre.size, self.post.size, pre_post),
+            delays, storage_format)
 
     # -- storage and runtime ----------------------------------------------------------------
     def _require_connected(self):
@@ -197,6 +204,11 @@ class Projection:
             conn.matrix[conn.mask] = flat
         else:
             conn._weights[...] = flat
+
+    def reset(self, synapses: bool = False):
+        """With ``synapses=True``, weights go back to what the connector gave."""
+        if synapses and self.connectivity is not None:
+            self.w = self._make().weights
 
     def connectivity_matrix(self, fill: float = 0.0) -> np.ndarray:
         """(post, pre) matrix of the current weights, ``fill`` where no synapse exists."""

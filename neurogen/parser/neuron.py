@@ -275,3 +275,18 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
                     targets=tuple(sums), randoms=tuple(randoms), reductions=tuple(reductions),
                     constants=used_constants, description=description,
                     symbols=names)
+
+
+def parse_condition(text: str, ir: NeuronIR, obj: str):
+    """``stop_condition='r > 1.0 : any'`` → (sympy condition, 'any' | 'all')."""
+    lines = split_lines(text)
+    if len(lines) != 1:
+        raise ParseError("a stop condition is one line", obj=obj, field="stop_condition",
+                         equation=text)
+    line = lines[0]
+    with _Context(obj, "stop_condition", line):
+        _check_flags(line.flags, {"any", "all"})
+        names = {**ir.symbols}
+        condition = parse_expression(line.body, Scope(names=names))
+        mode = "any" if "any" in line.flags else "all"
+    return condition, mode

@@ -144,6 +144,8 @@ class Simulator:
             return net.num_threads if net.toolchain_openmp else 1
         if kind == "monitors":
             return len(self.monitors.recordings)
+        if kind in ("stop_mode", "stop_flag", "stop_selected"):
+            return int(self.ints[self.plan.slots.ints.index(key)])
         if kind == "seed":
             return int(np.uint64(net.seed).view(np.int64))
         if kind == "pop_size":
@@ -199,14 +201,39 @@ class Simulator:
                 array[...] = 0
 
     # -- running ----------------------------------------------------------------------------
-    def run(self, nsteps: int):
+    def run(self, nsteps: int) -> int:
+        """Run ``nsteps`` steps (fewer if a stop condition is met); returns steps done."""
         if self.monitors.recordings:
             self.monitors.reserve(self.step_count, nsteps)
         done = 0
         while done < nsteps:
             done += self.kernel.run(nsteps - done)
             if done < nsteps:
+                if self.stopped():
+                    break
                 self.monitors.reserve(self.step_count, nsteps - done, at_least_one=True)
+        return done
+
+    def select_stop(self, populations, operator: str):
+        """Arm the stop conditions of ``populations`` (``None`` disarms them all)."""
+        slots = self.plan.slots.ints
+        for pop in self.net.populations:
+            if ("stop_selected", pop.id) in slots:
+                self.ints[slots.index(("stop_selected", pop.id))] = \
+                    int(populations is not None and pop in populations)
+        mode = p.STOP_OFF if populations is None else \
+            (p.STOP_AND if operator == "and" else p.STOP_OR)
+        self.ints[p.INT_STOP_MODE] = mode
+
+    def stopped(self) -> bool:
+        mode = self.ints[p.INT_STOP_MODE]
+        if mode == p.STOP_OFF:
+            return False
+        slots = self.plan.slots.ints
+        flags = [bool(self.ints[slots.index(("stop_flag", pop.id))])
+                 for pop in self.net.populations if ("stop_selected", pop.id) in slots
+                 and self.ints[slots.index(("stop_selected", pop.id))]]
+        return bool(flags) and (all(flags) if mode == p.STOP_AND else any(flags))
 
     def step(self):
         if self.kernel.step() == 0:
