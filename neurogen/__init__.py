@@ -23,6 +23,7 @@ from .model.network import Network, clear, default_network  # noqa: E402
 from .model.neuron import Neuron  # noqa: E402
 from .model.population import Population  # noqa: E402
 from .model.projection import Projection  # noqa: E402
+from .model.synapse import Synapse  # noqa: E402
 from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
                            RandomDistribution, Uniform)
 
@@ -87,7 +88,7 @@ def dt():
 
 
 __all__ = [
-    "np", "Neuron", "Population", "Projection", "Monitor", "Constant", "Network",
+    "np", "Neuron", "Synapse", "Population", "Projection", "Monitor", "Constant", "Network",
     "Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "RandomDistribution",
     "setup", "compile", "simulate", "step", "reset", "clear", "get_time", "get_current_step",
     "set_time", "get_population", "get_projection", "populations", "projections", "dt",

@@ -23,7 +23,7 @@ import sympy as sp
 
 from ..errors import NetworkError
 from ..integrators import Store, Temp, blocks
-from ..ir import GLOBAL, LOCAL
+from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC
 from .printer import print_expr
 
 CTYPES = {"int": "int32_t", "bool": "bool"}
@@ -88,6 +88,43 @@ def _random_code(rv, stream: int, index: str, table: dict, precision: str) -> st
     return f"exp(({a[0]}) + ({a[1]}) * {z})"   # LogNormal
 
 
+def statements(block, table: dict, precision: str) -> list[str]:
+    """C++ lines of one integrator block: temporaries, stores, then bounds."""
+    lines = []
+    table = dict(table)
+    for st in block:
+        if isinstance(st, Temp):
+            table[st.symbol] = st.symbol.name
+            lines.append(f"const real {st.symbol.name} = "
+                         f"{print_expr(st.expr, table, precision)};")
+            continue
+        lhs = table[sp.Symbol(st.target)]
+        lines.append(f"{lhs} = {print_expr(st.expr, table, precision)};")
+        for bound, op in zip(st.bounds, ("<", ">")):
+            if bound is not None:
+                value = print_expr(bound, table, precision)
+                lines.append(f"if ({lhs} {op} {value}) {lhs} = {value};")
+    return lines
+
+
+def random_lines(randoms, used: set, stream_base: int, index: str, table: dict,
+                 precision: str) -> list[str]:
+    """Declarations of the random draws among ``used``, keyed on ``index`` and the step."""
+    return [f"const double {rv.symbol.name} = "
+            f"{_random_code(rv, stream_base | n, index, table, precision)};"
+            for n, rv in enumerate(randoms) if rv.symbol in used]
+
+
+def used_symbols(block) -> set:
+    """Symbols a block reads, bounds included."""
+    used = set()
+    for st in block:
+        used |= st.expr.free_symbols
+        if isinstance(st, Store):
+            used |= {s for b in st.bounds if b is not None for s in b.free_symbols}
+    return used
+
+
 class _PopulationLowering:
     """Builds the template entry of one population."""
 
@@ -128,45 +165,16 @@ class _PopulationLowering:
         return t
 
     def statements(self, block, table: dict) -> list[str]:
-        lines = []
-        local_table = dict(table)
-        for st in block:
-            if isinstance(st, Temp):
-                local_table[st.symbol] = st.symbol.name
-                lines.append(f"const real {st.symbol.name} = "
-                             f"{print_expr(st.expr, local_table, self.precision)};")
-            else:
-                lhs = local_table[sp.Symbol(st.target)]
-                lines.append(f"{lhs} = {print_expr(st.expr, local_table, self.precision)};")
-                low, high = st.bounds
-                if low is not None:
-                    lines.append(f"if ({lhs} < {print_expr(low, local_table, self.precision)}) "
-                                 f"{lhs} = {print_expr(low, local_table, self.precision)};")
-                if high is not None:
-                    lines.append(f"if ({lhs} > {print_expr(high, local_table, self.precision)}) "
-                                 f"{lhs} = {print_expr(high, local_table, self.precision)};")
-        return lines
+        return statements(block, table, self.precision)
 
     def randoms(self, used: set, index: str, table: dict) -> list[str]:
         """Declarations of the random draws among ``used`` symbols, at neuron ``index``."""
-        return [f"const double {rv.symbol.name} = "
-                f"{_random_code(rv, (self.k << 16) | n, index, table, self.precision)};"
-                for n, rv in enumerate(self.ir.randoms) if rv.symbol in used]
+        return random_lines(self.ir.randoms, used, self.k << 16, index, table, self.precision)
 
     def reduction(self, red) -> dict:
         return {"op": red.op, "target": f"{self.buffers[red.symbol.name]}[0]",
                 "expr": print_expr(red.expr, self.table("i"), self.precision),
                 "comment": f"{red.op}({red.expr})"}
-
-    @staticmethod
-    def _used(block) -> set:
-        """Symbols a block reads, bounds included."""
-        used = set()
-        for st in block:
-            used |= st.expr.free_symbols
-            if isinstance(st, Store):
-                used |= {s for b in st.bounds if b is not None for s in b.free_symbols}
-        return used
 
     def lower(self) -> dict:
         equations = self.ir.equations
@@ -174,7 +182,7 @@ class _PopulationLowering:
         pending = [r for r in self.ir.reductions if r.in_place]
         pre_global, global_lines, global_used = [], [], set()
         for block in blocks([e for e in equations if e.locality == GLOBAL]):
-            used = self._used(block)
+            used = used_symbols(block)
             for red in [r for r in pending if r.symbol in used]:
                 pre_global.append(self.reduction(red))
                 pending.remove(red)
@@ -183,7 +191,7 @@ class _PopulationLowering:
         global_lines = self.randoms(global_used, "0", gtable) + global_lines
         stages, current = [], None
         for block in blocks([e for e in equations if e.locality == LOCAL]):
-            used = self._used(block)
+            used = used_symbols(block)
             needed = [r for r in pending if r.symbol in used]
             if needed or current is None:
                 for red in needed:
@@ -209,6 +217,70 @@ class _PopulationLowering:
                 "pre_global": pre_global, "global_lines": global_lines, "stages": stages,
                 "end_reductions": [self.reduction(r) for r in self.ir.reductions
                                    if not r.in_place]}
+
+
+class _SynapseLowering:
+    """Builds the psp and learning code of one projection with a synapse model.
+
+    Inside the generated loops ``i`` is the postsynaptic neuron, ``k`` the synapse (CSR
+    position) and ``j = cols[k]`` the presynaptic neuron."""
+
+    def __init__(self, proj, slots: Slots, precision: str, constants: dict, pre, post):
+        self.proj, self.ir, self.j = proj, proj.synapse_ir, proj.id
+        self.precision, self.constants, self.pre, self.post = precision, constants, pre, post
+        self.pointers, self.buffers = [], {}
+        for a in self.ir.attributes:
+            if a.name == "w":
+                if a.locality != LOCAL:
+                    raise NetworkError(f"projection '{proj.name}': the weight w must have one "
+                                       "value per synapse (no 'projection'/'postsynaptic' flag)")
+                continue
+            cname = f"s{self.j}_{a.name}"
+            self.pointers.append((cname, CTYPES.get(a.ctype, "real"),
+                                  slots.ptr("syn_attr", self.j, a.name)))
+            self.buffers[a.name] = cname
+
+    def table(self, pre_r: str) -> dict:
+        index = {LOCAL: "k", POSTSYNAPTIC: "i", GLOBAL: "0"}
+        t = {sp.Symbol("t"): "t", sp.Symbol("dt"): "dt", sp.Symbol("w"): f"w{self.j}[k]"}
+        for a in self.ir.attributes:
+            if a.name != "w":
+                t[sp.Symbol(a.name)] = f"{self.buffers[a.name]}[{index[a.locality]}]"
+        for side, low, idx in (("pre", self.pre, "j"), ("post", self.post, "i")):
+            for a in low.ir.attributes:
+                t[sp.Symbol(f"{side}.{a.name}")] = \
+                    f"{low.buffers[a.name]}[{'0' if a.locality == GLOBAL else idx}]"
+        t[sp.Symbol("pre.r")] = pre_r
+        for rv in self.ir.randoms:
+            t[rv.symbol] = rv.symbol.name
+        for name in self.ir.constants:
+            t[sp.Symbol(name)] = self.constants[name]
+        return t
+
+    def psp(self, pre_r: str) -> str | None:
+        ir = self.ir
+        if ir.psp is None and ir.operation == "sum":
+            return None   # the default w * pre.r, summed: the fast kernels
+        expr = ir.psp if ir.psp is not None else sp.Symbol("w") * sp.Symbol("pre.r")
+        return print_expr(expr, self.table(pre_r), self.precision)
+
+    def learning(self) -> dict | None:
+        if not self.ir.equations:
+            return None
+        table = self.table(f"{self.pre.buffers['r']}[j]")
+        stream = (0x8000 | self.j) << 16
+        parts = {}
+        for locality, index in ((GLOBAL, "0"), (POSTSYNAPTIC, "i"), (LOCAL, "k")):
+            lines, used = [], set()
+            for block in blocks([e for e in self.ir.equations if e.locality == locality]):
+                used |= used_symbols(block)
+                lines += statements(block, table, self.precision)
+            randoms = [rv for rv in self.ir.randoms if rv.locality == locality]
+            parts[locality] = random_lines(randoms, used, stream, index, table,
+                                           self.precision) + lines
+        return {"global_lines": parts[GLOBAL], "post_lines": parts[POSTSYNAPTIC],
+                "local_lines": parts[LOCAL],
+                "comments": [e.text for e in self.ir.equations]}
 
 
 def build_plan(net) -> Plan:
@@ -262,6 +334,18 @@ def build_plan(net) -> Plan:
             sizes.append((f"ring{k}_depth", slots.int("ring_depth", k)))
         if delayed != "none":
             entry["ring"] = rings[proj.pre.id]
+        entry["psp"], entry["operation"], entry["learning"] = None, "sum", None
+        if proj.synapse_ir is not None:
+            syn = _SynapseLowering(proj, slots, precision, constants, pre, post)
+            pointers.extend(syn.pointers)
+            if delayed == "synapse":
+                ring = rings[proj.pre.id]
+                pre_r = (f"{ring['buffer']}[((head - std::max<int64_t>({entry['delays']}[k], 1)"
+                         f" + 1 + {ring['depth']}) % {ring['depth']}) * {pre.size_name} + j]")
+            else:
+                pre_r = "pre[j]"
+            entry["psp"], entry["operation"] = syn.psp(pre_r), proj.synapse_ir.operation
+            entry["learning"] = syn.learning()
         projections.append(entry)
 
     return Plan(precision=precision, slots=slots, pointers=pointers, sizes=sizes, reals=reals,

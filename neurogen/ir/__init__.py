@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-LOCAL, GLOBAL = "local", "global"
+LOCAL, GLOBAL, POSTSYNAPTIC = "local", "global", "postsynaptic"
 METHODS = ("explicit", "euler", "midpoint", "rk4", "exponential", "implicit")
 
 
@@ -99,3 +99,20 @@ class NeuronIR:
                         r.locality)) for r in self.randoms]
         parts += [repr((sp.srepr(r.symbol), r.op, sp.srepr(r.expr))) for r in self.reductions]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SynapseIR(NeuronIR):
+    """A rate-coded synapse: its own attributes (per synapse, per postsynaptic neuron
+    or per projection), equations over ``w``, ``pre.x``, ``post.x``, and the
+    postsynaptic potential ``psp`` summed with ``operation``."""
+    psp: sp.Expr | None = None
+    operation: str = "sum"
+
+    @property
+    def is_static(self) -> bool:
+        return not self.equations and self.psp is None and self.operation == "sum"
+
+    def fingerprint(self) -> str:
+        extra = repr((sp.srepr(self.psp) if self.psp is not None else None, self.operation))
+        return hashlib.sha256((super().fingerprint() + extra).encode()).hexdigest()

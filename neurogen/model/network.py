@@ -234,6 +234,7 @@ class Network:
         plan = build_plan(self)
         for proj in self.projections:
             proj._allocate_weights(self.real_dtype)
+            proj._allocate_synapse_attributes(self.real_dtype)
         cpp, pyx = render(plan)
         module, self.build_info = build(cpp, pyx, directory=directory, clean=clean)
         self._sim = Simulator(self, plan, module)

@@ -27,8 +27,16 @@ class Projection:
         for role, pop in (("pre", self.pre), ("post", self.post)):
             if not isinstance(pop, Population) or pop.net is not net:
                 raise NetworkError(f"Projection: {role} must be a population of this network")
+        object.__setattr__(self, "_syn_values", {})
+        self.synapse = synapse
+        self.synapse_ir = None
         if synapse is not None:
-            raise NetworkError("learning synapses are not supported yet; use synapse=None")
+            from .synapse import Synapse
+            if not isinstance(synapse, Synapse):
+                raise NetworkError(f"Projection: synapse must be a Synapse, got "
+                                   f"{type(synapse).__name__}")
+            self.synapse_ir = synapse.parse(self.pre.ir, self.post.ir, net.constant_values(),
+                                            net._config["method"])
         if not isinstance(target, str) or not target.isidentifier():
             raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
         self.target = target
@@ -122,8 +130,9 @@ class Projection:
         wanted = self.storage_format
         if wanted == "auto":
             wanted = "dense" if self.connectivity.is_dense else "csr"
-        if not self.uniform_delay:
-            wanted = "csr"
+        if not self.uniform_delay or (self.synapse_ir is not None
+                                      and not self.synapse_ir.is_static):
+            wanted = "csr"   # per-synapse delays and synapse models work synapse by synapse
         self.connectivity = (self.connectivity.to_dense() if wanted == "dense"
                              else self.connectivity.to_csr())
         self._storage = wanted
@@ -147,6 +156,69 @@ class Projection:
         else:
             conn._weights = np.ascontiguousarray(conn.weights, dtype=dtype)
             self._weights = conn._weights
+
+    def _allocate_synapse_attributes(self, dtype):
+        """Buffers of the synapse model's attributes, with values set before compile."""
+        from ..ir import GLOBAL, POSTSYNAPTIC
+        self._syn_buffers = {}
+        for a in (self.synapse_ir.attributes if self.synapse_ir is not None else ()):
+            if a.name == "w":
+                continue
+            n = {GLOBAL: 1, POSTSYNAPTIC: self.post.size}.get(a.locality, self.nb_synapses)
+            kind = {"int": np.int32, "bool": np.bool_}.get(a.ctype, dtype)
+            self._syn_buffers[a.name] = np.full(n, a.init, dtype=kind)
+        for name, value in self._syn_values.items():
+            self._set_synapse_attribute(name, value)
+
+    def _synapse_attribute(self, name):
+        ir = self.synapse_ir
+        if ir is None or name == "w" or name not in ir.names:
+            raise AttributeError(f"projection '{self.__dict__.get('name', '?')}' has no "
+                                 f"attribute '{name}'")
+        return ir.attribute(name)
+
+    def _set_synapse_attribute(self, name, value):
+        attr = self._synapse_attribute(name)
+        buffers = getattr(self, "_syn_buffers", None)
+        if buffers is None:          # before compile: applied at allocation
+            self._syn_values[name] = value
+            return
+        buffer = buffers[name]
+        if hasattr(value, "get_values"):
+            value = value.get_values(buffer.size, self._rng())
+        elif np.ndim(value) and attr.locality == "local" and len(value) == self.size \
+                and np.ndim(value[0]):
+            value = np.concatenate([np.asarray(v, dtype=float).reshape(-1) for v in value])
+        value = np.asarray(value)
+        if value.size not in (1, buffer.size):
+            raise NetworkError(f"projection '{self.name}': '{name}' takes one value or "
+                               f"{buffer.size}, got {value.size}")
+        buffer[...] = value.reshape(-1) if value.size > 1 else value.reshape(())
+
+    def _get_synapse_attribute(self, name):
+        attr = self._synapse_attribute(name)
+        buffers = getattr(self, "_syn_buffers", None)
+        if buffers is None:
+            return self._syn_values.get(name, attr.init)
+        buffer = buffers[name]
+        if attr.locality == "global":
+            return buffer[0].item()
+        if attr.locality == "postsynaptic":
+            return buffer[self.post_ranks].copy()
+        ptr = self.connectivity.row_ptr
+        return [buffer[ptr[i]:ptr[i + 1]].copy() for i in self.post_ranks]
+
+    def __getattr__(self, name):
+        if name.startswith("_") or "synapse_ir" not in self.__dict__:
+            raise AttributeError(name)
+        return self._get_synapse_attribute(name)
+
+    def __setattr__(self, name, value):
+        ir = self.__dict__.get("synapse_ir")
+        if ir is not None and name != "w" and name in ir.names:
+            self._set_synapse_attribute(name, value)
+        else:
+            object.__setattr__(self, name, value)
 
     def _flat_weights(self) -> np.ndarray:
         """Weights in synapse (CSR) order."""

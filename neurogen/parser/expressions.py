@@ -183,6 +183,19 @@ class _Converter:
         self.fail(UnknownNameError, f"unknown name '{display_name(name)}'{suffix}", node,
                   token=display_name(name))
 
+    def visit_Attribute(self, node):
+        """``pre.r`` / ``post.r`` in synapse equations (names ``'pre.r'`` in the scope)."""
+        if isinstance(node.value, ast.Name) and node.value.id in ("pre", "post"):
+            key = f"{node.value.id}.{display_name(node.attr)}"
+            if key in self.scope.names:
+                return self.scope.names[key]
+            known = [n for n in self.scope.names if n.startswith(node.value.id + ".")]
+            hint = difflib.get_close_matches(key, known, n=1)
+            suffix = f"; did you mean '{hint[0]}'?" if hint else ""
+            self.fail(UnknownNameError, f"unknown name '{key}'{suffix}", node, token=key)
+        self.fail(ParseError, f"'{ast.unparse(node)}' is not allowed: only pre.x and post.x "
+                  "refer to attributes", node)
+
     _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
                ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
                ast.Pow: lambda a, b: a ** b}

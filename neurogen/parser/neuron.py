@@ -8,7 +8,8 @@ import tokenize
 import sympy as sp
 
 from ..errors import FlagError, ModelError, ODEError, ParseError
-from ..ir import GLOBAL, LOCAL, METHODS, Attribute, Equation, NeuronIR, RandomVariable, Reduction
+from ..ir import (GLOBAL, LOCAL, METHODS, POSTSYNAPTIC, Attribute, Equation, NeuronIR,
+                  RandomVariable, Reduction, SynapseIR)
 from .expressions import DERIVATIVE_PREFIX, Scope, parse_expression
 from .lines import Line, split_assignment, split_lines
 
@@ -16,6 +17,7 @@ RESERVED = {"t", "dt", "sum", "w", "pre", "post", "if", "then", "else", "and", "
             "True", "False", "None"}
 _TYPE_FLAGS = {"int": "int", "bool": "bool", "float": "real", "double": "real"}
 _PARAMETER_FLAGS = {"population", "projection", "postsynaptic", *_TYPE_FLAGS}
+OPERATIONS = ("sum", "max", "min", "mean")
 _EQUATION_FLAGS = _PARAMETER_FLAGS | {"init", "min", "max", "method", *METHODS}
 
 
@@ -135,6 +137,35 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
                  name: str, constants: dict, default_method: str = "explicit",
                  description: str = "") -> NeuronIR:
     """Build the IR of a neuron. ``constants`` maps constant names to values."""
+    return _parse(parameters, equations, functions, name, constants, default_method,
+                  description)
+
+
+def parse_synapse(parameters: str | None, equations: str | None, functions: str | None,
+                  psp: str | None, operation: str, name: str, constants: dict,
+                  pre: NeuronIR, post: NeuronIR, default_method: str = "explicit",
+                  description: str = "") -> SynapseIR:
+    """Build the IR of a rate-coded synapse between neurons ``pre`` and ``post``."""
+    if operation not in OPERATIONS:
+        raise FlagError(f"operation must be one of {', '.join(OPERATIONS)}, got "
+                        f"{operation!r}", obj=name, field="operation")
+    extra = {f"pre.{a.name}": sp.Symbol(f"pre.{a.name}") for a in pre.attributes}
+    extra.update({f"post.{a.name}": sp.Symbol(f"post.{a.name}") for a in post.attributes})
+    return _parse(parameters, equations, functions, name, constants, default_method,
+                  description, synapse=dict(extra=extra, psp=psp, operation=operation))
+
+
+def _locality(flags: dict, synapse) -> str:
+    if synapse is None:
+        return GLOBAL if "population" in flags else LOCAL
+    if "projection" in flags:
+        return GLOBAL
+    return POSTSYNAPTIC if "postsynaptic" in flags else LOCAL
+
+
+def _parse(parameters, equations, functions, name, constants, default_method, description,
+           synapse: dict | None = None):
+    reserved = RESERVED - {"w"} if synapse else RESERVED
     user_functions = parse_functions(functions, name)
     value_scope = Scope(names={c: sp.Float(v) for c, v in constants.items()},
                         functions=user_functions)
@@ -144,7 +175,7 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
     def declare(attr_name: str, line: Line):
         if not attr_name.isidentifier():
             raise ParseError(f"'{attr_name}' is not a valid name", token=attr_name)
-        if attr_name in RESERVED or attr_name.startswith("_"):
+        if attr_name in reserved or attr_name.startswith("_"):
             raise ParseError(f"'{attr_name}' is a reserved name", token=attr_name)
         if attr_name in seen:
             raise ParseError(f"'{attr_name}' is defined twice", token=attr_name)
@@ -163,7 +194,7 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
             declare(attr_name, line)
             ctype = _ctype(line.flags)
             value = value_of(pair[1], ctype) if pair else {"int": 0, "bool": False}.get(ctype, 0.0)
-            locality = GLOBAL if "population" in line.flags else LOCAL
+            locality = _locality(line.flags, synapse)
             attributes.append(Attribute(attr_name, "parameter", locality, ctype, value))
 
     eq_lines = split_lines(equations)
@@ -180,11 +211,15 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
             ctype = _ctype(line.flags)
             init = value_of(str(line.flags["init"]), ctype) if "init" in line.flags else \
                 {"int": 0, "bool": False}.get(ctype, 0.0)
-            locality = GLOBAL if "population" in line.flags else LOCAL
+            locality = _locality(line.flags, synapse)
             attributes.append(Attribute(target, "variable", locality, ctype, init))
             targets.append((target, is_ode))
+    if synapse and "w" not in seen:   # the weight: a variable unless declared a parameter
+        attributes.append(Attribute("w", "variable", LOCAL, "real", 0.0))
 
     names = {a.name: _symbol(a.name) for a in attributes}
+    if synapse:
+        names.update(synapse["extra"])
     names.update({c: _symbol(c) for c in constants})
     names.update({"t": sp.Symbol("t"), "dt": sp.Symbol("dt")})
     localities = {a.name: a.locality for a in attributes}
@@ -196,6 +231,8 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
     current = {"locality": LOCAL}
 
     def on_sum(target):
+        if synapse:
+            raise ParseError("sum() belongs in neuron equations", token="sum")
         if current["locality"] == GLOBAL:
             raise ParseError("sum() is per neuron and cannot be used in a population-wide "
                              "equation", token="sum")
@@ -209,6 +246,8 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
         return symbol
 
     def on_global(op, expr):
+        if synapse:
+            raise ParseError(f"global operation {op}() is not available in synapses", token=op)
         for r in reductions:
             if r.op == op and r.expr == expr:
                 return r.symbol
@@ -254,13 +293,17 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
                 check_method(rhs, names[target], method)
             elif any(f in line.flags for f in METHODS) or "method" in line.flags:
                 raise FlagError("an integration method only applies to ODEs", token=method)
-            if current["locality"] == GLOBAL:
-                used = rhs.free_symbols & local_symbols
+            if current["locality"] != LOCAL:
+                per_neuron = local_symbols | {v for k, v in names.items()
+                                              if k.startswith("pre.") or (
+                                                  k.startswith("post.")
+                                                  and current["locality"] == GLOBAL)}
+                used = rhs.free_symbols & per_neuron
                 if used:
                     bad = sorted(s.name for s in used)[0]
-                    raise ParseError(f"population-wide variable '{target}' cannot use the "
-                                     f"per-neuron '{bad}' (wrap it in mean()/max()/…)",
-                                     token=bad)
+                    raise ParseError(f"'{target}' is {current['locality']} and cannot use "
+                                     f"'{bad}', which has one value per "
+                                     f"{'synapse' if synapse else 'neuron'}", token=bad)
             bounds = tuple(parse_expression(str(line.flags[k]), bound_scope)
                            if k in line.flags else None for k in ("min", "max"))
             ir_equations.append(Equation(target, "ode" if is_ode else "assign", rhs, method,
@@ -271,10 +314,20 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
     used |= {s for r in randoms for a in r.args for s in a.free_symbols}
     used |= {s for r in reductions for s in r.expr.free_symbols}
     used_constants = tuple(sorted(c for c in constants if names[c] in used))
-    return NeuronIR(name=name, attributes=tuple(attributes), equations=tuple(ir_equations),
-                    targets=tuple(sums), randoms=tuple(randoms), reductions=tuple(reductions),
-                    constants=used_constants, description=description,
-                    symbols=names)
+    fields = dict(name=name, attributes=tuple(attributes), equations=tuple(ir_equations),
+                  targets=tuple(sums), randoms=tuple(randoms), reductions=tuple(reductions),
+                  constants=used_constants, description=description, symbols=names)
+    if not synapse:
+        return NeuronIR(**fields)
+    psp = None
+    if synapse["psp"] and synapse["psp"].strip():
+        line = Line(1, synapse["psp"].strip(), synapse["psp"].strip(), {})
+        with _Context(name, "psp", line):
+            psp = parse_expression(line.body, Scope(names=names, functions=user_functions))
+        used_constants = tuple(sorted(set(used_constants) |
+                                      {c for c in constants if names[c] in psp.free_symbols}))
+        fields["constants"] = used_constants
+    return SynapseIR(**fields, psp=psp, operation=synapse["operation"])
 
 
 def parse_condition(text: str, ir: NeuronIR, obj: str):

@@ -123,6 +123,8 @@ class Simulator:
             pop = net.populations[key[1]]
             return self._own(key, self.ring_depth[key[1]] * pop.size, net.real_dtype)
         proj = net.projections[key[1]]
+        if kind == "syn_attr":
+            return proj._syn_buffers[key[2]]
         if kind == "proj_w":
             return proj._weights
         if kind == "proj_row_ptr":

@@ -1,0 +1,37 @@
+"""Declarative rate-coded synapse types (learning rules, custom psp and summation)."""
+from __future__ import annotations
+
+from ..ir import SynapseIR
+from ..parser.neuron import parse_synapse
+
+
+class Synapse:
+    """A rate-coded synapse, written as in ANNarchy::
+
+        Synapse(parameters="eta = 0.01 : projection",
+                equations="dw/dt = eta * pre.r * post.r : min=0.0",
+                psp="w * pre.r", operation="sum")
+
+    ``w`` is the weight (one per synapse); ``pre.x``/``post.x`` read the attributes of
+    the pre- and postsynaptic neurons. Flags ``projection`` (one value per projection)
+    and ``postsynaptic`` (one per postsynaptic neuron) set an attribute's locality.
+    """
+
+    _count = 0
+
+    def __init__(self, parameters: str = "", equations: str = "", psp: str | None = None,
+                 operation: str = "sum", functions: str | None = None,
+                 name: str | None = None, description: str | None = None):
+        Synapse._count += 1
+        self.parameters, self.equations = parameters or "", equations or ""
+        self.psp, self.operation, self.functions = psp, operation, functions
+        self.name = name or f"Synapse{Synapse._count}"
+        self.description = description or ""
+
+    def parse(self, pre_ir, post_ir, constants: dict, method: str) -> SynapseIR:
+        return parse_synapse(self.parameters, self.equations, self.functions, self.psp,
+                             self.operation, self.name, dict(constants), pre_ir, post_ir,
+                             method, self.description)
+
+    def __repr__(self):
+        return f"Synapse(name={self.name!r})"
