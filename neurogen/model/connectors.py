@@ -1,10 +1,12 @@
 """Connection patterns as pure NumPy: each returns a :class:`Connectivity` in CSR form.
 
-Formulas follow ANNarchy's Cython connectors exactly, including their details: distances
-for ``gaussian``/``dog`` are *squared* Euclidean distances between coordinates
-normalised to [0, 1] per axis (``x / (size_axis - 1)``), computed in single precision;
-``limit`` drops weak synapses; self-connections are only ever excluded when ``pre`` and
-``post`` are the same population.
+Formulas follow ANNarchy's Cython connectors exactly, including their floating-point
+details, so weights are bit-identical: distances for ``gaussian``/``dog`` are *squared*
+Euclidean distances between coordinates normalised to [0, 1] per axis
+(``x / (size_axis - 1)``), accumulated in single precision; amplitudes and widths are
+single precision; weights are rounded to single precision; ``limit`` drops weak
+synapses; self-connections are only ever excluded when ``pre`` and ``post`` are the same
+population.
 """
 from __future__ import annotations
 
@@ -135,11 +137,14 @@ def all_to_all(pre_size: int, post_size: int, weights, allow_self: bool, rng) ->
 
 
 def normalized_coordinates(geometry: tuple) -> np.ndarray:
-    """(size, ndim) float32 coordinates in [0, 1], as ANNarchy's ``Coordinates.pyx``."""
+    """(size, ndim) coordinates in [0, 1] as ANNarchy's connectors compute them: a 1-D
+    rank is divided by ``size - 1`` in double precision; 2-D and 3-D coordinates are
+    ``x / (size_axis - 1)`` rounded to single precision (0 on an axis of size 1)."""
     ranks = np.arange(int(np.prod(geometry)))
     coords = np.stack(np.unravel_index(ranks, geometry), axis=1).astype(np.float64)
     scale = np.array([g - 1 if g > 1 else np.inf for g in geometry], dtype=np.float64)
-    return (coords / scale).astype(np.float32)
+    coords = coords / scale
+    return coords.astype(np.float32).astype(np.float64) if len(geometry) in (2, 3) else coords
 
 
 def _check_dimensions(pre_geometry, post_geometry):
@@ -150,15 +155,15 @@ def _check_dimensions(pre_geometry, post_geometry):
 
 
 def squared_distances(pre_geometry: tuple, post_geometry: tuple, rows=slice(None)) -> np.ndarray:
-    """(post, pre) float32 squared distances over the presynaptic dimensions."""
+    """(post, pre) squared distances over the presynaptic dimensions, accumulated axis by
+    axis in single precision as ANNarchy's ``comp_dist*`` functions do."""
     _check_dimensions(pre_geometry, post_geometry)
-    dims = len(pre_geometry)
     pre = normalized_coordinates(pre_geometry)
-    post = normalized_coordinates(post_geometry)[rows, :dims]
+    post = normalized_coordinates(post_geometry)[rows, :len(pre_geometry)]
     total = np.zeros((len(post), len(pre)), dtype=np.float32)
-    for axis in range(dims):
+    for axis in range(len(pre_geometry)):
         diff = post[:, None, axis] - pre[None, :, axis]
-        total += diff * diff
+        total = (total.astype(np.float64) + diff * diff).astype(np.float32)
     return total
 
 
@@ -180,21 +185,28 @@ def _distance_based(pre_geometry, post_geometry, profile, keep, allow_self) -> C
     return Connectivity.from_mask(mask, values)
 
 
+def _f32(x: float) -> float:
+    """ANNarchy's connectors take amplitudes and widths as C ``float``."""
+    return float(np.float32(x))
+
+
 def _gaussian(distance: np.ndarray, amp: float, sigma: float) -> np.ndarray:
-    return amp * np.exp(-distance / (2.0 * sigma ** 2))
+    width = float(np.float32(np.float32(sigma) * np.float32(sigma)))
+    return _f32(amp) * np.exp(-distance / (2.0 * width))
 
 
 def gaussian(pre_geometry, post_geometry, amp, sigma, limit, allow_self) -> Connectivity:
     return _distance_based(pre_geometry, post_geometry, lambda d: _gaussian(d, amp, sigma),
-                           lambda w: w > limit * amp, allow_self)
+                           lambda w: w > limit * _f32(amp), allow_self)
 
 
 def dog(pre_geometry, post_geometry, amp_pos, sigma_pos, amp_neg, sigma_neg, limit,
         allow_self) -> Connectivity:
+    threshold = limit * abs(float(np.float32(_f32(amp_pos) - _f32(amp_neg))))
     return _distance_based(
         pre_geometry, post_geometry,
         lambda d: _gaussian(d, amp_pos, sigma_pos) - _gaussian(d, amp_neg, sigma_neg),
-        lambda w: np.abs(w) > limit * abs(amp_pos - amp_neg), allow_self)
+        lambda w: np.abs(w) > threshold, allow_self)
 
 
 def from_matrix(matrix, pre_size: int, post_size: int, pre_post: bool) -> Connectivity:

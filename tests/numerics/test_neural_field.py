@@ -10,15 +10,20 @@ N, TAU, DELAY = 20, 10.0, 20
 
 
 def dog_matrix(n, ap=0.2, sp=0.1, an=0.1, sn=0.7, limit=0.01):
-    """ANNarchy's connect_dog on an n x n grid, written independently (float32 distances)."""
+    """ANNarchy's connect_dog on an n x n grid, written independently: coordinates and
+    the accumulated squared distance in single precision, amplitudes and widths as C
+    floats, weights rounded to single precision."""
+    f32 = np.float32
     idx = np.arange(n * n)
-    xy = np.stack([idx // n, idx % n], axis=1) / np.float64(n - 1)
-    xy = xy.astype(np.float32)
-    d = ((xy[:, None, 0] - xy[None, :, 0]) ** 2 + (xy[:, None, 1] - xy[None, :, 1]) ** 2)
-    d = d.astype(np.float32).astype(np.float64)
-    w = (ap * np.exp(-d / (2 * sp ** 2)) - an * np.exp(-d / (2 * sn ** 2)))
-    w = w.astype(np.float32).astype(np.float64)
-    w[np.abs(w) <= limit * abs(ap - an)] = 0.0
+    x = (idx // n / (n - 1.0)).astype(f32).astype(float)
+    y = (idx % n / (n - 1.0)).astype(f32).astype(float)
+    d = ((x[:, None] - x[None, :]) ** 2).astype(f32).astype(float)
+    d = (d + (y[:, None] - y[None, :]) ** 2).astype(f32).astype(float)
+
+    def g(amp, s):
+        return float(f32(amp)) * np.exp(-d / (2.0 * float(f32(f32(s) * f32(s)))))
+    w = (g(ap, sp) - g(an, sn)).astype(f32).astype(float)
+    w[np.abs(w) <= limit * abs(float(f32(f32(ap) - f32(an))))] = 0.0
     np.fill_diagonal(w, 0.0)
     return w
 

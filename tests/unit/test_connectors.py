@@ -7,13 +7,22 @@ from neurogen.model import connectors
 
 
 def coords(rank, geometry):
-    """ANNarchy's normalised coordinates: x / (size - 1) per axis (0 for a size-1 axis)."""
+    """ANNarchy's normalised coordinates: a 1-D rank / (size - 1) in double; 2-D and 3-D
+    x / (size_axis - 1) stored in a C float (0 on an axis of size 1)."""
+    if len(geometry) == 1:
+        return [rank / float(geometry[0] - 1)]
     c = np.unravel_index(rank, geometry)
-    return [np.float32(ci / float(g - 1)) if g > 1 else np.float32(0.0)
+    return [float(np.float32(ci / float(g - 1))) if g > 1 else 0.0
             for ci, g in zip(c, geometry)]
 
 
+def f32(x):
+    return float(np.float32(x))
+
+
 def reference(pre_geo, post_geo, weight_of, keep, allow_self):
+    """Loops over post and pre like ANNarchy's Connector.pyx; the distance is a C float
+    accumulated axis by axis from double-precision squared differences."""
     pre_n, post_n = int(np.prod(pre_geo)), int(np.prod(post_geo))
     matrix = np.full((post_n, pre_n), np.nan)
     for post in range(post_n):
@@ -22,13 +31,17 @@ def reference(pre_geo, post_geo, weight_of, keep, allow_self):
             if not allow_self and pre == post:
                 continue
             qc = coords(pre, pre_geo)
-            d = np.float32(0.0)
+            d = 0.0
             for a, b in zip(qc, pc):
-                d = np.float32(d + np.float32((a - b) * (a - b)))
-            value = np.float32(weight_of(float(d)))
+                d = f32(d + (a - b) ** 2)
+            value = f32(weight_of(d))
             if keep(value):
-                matrix[post, pre] = float(value)
+                matrix[post, pre] = value
     return matrix
+
+
+def gauss(d, amp, sigma):
+    return f32(amp) * np.exp(-d / (2.0 * f32(f32(sigma) * f32(sigma))))
 
 
 def as_matrix(conn):
@@ -39,18 +52,16 @@ def as_matrix(conn):
 def test_dog_matches_annarchy_definition(geometry):
     ap, sp_, an, sn, limit = 0.2, 0.1, 0.1, 0.7, 0.01
     conn = connectors.dog(geometry, geometry, ap, sp_, an, sn, limit, allow_self=False)
-    ref = reference(geometry, geometry,
-                    lambda d: ap * np.exp(-d / (2 * sp_ ** 2)) - an * np.exp(-d / (2 * sn ** 2)),
-                    lambda v: abs(v) > limit * abs(ap - an), allow_self=False)
-    np.testing.assert_array_equal(np.isnan(as_matrix(conn)), np.isnan(ref))
-    np.testing.assert_allclose(as_matrix(conn), ref, rtol=0, atol=1e-7, equal_nan=True)
+    ref = reference(geometry, geometry, lambda d: gauss(d, ap, sp_) - gauss(d, an, sn),
+                    lambda v: abs(v) > limit * abs(f32(f32(ap) - f32(an))), allow_self=False)
+    np.testing.assert_array_equal(as_matrix(conn), ref)     # bit for bit (NaN = no synapse)
 
 
 def test_gaussian_between_different_geometries_and_self_connections():
     conn = connectors.gaussian((4, 4), (8, 8), 1.5, 0.3, 0.01, allow_self=True)
-    ref = reference((4, 4), (8, 8), lambda d: 1.5 * np.exp(-d / (2 * 0.3 ** 2)),
+    ref = reference((4, 4), (8, 8), lambda d: gauss(d, 1.5, 0.3),
                     lambda v: v > 0.01 * 1.5, allow_self=True)
-    np.testing.assert_allclose(as_matrix(conn), ref, rtol=0, atol=1e-7, equal_nan=True)
+    np.testing.assert_array_equal(as_matrix(conn), ref)
 
 
 def test_gaussian_limit_drops_far_synapses():
