@@ -231,3 +231,112 @@ def _has_none(matrix) -> bool:
         return any(v is None for row in matrix for v in row)
     except TypeError:
         return False
+
+
+def _from_rows(pre_size: int, post_size: int, rows: list, weights, rng) -> Connectivity:
+    """CSR from one array of presynaptic ranks per postsynaptic neuron."""
+    counts = np.array([len(r) for r in rows], dtype=np.int64)
+    row_ptr = np.zeros(post_size + 1, dtype=np.int64)
+    np.cumsum(counts, out=row_ptr[1:])
+    cols = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
+    return Connectivity(pre_size, post_size, row_ptr=row_ptr, cols=cols,
+                        weights=_draw(weights, int(row_ptr[-1]), rng))
+
+
+def fixed_probability(pre_size, post_size, probability, weights, allow_self, rng):
+    if not 0.0 <= probability <= 1.0:
+        raise ConnectivityError(f"probability must be in [0, 1], got {probability}")
+    mask = rng.random((post_size, pre_size)) < probability
+    if not allow_self:
+        np.fill_diagonal(mask, False)
+    return _from_rows(pre_size, post_size, [np.nonzero(row)[0] for row in mask], weights, rng)
+
+
+def fixed_number_pre(pre_size, post_size, number, weights, allow_self, rng):
+    """Each postsynaptic neuron receives ``number`` synapses from distinct neurons."""
+    available = pre_size - (0 if allow_self else 1)
+    if not 0 <= number <= available:
+        raise ConnectivityError(f"fixed_number_pre: cannot draw {number} distinct "
+                                f"presynaptic neurons out of {available}")
+    rows = []
+    for post in range(post_size):
+        candidates = np.arange(pre_size)
+        if not allow_self and post < pre_size:
+            candidates = candidates[candidates != post]
+        rows.append(np.sort(rng.choice(candidates, number, replace=False)))
+    return _from_rows(pre_size, post_size, rows, weights, rng)
+
+
+def fixed_number_post(pre_size, post_size, number, weights, allow_self, rng):
+    """Each presynaptic neuron sends ``number`` synapses to distinct neurons."""
+    available = post_size - (0 if allow_self else 1)
+    if not 0 <= number <= available:
+        raise ConnectivityError(f"fixed_number_post: cannot draw {number} distinct "
+                                f"postsynaptic neurons out of {available}")
+    mask = np.zeros((post_size, pre_size), dtype=bool)
+    for pre in range(pre_size):
+        candidates = np.arange(post_size)
+        if not allow_self and pre < post_size:
+            candidates = candidates[candidates != pre]
+        mask[rng.choice(candidates, number, replace=False), pre] = True
+    return _from_rows(pre_size, post_size, [np.nonzero(row)[0] for row in mask], weights, rng)
+
+
+def from_sparse(matrix, pre_size: int, post_size: int) -> Connectivity:
+    """A scipy.sparse matrix shaped (post, pre); stored entries are the synapses."""
+    try:
+        csr = matrix.tocsr()
+    except AttributeError:
+        raise ConnectivityError("from_sparse expects a scipy.sparse matrix") from None
+    if csr.shape != (post_size, pre_size):
+        raise ConnectivityError(f"the sparse matrix has shape {csr.shape}, expected "
+                                f"{(post_size, pre_size)} (post, pre)")
+    csr.sort_indices()
+    return Connectivity(pre_size, post_size, row_ptr=csr.indptr.astype(np.int64),
+                        cols=csr.indices.astype(np.int32),
+                        weights=np.asarray(csr.data, dtype=np.float64))
+
+
+class LILConnectivity:
+    """Connectivity built dendrite by dendrite, for ``from_function``::
+
+        def ring(pre, post, weight):
+            lil = LILConnectivity()
+            for i in range(post.size):
+                lil.add(i, [(i - 1) % pre.size, (i + 1) % pre.size], [weight, weight])
+            return lil
+    """
+
+    def __init__(self):
+        self.post_rank, self.pre_ranks, self.w, self.delay = [], [], [], []
+
+    def add(self, rank: int, ranks, weights, delays=None):
+        ranks = [int(r) for r in ranks]
+        weights = np.broadcast_to(np.asarray(weights, dtype=float), (len(ranks),))
+        delays = np.broadcast_to(np.asarray(0.0 if delays is None else delays, dtype=float),
+                                 (len(ranks),))
+        self.post_rank.append(int(rank))
+        self.pre_ranks.append(ranks)
+        self.w.append(list(weights))
+        self.delay.append(list(delays))
+
+    push_back = add
+
+    def build(self, pre_size: int, post_size: int):
+        """(Connectivity, delays in synapse order or None when all are zero)."""
+        rows = [[] for _ in range(post_size)]
+        for post, pres, ws, ds in zip(self.post_rank, self.pre_ranks, self.w, self.delay):
+            if not 0 <= post < post_size or any(not 0 <= p < pre_size for p in pres):
+                raise ConnectivityError(f"a synapse {pres} -> {post} lies outside the "
+                                        f"populations ({pre_size} -> {post_size} neurons)")
+            rows[post].extend(zip(pres, ws, ds))
+        rows = [sorted(r) for r in rows]
+        counts = np.array([len(r) for r in rows], dtype=np.int64)
+        row_ptr = np.zeros(post_size + 1, dtype=np.int64)
+        np.cumsum(counts, out=row_ptr[1:])
+        flat = [syn for r in rows for syn in r]
+        cols = np.array([f[0] for f in flat], dtype=np.int32)
+        weights = np.array([f[1] for f in flat], dtype=np.float64)
+        delays = np.array([f[2] for f in flat], dtype=np.float64)
+        conn = Connectivity(pre_size, post_size, row_ptr=row_ptr, cols=cols, weights=weights)
+        return conn, (delays if np.any(delays) else None)

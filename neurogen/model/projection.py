@@ -67,6 +67,12 @@ class Projection:
         if hasattr(delays, "get_values"):
             self.delays = np.maximum(delays.get_values(conn.nb_synapses, self._rng()),
                                      self.net.dt)
+        elif np.ndim(delays):
+            delays = np.asarray(delays, dtype=np.float64).reshape(-1)
+            if delays.size != conn.nb_synapses or np.any(delays < 0):
+                raise NetworkError(f"projection '{self.name}': expected {conn.nb_synapses} "
+                                   "non-negative delays (one per synapse)")
+            self.delays = delays
         else:
             if float(delays) < 0:
                 raise NetworkError(f"projection '{self.name}': negative delay {delays}")
@@ -115,6 +121,133 @@ class Projection:
         return self._connected(
             lambda: connectors.from_matrix(weights, self.pre.size, self.post.size, pre_post),
             delays, storage_format)
+
+    def connect_fixed_probability(self, probability, weights, delays=0.0,
+                                  allow_self_connections=False, storage_format="auto", **_):
+        allow = allow_self_connections or not self._same_population()
+        return self._connected(
+            lambda: connectors.fixed_probability(self.pre.size, self.post.size, probability,
+                                                 weights, allow, self._rng()),
+            delays, storage_format)
+
+    def connect_fixed_number_pre(self, number, weights, delays=0.0,
+                                 allow_self_connections=False, storage_format="auto", **_):
+        allow = allow_self_connections or not self._same_population()
+        return self._connected(
+            lambda: connectors.fixed_number_pre(self.pre.size, self.post.size, int(number),
+                                                weights, allow, self._rng()),
+            delays, storage_format)
+
+    def connect_fixed_number_post(self, number, weights=1.0, delays=0.0,
+                                  allow_self_connections=False, storage_format="auto", **_):
+        allow = allow_self_connections or not self._same_population()
+        return self._connected(
+            lambda: connectors.fixed_number_post(self.pre.size, self.post.size, int(number),
+                                                 weights, allow, self._rng()),
+            delays, storage_format)
+
+    def connect_from_sparse(self, weights, delays=0.0, storage_format="auto", **_):
+        return self._connected(
+            lambda: connectors.from_sparse(weights, self.pre.size, self.post.size),
+            delays, storage_format)
+
+    def connect_with_func(self, method, storage_format="auto", **args):
+        """``method(pre, post, **args)`` returns a :class:`LILConnectivity`."""
+        lil = method(self.pre, self.post, **args)
+        if not isinstance(lil, connectors.LILConnectivity):
+            raise ConnectivityError(f"projection '{self.name}': the connection function must "
+                                    f"return a LILConnectivity, got {type(lil).__name__}")
+        conn, delays = lil.build(self.pre.size, self.post.size)
+        return self._connected(lambda: lil.build(self.pre.size, self.post.size)[0],
+                               0.0 if delays is None else delays, storage_format)
+
+    connect_from_function = connect_with_func
+
+    def save_connectivity(self, filename):
+        """Synapses, weights and delays to a ``.npz`` file (written atomically)."""
+        from ..io import atomic_path
+        self._require_connected()
+        conn = self.connectivity
+        with atomic_path(filename) as tmp, open(tmp, "wb") as handle:
+            np.savez(handle, format="neurogen-connectivity-1", pre_size=conn.pre_size,
+                     post_size=conn.post_size, row_ptr=conn.row_ptr, cols=conn.cols,
+                     weights=self._flat_weights(),
+                     delays=np.broadcast_to(np.asarray(self.delays, float),
+                                            (conn.nb_synapses,)))
+
+    def connect_from_file(self, filename, storage_format="auto", **_):
+        data = _load_connectivity(filename, self)
+        conn = connectors.Connectivity(int(data["pre_size"]), int(data["post_size"]),
+                                       row_ptr=data["row_ptr"], cols=data["cols"],
+                                       weights=data["weights"])
+        delays = data["delays"]
+        uniform = delays.size == 0 or np.all(delays == delays[0])
+        return self._connected(lambda: conn.to_csr(),
+                               float(delays[0]) if uniform and delays.size else
+                               (0.0 if uniform else delays), storage_format)
+
+    # ANNarchy 5 names of the connectors
+    def one_to_one(self, *args, **kwargs):
+        return self.connect_one_to_one(*args, **kwargs)
+
+    def all_to_all(self, *args, **kwargs):
+        return self.connect_all_to_all(*args, **kwargs)
+
+    def gaussian(self, *args, **kwargs):
+        return self.connect_gaussian(*args, **kwargs)
+
+    def dog(self, *args, **kwargs):
+        return self.connect_dog(*args, **kwargs)
+
+    def fixed_probability(self, *args, **kwargs):
+        return self.connect_fixed_probability(*args, **kwargs)
+
+    def fixed_number_pre(self, *args, **kwargs):
+        return self.connect_fixed_number_pre(*args, **kwargs)
+
+    def fixed_number_post(self, *args, **kwargs):
+        return self.connect_fixed_number_post(*args, **kwargs)
+
+    def from_matrix(self, *args, **kwargs):
+        return self.connect_from_matrix(*args, **kwargs)
+
+    def from_sparse(self, *args, **kwargs):
+        return self.connect_from_sparse(*args, **kwargs)
+
+    def from_function(self, method, **args):
+        return self.connect_with_func(method, **args)
+
+    def from_file(self, filename, **kwargs):
+        return self.connect_from_file(filename, **kwargs)
+
+    # -- dendrites -------------------------------------------------------------------------------
+    def dendrite(self, post) -> "Dendrite":
+        """The synapses of one postsynaptic neuron (a rank or coordinates)."""
+        self._require_connected()
+        rank = post if np.isscalar(post) else self.post.rank_from_coordinates(post)
+        if not isinstance(rank, (int, np.integer)) or not 0 <= rank < self.post.size:
+            raise NetworkError(f"projection '{self.name}': no postsynaptic neuron {post!r} "
+                               f"(the population '{self.post.name}' has {self.post.size})")
+        ptr = self.connectivity.row_ptr
+        if ptr[rank] == ptr[rank + 1]:
+            raise NetworkError(f"projection '{self.name}': neuron {rank} of "
+                               f"'{self.post.name}' receives no synapse")
+        return Dendrite(self, int(rank))
+
+    def __getitem__(self, post):
+        return self.dendrite(post)
+
+    @property
+    def dendrites(self):
+        return [Dendrite(self, rank) for rank in self.post_ranks]
+
+    @property
+    def delay(self):
+        """The delay in ms: a number when uniform, else one list per dendrite."""
+        if self.uniform_delay:
+            return float(self.delays)
+        ptr = self.connectivity.row_ptr
+        return [self.delays[ptr[i]:ptr[i + 1]].tolist() for i in self.post_ranks]
 
     # -- storage and runtime ----------------------------------------------------------------
     def _require_connected(self):
@@ -290,3 +423,74 @@ class Projection:
     def __repr__(self):
         return f"Projection(name={self.name!r}, pre={self.pre.name!r}, " \
                f"post={self.post.name!r}, target={self.target!r})"
+
+
+def _load_connectivity(filename, proj):
+    try:
+        with np.load(filename) as data:
+            fields = {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError) as exc:
+        raise ConnectivityError(f"projection '{proj.name}': cannot read connectivity from "
+                                f"{filename!r} ({exc})") from None
+    needed = {"pre_size", "post_size", "row_ptr", "cols", "weights", "delays"}
+    if not needed <= set(fields):
+        raise ConnectivityError(f"projection '{proj.name}': {filename!r} is not a connectivity "
+                                "file saved by save_connectivity()")
+    if (int(fields["pre_size"]), int(fields["post_size"])) != (proj.pre.size, proj.post.size):
+        raise ConnectivityError(
+            f"projection '{proj.name}': the file connects {int(fields['pre_size'])} -> "
+            f"{int(fields['post_size'])} neurons, the projection {proj.pre.size} -> "
+            f"{proj.post.size}")
+    return fields
+
+
+class Dendrite:
+    """The synapses of one postsynaptic neuron: ``pre_ranks``, ``w``, ``size`` and the
+    synapse model's attributes, readable and writable."""
+
+    def __init__(self, proj, post_rank: int):
+        object.__setattr__(self, "proj", proj)
+        object.__setattr__(self, "post_rank", post_rank)
+
+    @property
+    def _slice(self):
+        ptr = self.proj.connectivity.row_ptr
+        return slice(int(ptr[self.post_rank]), int(ptr[self.post_rank + 1]))
+
+    @property
+    def size(self) -> int:
+        sl = self._slice
+        return sl.stop - sl.start
+
+    @property
+    def pre_ranks(self) -> list:
+        return self.proj.connectivity.cols[self._slice].tolist()
+
+    def __getattr__(self, name):
+        proj = self.__dict__["proj"]
+        if name == "w":
+            return proj._flat_weights()[self._slice].copy()
+        if name == "delay":
+            return float(proj.delays) if proj.uniform_delay else proj.delays[self._slice].tolist()
+        attr = proj._synapse_attribute(name)
+        buffer = proj._syn_buffers[name]
+        if attr.locality == "global":
+            return buffer[0].item()
+        if attr.locality == "postsynaptic":
+            return buffer[self.post_rank].item()
+        return buffer[self._slice].copy()
+
+    def __setattr__(self, name, value):
+        proj = self.proj
+        if name == "w":
+            flat = proj._flat_weights()
+            flat[self._slice] = value
+            proj.w = flat
+            return
+        attr = proj._synapse_attribute(name)
+        buffer = proj._syn_buffers[name]
+        index = {"global": 0, "postsynaptic": self.post_rank}.get(attr.locality, self._slice)
+        buffer[index] = value
+
+    def __repr__(self):
+        return f"Dendrite({self.proj.name!r}, post_rank={self.post_rank}, size={self.size})"

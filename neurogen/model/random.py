@@ -15,7 +15,8 @@ class RandomDistribution:
         raise NotImplementedError
 
     def get_values(self, shape, rng: np.random.Generator | None = None) -> np.ndarray:
-        rng = rng if rng is not None else getattr(self, "rng", None) or np.random.default_rng()
+        own = getattr(self, "rng", None)      # a caller-provided generator wins
+        rng = own if own is not None else (rng if rng is not None else np.random.default_rng())
         return np.asarray(self._draw(rng, shape), dtype=float)
 
     def get_value(self, rng=None) -> float:
