@@ -340,3 +340,22 @@ class LILConnectivity:
         delays = np.array([f[2] for f in flat], dtype=np.float64)
         conn = Connectivity(pre_size, post_size, row_ptr=row_ptr, cols=cols, weights=weights)
         return conn, (delays if np.any(delays) else None)
+
+
+def embed(conn: Connectivity, pre_ranks, post_ranks, pre_size: int, post_size: int,
+          drop_self: bool = False) -> Connectivity:
+    """Connectivity between two views → the same synapses between their populations
+    (``drop_self``: without the synapses from a neuron onto itself)."""
+    conn = conn.to_csr()
+    rows = np.asarray(post_ranks)[conn.rows]
+    cols = np.asarray(pre_ranks)[conn.cols]
+    order = np.lexsort((cols, rows))
+    if drop_self:
+        order = order[rows[order] != cols[order]]
+    rows, cols, weights = rows[order], cols[order], conn.weights[order]
+    row_ptr = np.zeros(post_size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=post_size), out=row_ptr[1:])
+    result = Connectivity(pre_size, post_size, row_ptr=row_ptr, cols=cols.astype(np.int32),
+                          weights=weights)
+    result.order = order          # to carry per-synapse data (delays) along
+    return result

@@ -37,8 +37,12 @@ class Monitor:
     def __init__(self, obj, variables, period: float | None = None, start: bool = True,
                  net=None):
         from .population import Population
+        from .view import PopulationView
+        self.ranks = None
+        if isinstance(obj, PopulationView):     # records the population, keeps the view's part
+            self.ranks, obj = obj.ranks, obj.population
         if not isinstance(obj, Population):
-            raise NetworkError(f"Monitor: can only record populations here, got "
+            raise NetworkError(f"Monitor: can only record populations and views here, got "
                                f"{type(obj).__name__}")
         self.net = net if net is not None else obj.net
         self.obj = obj
@@ -96,6 +100,8 @@ class Monitor:
             data = rec.data().copy()
             if rec.locality == GLOBAL:
                 data = data[:, 0]
+            elif self.ranks is not None:
+                data = data[:, self.ranks]
             elif reshape:
                 data = data.reshape((len(data),) + self.obj.geometry)
             result[name] = data

@@ -148,6 +148,44 @@ class Population:
         coords = tuple(int(c) for c in np.unravel_index(rank, self.geometry))
         return coords[0] if self.dimension == 1 else coords
 
+    # -- views --------------------------------------------------------------------------------
+    def __getitem__(self, key):
+        from .view import IndividualNeuron, PopulationView, view_ranks
+        ranks = view_ranks(self, key)
+        if ranks.size == 1 and all(isinstance(k, (int, np.integer))
+                                   for k in (key if isinstance(key, tuple) else (key,))):
+            return IndividualNeuron(self, int(ranks[0]))
+        return PopulationView(self, ranks)
+
+    def neuron(self, *coord):
+        """One neuron, by rank (``pop.neuron(5)``) or coordinates (``pop.neuron(2, 3)``)."""
+        from .view import IndividualNeuron
+        if len(coord) == 1 and not np.isscalar(coord[0]):
+            coord = tuple(coord[0])
+        rank = int(coord[0]) if len(coord) == 1 else self.rank_from_coordinates(coord)
+        if not 0 <= rank < self.size:
+            raise NetworkError(f"population '{self.name}': no neuron {rank} "
+                               f"(size {self.size})")
+        return IndividualNeuron(self, rank)
+
+    @property
+    def ranks(self) -> np.ndarray:
+        return np.arange(self.size)
+
+    @property
+    def population(self):
+        return self
+
+    def sum(self, target: str) -> np.ndarray:
+        """The current weighted sum ``sum(target)`` of every neuron (geometry shape)."""
+        if target not in self.ir.targets:
+            raise NetworkError(f"population '{self.name}' has no sum({target}) (its neuron "
+                               f"uses {', '.join(self.ir.targets) or 'none'})")
+        sim = self.net._sim
+        if sim is None:
+            return np.zeros(self.geometry)
+        return sim.owned[("pop_sum", self.id, target)].reshape(self.geometry).astype(float)
+
     # -- state ------------------------------------------------------------------------------
     def _snapshot_init(self):
         """Values restored by reset(): taken when the network is compiled."""

@@ -22,11 +22,17 @@ class Projection:
         from .network import default_network
         net = net if net is not None else default_network()
         self.net = net
-        self.pre = net.get_population(pre) if isinstance(pre, str) else pre
-        self.post = net.get_population(post) if isinstance(post, str) else post
+        from .view import PopulationView
+        pre = net.get_population(pre) if isinstance(pre, str) else pre
+        post = net.get_population(post) if isinstance(post, str) else post
+        self.pre_view = pre if isinstance(pre, PopulationView) else None
+        self.post_view = post if isinstance(post, PopulationView) else None
+        self.pre = pre.population if self.pre_view is not None else pre
+        self.post = post.population if self.post_view is not None else post
         for role, pop in (("pre", self.pre), ("post", self.post)):
             if not isinstance(pop, Population) or pop.net is not net:
-                raise NetworkError(f"Projection: {role} must be a population of this network")
+                raise NetworkError(f"Projection: {role} must be a population (or a view of "
+                                   "one) of this network")
         object.__setattr__(self, "_syn_values", {})
         self.synapse = synapse
         self.synapse_ir = None
@@ -60,6 +66,8 @@ class Projection:
         if storage_format not in ("auto", "dense", "csr"):
             raise NetworkError(f"storage_format must be 'auto', 'dense' or 'csr', "
                                f"got {storage_format!r}")
+        if self.pre_view is not None or self.post_view is not None:
+            make = self._embedding(make)
         conn = make()
         self._make = make
         self.connectivity = conn
@@ -69,6 +77,8 @@ class Projection:
                                      self.net.dt)
         elif np.ndim(delays):
             delays = np.asarray(delays, dtype=np.float64).reshape(-1)
+            if getattr(conn, "order", None) is not None and delays.size == conn.order.size:
+                delays = delays[conn.order]       # follow the synapses into the populations
             if delays.size != conn.nb_synapses or np.any(delays < 0):
                 raise NetworkError(f"projection '{self.name}': expected {conn.nb_synapses} "
                                    "non-negative delays (one per synapse)")
@@ -79,39 +89,70 @@ class Projection:
             self.delays = float(delays)
         return self
 
+    def _embedding(self, make):
+        """Connectors work on the views' sizes; synapses are then placed between the
+        neurons of the underlying populations."""
+        pre_ranks = self.pre_view.ranks if self.pre_view is not None else self.pre.ranks
+        post_ranks = self.post_view.ranks if self.post_view is not None else self.post.ranks
+        drop_self = getattr(self, "_drop_self", False)
+        return lambda: connectors.embed(make(), pre_ranks, post_ranks, self.pre.size,
+                                        self.post.size, drop_self)
+
+    @property
+    def _pre_size(self) -> int:
+        return self.pre_view.size if self.pre_view is not None else self.pre.size
+
+    @property
+    def _post_size(self) -> int:
+        return self.post_view.size if self.post_view is not None else self.post.size
+
     def _rng(self):
         return self.net.rng(("projection", self.id))
 
     def _same_population(self) -> bool:
         return self.pre is self.post
 
+    def _allow_self(self, allow_self_connections: bool) -> bool:
+        """Whether the connector may keep i -> i in its own index space. With views of
+        one population, self-connections are removed by population rank afterwards."""
+        views = self.pre_view is not None or self.post_view is not None
+        self._drop_self = views and self._same_population() and not allow_self_connections
+        return allow_self_connections or not self._same_population() or views
+
     def connect_one_to_one(self, weights=1.0, delays=0.0, storage_format="auto", **_):
-        if self.pre.size != self.post.size:
+        if self._pre_size != self._post_size:
             raise ConnectivityError(
                 f"projection '{self.name}': one_to_one needs populations of the same size, "
-                f"got '{self.pre.name}' ({self.pre.size}) and '{self.post.name}' "
-                f"({self.post.size})")
+                f"got '{self.pre.name}' ({self._pre_size}) and '{self.post.name}' "
+                f"({self._post_size})")
         return self._connected(
-            lambda: connectors.one_to_one(self.pre.size, self.post.size, weights, self._rng()),
+            lambda: connectors.one_to_one(self._pre_size, self._post_size, weights, self._rng()),
             delays, storage_format)
 
     def connect_all_to_all(self, weights=1.0, delays=0.0, allow_self_connections=False,
                            storage_format="auto", **_):
-        allow = allow_self_connections or not self._same_population()
+        allow = self._allow_self(allow_self_connections)
         return self._connected(
-            lambda: connectors.all_to_all(self.pre.size, self.post.size, weights, allow,
+            lambda: connectors.all_to_all(self._pre_size, self._post_size, weights, allow,
                                           self._rng()), delays, storage_format)
+
+    def _no_views(self, connector: str):
+        if self.pre_view is not None or self.post_view is not None:
+            raise ConnectivityError(f"projection '{self.name}': {connector} needs whole "
+                                    "populations (their geometry), not views")
 
     def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01,
                          allow_self_connections=False, storage_format="auto", **_):
-        allow = allow_self_connections or not self._same_population()
+        self._no_views("connect_gaussian")
+        allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma,
                                         limit, allow), delays, storage_format)
 
     def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
                     allow_self_connections=False, storage_format="auto", **_):
-        allow = allow_self_connections or not self._same_population()
+        self._no_views("connect_dog")
+        allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
                                    amp_neg, sigma_neg, limit, allow), delays, storage_format)
@@ -119,46 +160,46 @@ class Projection:
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
                             **_):
         return self._connected(
-            lambda: connectors.from_matrix(weights, self.pre.size, self.post.size, pre_post),
+            lambda: connectors.from_matrix(weights, self._pre_size, self._post_size, pre_post),
             delays, storage_format)
 
     def connect_fixed_probability(self, probability, weights, delays=0.0,
                                   allow_self_connections=False, storage_format="auto", **_):
-        allow = allow_self_connections or not self._same_population()
+        allow = self._allow_self(allow_self_connections)
         return self._connected(
-            lambda: connectors.fixed_probability(self.pre.size, self.post.size, probability,
+            lambda: connectors.fixed_probability(self._pre_size, self._post_size, probability,
                                                  weights, allow, self._rng()),
             delays, storage_format)
 
     def connect_fixed_number_pre(self, number, weights, delays=0.0,
                                  allow_self_connections=False, storage_format="auto", **_):
-        allow = allow_self_connections or not self._same_population()
+        allow = self._allow_self(allow_self_connections)
         return self._connected(
-            lambda: connectors.fixed_number_pre(self.pre.size, self.post.size, int(number),
+            lambda: connectors.fixed_number_pre(self._pre_size, self._post_size, int(number),
                                                 weights, allow, self._rng()),
             delays, storage_format)
 
     def connect_fixed_number_post(self, number, weights=1.0, delays=0.0,
                                   allow_self_connections=False, storage_format="auto", **_):
-        allow = allow_self_connections or not self._same_population()
+        allow = self._allow_self(allow_self_connections)
         return self._connected(
-            lambda: connectors.fixed_number_post(self.pre.size, self.post.size, int(number),
+            lambda: connectors.fixed_number_post(self._pre_size, self._post_size, int(number),
                                                  weights, allow, self._rng()),
             delays, storage_format)
 
     def connect_from_sparse(self, weights, delays=0.0, storage_format="auto", **_):
         return self._connected(
-            lambda: connectors.from_sparse(weights, self.pre.size, self.post.size),
+            lambda: connectors.from_sparse(weights, self._pre_size, self._post_size),
             delays, storage_format)
 
     def connect_with_func(self, method, storage_format="auto", **args):
         """``method(pre, post, **args)`` returns a :class:`LILConnectivity`."""
-        lil = method(self.pre, self.post, **args)
+        lil = method(self.pre_view or self.pre, self.post_view or self.post, **args)
         if not isinstance(lil, connectors.LILConnectivity):
             raise ConnectivityError(f"projection '{self.name}': the connection function must "
                                     f"return a LILConnectivity, got {type(lil).__name__}")
-        conn, delays = lil.build(self.pre.size, self.post.size)
-        return self._connected(lambda: lil.build(self.pre.size, self.post.size)[0],
+        delays = lil.build(self._pre_size, self._post_size)[1]
+        return self._connected(lambda: lil.build(self._pre_size, self._post_size)[0],
                                0.0 if delays is None else delays, storage_format)
 
     connect_from_function = connect_with_func
