@@ -66,6 +66,22 @@ def set_time(t):
     default_network().set_time(t)
 
 
+def save(filename, **_):
+    default_network().save(filename)
+
+
+def load(filename, **_):
+    default_network().load(filename)
+
+
+def save_parameters(filename):
+    default_network().save_parameters(filename)
+
+
+def load_parameters(filename):
+    return default_network().load_parameters(filename)
+
+
 def get_population(name):
     return default_network().get_population(name)
 
@@ -91,7 +107,7 @@ __all__ = [
     "np", "Neuron", "Synapse", "Population", "Projection", "Monitor", "Constant", "Network",
     "Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "RandomDistribution",
     "setup", "compile", "simulate", "step", "reset", "clear", "get_time", "get_current_step",
-    "set_time", "get_population", "get_projection", "populations", "projections", "dt",
+    "set_time", "save", "load", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
     "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
     "BackendUnavailable",

@@ -319,6 +319,26 @@ class Network:
                 monitor.offset = 0
                 self._monitor_changed(monitor)
 
+    # -- persistence -----------------------------------------------------------------------------
+    def save(self, filename):
+        """The whole state (attributes, weights, synapse variables, time) to ``.npz``/``.h5``."""
+        from .persistence import save
+        save(self, filename)
+
+    def load(self, filename):
+        """Restore a state saved by :meth:`save`; a file that does not fit raises and
+        leaves the network unchanged."""
+        from .persistence import load
+        load(self, filename)
+
+    def save_parameters(self, filename):
+        from .persistence import save_parameters
+        save_parameters(self, filename)
+
+    def load_parameters(self, filename):
+        from .persistence import load_parameters
+        return load_parameters(self, filename)
+
     def get_time(self) -> float:
         return self.get_current_step() * self.dt
 
