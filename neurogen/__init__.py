@@ -24,6 +24,7 @@ from .model.neuron import Neuron  # noqa: E402
 from .model.population import Population  # noqa: E402
 from .model.projection import Projection  # noqa: E402
 from .model.synapse import Synapse  # noqa: E402
+from .model.timed_array import TimedArray  # noqa: E402
 from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
                            RandomDistribution, Uniform)
 
@@ -104,7 +105,7 @@ def dt():
 
 
 __all__ = [
-    "np", "Neuron", "Synapse", "Population", "Projection", "Monitor", "Constant", "Network",
+    "np", "Neuron", "Synapse", "Population", "TimedArray", "Projection", "Monitor", "Constant", "Network",
     "Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "RandomDistribution",
     "setup", "compile", "simulate", "step", "reset", "clear", "get_time", "get_current_step",
     "set_time", "save", "load", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",

@@ -205,6 +205,14 @@ class _PopulationLowering:
         for stage in stages:
             if stage["kind"] == "loop":
                 stage["lines"] = self.randoms(stage.pop("used"), "i", ltable) + stage["lines"]
+        timed = None
+        if hasattr(self.pop, "rates"):    # a TimedArray replays its stored rates
+            self.pointers.append((f"p{self.k}_rates", "real",
+                                  self.slots.ptr("timed_rates", self.k)))
+            timed = {"rates": f"p{self.k}_rates", "r": self.buffers["r"],
+                     "entries": self.slots.int("timed_entries", self.k),
+                     "schedule": self.slots.int("timed_schedule", self.k),
+                     "period": self.slots.int("timed_period", self.k)}
         stop = None
         if self.pop._stop is not None:
             condition, mode = self.pop._stop
@@ -213,6 +221,7 @@ class _PopulationLowering:
                     "selected": self.slots.int("stop_selected", self.k),
                     "text": self.pop.stop_condition}
         return {"id": self.k, "name": self.pop.name, "size": self.size_name, "stop": stop,
+                "timed": timed,
                 "sums": [self.buffers["_sum_" + t] for t in self.ir.targets],
                 "pre_global": pre_global, "global_lines": global_lines, "stages": stages,
                 "end_reductions": [self.reduction(r) for r in self.ir.reductions
@@ -289,6 +298,7 @@ def build_plan(net) -> Plan:
     reals = [(f"c_{name}", slots.real("constant", name)) for name in sorted(net.constants)]
     constants = {name: f"c_{name}" for name in net.constants}
     pops = [_PopulationLowering(p, slots, precision, constants) for p in net.populations]
+    lowered = [low.lower() for low in pops]
     pointers = [ptr for low in pops for ptr in low.pointers]
     sizes = [(low.size_name, low.size_slot) for low in pops]
 
@@ -349,5 +359,5 @@ def build_plan(net) -> Plan:
         projections.append(entry)
 
     return Plan(precision=precision, slots=slots, pointers=pointers, sizes=sizes, reals=reals,
-                projections=projections, populations=[low.lower() for low in pops],
+                projections=projections, populations=lowered,
                 rings=list(rings.values()))

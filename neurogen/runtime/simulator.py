@@ -115,6 +115,8 @@ class Simulator:
             return self.monitors.fields
         if kind == "pop_attr":
             return net.populations[key[1]]._buffer(key[2])
+        if kind == "timed_rates":
+            return net.populations[key[1]].rates
         if kind == "pop_sum":
             return self._own(key, net.populations[key[1]].size, net.real_dtype)
         if kind == "pop_reduction":
@@ -150,6 +152,11 @@ class Simulator:
             return int(self.ints[self.plan.slots.ints.index(key)])
         if kind == "seed":
             return int(np.uint64(net.seed).view(np.int64))
+        if kind == "timed_entries":
+            return len(net.populations[key[1]].rates)
+        if kind in ("timed_schedule", "timed_period"):
+            sched, period = net.populations[key[1]].timing_steps()
+            return sched if kind == "timed_schedule" else period
         if kind == "pop_size":
             return net.populations[key[1]].size
         if kind == "proj_delay":

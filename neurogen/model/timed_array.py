@@ -1,0 +1,72 @@
+"""TimedArray: a population whose rates follow a stored sequence, replayed by the
+generated code (no Python per step), as ANNarchy's ``TimedArray``."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import NetworkError
+from .neuron import Neuron
+from .population import Population
+
+_TIMED = Neuron(parameters="r = 0.0", name="TimedArray")
+
+
+class TimedArray(Population):
+    """``TimedArray(rates=array (T, *geometry), schedule=ms per entry, period=ms)``.
+
+    Entry ``k`` is the rate from ``k * schedule`` on (``schedule=0``: one entry per step);
+    with ``period > 0`` the sequence restarts every ``period`` ms; after the last entry the
+    last rates are kept.
+    """
+
+    def __init__(self, rates=None, geometry=None, schedule: float = 0.0,
+                 period: float = -1.0, name: str | None = None, net=None):
+        rates = np.asarray(rates if rates is not None else np.zeros((1,) + tuple(
+            np.atleast_1d(geometry))), dtype=float)
+        if rates.ndim < 2:
+            raise NetworkError("TimedArray: rates must be shaped (entries, *geometry)")
+        super().__init__(rates.shape[1:], _TIMED, name=name, net=net)
+        self.update(rates, schedule, period)
+
+    def update(self, rates, schedule: float | None = None, period: float | None = None):
+        """New rates (same geometry), schedule and period; takes effect at the next step."""
+        rates = np.asarray(rates, dtype=float)
+        if rates.shape[1:] != self.geometry:
+            raise NetworkError(f"TimedArray '{self.name}': rates must be shaped (entries, "
+                               f"{', '.join(map(str, self.geometry))}), got {rates.shape}")
+        self.rates = np.ascontiguousarray(rates.reshape(len(rates), self.size),
+                                          dtype=self.net.real_dtype)
+        if schedule is not None:
+            self.schedule = float(schedule)
+        if period is not None:
+            self.period = float(period)
+        if self.net._sim is not None:
+            self.net._sim.bind()
+
+    def timing_steps(self) -> tuple[int, int]:
+        """(steps per entry, period in steps or 0)."""
+        dt = self.net.dt
+        sched = max(1, int(round(self.schedule / dt))) if self.schedule > 0 else 1
+        period = int(round(self.period / dt)) if self.period > 0 else 0
+        return sched, period
+
+    def _attach(self, net, name):
+        """``net.create(TimedArray(...))``: move it from the default network to ``net``."""
+        old = self.net
+        if old is net:
+            return
+        if old.compiled or any(p.pre is self or p.post is self for p in old.projections) \
+                or old.populations[-1] is not self:
+            raise NetworkError("net.create(TimedArray(...)): create the TimedArray in the "
+                               "call, e.g. net.create(TimedArray(rates=...))")
+        old.populations.pop()
+        self.net = net
+        self.id = len(net.populations)
+        if name:
+            self.name = name
+        net._add_population(self)
+        self.rates = self.rates.astype(net.real_dtype)
+
+    def _retype(self):
+        super()._retype()
+        self.rates = np.ascontiguousarray(self.rates, dtype=self.net.real_dtype)

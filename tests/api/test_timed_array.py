@@ -1,0 +1,36 @@
+"""TimedArray replays stored rates at C speed, with schedule and period."""
+import numpy as np
+import pytest
+
+import neurogen as ng
+
+READ = ng.Neuron(equations="r = sum(exc)")
+
+
+def test_timed_array_schedule_period_update_and_projection():
+    net = ng.Network(dt=1.0)
+    rates = np.arange(12, dtype=float).reshape(4, 3)           # 4 entries of 3 neurons
+    inp = net.create(ng.TimedArray(rates=rates, schedule=2.0))
+    out = net.create(3, READ)
+    net.connect(inp, out, "exc").one_to_one(1.0)
+    m = net.monitor(inp, "r")
+    net.compile()
+    net.simulate(10.0)
+    seen = m.get("r")
+    expected = rates[[0, 0, 1, 1, 2, 2, 3, 3, 3, 3]]           # the last entry is kept
+    np.testing.assert_array_equal(seen, expected)
+    np.testing.assert_array_equal(out.r, rates[3])              # read one step later
+    inp.update(rates[::-1], schedule=0.0, period=2.0)
+    net.reset()
+    net.simulate(5.0)
+    np.testing.assert_array_equal(m.get("r"), rates[::-1][[0, 1, 0, 1, 0]])
+    with pytest.raises(ng.NetworkError, match="entries"):
+        inp.update(np.zeros((2, 4)))
+
+
+def test_classic_timed_array_on_the_default_network():
+    ng.clear()
+    ta = ng.TimedArray(rates=np.ones((3, 2, 2)))
+    ng.compile()
+    ng.simulate(3.0)
+    assert ta.r.shape == (2, 2) and np.all(ta.r == 1.0)
