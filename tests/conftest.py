@@ -14,7 +14,3 @@ import neurogen  # noqa: E402  (after the cache location is set)
 def net():
     """A new network with a fixed seed, also installed as the default one."""
     return neurogen.clear(seed=1234)
-
-
-def make_network(**config):
-    return neurogen.clear(**{"seed": 1234, **config})

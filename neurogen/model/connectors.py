@@ -227,6 +227,8 @@ def from_matrix(matrix, pre_size: int, post_size: int, pre_post: bool) -> Connec
 
 
 def _has_none(matrix) -> bool:
+    if isinstance(matrix, np.ndarray) and matrix.dtype != object:
+        return False
     try:
         return any(v is None for row in matrix for v in row)
     except TypeError:

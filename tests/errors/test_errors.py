@@ -5,7 +5,7 @@ import pytest
 
 import neurogen as ng
 from neurogen.build import builder
-from conftest import make_network
+from netutil import make_network
 
 
 def test_model_error_at_population_creation_names_neuron_and_equation():

@@ -9,7 +9,7 @@ import pytest
 
 import neurogen as ng
 from neurogen.build import builder, cache
-from conftest import make_network
+from netutil import make_network
 
 
 def leaky_network(tau=10.0, drive="I", **config):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
-from conftest import make_network
+from netutil import make_network
 
 LEAKY = ng.Neuron(parameters="tau = 10.0 : population\nI = 0.0",
                   equations="tau * dr/dt + r = I : init=0.25")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
-from conftest import make_network
+from netutil import make_network
 
 TAU, DRIVE, X0, T_END = 5.0, 2.0, 1.0, 10.0
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
-from conftest import make_network
+from netutil import make_network
 
 SOURCE = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")
 SINK = ng.Neuron(equations="r = sum(exc)")

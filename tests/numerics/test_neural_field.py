@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
-from conftest import make_network
+from netutil import make_network
 
 N, TAU, DELAY = 20, 10.0, 20
 

@@ -1,0 +1,6 @@
+"""``python -m neurogen`` is the ``neurogen`` command."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

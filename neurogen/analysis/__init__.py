@@ -1,0 +1,8 @@
+"""Dynamical analysis of neurogen models: vector fields and exact Jacobians derived with
+sympy from the equations (:class:`SymbolicField`), fixed/slow point search
+(:class:`SlowPointFinder`), and plots (:mod:`neurogen.analysis.plot`, needs
+matplotlib)."""
+from .slow_points import Adam, ExponentialDecay, SlowPointFinder
+from .symbolic import AnalysisError, SymbolicField
+
+__all__ = ["SlowPointFinder", "SymbolicField", "Adam", "ExponentialDecay", "AnalysisError"]

@@ -1,0 +1,405 @@
+"""Fixed points and slow points of a vector field (after BrainPy's ``SlowPointFinder``).
+
+``SlowPointFinder(f_cell)`` takes either
+
+* a neurogen model (``CANN1D``…, a :class:`~neurogen.Population`, or a model's bound
+  ``cell`` method as in BrainPy's examples): ``F(x)`` and its exact Jacobian then come
+  from the equations via sympy (:class:`~neurogen.analysis.symbolic.SymbolicField`), or
+* any Python callable ``f_cell(x)`` on one state vector (``vectorized=True``: on a batch
+  ``(batch, dim)``), with an optional ``f_jac(x)``; without it the Jacobian is taken by
+  central differences (fine for small systems).
+
+``f_type='continuous'`` looks for ``F(x) = 0``; ``'discrete'`` for ``f(x) = x`` (for a
+model, ``f`` is its Euler map ``x + dt F(x)``). The loss of a point is
+``0.5 * mean(residual^2)``.
+
+``find_fps_with_gd_method`` minimises the loss with Adam and an exponentially decaying
+learning rate, from every candidate at once; ``find_fps_with_opt_solver`` runs a
+Levenberg-Marquardt iteration with the exact Jacobian per candidate, much faster: for a
+model whose recurrent weights have a low numerical rank (a Gaussian ring kernel) the
+damped normal equations are solved through the Woodbury identity in O(dim q^2) per
+step instead of O(dim^3).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .symbolic import AnalysisError, SymbolicField
+
+CONTINUOUS, DISCRETE = "continuous", "discrete"
+
+
+class ExponentialDecay:
+    """Learning rate ``lr * decay_rate ** (step / decay_steps)``."""
+
+    def __init__(self, lr: float, decay_steps: float, decay_rate: float):
+        self.lr, self.decay_steps, self.decay_rate = float(lr), float(decay_steps), \
+            float(decay_rate)
+
+    def __call__(self, step: int) -> float:
+        return self.lr * self.decay_rate ** (step / self.decay_steps)
+
+    def __repr__(self):
+        return f"ExponentialDecay({self.lr}, {self.decay_steps:g}, {self.decay_rate})"
+
+
+class Adam:
+    """Adam on NumPy arrays; ``lr`` is a number or a schedule such as
+    :class:`ExponentialDecay`."""
+
+    def __init__(self, lr=0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8):
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.step_count = 0
+
+    def init(self, x):
+        self.m, self.v, self.step_count = np.zeros_like(x), np.zeros_like(x), 0
+
+    def update(self, x, grad):
+        lr = self.lr(self.step_count) if callable(self.lr) else self.lr
+        self.step_count += 1
+        b1, b2 = self.beta1, self.beta2
+        self.m = b1 * self.m + (1 - b1) * grad
+        self.v = b2 * self.v + (1 - b2) * grad * grad
+        mhat = self.m / (1 - b1 ** self.step_count)
+        vhat = self.v / (1 - b2 ** self.step_count)
+        return x - lr * mhat / (np.sqrt(vhat) + self.eps)
+
+    def __repr__(self):
+        return f"Adam(lr={self.lr!r})"
+
+
+def _model_of(f_cell):
+    """The neurogen model behind ``f_cell`` (a model, a population, or a bound
+    ``cell`` method of a model), else None."""
+    if hasattr(f_cell, "pop") or (hasattr(f_cell, "ir") and hasattr(f_cell, "net")):
+        return f_cell
+    owner = getattr(f_cell, "__self__", None)
+    if owner is not None and hasattr(owner, "pop") and \
+            getattr(f_cell, "__name__", "") == "cell":
+        return owner
+    return None
+
+
+class SlowPointFinder:
+    """Find fixed points of ``f_cell`` from candidate states (see the module docstring).
+
+    Attributes after a search: ``fixed_points`` (M, dim), ``losses`` (M,),
+    ``selected_ids`` (indices of the kept points among the candidates), ``opt_losses``
+    (mean loss along the optimisation).
+    """
+
+    def __init__(self, f_cell, f_type: str = CONTINUOUS, f_jac=None, vectorized=False,
+                 verbose: bool = True, fd_step: float = 1e-6):
+        if f_type not in (CONTINUOUS, DISCRETE):
+            raise AnalysisError(f"f_type must be '{CONTINUOUS}' or '{DISCRETE}', "
+                                f"got {f_type!r}")
+        self.f_type, self.verbose, self.fd_step = f_type, verbose, float(fd_step)
+        model = _model_of(f_cell)
+        self.model = model
+        self.field = SymbolicField(model) if model is not None else None
+        if self.field is None and not callable(f_cell):
+            raise AnalysisError(f"f_cell must be a callable or a neurogen model, got "
+                                f"{type(f_cell).__name__}")
+        self.f_cell, self.f_jac, self.vectorized = f_cell, f_jac, bool(vectorized)
+        self._fixed_points = self._losses = self._selected_ids = None
+        self.opt_losses = np.zeros(0)
+
+    # -- the vector field ------------------------------------------------------------------
+    def _print(self, *args):
+        if self.verbose:
+            print(*args, flush=True)
+
+    def _dt(self):
+        return self.field.pop.net.dt
+
+    def f(self, x):
+        """``f_cell`` on a batch ``(batch, dim)``: ``F`` (continuous) or the map (discrete)."""
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        if self.field is not None:
+            F = self.field(x)
+            return x + self._dt() * F if self.f_type == DISCRETE else F
+        if self.vectorized:
+            return np.asarray(self.f_cell(x), dtype=np.float64).reshape(x.shape)
+        return np.stack([np.asarray(self.f_cell(xi), dtype=np.float64).reshape(-1)
+                         for xi in x])
+
+    def _residual(self, x, fx):
+        return fx - x if self.f_type == DISCRETE else fx
+
+    def compute_jacobians(self, points, plot=False, **plot_kwargs):
+        """Jacobians of ``f_cell`` at ``points``: ``(M, dim, dim)`` (exact for models)."""
+        points = np.atleast_2d(np.asarray(points, dtype=np.float64))
+        if self.field is not None:
+            J = self.field.jacobian(points)
+            if self.f_type == DISCRETE:
+                J = np.eye(J.shape[-1]) + self._dt() * J
+        elif self.f_jac is not None:
+            J = np.stack([np.asarray(self.f_jac(p), dtype=np.float64) for p in points])
+        else:
+            J = self._fd_jacobian(points)
+        if plot:
+            from .plot import eigenvalue_spectrum
+            eigenvalue_spectrum(J, **plot_kwargs)
+        return J
+
+    def _fd_jacobian(self, points):
+        B, n = points.shape
+        J = np.empty((B, n, n))
+        for j in range(n):
+            h = self.fd_step * np.maximum(1.0, np.abs(points[:, j]))
+            xp, xm = points.copy(), points.copy()
+            xp[:, j] += h
+            xm[:, j] -= h
+            J[:, :, j] = (self.f(xp) - self.f(xm)) / (2 * h[:, None])
+        return J
+
+    def _loss_and_grad(self, x):
+        n = x.shape[1]
+        if self.field is not None:
+            scale = self._dt() if self.f_type == DISCRETE else 1.0
+            F, g = self.field.value_and_vjp(x, lambda F: F * (scale * scale / n))
+            R = scale * F
+            return 0.5 * np.mean(R * R, axis=1), g
+        fx = self.f(x)
+        R = self._residual(x, fx)
+        J = self.compute_jacobians(x)
+        if self.f_type == DISCRETE:
+            J = J - np.eye(n)
+        return 0.5 * np.mean(R * R, axis=1), np.einsum("bij,bi->bj", J, R) / n
+
+    def loss(self, x):
+        """``0.5 * mean(residual^2)`` per state."""
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        R = self._residual(x, self.f(x))
+        return 0.5 * np.mean(R * R, axis=1)
+
+    def _check_candidates(self, candidates):
+        x = np.array(candidates, dtype=np.float64)
+        if x.ndim == 1:
+            x = x[None]
+        if x.ndim > 2:
+            x = x.reshape(x.shape[0], -1)
+        if self.field is not None and x.shape[1] != self.field.dim:
+            raise AnalysisError(f"candidates must have {self.field.dim} values each, got "
+                                f"shape {np.shape(candidates)}")
+        if not np.all(np.isfinite(x)):
+            raise AnalysisError("candidates contain NaN or infinite values")
+        if self.field is not None:
+            self.field.snapshot()
+        return x
+
+    # -- searches ----------------------------------------------------------------------------
+    def find_fps_with_gd_method(self, candidates, tolerance: float = 1e-5,
+                                num_batch: int = 100, num_opt: int = 10000, optimizer=None):
+        """Adam on the loss of every candidate at once; stops when the mean loss falls
+        below ``tolerance`` or after ``num_opt`` iterations (printed every ``num_batch``)."""
+        x = self._check_candidates(candidates)
+        opt = optimizer if optimizer is not None else \
+            Adam(lr=ExponentialDecay(0.2, 1, 0.9999))
+        if not hasattr(opt, "update"):
+            raise AnalysisError(f"optimizer must have init()/update() (e.g. "
+                                f"neurogen.analysis.Adam), got {opt!r}")
+        opt.init(x)
+        self._print(f"Optimizing with {opt!r} to find fixed points:")
+        history, start, t0 = [], 0, time.perf_counter()
+        for it in range(int(num_opt)):
+            loss, grad = self._loss_and_grad(x)
+            x = opt.update(x, grad)
+            history.append(float(loss.mean()))
+            if (it + 1) % num_batch == 0 or it + 1 == num_opt:
+                self._print(f"    Batches {start + 1}-{it + 1} in "
+                            f"{time.perf_counter() - t0:.2f} sec, Training loss "
+                            f"{history[-1]:.10f}")
+                start, t0 = it + 1, time.perf_counter()
+                if history[-1] < tolerance:
+                    self._print(f"    Stop optimization as mean training loss "
+                                f"{history[-1]:.10f} is below tolerance {tolerance:.10f}.")
+                    break
+        self.opt_losses = np.array(history)
+        self._set(x)
+        return self._fixed_points
+
+    def find_fps_with_opt_solver(self, candidates, opt_solver: str = "lm",
+                                 tolerance: float = 1e-16, max_iter: int = 50):
+        """Levenberg-Marquardt with the exact Jacobian, one damping factor per
+        candidate; a candidate stops once its loss is below ``tolerance``.
+        ``opt_solver``: ``'lm'`` (default) or ``'newton'`` (undamped)."""
+        if opt_solver not in ("lm", "newton"):
+            raise AnalysisError(f"opt_solver must be 'lm' or 'newton', got {opt_solver!r}")
+        x = self._check_candidates(candidates)
+        B, n = x.shape
+        lam = np.full(B, 0.0 if opt_solver == "newton" else 1e-3)
+        loss = self.loss(x)
+        active = loss > tolerance
+        self._print(f"Optimizing with Levenberg-Marquardt ({opt_solver}, exact Jacobian) "
+                    f"to find fixed points:")
+        history, t0 = [float(loss.mean())], time.perf_counter()
+        structured = None
+        for it in range(int(max_iter)):
+            idx = np.nonzero(active)[0]
+            if idx.size == 0:
+                break
+            for chunk in np.array_split(idx, max(1, int(np.ceil(idx.size * n * n / 4e7)))):
+                xc = x[chunk]
+                step, structured = self._lm_step(xc, lam[chunk], structured)
+                new = xc + step
+                new_loss = self.loss(new)
+                better = new_loss < loss[chunk]
+                if opt_solver == "newton":
+                    better[:] = True
+                x[chunk[better]] = new[better]
+                loss[chunk[better]] = new_loss[better]
+                lam[chunk] = np.where(better, np.maximum(lam[chunk] / 10, 1e-15),
+                                      lam[chunk] * 10)
+                stuck = ~better & (lam[chunk] > 1e12)
+                active[chunk[stuck]] = False
+            active &= loss > tolerance
+            history.append(float(loss.mean()))
+            self._print(f"    Iteration {it + 1} in {time.perf_counter() - t0:.2f} sec, "
+                        f"Training loss {history[-1]:.4e}, {int(active.sum())} point(s) "
+                        f"still moving")
+            t0 = time.perf_counter()
+        self.opt_losses = np.array(history)
+        self._set(x)
+        return self._fixed_points
+
+    def _lm_step(self, x, lam, structured):
+        """Solve ``(J^T J + lam I) step = -J^T R`` for each state."""
+        if self.field is not None and structured is not False:
+            parts = self.field.factors(x)
+            if parts is not None:
+                d, L, M, F = parts
+                if self.f_type == DISCRETE:   # residual dt F: same step up to lam scaling
+                    lam = lam / self._dt() ** 2
+                return _woodbury_lm(d, L, M, F, lam), True
+            structured = False
+        J = self.compute_jacobians(x)
+        R = self._residual(x, self.f(x))
+        if self.f_type == DISCRETE:
+            J = J - np.eye(x.shape[1])
+        A = np.einsum("bki,bkj->bij", J, J)
+        A[:, np.arange(x.shape[1]), np.arange(x.shape[1])] += lam[:, None]
+        g = np.einsum("bki,bk->bi", J, R)
+        try:
+            return -np.linalg.solve(A, g[..., None])[..., 0], structured
+        except np.linalg.LinAlgError:
+            return -np.einsum("bij,bj->bi", np.linalg.pinv(A), g), structured
+
+    def _set(self, x):
+        self._fixed_points = x
+        self._losses = self.loss(x)
+        self._selected_ids = np.arange(x.shape[0])
+
+    # -- selection ---------------------------------------------------------------------------
+    def _require(self):
+        if self._fixed_points is None:
+            raise AnalysisError("no fixed points yet: call find_fps_with_gd_method() or "
+                                "find_fps_with_opt_solver() first")
+
+    def _keep(self, mask):
+        self._fixed_points = self._fixed_points[mask]
+        self._losses = self._losses[mask]
+        self._selected_ids = self._selected_ids[mask]
+
+    def filter_loss(self, tolerance: float = 1e-5):
+        """Keep the points whose loss is below ``tolerance``."""
+        self._require()
+        self._print(f"Excluding fixed points with squared speed above tolerance "
+                    f"{tolerance:g}:")
+        before = len(self._losses)
+        self._keep(self._losses < tolerance)
+        self._print(f"    Kept {len(self._losses)}/{before} fixed points with tolerance "
+                    f"under {tolerance:g}.")
+
+    def keep_unique(self, tolerance: float = 2.5e-2):
+        """Drop points closer than ``tolerance`` (Euclidean) to an earlier kept one."""
+        self._require()
+        self._print("Excluding non-unique fixed points:")
+        fps, before = self._fixed_points, len(self._fixed_points)
+        keep = np.ones(before, dtype=bool)
+        if before > 1:
+            D = _pairwise(fps)
+            for i in range(before):
+                if keep[i]:
+                    close = D[i, i + 1:] < tolerance
+                    keep[i + 1:][close] = False
+        self._keep(keep)
+        self._print(f"    Kept {int(keep.sum())}/{before} unique fixed points with "
+                    f"uniqueness tolerance {tolerance:g}.")
+
+    def exclude_outliers(self, tolerance: float = 1e0):
+        """Drop points whose nearest other fixed point is farther than ``tolerance``."""
+        self._require()
+        self._print("Excluding outliers:")
+        fps, before = self._fixed_points, len(self._fixed_points)
+        if before <= 1:
+            self._print(f"    Kept {before}/{before} fixed points (nothing to compare).")
+            return
+        D = _pairwise(fps)
+        np.fill_diagonal(D, np.inf)
+        keep = D.min(axis=1) <= tolerance
+        self._keep(keep)
+        self._print(f"    Kept {int(keep.sum())}/{before} fixed points with within outlier "
+                    f"tolerance {tolerance:g}.")
+
+    @staticmethod
+    def decompose_eigenvalues(matrices, sort_by: str = "magnitude"):
+        """Eigen-decompose each matrix: a list of dicts with ``eig_values`` (sorted by
+        decreasing magnitude or real part), ``R`` (right eigenvectors, columns)."""
+        if sort_by not in ("magnitude", "real"):
+            raise AnalysisError(f"sort_by must be 'magnitude' or 'real', got {sort_by!r}")
+        out = []
+        for J in np.atleast_3d(np.asarray(matrices)) if np.ndim(matrices) == 3 else [matrices]:
+            w, v = np.linalg.eig(np.asarray(J))
+            order = np.argsort(-(np.abs(w) if sort_by == "magnitude" else w.real))
+            out.append({"eig_values": w[order], "R": v[:, order]})
+        return out
+
+    # -- results -----------------------------------------------------------------------------
+    @property
+    def fixed_points(self) -> np.ndarray:
+        self._require()
+        return self._fixed_points
+
+    @property
+    def losses(self) -> np.ndarray:
+        self._require()
+        return self._losses
+
+    @property
+    def selected_ids(self) -> np.ndarray:
+        self._require()
+        return self._selected_ids
+
+
+def _pairwise(x):
+    sq = np.einsum("ij,ij->i", x, x)
+    D2 = sq[:, None] + sq[None, :] - 2 * x @ x.T
+    return np.sqrt(np.maximum(D2, 0.0))
+
+
+def _woodbury_lm(d, L, M, F, lam):
+    """LM step for ``J = diag(d) + L M``: ``-(J^T J + lam I)^{-1} J^T F``, using
+    ``J^T J + lam I = E + Z C Z^T`` with ``E = d^2 + lam``, ``Z = [M^T, d L]``,
+    ``C = [[L^T L, I], [I, 0]]`` (so ``C^{-1} = [[0, I], [I, -L^T L]]``)."""
+    B, n, q = L.shape
+    g = d * F + np.matmul(np.matmul(F[:, None, :], L), M)[:, 0]
+    E = d * d + lam[:, None]
+    if q == 0:
+        return -g / E
+    Z = np.concatenate([np.transpose(M, (0, 2, 1)), d[:, :, None] * L], axis=2)
+    Zt = np.transpose(Z, (0, 2, 1))
+    K = np.matmul(Zt, Z / E[:, :, None])
+    K[:, :q, q:] += np.eye(q)
+    K[:, q:, :q] += np.eye(q)
+    K[:, q:, q:] -= np.matmul(np.transpose(L, (0, 2, 1)), L)
+    gE = g / E
+    y = np.matmul(Zt, gE[:, :, None])
+    try:
+        s = np.linalg.solve(K, y)
+    except np.linalg.LinAlgError:
+        s = np.matmul(np.linalg.pinv(K), y)
+    return -(gE - np.matmul(Z, s)[:, :, 0] / E)

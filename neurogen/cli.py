@@ -1,0 +1,262 @@
+"""The ``neurogen`` command: headless runs, parameter sweeps, and the build cache.
+
+    neurogen run MODEL.py --duration 1000 --record focus.r --out results.npz
+    neurogen sweep MODEL.py --set focus.tau=5,10,20 --seeds 0-9 --jobs 2 \\
+        --duration 1000 --record focus.r --out DIR
+    neurogen info
+    neurogen cache clean
+
+Errors (a missing file, an unknown population or attribute, a malformed option, a run
+that raises) are printed as one line on stderr, with exit status 2.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from pathlib import Path
+
+import click
+
+from . import batch
+from ._version import __version__
+from .errors import NeurogenError
+from .io import FORMATS, format_for, write_results
+
+
+def _fail(message: str):
+    raise batch.BatchError(message)
+
+
+def _common(func):
+    """Options shared by ``run`` and ``sweep``."""
+    options = [
+        click.option("--duration", "-d", type=float, required=True,
+                     help="Simulated time per run, in ms."),
+        click.option("--record", "-r", "records", multiple=True, metavar="POP.ATTR",
+                     help="Record an attribute (repeatable), e.g. focus.r. POP is a "
+                          "population name or the script's variable name."),
+        click.option("--period", type=float, default=None,
+                     help="Recording period in ms (default: every step)."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="Result file format (default: from --out's suffix, else npz)."),
+        click.option("--threads", type=int, default=None,
+                     help="OpenMP threads per run (default: the script's setting)."),
+        click.option("--network", default=None, metavar="NAME",
+                     help="The script's variable holding the Network, if it has several."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="neurogen")
+def cli():
+    """neurogen: rate-coded neural networks from equation strings, compiled and cached."""
+
+
+@cli.command()
+@click.argument("model", type=click.Path(dir_okay=False))
+@_common
+@click.option("--set", "sets", multiple=True, metavar="POP.ATTR=VALUE",
+              help="Set a parameter before running (repeatable), e.g. focus.tau=5.")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the script's).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Result file (.npz or .h5). Needed with --record.")
+def run(model, duration, records, period, fmt, threads, network, quiet, sets, seed, out):
+    """Run MODEL.py headless: the script builds the network, neurogen compiles it,
+    simulates DURATION ms and writes the recorded attributes to OUT."""
+    if records and out is None:
+        _fail("--record needs --out FILE")
+    if seed is not None and seed < 0:
+        _fail(f"--seed must not be negative, got {seed}")
+    params = batch.parse_sets(sets, multiple=False)
+    for spec in records:
+        batch.parse_record(spec)
+    fmt = format_for(out, fmt) if out else None
+    if fmt == "h5":
+        from .io import _h5py
+        _h5py()
+    loaded = batch.load_model(model, network=network, threads=threads)
+    spec = batch.RunSpec(tuple((k, v[0]) for k, v in params.items()), seed)
+    nsteps = int(round(duration / loaded.net.dt))
+    if quiet or nsteps == 0 or not sys.stderr.isatty():
+        arrays, info = batch.run_once(loaded, spec, duration, records, period)
+    else:
+        with click.progressbar(length=nsteps, label=f"{loaded.name}", file=sys.stderr,
+                               show_pos=True, width=30) as bar:
+            arrays, info = batch.run_once(loaded, spec, duration, records, period,
+                                          progress=bar.update)
+    if out:
+        write_results(out, arrays, info, fmt)
+    rate = info["steps"] / info["simulate_s"] if info["simulate_s"] > 0 else float("inf")
+    shapes = ", ".join(f"{k} {tuple(v.shape)}" for k, v in arrays.items())
+    compiled = f"compile {loaded.compile_s:.2f} s ({loaded.build})" \
+        if loaded.build != "loaded" else "compiled by the script"
+    analysis = "".join(f", {k}={v:.6g}" for k, v in info["analysis"].items())
+    click.echo(f"{loaded.name}: {info['steps']} steps ({duration:g} ms) in "
+               f"{info['simulate_s']:.3f} s ({rate:.0f} steps/s), {compiled}, seed "
+               f"{info['seed']}{analysis}" + (f"; {shapes} -> {out}" if out else ""))
+
+
+def _progress_line(row):
+    status = row["status"] if row["status"] == "ok" else f"FAILED: {row['error']}"
+    return f"{row['run']}: {status}"
+
+
+@cli.command()
+@click.argument("model", type=click.Path(dir_okay=False))
+@_common
+@click.option("--set", "sets", multiple=True, metavar="POP.ATTR=V1,V2,...",
+              help="A parameter and its values (repeatable); the sweep runs the "
+                   "cartesian product of all --set values and seeds.")
+@click.option("--seeds", default=None, metavar="LIST",
+              help="Seeds, e.g. 0-9 or 1,5,7 (default: one run with the script's seed).")
+@click.option("--jobs", "-j", type=int, default=1, help="Parallel worker processes.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask distributed cluster, e.g. tcp://host:8786.")
+@click.option("--connect-timeout", type=float, default=20.0, show_default=True,
+              help="Seconds to wait for the Dask scheduler.")
+@click.option("--out", "-o", type=click.Path(file_okay=False), required=True,
+              help="Output folder: one result file per run and index.csv.")
+def sweep(model, duration, records, period, fmt, threads, network, quiet, sets, seeds,
+          jobs, scheduler, connect_timeout, out):
+    """Run MODEL.py for every combination of --set values and --seeds, compiling once.
+    Finished runs (status ok in OUT/index.csv) are skipped: re-run to resume."""
+    if jobs < 1:
+        _fail(f"--jobs must be at least 1, got {jobs}")
+    if duration < 0:
+        _fail(f"--duration must not be negative, got {duration}")
+    params = batch.parse_sets(sets, multiple=True)
+    seed_list = batch.parse_seeds(seeds)
+    for spec in records:
+        batch.parse_record(spec)
+    fmt = fmt or "npz"
+    if fmt == "h5":
+        from .io import _h5py
+        _h5py()
+    # Load and compile here first: validates every name and fills the build cache, so
+    # the workers load the binary instead of compiling it.
+    loaded = batch.load_model(model, network=network, threads=threads)
+    for target in params:
+        loaded.attribute(target)
+    for spec in records:
+        loaded.attribute(spec)
+    config = batch.SweepConfig(model=model, duration=duration, records=tuple(records),
+                               fmt=fmt, period=period, network=network, threads=threads)
+    total = len(batch.sweep_specs(params, seed_list))
+    if quiet or not sys.stderr.isatty():
+        summary = batch.run_sweep(config, params, seed_list, out, jobs=jobs,
+                                  scheduler=scheduler, model=loaded,
+                                  connect_timeout=connect_timeout)
+    else:
+        with click.progressbar(length=total, label=f"sweep {loaded.name}", file=sys.stderr,
+                               show_pos=True, width=30) as bar:
+            summary = batch.run_sweep(config, params, seed_list, out, jobs=jobs,
+                                      scheduler=scheduler, model=loaded,
+                                      connect_timeout=connect_timeout,
+                                      on_result=lambda row: bar.update(1))
+            bar.update(summary.skipped)
+    where = f"dask {scheduler}" if scheduler else \
+        f"{min(jobs, max(1, total - summary.skipped))} process(es)"
+    click.echo(f"sweep {loaded.name}: {summary.total} runs, {summary.ok} ok, "
+               f"{summary.failed} failed, {summary.skipped} already done; "
+               f"{summary.wall_s:.2f} s on {where}; index {summary.index}")
+    if summary.failed:
+        _fail(f"{summary.failed} of {summary.total - summary.skipped} runs failed, first: "
+              f"{summary.errors[0]} (see {summary.index})")
+
+
+def _versions() -> dict:
+    from importlib import metadata
+    result = {}
+    for name in ("numpy", "sympy", "cython", "jinja2", "click", "h5py", "distributed",
+                 "pyqtgraph", "PyOpenGL", "PySide6-Essentials"):
+        try:
+            result[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            result[name] = None
+    return result
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def info(as_json):
+    """Versions, compiler, OpenMP and the build cache."""
+    from .build import cache
+    from .build.toolchain import toolchain
+    data = {"neurogen": __version__, "python": platform.python_version(),
+            "platform": platform.platform(), "packages": _versions()}
+    try:
+        tc = toolchain()
+        data.update(compiler=tc.compiler, compiler_version=tc.version, openmp=tc.openmp)
+    except NeurogenError as exc:
+        data.update(compiler=None, compiler_version=batch.one_line(exc), openmp=False)
+    data["cache"] = cache.info()
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    packages = ", ".join(f"{k} {v}" for k, v in data["packages"].items() if v)
+    missing = ", ".join(k for k, v in data["packages"].items() if not v)
+    c = data["cache"]
+    click.echo(f"neurogen {data['neurogen']} (python {data['python']}, {data['platform']})")
+    click.echo(f"packages: {packages}" + (f" (not installed: {missing})" if missing else ""))
+    click.echo(f"compiler: {data['compiler'] or 'none'} ({data['compiler_version']})")
+    click.echo(f"openmp: {'yes' if data['openmp'] else 'no'}")
+    click.echo(f"cache: {c['path']} ({c['entries']} entries, {c['bytes'] / 1e6:.1f} MB)")
+
+
+@cli.group()
+def cache():
+    """The build cache ($NEUROGEN_CACHE_DIR, else ~/.cache/neurogen)."""
+
+
+@cache.command("clean")
+def cache_clean():
+    """Remove every compiled network from the cache."""
+    from .build import cache as build_cache
+    before = build_cache.info()
+    removed = build_cache.clear()
+    click.echo(f"removed {removed} entries ({before['bytes'] / 1e6:.1f} MB) from "
+               f"{before['path']}")
+
+
+@cache.command("info")
+def cache_info():
+    """Where the cache is and how big."""
+    from .build import cache as build_cache
+    c = build_cache.info()
+    click.echo(f"{c['path']}: {c['entries']} entries, {c['bytes'] / 1e6:.1f} MB")
+
+
+def main(argv=None) -> int:
+    """Console entry point: one-line errors and exit status 2 for bad input."""
+    try:
+        cli.main(args=argv, prog_name="neurogen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("neurogen: interrupted", err=True)
+        return 130
+    except click.exceptions.UsageError as exc:
+        if type(exc).__name__.startswith("NoArgsIsHelp") and exc.ctx is not None:
+            click.echo(exc.ctx.get_help())
+            return 0
+        hint = f" (neurogen {exc.ctx.command_path.split(' ', 1)[-1]} --help)" \
+            if exc.ctx and " " in exc.ctx.command_path else " (neurogen --help)"
+        click.echo(f"neurogen: error: {batch.one_line(exc)}{hint}", err=True)
+        return 2
+    except click.exceptions.ClickException as exc:
+        click.echo(f"neurogen: error: {batch.one_line(exc)}", err=True)
+        return 2
+    except NeurogenError as exc:
+        click.echo(f"neurogen: error: {batch.one_line(exc)}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        click.echo("neurogen: interrupted", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""Model library written as equation strings: continuous attractor networks
+(:class:`CANN1D`, :class:`CANN2D`), the Amari-Hopfield network and the E/I-lag
+networks of cooperative coding."""
+from .cann import CANN1D, CANN2D, cann_neuron
+
+__all__ = ["CANN1D", "CANN2D", "cann_neuron"]
