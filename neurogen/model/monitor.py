@@ -14,52 +14,90 @@ from ..ir import GLOBAL
 
 
 class Recording:
-    """One recorded attribute: its buffer and its row in the runtime table."""
+    """One recorded quantity: where it lives (``source()``, a contiguous array), its
+    buffer, and its row in the runtime table."""
 
-    def __init__(self, monitor: "Monitor", name: str):
-        self.monitor, self.name = monitor, name
-        pop = monitor.obj
-        self.locality = pop.ir.attribute(name).locality
-        self.width = 1 if self.locality == GLOBAL else pop.size
-        self.buffer = np.empty((0, self.width), dtype=pop._buffer(name).dtype)
+    def __init__(self, monitor: "Monitor", name: str, source, width: int, dtype,
+                 locality: str = "local"):
+        self.monitor, self.name, self.source = monitor, name, source
+        self.locality, self.width = locality, width
+        self.buffer = np.empty((0, width), dtype=dtype)
         self.count = 0
-
-    def source(self) -> np.ndarray:
-        return self.monitor.obj._buffer(self.name)
 
     def data(self) -> np.ndarray:
         return self.buffer[:self.count]
 
 
+def _target_of(name: str):
+    name = name.replace(" ", "")
+    return name[4:-1] if name.startswith("sum(") and name.endswith(")") else None
+
+
 class Monitor:
-    """``Monitor(pop, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, *geometry)."""
+    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, *geometry).
+
+    ``obj`` is a population, a view (its neurons are kept on ``get``) or a dendrite
+    (``proj.dendrite(i)``: its ``w`` and per-synapse variables). Populations also record
+    weighted sums: ``Monitor(pop, 'sum(exc)')``.
+    """
 
     def __init__(self, obj, variables, period: float | None = None, start: bool = True,
                  net=None):
         from .population import Population
+        from .projection import Dendrite
         from .view import PopulationView
         self.ranks = None
         if isinstance(obj, PopulationView):     # records the population, keeps the view's part
             self.ranks, obj = obj.ranks, obj.population
-        if not isinstance(obj, Population):
-            raise NetworkError(f"Monitor: can only record populations and views here, got "
+        if not isinstance(obj, (Population, Dendrite)):
+            raise NetworkError(f"Monitor: can record populations, views and dendrites, got "
                                f"{type(obj).__name__}")
-        self.net = net if net is not None else obj.net
+        self.net = net if net is not None else obj.net if isinstance(obj, Population) \
+            else obj.proj.net
         self.obj = obj
-        variables = [variables] if isinstance(variables, str) else list(variables)
-        for name in variables:
-            if name not in obj.attributes:
-                raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
-                                   f"'{name}' (attributes: {', '.join(obj.attributes)})")
-        self.variables = variables
+        self.variables = [variables] if isinstance(variables, str) else list(variables)
         self.period = self.net.dt if period is None else float(period)
         self.period_steps = max(1, int(round(self.period / self.net.dt)))
-        self.recordings = {name: Recording(self, name) for name in variables}
+        self.recordings = {name: self._recording(name) for name in self.variables}
         self.active = False
         self.offset = 0
+        self._periods: list = []          # [start_step, stop_step or None]
         self._net_monitor_id = self.net._add_monitor(self)
         if start:
             self.start()
+
+    def _recording(self, name: str) -> Recording:
+        from .projection import Dendrite
+        obj, net = self.obj, self.net
+        if isinstance(obj, Dendrite):
+            proj = obj.proj
+            if name == "w" and proj.choose_storage() == "dense":   # the row, then its synapses
+                self.ranks = np.asarray(obj.pre_ranks)
+                return Recording(self, name, lambda: proj._weights[obj.post_rank],
+                                 proj.pre.size, net.real_dtype)
+            if name == "w":
+                return Recording(self, name, lambda: proj._weights[obj._slice], obj.size,
+                                 net.real_dtype)
+            attr = proj._synapse_attribute(name) if proj.synapse_ir is not None and \
+                name in proj.synapse_ir.names else None
+            if attr is None or attr.locality != "local":
+                raise NetworkError(f"Monitor: a dendrite of '{proj.name}' records 'w' and "
+                                   f"per-synapse variables, not '{name}'")
+            return Recording(self, name, lambda: proj._syn_buffers[name][obj._slice],
+                             obj.size, net.real_dtype)
+        target = _target_of(name)
+        if target is not None:
+            if target not in obj.ir.targets:
+                raise NetworkError(f"Monitor: the neuron of '{obj.name}' has no {name}")
+            return Recording(self, name, lambda: net._sim.owned[("pop_sum", obj.id, target)],
+                             obj.size, net.real_dtype)
+        if name not in obj.attributes:
+            raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
+                               f"'{name}' (attributes: {', '.join(obj.attributes)})")
+        locality = obj.ir.attribute(name).locality
+        return Recording(self, name, lambda: obj._buffer(name),
+                         1 if locality == GLOBAL else obj.size, obj._buffer(name).dtype,
+                         locality)
 
     # -- control ---------------------------------------------------------------------------
     def start(self, variables=None, period: float | None = None):
@@ -67,16 +105,32 @@ class Monitor:
             self.period = float(period)
             self.period_steps = max(1, int(round(self.period / self.net.dt)))
         self.offset = self.net.get_current_step()
-        self.active = True
-        self.net._monitor_changed(self)
+        self._set_active(True)
 
     def resume(self):
-        self.active = True
-        self.net._monitor_changed(self)
+        self._set_active(True)
 
     def pause(self):
-        self.active = False
+        self._set_active(False)
+
+    def _set_active(self, active: bool):
+        step = self.net.get_current_step()
+        if active and not self.active:
+            self._periods.append([step, None])
+        elif not active and self.active and self._periods:
+            self._periods[-1][1] = step
+        self.active = active
         self.net._monitor_changed(self)
+
+    def times(self, variables=None) -> dict:
+        """Start and stop times (ms) of the recording periods, per variable (ANNarchy)."""
+        now = self.net.get_current_step()
+        dt = self.net.dt
+        starts = [a * dt for a, _ in self._periods]
+        stops = [(now if b is None else b) * dt for _, b in self._periods]
+        names = self.variables if variables is None else (
+            [variables] if isinstance(variables, str) else variables)
+        return {name: {"start": list(starts), "stop": list(stops)} for name in names}
 
     def stop(self):
         self.pause()
@@ -102,12 +156,11 @@ class Monitor:
                 data = data[:, 0]
             elif self.ranks is not None:
                 data = data[:, self.ranks]
-            elif reshape:
+            elif reshape and hasattr(self.obj, "geometry"):
                 data = data.reshape((len(data),) + self.obj.geometry)
             result[name] = data
             if not keep:
-                rec.count = 0
-                self.net._monitor_changed(self)
+                self.net._clear_recording(rec)
         return result[names] if single else result
 
     def __repr__(self):

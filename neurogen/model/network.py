@@ -156,6 +156,11 @@ class Network:
             if rec.monitor is monitor:
                 table.write(m)
 
+    def _clear_recording(self, recording):
+        recording.count = 0
+        if self._sim is not None:
+            self._sim.monitors.clear(recording)
+
     def _sync_monitors(self):
         if self._sim is not None:
             self._sim.monitors.sync()
@@ -314,10 +319,9 @@ class Network:
         sim.clear_transients()
         if mons:
             for monitor in mons:
-                for rec in monitor.recordings.values():
-                    rec.count = 0
                 monitor.offset = 0
-                self._monitor_changed(monitor)
+                for rec in monitor.recordings.values():
+                    self._clear_recording(rec)
 
     # -- persistence -----------------------------------------------------------------------------
     def save(self, filename):

@@ -7,9 +7,12 @@ released for the whole ``simulate()`` loop.
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from ..codegen import plan as p
+from ..errors import NetworkError
 
 _GROW = 2
 
@@ -43,33 +46,61 @@ class MonitorTable:
         self.write(len(self.recordings) - 1)
         return grown
 
-    def write(self, m: int):
+    def write(self, m: int, count: int | None = None):
+        """Rewrite row ``m`` from its recording; the count of records stays the table's
+        (the generated code advances it) unless ``count`` is given."""
         rec = self.recordings[m]
         mon = rec.monitor
+        if count is None:
+            count = int(self.row(m)[3]) if getattr(rec, "attached", False) else rec.count
+        rec.attached, rec.count = True, count
         self.addresses[2 * m] = address(rec.source())
         self.addresses[2 * m + 1] = address(rec.buffer)
         self.row(m)[:] = (rec.buffer.itemsize * rec.width, mon.period_steps, mon.offset,
-                          rec.count, rec.buffer.shape[0], int(mon.active))
+                          count, rec.buffer.shape[0], int(mon.active))
+
+    def clear(self, recording):
+        """Forget what ``recording`` holds (Monitor.get(keep=False), reset)."""
+        recording.count = 0
+        for m, rec in enumerate(self.recordings):
+            if rec is recording:
+                self.write(m, count=0)
+
+    @staticmethod
+    def _records(mon, start_step: int, nsteps: int) -> int:
+        first, last = max(start_step, mon.offset), start_step + nsteps - 1
+        if last < first:
+            return 0
+        k0 = -(-(first - mon.offset) // mon.period_steps)
+        return max(0, (last - mon.offset) // mon.period_steps - k0 + 1)
+
+    def _check_memory(self, start_step: int, nsteps: int):
+        needed = sum(self._records(rec.monitor, start_step, nsteps) * rec.width *
+                     rec.buffer.itemsize for rec in self.recordings if rec.monitor.active)
+        try:
+            available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            return
+        if needed > available:
+            raise NetworkError(
+                f"the monitors would need {needed / 2**30:.1f} GiB for this simulation, "
+                f"more than the {available / 2**30:.1f} GiB of free memory: record fewer "
+                "variables, use a larger period, or simulate in chunks and call get()")
 
     def sync(self):
         for m, rec in enumerate(self.recordings):
             rec.count = int(self.row(m)[3])
 
     def reserve(self, start_step: int, nsteps: int, at_least_one: bool = False):
-        """Grow buffers so that the next ``nsteps`` steps fit without interruption."""
+        """Grow buffers so that the next ``nsteps`` steps fit without interruption; refuse
+        (before allocating anything) when that would not fit in memory."""
         self.sync()
+        self._check_memory(start_step, nsteps)
         for m, rec in enumerate(self.recordings):
             mon = rec.monitor
             if not mon.active:
                 continue
-            first = max(start_step, mon.offset)
-            last = start_step + nsteps - 1
-            if last < first:
-                needed = 0
-            else:
-                k0 = -(-(first - mon.offset) // mon.period_steps)
-                k1 = (last - mon.offset) // mon.period_steps
-                needed = max(0, k1 - k0 + 1)
+            needed = self._records(mon, start_step, nsteps)
             capacity = rec.buffer.shape[0]
             if rec.count + needed > capacity or (at_least_one and rec.count >= capacity):
                 new = max(rec.count + needed, _GROW * capacity, 16)
