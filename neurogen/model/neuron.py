@@ -36,5 +36,28 @@ class Neuron:
                                             self.name, constants, method, self.description)
         return self._cache[key]
 
+    def python_function(self, name: str):
+        """A function of ``functions=`` as a NumPy callable (``pop.sigmoid(x)``)."""
+        return python_function(self.functions, self.name, name)
+
     def __repr__(self):
         return f"Neuron(name={self.name!r})"
+
+
+def python_function(text, owner: str, name: str):
+    """``name`` from a ``functions=`` field, compiled to a NumPy function, or None."""
+    if not text:
+        return None
+    import sympy as sp
+    from ..parser.neuron import parse_functions
+    functions = parse_functions(text, owner)
+    if name not in functions:
+        return None
+    params, body = functions[name]
+    return sp.lambdify(params, body, modules=[{"modulo": _c_modulo}, "numpy"])
+
+
+def _c_modulo(a, b):
+    """C's ``long(a) % long(b)``, as the generated code computes ``modulo``."""
+    import numpy as np
+    return np.fmod(np.trunc(a), np.trunc(b))

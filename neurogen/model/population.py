@@ -124,6 +124,10 @@ class Population:
         attrs = self.__dict__.get("_attrs")
         if attrs is not None and name in attrs:
             return self.get(name)
+        function = self.__dict__.get("neuron_type") and \
+            self.__dict__["neuron_type"].python_function(name)
+        if function is not None:
+            return function
         raise AttributeError(f"population '{self.__dict__.get('name', '?')}' has no "
                              f"attribute '{name}'")
 

@@ -385,6 +385,10 @@ class Projection:
     def __getattr__(self, name):
         if name.startswith("_") or "synapse_ir" not in self.__dict__:
             raise AttributeError(name)
+        synapse = self.__dict__.get("synapse")
+        function = synapse.python_function(name) if synapse is not None else None
+        if function is not None:
+            return function
         return self._get_synapse_attribute(name)
 
     def __setattr__(self, name, value):

@@ -33,5 +33,9 @@ class Synapse:
                              self.operation, self.name, dict(constants), pre_ir, post_ir,
                              method, self.description)
 
+    def python_function(self, name: str):
+        from .neuron import python_function
+        return python_function(self.functions, self.name, name)
+
     def __repr__(self):
         return f"Synapse(name={self.name!r})"

@@ -120,3 +120,19 @@ def test_reset_selected_objects_and_errors():
         net.get_population("c")
     with pytest.raises(ng.NetworkError, match="no projection named"):
         net.get_projection("zz")
+
+
+def test_functions_are_callable_from_python():
+    net = ng.Network()
+    neuron = ng.Neuron(equations="r = sigmoid(1.0)", functions="sigmoid(x) = 1 / (1 + exp(-x))\n"
+                                                               "ramp(x, a) = pos(x - a)")
+    pop = net.create(2, neuron)
+    x = np.array([-1.0, 0.0, 2.0])
+    np.testing.assert_allclose(pop.sigmoid(x), 1 / (1 + np.exp(-x)))
+    np.testing.assert_allclose(pop.ramp(x, 0.5), [0.0, 0.0, 1.5])
+    syn = ng.Synapse(equations="dw/dt = f(pre.r)", functions="f(x) = 2 * x")
+    proj = net.connect(pop, net.create(2, ng.Neuron(equations="r = sum(exc)")), "exc",
+                       synapse=syn)
+    assert proj.f(3.0) == 6.0
+    with pytest.raises(AttributeError):
+        pop.nothing(1.0)
