@@ -228,38 +228,17 @@ class Projection:
                                (0.0 if uniform else delays), storage_format)
 
     # ANNarchy 5 names of the connectors
-    def one_to_one(self, *args, **kwargs):
-        return self.connect_one_to_one(*args, **kwargs)
-
-    def all_to_all(self, *args, **kwargs):
-        return self.connect_all_to_all(*args, **kwargs)
-
-    def gaussian(self, *args, **kwargs):
-        return self.connect_gaussian(*args, **kwargs)
-
-    def dog(self, *args, **kwargs):
-        return self.connect_dog(*args, **kwargs)
-
-    def fixed_probability(self, *args, **kwargs):
-        return self.connect_fixed_probability(*args, **kwargs)
-
-    def fixed_number_pre(self, *args, **kwargs):
-        return self.connect_fixed_number_pre(*args, **kwargs)
-
-    def fixed_number_post(self, *args, **kwargs):
-        return self.connect_fixed_number_post(*args, **kwargs)
-
-    def from_matrix(self, *args, **kwargs):
-        return self.connect_from_matrix(*args, **kwargs)
-
-    def from_sparse(self, *args, **kwargs):
-        return self.connect_from_sparse(*args, **kwargs)
-
-    def from_function(self, method, **args):
-        return self.connect_with_func(method, **args)
-
-    def from_file(self, filename, **kwargs):
-        return self.connect_from_file(filename, **kwargs)
+    one_to_one = connect_one_to_one
+    all_to_all = connect_all_to_all
+    gaussian = connect_gaussian
+    dog = connect_dog
+    fixed_probability = connect_fixed_probability
+    fixed_number_pre = connect_fixed_number_pre
+    fixed_number_post = connect_fixed_number_post
+    from_matrix = connect_from_matrix
+    from_sparse = connect_from_sparse
+    from_function = connect_with_func
+    from_file = connect_from_file
 
     # -- dendrites -------------------------------------------------------------------------------
     def dendrite(self, post) -> "Dendrite":
