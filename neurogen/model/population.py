@@ -43,6 +43,7 @@ class Population:
         self.net = net
         self.id = len(net.populations)
         self.name = name or f"pop{self.id}"
+        self._named = name is not None
         self.ir = neuron.parse(net.constant_values(), net._config["method"])
         self.targets = list(self.ir.targets)
         self.stop_condition = stop_condition

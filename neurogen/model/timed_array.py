@@ -62,8 +62,8 @@ class TimedArray(Population):
         old.populations.pop()
         self.net = net
         self.id = len(net.populations)
-        if name:
-            self.name = name
+        if name or not self._named:
+            self.name = name or f"pop{self.id}"
         net._add_population(self)
         self.rates = self.rates.astype(net.real_dtype)
 

@@ -2,5 +2,6 @@
 (:class:`CANN1D`, :class:`CANN2D`), the Amari-Hopfield network and the E/I-lag
 networks of cooperative coding."""
 from .cann import CANN1D, CANN2D, cann_neuron
+from .hopfield import AmariHopfieldNetwork, HebbianTrainer
 
-__all__ = ["CANN1D", "CANN2D", "cann_neuron"]
+__all__ = ["CANN1D", "CANN2D", "cann_neuron", "AmariHopfieldNetwork", "HebbianTrainer"]

@@ -4,10 +4,12 @@ The models are ordinary neurogen populations and projections built from equation
 strings (the neuron is inspectable as ``model.neuron``, the population as ``model.pop``,
 the recurrent projection as ``model.proj``)::
 
-    tau * du/dt = -u + sum(rec) + Iext
+    tau * du/dt = -u + sum(rec) + sum(ext) + Iext
     r = u^2 / (1 + k * total(u^2))
 
-``total(u^2)`` is computed in place right before ``r``, so one step is exactly BrainPy's
+plus ``sum(ext)`` (``input_target``), the external input from another population
+(a :class:`~neurogen.TimedArray` fed by :mod:`neurogen.tasks`; 0 when nothing projects
+onto it). ``total(u^2)`` is computed in place right before ``r``, so one step is exactly BrainPy's
 (and the canns library's) Euler step: ``r`` from ``u``, ``Irec = W r``, ``u += dt *
 (-u + Irec + Iext) / tau``. The recurrent weights are Gaussian in the periodic distance
 between the neurons' preferred features and are built in NumPy (``make_conn``), then
@@ -25,7 +27,7 @@ from ..model.population import Population
 from ..model.projection import Projection
 
 _EQUATIONS = """
-    tau * du/dt = -u + sum(rec) + Iext : {method}
+    tau * du/dt = -u + sum(rec){extra} + Iext : {method}
     r = u^2 / (1 + k * total(u^2))
 """
 _PARAMETERS = """
@@ -35,12 +37,21 @@ _PARAMETERS = """
 """
 
 
-def cann_neuron(tau: float = 1.0, k: float = 8.1, method: str = "explicit") -> Neuron:
-    """The CANN neuron as equation strings (``tau`` and ``k`` are runtime parameters)."""
+def cann_neuron(tau: float = 1.0, k: float = 8.1, method: str = "explicit",
+                input_target: str | None = "ext") -> Neuron:
+    """The CANN neuron as equation strings (``tau`` and ``k`` are runtime parameters).
+
+    ``input_target`` (default ``"ext"``) adds ``sum(ext)`` to the input: a projection
+    onto that target (e.g. from a :class:`~neurogen.TimedArray`, as
+    :mod:`neurogen.tasks` does) is an external input replayed at C speed; with no such
+    projection the sum is 0. ``None`` leaves it out."""
+    if input_target is not None and not str(input_target).isidentifier():
+        raise NetworkError(f"input_target must be an identifier, got {input_target!r}")
+    extra = f" + sum({input_target})" if input_target is not None else ""
     return Neuron(name="CANN", description="continuous attractor neuron with divisive "
                                            "global normalisation",
                   parameters=_PARAMETERS.format(tau=float(tau), k=float(k)),
-                  equations=_EQUATIONS.format(method=method))
+                  equations=_EQUATIONS.format(method=method, extra=extra))
 
 
 def _positive(name, value):
@@ -55,7 +66,7 @@ class _CANNBase:
     dimension = 1
 
     def _build(self, geometry, tau, k, a, A, J0, z_min, z_max, net, dt, seed, name, method,
-               storage_format):
+               storage_format, input_target="ext"):
         tau = _positive("tau", tau)
         self.a = _positive("a", a)
         self.A, self.J0 = float(A), float(J0)
@@ -64,7 +75,8 @@ class _CANNBase:
         self.z_min, self.z_max = float(z_min), float(z_max)
         self.z_range = self.z_max - self.z_min
         self.net = net if net is not None else Network(dt=dt, seed=seed)
-        self.neuron = cann_neuron(tau, float(k), method)
+        self.input_target = input_target
+        self.neuron = cann_neuron(tau, float(k), method, input_target)
         self.pop = Population(geometry, self.neuron, name=name, net=self.net)
         self.conn_mat = self.make_conn()
         self.proj = Projection(self.pop, self.pop, "rec", name=f"{name}_rec", net=self.net)
@@ -202,7 +214,8 @@ class CANN1D(_CANNBase):
     num)`` (both ends included, so the first and last neurons coincide on the ring, as in
     BrainPy and canns, and results compare value by value); ``endpoint=False`` gives the
     exact ring. ``net``: an explicit :class:`~neurogen.Network` to add to (default: a new
-    one with ``dt`` and ``seed``).
+    one with ``dt`` and ``seed``). ``input_target`` (default ``"ext"``): the target of
+    the external-input projection in the equations (``sum(ext)``; ``None``: none).
     """
 
     dimension = 1
@@ -211,7 +224,7 @@ class CANN1D(_CANNBase):
                  A: float = 10.0, J0: float = 4.0, z_min: float = -np.pi,
                  z_max: float = np.pi, *, endpoint: bool = True, net=None, dt: float = 0.1,
                  seed=None, name: str = "cann1d", method: str = "explicit",
-                 storage_format: str = "dense"):
+                 storage_format: str = "dense", input_target: str | None = "ext"):
         if int(num) != num or num < 2:
             raise NetworkError(f"CANN1D: num must be an integer >= 2, got {num!r}")
         num = int(num)
@@ -220,7 +233,7 @@ class CANN1D(_CANNBase):
         self.rho = num / (z_max - z_min)
         self.dx = (z_max - z_min) / num
         self._build(num, tau, k, a, A, J0, z_min, z_max, net, dt, seed, name, method,
-                    storage_format)
+                    storage_format, input_target)
 
     def make_conn(self, x=None) -> np.ndarray:
         """``J0 exp(-d^2 / (2 a^2)) / (sqrt(2 pi) a)`` with the periodic distance ``d``."""
@@ -265,7 +278,7 @@ class CANN2D(_CANNBase):
                  A: float = 10.0, J0: float = 4.0, z_min: float = -np.pi,
                  z_max: float = np.pi, *, endpoint: bool = True, net=None, dt: float = 0.1,
                  seed=None, name: str = "cann2d", method: str = "explicit",
-                 storage_format: str = "dense"):
+                 storage_format: str = "dense", input_target: str | None = "ext"):
         if int(length) != length or length < 2:
             raise NetworkError(f"CANN2D: length must be an integer >= 2, got {length!r}")
         self.length = int(length)
@@ -276,7 +289,7 @@ class CANN2D(_CANNBase):
         xx, yy = np.meshgrid(self.x, self.x, indexing="ij")
         self.value_grid = np.stack([xx.ravel(), yy.ravel()], axis=1)     # (num, 2)
         self._build((self.length, self.length), tau, k, a, A, J0, z_min, z_max, net, dt,
-                    seed, name, method, storage_format)
+                    seed, name, method, storage_format, input_target)
 
     def make_conn(self) -> np.ndarray:
         g = self.value_grid

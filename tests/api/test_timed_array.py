@@ -10,8 +10,9 @@ READ = ng.Neuron(equations="r = sum(exc)")
 def test_timed_array_schedule_period_update_and_projection():
     net = ng.Network(dt=1.0)
     rates = np.arange(12, dtype=float).reshape(4, 3)           # 4 entries of 3 neurons
-    inp = net.create(ng.TimedArray(rates=rates, schedule=2.0))
     out = net.create(3, READ)
+    inp = net.create(ng.TimedArray(rates=rates, schedule=2.0))
+    assert inp.name == "pop1" and net.get_population("pop1") is inp
     net.connect(inp, out, "exc").one_to_one(1.0)
     m = net.monitor(inp, "r")
     net.compile()
