@@ -9,6 +9,7 @@ column tells whether any run compiled (it must not). Prints one JSON line.
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -33,19 +34,22 @@ inp.baseline = np.exp(-((x - N / 4) ** 2 + (y - N / 2) ** 2) / (N / 2.5))
 '''
 
 
-def sweep(model: Path, out: Path, jobs: int, duration: float) -> tuple[float, list]:
+def sweep(model: Path, out: Path, jobs: int, duration: float) -> tuple[float, float, list]:
     args = [sys.executable, "-m", "neurogen", "sweep", str(model), "--set",
             "focus.tau=5,10,15,20", "--seeds", "0-4", "--duration", str(duration),
             "--record", "focus.r", "--period", "10", "--jobs", str(jobs), "--quiet",
             "--threads", "1", "--out", str(out)]
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(args, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     if result.returncode != 0:
         raise SystemExit(f"sweep failed: {result.stderr.strip()}")
     with open(out / "index.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return wall, rows
+    return wall, cpu, rows
 
 
 def main():
@@ -61,13 +65,17 @@ def main():
                                "1", "-q"], capture_output=True, text=True)
         if warm.returncode != 0:
             raise SystemExit(f"warm-up failed: {warm.stderr.strip()}")
-        serial_s, serial_rows = sweep(model, tmp / "serial", 1, duration)
-        parallel_s, parallel_rows = sweep(model, tmp / "parallel", 2, duration)
+        serial_s, serial_cpu, serial_rows = sweep(model, tmp / "serial", 1, duration)
+        parallel_s, parallel_cpu, parallel_rows = sweep(model, tmp / "parallel", 2, duration)
     runs = len(serial_rows)
     print(json.dumps({
         "benchmark": "sweep", "N": n, "duration_ms": duration, "runs": runs,
         "serial_s": round(serial_s, 2), "jobs2_s": round(parallel_s, 2),
         "speedup": round(serial_s / parallel_s, 2),
+        # CPU seconds / wall seconds: how many cores the sweep actually got (on a shared
+        # machine, less than 2 with --jobs 2 means other work held a core)
+        "serial_cores_used": round(serial_cpu / serial_s, 2),
+        "jobs2_cores_used": round(parallel_cpu / parallel_s, 2),
         "serial_run_s_mean": round(sum(float(r["runtime_s"]) for r in serial_rows) / runs, 3),
         "jobs2_run_s_mean": round(sum(float(r["runtime_s"]) for r in parallel_rows) / runs, 3),
         "ok": sum(r["status"] == "ok" for r in serial_rows + parallel_rows),

@@ -17,6 +17,7 @@ binary from the build cache.
 """
 from __future__ import annotations
 
+import atexit
 import csv
 import fcntl
 import hashlib
@@ -27,7 +28,9 @@ import os
 import platform
 import re
 import runpy
+import shutil
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -84,7 +87,10 @@ def parse_set(spec: str, multiple: bool = True) -> tuple[str, list]:
     if len(parts) > 1 and not multiple:
         raise BatchError(f"malformed --set {spec!r}: one value per parameter here "
                          "(use 'neurogen sweep' for several)")
-    return target, [parse_value(p, spec) for p in parts]
+    values = [parse_value(p, spec) for p in parts]
+    if len({_fmt(v) for v in values}) != len(values):
+        raise BatchError(f"malformed --set {spec!r}: a value is repeated")
+    return target, values
 
 
 def parse_sets(specs, multiple: bool = True) -> dict:
@@ -137,6 +143,7 @@ class Model:
     base_seed: int = 0
     monitors: dict = field(default_factory=dict)
     analyse: object = None
+    state_file: str | None = None  # the whole starting state, for plastic networks
     reported: bool = False         # whether a run already reported how it was built
 
     @property
@@ -239,6 +246,12 @@ def load_model(path, network: str | None = None, threads: int | None = None) -> 
         model.build = "cached" if net.build_info.get("cached") else "built"
     model.start = {(pop.id, name): pop.view(name).copy()
                    for pop in net.populations for name in pop.attributes}
+    if any(getattr(p, "synapse_ir", None) is not None for p in net.projections):
+        # synapses with equations change during a run: keep the whole starting state
+        folder = tempfile.mkdtemp(prefix="neurogen-batch-")
+        atexit.register(shutil.rmtree, folder, True)
+        model.state_file = str(Path(folder) / "start.npz")
+        net.save(model.state_file)
     model.base_seed = net.seed
     model.analyse = namespace.get("analyse") if callable(namespace.get("analyse")) else None
     return model
@@ -283,6 +296,9 @@ def run_once(model: Model, spec: RunSpec, duration: float, records=(), period=No
             model.monitors[key] = Monitor(pop, attr, period=period, net=net)
     try:
         net.reset()   # time 0, monitors emptied; then the state the script left
+        if model.state_file is not None:   # weights and synapse variables too
+            net.load(model.state_file)
+            net.set_current_step(0)
         for (pid, name), value in model.start.items():
             net.populations[pid].view(name)[...] = value
         for (pop, attr), _, value in targets:

@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import platform
 import sys
-from pathlib import Path
 
 import click
 
 from . import batch
 from ._version import __version__
 from .errors import NeurogenError
-from .io import FORMATS, format_for, write_results
+from .io import FORMATS, check_format, format_for, write_results
 
 
 def _fail(message: str):
@@ -76,9 +75,8 @@ def run(model, duration, records, period, fmt, threads, network, quiet, sets, se
     for spec in records:
         batch.parse_record(spec)
     fmt = format_for(out, fmt) if out else None
-    if fmt == "h5":
-        from .io import _h5py
-        _h5py()
+    if fmt:
+        check_format(fmt)
     loaded = batch.load_model(model, network=network, threads=threads)
     spec = batch.RunSpec(tuple((k, v[0]) for k, v in params.items()), seed)
     nsteps = int(round(duration / loaded.net.dt))
@@ -134,9 +132,7 @@ def sweep(model, duration, records, period, fmt, threads, network, quiet, sets, 
     for spec in records:
         batch.parse_record(spec)
     fmt = fmt or "npz"
-    if fmt == "h5":
-        from .io import _h5py
-        _h5py()
+    check_format(fmt)
     # Load and compile here first: validates every name and fills the build cache, so
     # the workers load the binary instead of compiling it.
     loaded = batch.load_model(model, network=network, threads=threads)

@@ -56,6 +56,13 @@ def _h5py():
     return h5py
 
 
+def check_format(fmt: str):
+    """Raise :class:`ResultFileError` now if ``fmt`` cannot be written here (h5 without
+    h5py), rather than after a long simulation."""
+    if format_for("", fmt) == "h5":
+        _h5py()
+
+
 @contextlib.contextmanager
 def atomic_path(path):
     """Yields a temporary path in the folder of ``path``; on success it replaces ``path``

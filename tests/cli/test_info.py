@@ -35,7 +35,7 @@ def test_cache_clean_removes_compiled_networks(tmp_path):
     assert before["entries"] == 1 and before["bytes"] > 100_000
     cleaned = cli_process("cache", "clean", env=env)
     assert cleaned.returncode == 0
-    assert cleaned.stdout.startswith(f"removed ") and str(cache) in cleaned.stdout
+    assert cleaned.stdout.startswith("removed ") and str(cache) in cleaned.stdout
     after = json.loads(cli_process("info", "--json", env=env).stdout)["cache"]
     assert after["entries"] == 0 and after["bytes"] == 0
     rebuilt = cli_process("run", script, "-d", 5, env=env)

@@ -72,3 +72,17 @@ def test_format_errors_are_neurogen_errors(tmp_path):
     with pytest.raises(NeurogenError, match="no result file"):
         nio.read_results(tmp_path / "missing.npz")
     assert nio.format_for("x.hdf5") == "h5" and nio.format_for("x.bin") == "npz"
+
+
+def test_missing_h5py_is_reported_before_any_work(tmp_path, monkeypatch, capsys):
+    import sys
+    from cli_helpers import cli, field_script
+    monkeypatch.setitem(sys.modules, "h5py", None)   # makes `import h5py` fail
+    with pytest.raises(nio.ResultFileError, match="the h5 format needs h5py"):
+        nio.write_results(tmp_path / "a.h5", {"x": np.ones(2)})
+    script = field_script(tmp_path, extra="raise SystemExit('the script must not run')")
+    status, _, stderr = cli("run", script, "-d", 5, "-r", "focus.r", "-o", tmp_path / "r.h5",
+                            capsys=capsys)
+    assert status == 2 and stderr.strip() == (
+        "neurogen: error: the h5 format needs h5py: pip install h5py "
+        "(or pip install 'neurogen[hdf5]')")

@@ -151,7 +151,7 @@ def test_load_pyx_errors_and_rebuild_on_change(tmp_path):
 
 def test_tutorial_pyximport_lines_work_as_written(tmp_path):
     """The tutorial's own lines, pyximport included, in a fresh process."""
-    pytest.importorskip("pyximport")   # ships with Cython, a dependency
+    import pyximport  # noqa: F401  (ships with Cython, a dependency: never skipped)
     for name in ("BubbleWorld.pyx", "BubbleWorld.pyxbld"):
         shutil.copy(EXAMPLES / name, tmp_path / name)
     script = tmp_path / "tutorial.py"
@@ -190,3 +190,15 @@ def test_tutorial_pyximport_lines_work_as_written(tmp_path):
 def test_get_include_holds_the_pxd():
     pxd = Path(get_include()) / "neurogen" / "inputs" / "cnetwork.pxd"
     assert pxd.is_file() and "cnetwork_step" in pxd.read_text()
+
+
+def test_example_script_runs_both_environments(tmp_path):
+    import re
+    result = subprocess.run([sys.executable, str(EXAMPLES / "NeuralFieldCython.py"), "600"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    match = re.search(r"600 steps each: World ([0-9.]+) us/step, CWorld ([0-9.]+) us/step, "
+                      r"simulate\(\) without input ([0-9.]+) us/step; t = 2000 ms, "
+                      r"bump-bubble distance ([0-9.]+) neurons", result.stdout)
+    assert match, result.stdout
+    assert float(match.group(4)) < 3.0
