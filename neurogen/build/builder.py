@@ -107,6 +107,9 @@ def build(cpp: str, pyx_template: str, directory: str | None = None, clean: bool
         (out / f"{module}.pyx").write_text(pyx)
     so_name = f"{module}{tc.ext_suffix}"
     hit = True
+    if clean and module in sys.modules:   # checked before building, not after
+        raise BuildError("clean=True cannot rebuild a module already loaded in this "
+                         "process; restart Python")
     with cache.locked(key):
         final = cache.entry(key) / so_name
         if clean or not final.exists():
@@ -118,9 +121,6 @@ def build(cpp: str, pyx_template: str, directory: str | None = None, clean: bool
                 _compile(tmp, module, key, tc)
                 for leftover in tmp.glob("*.o"):
                     leftover.unlink()
-                if clean and module in sys.modules:
-                    raise BuildError("clean=True cannot rebuild a module already loaded in "
-                                     "this process; restart Python")
                 cache.publish(tmp, key)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
