@@ -27,6 +27,9 @@ from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC
 from .printer import print_expr
 
 CTYPES = {"int": "int32_t", "bool": "bool"}
+# tables of an FFT projection (neurogen.model.convolution.FFTConvolution)
+FFT_BUFFERS = {"spectrum": "double", "work": "double", "twiddles": "double",
+               "bitrev": "int32_t"}
 
 # fixed slots of the tables shared with the runtime
 INT_STEP, INT_THREADS, INT_NMON, INT_SEED, INT_STOP_MODE = 0, 1, 2, 3, 4
@@ -325,6 +328,13 @@ def build_plan(net) -> Plan:
                             f"({proj.target}, {storage})"}
         entry["w"] = f"w{j}"
         pointers.append((f"w{j}", "real", slots.ptr("proj_w", j)))
+        if storage == "fft":
+            entry["fft"] = {part: f"fft_{part}{j}" for part in FFT_BUFFERS}
+            for part, ctype in FFT_BUFFERS.items():
+                pointers.append((f"fft_{part}{j}", ctype, slots.ptr("proj_fft", j, part)))
+            for axis, part in enumerate(("n0", "n1", "m0", "m1")):
+                entry["fft"][part] = f"fft_{part}_{j}"
+                sizes.append((f"fft_{part}_{j}", slots.int("proj_fft", j, axis)))
         if storage == "csr":
             entry["row_ptr"], entry["cols"] = f"row_ptr{j}", f"cols{j}"
             pointers.append((f"row_ptr{j}", "int64_t", slots.ptr("proj_row_ptr", j)))

@@ -154,9 +154,17 @@ def _check_dimensions(pre_geometry, post_geometry):
                                 f"({len(pre_geometry)})")
 
 
-def squared_distances(pre_geometry: tuple, post_geometry: tuple, rows=slice(None)) -> np.ndarray:
+def squared_distances(pre_geometry: tuple, post_geometry: tuple, rows=slice(None),
+                      periodic: bool = False) -> np.ndarray:
     """(post, pre) squared distances over the presynaptic dimensions, accumulated axis by
-    axis in single precision as ANNarchy's ``comp_dist*`` functions do."""
+    axis in single precision as ANNarchy's ``comp_dist*`` functions do.
+
+    ``periodic=True`` (not in ANNarchy) puts each axis on a circle of circumference 1:
+    coordinates ``x / size_axis`` and differences wrapped into [-1/2, 1/2], in double
+    precision and, for axes of equal size, from the integer offsets, so the distances
+    are exactly translation-invariant (a ring/torus: ``storage_format="fft"`` applies)."""
+    if periodic:
+        return _periodic_squared_distances(pre_geometry, post_geometry, rows)
     _check_dimensions(pre_geometry, post_geometry)
     pre = normalized_coordinates(pre_geometry)
     post = normalized_coordinates(post_geometry)[rows, :len(pre_geometry)]
@@ -167,7 +175,26 @@ def squared_distances(pre_geometry: tuple, post_geometry: tuple, rows=slice(None
     return total
 
 
-def _distance_based(pre_geometry, post_geometry, profile, keep, allow_self) -> Connectivity:
+def _periodic_squared_distances(pre_geometry, post_geometry, rows) -> np.ndarray:
+    _check_dimensions(pre_geometry, post_geometry)
+    pre_size, post_size = int(np.prod(pre_geometry)), int(np.prod(post_geometry))
+    pre = np.stack(np.unravel_index(np.arange(pre_size), pre_geometry), axis=1)
+    post = np.stack(np.unravel_index(np.arange(post_size)[rows], post_geometry), axis=1)
+    total = np.zeros((len(post), pre_size))
+    for axis, n_pre in enumerate(pre_geometry):
+        n_post = post_geometry[axis]
+        if n_pre == n_post:
+            offset = np.remainder(post[:, None, axis] - pre[None, :, axis], n_pre)
+            diff = np.minimum(offset, n_pre - offset) / n_pre
+        else:
+            diff = post[:, None, axis] / n_post - pre[None, :, axis] / n_pre
+            diff = diff - np.round(diff)
+        total += diff * diff
+    return total
+
+
+def _distance_based(pre_geometry, post_geometry, profile, keep, allow_self,
+                    periodic=False) -> Connectivity:
     """Weights ``profile(d²)`` rounded to single precision as ANNarchy, kept where
     ``keep(w)``; computed by blocks of rows so temporaries stay small."""
     _check_dimensions(pre_geometry, post_geometry)
@@ -176,7 +203,8 @@ def _distance_based(pre_geometry, post_geometry, profile, keep, allow_self) -> C
     values = np.empty((post_size, pre_size), dtype=np.float64)
     for start in range(0, post_size, _CHUNK):
         rows = slice(start, min(start + _CHUNK, post_size))
-        w = profile(squared_distances(pre_geometry, post_geometry, rows).astype(np.float64))
+        w = profile(squared_distances(pre_geometry, post_geometry, rows, periodic)
+                    .astype(np.float64))
         w = w.astype(np.float32).astype(np.float64)
         values[rows] = w
         mask[rows] = keep(w)
@@ -195,18 +223,19 @@ def _gaussian(distance: np.ndarray, amp: float, sigma: float) -> np.ndarray:
     return _f32(amp) * np.exp(-distance / (2.0 * width))
 
 
-def gaussian(pre_geometry, post_geometry, amp, sigma, limit, allow_self) -> Connectivity:
+def gaussian(pre_geometry, post_geometry, amp, sigma, limit, allow_self,
+             periodic=False) -> Connectivity:
     return _distance_based(pre_geometry, post_geometry, lambda d: _gaussian(d, amp, sigma),
-                           lambda w: w > limit * _f32(amp), allow_self)
+                           lambda w: w > limit * _f32(amp), allow_self, periodic)
 
 
 def dog(pre_geometry, post_geometry, amp_pos, sigma_pos, amp_neg, sigma_neg, limit,
-        allow_self) -> Connectivity:
+        allow_self, periodic=False) -> Connectivity:
     threshold = limit * abs(float(np.float32(_f32(amp_pos) - _f32(amp_neg))))
     return _distance_based(
         pre_geometry, post_geometry,
         lambda d: _gaussian(d, amp_pos, sigma_pos) - _gaussian(d, amp_neg, sigma_neg),
-        lambda w: np.abs(w) > threshold, allow_self)
+        lambda w: np.abs(w) > threshold, allow_self, periodic)
 
 
 def from_matrix(matrix, pre_size: int, post_size: int, pre_post: bool) -> Connectivity:

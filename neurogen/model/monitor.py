@@ -71,7 +71,7 @@ class Monitor:
         obj, net = self.obj, self.net
         if isinstance(obj, Dendrite):
             proj = obj.proj
-            if name == "w" and proj.choose_storage() == "dense":   # the row, then its synapses
+            if name == "w" and proj.choose_storage() in ("dense", "fft"):   # the row, then its synapses
                 self.ranks = np.asarray(obj.pre_ranks)
                 return Recording(self, name, lambda: proj._weights[obj.post_rank],
                                  proj.pre.size, net.real_dtype)

@@ -2,8 +2,8 @@
 
 Connectivity is built in NumPy when ``connect_*`` is called and kept in CSR form. At
 ``compile()`` the storage is chosen per projection: a dense (post, pre) matrix when most
-synapses exist, CSR otherwise (``storage_format=`` forces one). Weights and delays are
-runtime data.
+synapses exist, CSR otherwise (``storage_format=`` forces one; ``"fft"`` computes a
+translation-invariant projection as a convolution). Weights and delays are runtime data.
 """
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import numpy as np
 
 from ..errors import ConnectivityError, NetworkError
 from . import connectors
+from .convolution import FFTConvolution
 from .population import Population
+
+STORAGE_FORMATS = ("auto", "dense", "csr", "fft")
 
 
 class Projection:
@@ -51,7 +54,8 @@ class Projection:
         self.connectivity: connectors.Connectivity | None = None
         self.delays = 0.0                    # ms, or an array (one per synapse)
         self.storage_format = "auto"
-        self._storage = None                 # chosen at compile: "dense" | "csr"
+        self._storage = None                 # chosen at compile: "dense" | "csr" | "fft"
+        self._fft = None                     # FFTConvolution tables when "fft"
         self._weights = None                 # runtime buffer once compiled
         net._add_projection(self)
 
@@ -63,8 +67,9 @@ class Projection:
             raise NetworkError(f"projection '{self.name}': cannot connect after compile()")
         if self.connectivity is not None:
             raise NetworkError(f"projection '{self.name}' is already connected")
-        if storage_format not in ("auto", "dense", "csr"):
-            raise NetworkError(f"storage_format must be 'auto', 'dense' or 'csr', "
+        if storage_format not in STORAGE_FORMATS:
+            raise NetworkError(f"projection '{self.name}': storage_format must be one of "
+                               f"{', '.join(map(repr, STORAGE_FORMATS))}, "
                                f"got {storage_format!r}")
         if self.pre_view is not None or self.post_view is not None:
             make = self._embedding(make)
@@ -142,20 +147,27 @@ class Projection:
                                     "populations (their geometry), not views")
 
     def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01,
-                         allow_self_connections=False, storage_format="auto", **_):
+                         allow_self_connections=False, storage_format="auto",
+                         periodic=False, **_):
+        """ANNarchy's Gaussian connector; ``periodic=True`` (a neurogen extension) wraps
+        distances around each axis (ring/torus, see :func:`connectors.squared_distances`)."""
         self._no_views("connect_gaussian")
         allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma,
-                                        limit, allow), delays, storage_format)
+                                        limit, allow, periodic), delays, storage_format)
 
     def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
-                    allow_self_connections=False, storage_format="auto", **_):
+                    allow_self_connections=False, storage_format="auto", periodic=False,
+                    **_):
+        """ANNarchy's difference-of-Gaussians connector; ``periodic`` as for
+        :meth:`connect_gaussian`."""
         self._no_views("connect_dog")
         allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
-                                   amp_neg, sigma_neg, limit, allow), delays, storage_format)
+                                   amp_neg, sigma_neg, limit, allow, periodic), delays,
+            storage_format)
 
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
                             **_):
@@ -278,9 +290,13 @@ class Projection:
 
     def choose_storage(self) -> str:
         """Dense when the connector produced a dense pattern (or when asked), else CSR;
-        per-synapse delays are stored with the synapses (CSR)."""
+        per-synapse delays are stored with the synapses (CSR). ``"fft"`` (asked for
+        only) keeps the dense matrix for Python and hands C++ the spectrum of its offset
+        kernel (see :mod:`neurogen.model.convolution`)."""
         self._require_connected()
         wanted = self.storage_format
+        if wanted == "fft":
+            return self._choose_fft()
         if wanted == "auto":
             wanted = "dense" if self.connectivity.is_dense else "csr"
         if not self.uniform_delay or (self.synapse_ir is not None
@@ -290,6 +306,25 @@ class Projection:
                              else self.connectivity.to_csr())
         self._storage = wanted
         return wanted
+
+    def _choose_fft(self) -> str:
+        if self.synapse_ir is not None:
+            raise NetworkError(f"projection '{self.name}': storage_format='fft' computes "
+                               "sum(target) = W r as a convolution; it takes no synapse "
+                               "model (use 'dense' or 'csr')")
+        if not self.uniform_delay:
+            raise NetworkError(f"projection '{self.name}': storage_format='fft' needs one "
+                               "delay for all synapses")
+        if self.pre.geometry != self.post.geometry:
+            raise NetworkError(f"projection '{self.name}': storage_format='fft' needs pre- "
+                               f"and post-synaptic populations of the same geometry, got "
+                               f"{self.pre.geometry} and {self.post.geometry}")
+        self.connectivity = self.connectivity.to_dense()
+        if self._fft is None:
+            self._fft = FFTConvolution(self.connectivity.matrix, self.pre.geometry,
+                                       f"projection '{self.name}'")
+        self._storage = "fft"
+        return "fft"
 
     @property
     def uniform_delay(self) -> bool:
@@ -430,6 +465,10 @@ class Projection:
                                    f"({conn.post_size}, {conn.pre_size}) matrix or one list "
                                    f"per dendrite ({conn.nb_synapses} synapses in all)")
         if conn.is_dense:
+            if self._fft is not None:           # check the new weights before writing
+                candidate = conn.matrix.copy()
+                candidate[conn.mask] = flat
+                self._fft.update(candidate)
             conn.matrix[conn.mask] = flat
         else:
             conn._weights[...] = flat

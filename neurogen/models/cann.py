@@ -13,7 +13,9 @@ onto it). ``total(u^2)`` is computed in place right before ``r``, so one step is
 (and the canns library's) Euler step: ``r`` from ``u``, ``Irec = W r``, ``u += dt *
 (-u + Irec + Iext) / tau``. The recurrent weights are Gaussian in the periodic distance
 between the neurons' preferred features and are built in NumPy (``make_conn``), then
-handed to the projection with ``connect_from_matrix``.
+handed to the projection with ``connect_from_matrix``; being translation-invariant, they
+are applied as an FFT convolution (``storage_format="fft"``, O(N log N) per step) from
+``FFT_MIN_SIZE`` neurons on, as a dense product below.
 """
 from __future__ import annotations
 
@@ -25,6 +27,10 @@ from ..model.network import Network
 from ..model.neuron import Neuron
 from ..model.population import Population
 from ..model.projection import Projection
+
+#: from this many neurons on, ``storage_format="auto"`` computes the recurrent input as
+#: an FFT convolution (faster than the dense product from ~64 neurons, see bench/cann.py)
+FFT_MIN_SIZE = 64
 
 _EQUATIONS = """
     tau * du/dt = -u + sum(rec){extra} + Iext : {method}
@@ -80,6 +86,8 @@ class _CANNBase:
         self.pop = Population(geometry, self.neuron, name=name, net=self.net)
         self.conn_mat = self.make_conn()
         self.proj = Projection(self.pop, self.pop, "rec", name=f"{name}_rec", net=self.net)
+        if storage_format == "auto":     # the ring's weights are translation-invariant
+            storage_format = "fft" if self.pop.size >= FFT_MIN_SIZE else "dense"
         self.proj.connect_from_matrix(self.conn_mat.copy(), storage_format=storage_format)
         self._monitor = None
 
@@ -224,7 +232,7 @@ class CANN1D(_CANNBase):
                  A: float = 10.0, J0: float = 4.0, z_min: float = -np.pi,
                  z_max: float = np.pi, *, endpoint: bool = True, net=None, dt: float = 0.1,
                  seed=None, name: str = "cann1d", method: str = "explicit",
-                 storage_format: str = "dense", input_target: str | None = "ext"):
+                 storage_format: str = "auto", input_target: str | None = "ext"):
         if int(num) != num or num < 2:
             raise NetworkError(f"CANN1D: num must be an integer >= 2, got {num!r}")
         num = int(num)
@@ -278,7 +286,7 @@ class CANN2D(_CANNBase):
                  A: float = 10.0, J0: float = 4.0, z_min: float = -np.pi,
                  z_max: float = np.pi, *, endpoint: bool = True, net=None, dt: float = 0.1,
                  seed=None, name: str = "cann2d", method: str = "explicit",
-                 storage_format: str = "dense", input_target: str | None = "ext"):
+                 storage_format: str = "auto", input_target: str | None = "ext"):
         if int(length) != length or length < 2:
             raise NetworkError(f"CANN2D: length must be an integer >= 2, got {length!r}")
         self.length = int(length)

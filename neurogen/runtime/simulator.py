@@ -160,6 +160,8 @@ class Simulator:
             return proj._syn_buffers[key[2]]
         if kind == "proj_w":
             return proj._weights
+        if kind == "proj_fft":
+            return getattr(proj._fft, key[2])
         if kind == "proj_row_ptr":
             return self.owned.setdefault(key, np.ascontiguousarray(proj.connectivity.row_ptr,
                                                                    dtype=np.int64))
@@ -190,6 +192,8 @@ class Simulator:
             return sched if kind == "timed_schedule" else period
         if kind == "pop_size":
             return net.populations[key[1]].size
+        if kind == "proj_fft":
+            return int(net.projections[key[1]]._fft.sizes[key[2]])
         if kind == "proj_delay":
             return int(net.projections[key[1]].delay_steps())
         if kind == "ring_depth":

@@ -20,7 +20,7 @@ def chain(delay, storage="auto", **connect):
 
 
 @pytest.mark.parametrize("delay_ms, lag", [(0.0, 1), (1.0, 1), (3.0, 3), (20.0, 20)])
-@pytest.mark.parametrize("storage", ["csr", "dense"])
+@pytest.mark.parametrize("storage", ["csr", "dense", "fft"])
 def test_delay_semantics(delay_ms, lag, storage):
     """An impulse written at step s reaches the sum ``lag`` steps later, ANNarchy's rule:
     a delay of d > 1 steps reads r(t - d); 0 or 1 step reads the previous step's r."""
