@@ -3,5 +3,7 @@
 networks of cooperative coding."""
 from .cann import CANN1D, CANN2D, cann_neuron
 from .hopfield import AmariHopfieldNetwork, HebbianTrainer
+from .coop import EILagNetwork1D, EILagNetwork2D, SFANetwork1D, lag_response_time
 
-__all__ = ["CANN1D", "CANN2D", "cann_neuron", "AmariHopfieldNetwork", "HebbianTrainer"]
+__all__ = ["CANN1D", "CANN2D", "cann_neuron", "AmariHopfieldNetwork", "HebbianTrainer",
+           "EILagNetwork1D", "EILagNetwork2D", "SFANetwork1D", "lag_response_time"]
