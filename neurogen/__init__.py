@@ -32,7 +32,7 @@ from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # n
 
 def setup(**options):
     """Configure the default network: ``dt``, ``seed``, ``num_threads``,
-    ``precision`` ('double' | 'float'), ``method``, ``paradigm`` ('openmp')."""
+    ``precision`` ('double' | 'float'), ``method``, ``paradigm`` ('openmp' | 'cuda')."""
     default_network().setup(**options)
 
 

@@ -189,15 +189,20 @@ def _script_line(exc: BaseException, path: Path) -> str:
     return f" line {line}" if line else ""
 
 
-def load_model(path, network: str | None = None, threads: int | None = None) -> Model:
+def load_model(path, network: str | None = None, threads: int | None = None,
+               paradigm: str | None = None) -> Model:
     """Execute a model script, find its network and compile it (from the cache when the
-    same model was built before)."""
+    same model was built before). ``paradigm`` ('openmp' | 'cuda') becomes the default
+    of the networks the script creates (``NEUROGEN_PARADIGM``)."""
     import neurogen
     from .model.network import Network
     path = Path(path)
     if not path.is_file():
         raise BatchError(f"model script not found: {path}")
     saved_argv, saved_path = sys.argv, list(sys.path)
+    saved_paradigm = os.environ.get("NEUROGEN_PARADIGM")
+    if paradigm is not None:
+        os.environ["NEUROGEN_PARADIGM"] = paradigm
     sys.argv = [str(path)]
     sys.path.insert(0, str(path.resolve().parent))
     neurogen.clear()
@@ -211,6 +216,10 @@ def load_model(path, network: str | None = None, threads: int | None = None) -> 
         raise BatchError(f"{path.name}{_script_line(exc, path)}: "
                          f"{type(exc).__name__}: {one_line(exc)}") from None
     finally:
+        if saved_paradigm is None:
+            os.environ.pop("NEUROGEN_PARADIGM", None)
+        else:
+            os.environ["NEUROGEN_PARADIGM"] = saved_paradigm
         sys.argv = saved_argv
         sys.path[:] = saved_path + [p for p in sys.path if p not in saved_path
                                     and p != str(path.resolve().parent)]
@@ -235,6 +244,12 @@ def load_model(path, network: str | None = None, threads: int | None = None) -> 
         net = found[0][1]
     if threads is not None:
         net.setup(num_threads=threads)
+    if paradigm is not None and net._config["paradigm"] != paradigm:
+        if net.compiled:
+            raise BatchError(f"{path.name} compiled its network for "
+                             f"'{net._config['paradigm']}' itself: --paradigm {paradigm} "
+                             "cannot change it")
+        net.setup(paradigm=paradigm)
     model = Model(path=path, net=net, namespace=namespace)
     if not net.compiled:
         start = time.perf_counter()
@@ -355,6 +370,7 @@ class SweepConfig:
     period: float | None = None
     network: str | None = None
     threads: int | None = None
+    paradigm: str | None = None
     default_seed: int | None = None   # for runs without a seed: the loading process's
 
 
@@ -369,10 +385,11 @@ _LOCK = threading.Lock()
 
 
 def _model_for(config: SweepConfig):
-    key = (config.model, config.network, config.threads)
+    key = (config.model, config.network, config.threads, config.paradigm)
     if key not in _LOADED:
         _LOADED.clear()
-        _LOADED[key] = load_model(config.model, config.network, config.threads)
+        _LOADED[key] = load_model(config.model, config.network, config.threads,
+                                  config.paradigm)
     model = _LOADED[key]
     how = "reused" if model.reported else model.build
     model.reported = True
@@ -511,7 +528,7 @@ def run_sweep(config: SweepConfig, sets: dict, seeds: list, out_dir, jobs: int =
 
         if model is not None:   # this process's runs use the network loaded already
             _LOADED.clear()
-            _LOADED[(config.model, config.network, config.threads)] = model
+            _LOADED[(config.model, config.network, config.threads, config.paradigm)] = model
         if scheduler:
             _run_dask(config, todo, folder, scheduler, finished, connect_timeout)
         elif jobs <= 1 or len(todo) <= 1:

@@ -41,6 +41,9 @@ def _common(func):
                      help="Result file format (default: from --out's suffix, else npz)."),
         click.option("--threads", type=int, default=None,
                      help="OpenMP threads per run (default: the script's setting)."),
+        click.option("--paradigm", type=click.Choice(["openmp", "cuda"]), default=None,
+                     help="Backend: openmp (CPU) or cuda (NVIDIA GPU); default: the "
+                          "script's."),
         click.option("--network", default=None, metavar="NAME",
                      help="The script's variable holding the Network, if it has several."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
@@ -64,7 +67,8 @@ def cli():
 @click.option("--seed", type=int, default=None, help="Random seed (default: the script's).")
 @click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
               help="Result file (.npz or .h5). Needed with --record.")
-def run(model, duration, records, period, fmt, threads, network, quiet, sets, seed, out):
+def run(model, duration, records, period, fmt, threads, paradigm, network, quiet, sets, seed,
+        out):
     """Run MODEL.py headless: the script builds the network, neurogen compiles it,
     simulates DURATION ms and writes the recorded attributes to OUT."""
     if records and out is None:
@@ -77,7 +81,7 @@ def run(model, duration, records, period, fmt, threads, network, quiet, sets, se
     fmt = format_for(out, fmt) if out else None
     if fmt:
         check_format(fmt)
-    loaded = batch.load_model(model, network=network, threads=threads)
+    loaded = batch.load_model(model, network=network, threads=threads, paradigm=paradigm)
     spec = batch.RunSpec(tuple((k, v[0]) for k, v in params.items()), seed)
     nsteps = int(round(duration / loaded.net.dt))
     if quiet or nsteps == 0 or not sys.stderr.isatty():
@@ -119,7 +123,7 @@ def _progress_line(row):
               help="Seconds to wait for the Dask scheduler.")
 @click.option("--out", "-o", type=click.Path(file_okay=False), required=True,
               help="Output folder: one result file per run and index.csv.")
-def sweep(model, duration, records, period, fmt, threads, network, quiet, sets, seeds,
+def sweep(model, duration, records, period, fmt, threads, paradigm, network, quiet, sets, seeds,
           jobs, scheduler, connect_timeout, out):
     """Run MODEL.py for every combination of --set values and --seeds, compiling once.
     Finished runs (status ok in OUT/index.csv) are skipped: re-run to resume."""
@@ -135,13 +139,14 @@ def sweep(model, duration, records, period, fmt, threads, network, quiet, sets, 
     check_format(fmt)
     # Load and compile here first: validates every name and fills the build cache, so
     # the workers load the binary instead of compiling it.
-    loaded = batch.load_model(model, network=network, threads=threads)
+    loaded = batch.load_model(model, network=network, threads=threads, paradigm=paradigm)
     for target in params:
         loaded.attribute(target)
     for spec in records:
         loaded.attribute(spec)
     config = batch.SweepConfig(model=model, duration=duration, records=tuple(records),
-                               fmt=fmt, period=period, network=network, threads=threads)
+                               fmt=fmt, period=period, network=network, threads=threads,
+                               paradigm=paradigm)
     total = len(batch.sweep_specs(params, seed_list))
     if quiet or not sys.stderr.isatty():
         summary = batch.run_sweep(config, params, seed_list, out, jobs=jobs,

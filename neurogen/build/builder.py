@@ -16,7 +16,8 @@ from pathlib import Path
 from .._version import __version__
 from ..errors import BackendUnavailable, BuildError
 from . import cache
-from .toolchain import KERNEL_FLAGS, OPENMP_FLAG, WRAPPER_FLAGS, toolchain
+from .toolchain import (KERNEL_FLAGS, NVCC_FLAGS, OPENMP_FLAG, WRAPPER_FLAGS,
+                        cuda_toolchain, toolchain)
 
 MODULE_PLACEHOLDER = "@MODULE@"
 
@@ -58,19 +59,28 @@ def _cythonize(pyx: Path):
                          first_error=_first_error(stderr.getvalue()), sources=str(pyx.parent))
 
 
-def _compile(tmp: Path, module: str, key: str, tc) -> Path:
-    """Build ``module`` in ``tmp``; returns the shared object."""
-    omp = [OPENMP_FLAG] if tc.openmp else []
+def _compile(tmp: Path, module: str, key: str, tc, cuda=None) -> Path:
+    """Build ``module`` in ``tmp``; returns the shared object. With ``cuda`` (a
+    CudaToolchain) the kernel is ``network.cu``, compiled and linked by nvcc with the
+    CUDA runtime linked statically (the module then loads on machines without a GPU)."""
+    omp = [OPENMP_FLAG] if tc.openmp and cuda is None else []
     try:
         _cythonize(tmp / f"{module}.pyx")
-        kernel = [tc.compiler, *KERNEL_FLAGS, *omp, "-c", "network.cpp", "-o", "network.o"]
+        if cuda is None:
+            kernel = [tc.compiler, *KERNEL_FLAGS, *omp, "-c", "network.cpp", "-o", "network.o"]
+            link = [tc.compiler, "-shared", *omp]
+        else:
+            kernel = [cuda.nvcc, *NVCC_FLAGS, *cuda.arch, "-ccbin", tc.compiler, "-c",
+                      "network.cu", "-o", "network.o"]
+            link = [cuda.nvcc, "-shared", *cuda.arch, "-ccbin", tc.compiler, "-cudart",
+                    "static"]
         wrapper = [tc.compiler, *WRAPPER_FLAGS, f"-I{tc.python_include}", "-c",
                    f"{module}.cpp", "-o", "wrapper.o"]
         with ThreadPoolExecutor(max_workers=2) as pool:
             for job in [pool.submit(_run, cmd, tmp, tmp) for cmd in (kernel, wrapper)]:
                 job.result()
         target = f"{module}{tc.ext_suffix}"
-        _run([tc.compiler, "-shared", *omp, "network.o", "wrapper.o", "-o", target], tmp, tmp)
+        _run([*link, "network.o", "wrapper.o", "-o", target], tmp, tmp)
     except BuildError as exc:
         kept = _keep_failed(tmp, key)
         raise BuildError(str(exc).split("\n")[0], first_error=exc.first_error,
@@ -89,7 +99,8 @@ def _load(path: Path, module: str):
     return mod
 
 
-def build(cpp: str, pyx_template: str, directory: str | None = None, clean: bool = False):
+def build(cpp: str, pyx_template: str, directory: str | None = None, clean: bool = False,
+          backend: str = "openmp"):
     """Compile (or fetch from the cache) the module for these sources.
 
     ``pyx_template`` contains :data:`MODULE_PLACEHOLDER` where the module name goes: the
@@ -97,13 +108,16 @@ def build(cpp: str, pyx_template: str, directory: str | None = None, clean: bool
     Returns ``(module, info)`` where info says whether the cache was hit.
     """
     tc = toolchain()
-    key = cache.cache_key(__version__, cpp, pyx_template, tc.fingerprint())
+    cuda = cuda_toolchain() if backend == "cuda" else None
+    source = "network.cu" if cuda else "network.cpp"
+    fingerprint = tc.fingerprint() + ("|cuda|" + cuda.fingerprint() if cuda else "")
+    key = cache.cache_key(__version__, cpp, pyx_template, fingerprint)
     module = f"ng_{key[:24]}"
     pyx = pyx_template.replace(MODULE_PLACEHOLDER, module)
     if directory is not None:   # a copy of the generated sources, for the curious
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        (out / "network.cpp").write_text(cpp)
+        (out / source).write_text(cpp)
         (out / f"{module}.pyx").write_text(pyx)
     so_name = f"{module}{tc.ext_suffix}"
     hit = True
@@ -116,9 +130,9 @@ def build(cpp: str, pyx_template: str, directory: str | None = None, clean: bool
             hit = False
             tmp = cache.staging(key)
             try:
-                (tmp / "network.cpp").write_text(cpp)
+                (tmp / source).write_text(cpp)
                 (tmp / f"{module}.pyx").write_text(pyx)
-                _compile(tmp, module, key, tc)
+                _compile(tmp, module, key, tc, cuda)
                 for leftover in tmp.glob("*.o"):
                     leftover.unlink()
                 cache.publish(tmp, key)

@@ -24,7 +24,7 @@ import sympy as sp
 from ..errors import NetworkError
 from ..integrators import Store, Temp, blocks
 from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC
-from .printer import print_expr
+from .printer import print_expr, printing_for
 
 CTYPES = {"int": "int32_t", "bool": "bool"}
 # tables of an FFT projection (neurogen.model.convolution.FFTConvolution)
@@ -70,6 +70,8 @@ class Plan:
     projections: list       # dicts for the template
     populations: list       # dicts for the template
     rings: list             # dicts: delayed rates of a population
+    backend: str = "openmp"
+    nbytes_slots: list = field(default_factory=list)   # CUDA: int slot of each buffer's size
 
     @property
     def real(self) -> str:
@@ -296,6 +298,17 @@ class _SynapseLowering:
 
 
 def build_plan(net) -> Plan:
+    backend = net._config["paradigm"]
+    with printing_for(backend):
+        plan = _build_plan(net)
+    plan.backend = backend
+    if backend == "cuda":    # the device mirrors need every buffer's byte size
+        plan.nbytes_slots = [-1, -1] + [plan.slots.int("ptr_nbytes", k)
+                                        for k in range(2, len(plan.slots.ptrs))]
+    return plan
+
+
+def _build_plan(net) -> Plan:
     precision = net._config["precision"]
     slots = Slots()
     reals = [(f"c_{name}", slots.real("constant", name)) for name in sorted(net.constants)]

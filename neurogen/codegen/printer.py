@@ -6,6 +6,9 @@ so a name that was not declared can never reach the generated code.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import sympy as sp
 from sympy.codegen.ast import float32, real
 from sympy.printing.c import C99CodePrinter
@@ -46,5 +49,31 @@ class NeurogenPrinter(C99CodePrinter):
         return "false"
 
 
+class CudaPrinter(NeurogenPrinter):
+    """Device code: small integer powers become products (``pow`` is a slow library call
+    on GPUs). The math functions need no renaming: CUDA has device overloads of
+    ``exp``/``expf``… with the C names the parent prints."""
+
+    def _print_Pow(self, expr):
+        if expr.exp.is_Integer and 2 <= int(expr.exp) <= 4:
+            base = f"({self._print(expr.base)})"
+            return "(" + " * ".join([base] * int(expr.exp)) + ")"
+        return super()._print_Pow(expr)
+
+
+PRINTERS = {"openmp": NeurogenPrinter, "cuda": CudaPrinter}
+_current = contextvars.ContextVar("neurogen_printer", default=NeurogenPrinter)
+
+
+@contextlib.contextmanager
+def printing_for(backend: str):
+    """Expressions printed inside the block are for ``backend`` ('openmp' | 'cuda')."""
+    token = _current.set(PRINTERS[backend])
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 def print_expr(expr, table: dict, precision: str = "double") -> str:
-    return NeurogenPrinter(table, precision).doprint(expr)
+    return _current.get()(table, precision).doprint(expr)

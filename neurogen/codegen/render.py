@@ -37,10 +37,13 @@ def _environment() -> jinja2.Environment:
 
 
 def render(plan: p.Plan) -> tuple[str, str]:
-    """Returns the C++ translation unit and the Cython wrapper (module name left as a
+    """Returns the C++ (or CUDA) translation unit and the Cython wrapper (module name left as a
     placeholder, see :func:`neurogen.build.builder.build`)."""
     env = _environment()
-    context = dict(version=__version__, entry=ENTRY, real=plan.real,
+    cuda = plan.backend == "cuda"
+    context = dict(cuda=cuda, nptr=len(plan.slots.ptrs), nint=len(plan.slots.ints),
+                   nreal=len(plan.slots.reals), nbytes_slots=plan.nbytes_slots,
+                   version=__version__, entry=ENTRY, real=plan.real,
                    parallel_threshold=PARALLEL_THRESHOLD, pointers=plan.pointers,
                    sizes=plan.sizes, reals=plan.reals, projections=plan.projections,
                    populations=plan.populations, rings=plan.rings,
@@ -49,7 +52,8 @@ def render(plan: p.Plan) -> tuple[str, str]:
                    PTR_MON_INT=p.PTR_MON_INT, NMONF=len(p.MONITOR_FIELDS),
                    module=MODULE_PLACEHOLDER)
     try:
-        cpp = env.get_template("network.cpp.j2").render(context)
+        cpp = env.get_template("cuda/network.cu.j2" if cuda else "network.cpp.j2") \
+            .render(context)
         pyx = env.get_template("wrapper.pyx.j2").render(context)
     except jinja2.TemplateError as exc:
         raise NeurogenError(f"internal error while generating code: {exc}") from None

@@ -3,6 +3,8 @@ constants, with its configuration, and the entry point of the pipeline
 (parse → IR → plan → generate → build → run)."""
 from __future__ import annotations
 
+import os
+
 import zlib
 
 import numpy as np
@@ -17,7 +19,7 @@ class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
     _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm="openmp")
+                     paradigm=None)
 
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
@@ -34,7 +36,7 @@ class Network:
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
-                 paradigm: str = "openmp"):
+                 paradigm: str | None = None):
         self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
                    method=method, paradigm=paradigm)
 
@@ -65,11 +67,15 @@ class Network:
                                        f"{', '.join(METHODS)}")
                 self._config["method"] = value
             elif key == "paradigm":
-                if value not in ("openmp", "omp"):
-                    from ..errors import BackendUnavailable
-                    raise BackendUnavailable(f"paradigm {value!r} is not available: this "
-                                             "version of neurogen runs on CPUs (openmp)")
-                self._config["paradigm"] = "openmp"
+                if value is None:   # the batch CLI's --paradigm reaches scripts this way
+                    value = os.environ.get("NEUROGEN_PARADIGM", "openmp")
+                if value not in ("openmp", "omp", "cuda"):
+                    raise NetworkError(f"unknown paradigm {value!r}: 'openmp' (CPU) or "
+                                       "'cuda' (NVIDIA GPU)")
+                value = "openmp" if value == "omp" else value
+                if self.compiled and value != self._config["paradigm"]:
+                    raise NetworkError("paradigm cannot change after compile()")
+                self._config["paradigm"] = value
             elif key in ("structural_plasticity", "verbose", "debug", "sparse_matrix_format",
                          "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
                 self._config[key] = value   # accepted for compatibility, no effect here
@@ -241,7 +247,8 @@ class Network:
             proj._allocate_weights(self.real_dtype)
             proj._allocate_synapse_attributes(self.real_dtype)
         cpp, pyx = render(plan)
-        module, self.build_info = build(cpp, pyx, directory=directory, clean=clean)
+        module, self.build_info = build(cpp, pyx, directory=directory, clean=clean,
+                                        backend=plan.backend)
         self._sim = Simulator(self, plan, module)
         for pop in self.populations:
             pop._snapshot_init()

@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from ..codegen import plan as p
-from ..errors import NetworkError
+from ..errors import BackendUnavailable, NetworkError, NeurogenError
 
 _GROW = 2
 
@@ -114,7 +114,7 @@ class Simulator:
     """Binds one compiled module to one network's buffers and runs it."""
 
     def __init__(self, net, plan: p.Plan, module):
-        self.net, self.plan = net, plan
+        self.net, self.plan, self.module = net, plan, module
         self.owned: dict = {}
         self.ptrs = np.zeros(len(plan.slots.ptrs), dtype=np.uint64)
         self.ints = np.zeros(len(plan.slots.ints), dtype=np.int64)
@@ -194,6 +194,8 @@ class Simulator:
             return net.populations[key[1]].size
         if kind == "proj_fft":
             return int(net.projections[key[1]]._fft.sizes[key[2]])
+        if kind == "ptr_nbytes":
+            return int(self._pointer(self.plan.slots.ptrs[key[1]]).nbytes)
         if kind == "proj_delay":
             return int(net.projections[key[1]].delay_steps())
         if kind == "ring_depth":
@@ -245,13 +247,32 @@ class Simulator:
                 array[...] = 0
 
     # -- running ----------------------------------------------------------------------------
+    def _check_device(self):
+        """CUDA: the module builds without a GPU; running needs one."""
+        if self.plan.backend != "cuda" or getattr(self, "_device_ok", False):
+            return
+        count, reason = self.module.cuda_devices()
+        if count < 1:
+            raise BackendUnavailable(
+                f"paradigm 'cuda': the network compiled (CUDA code in the cache), but it "
+                f"cannot run here: {reason}. Run it on a machine with an NVIDIA GPU and "
+                "driver, or use paradigm 'openmp'")
+        self._device_ok = True
+
+    def _kernel_run(self, nsteps: int) -> int:
+        done = self.kernel.run(nsteps)
+        if done < 0:
+            raise NeurogenError(f"CUDA error: {self.module.cuda_error()}")
+        return done
+
     def run(self, nsteps: int) -> int:
         """Run ``nsteps`` steps (fewer if a stop condition is met); returns steps done."""
+        self._check_device()
         if self.monitors.recordings:
             self.monitors.reserve(self.step_count, nsteps)
         done = 0
         while done < nsteps:
-            done += self.kernel.run(nsteps - done)
+            done += self._kernel_run(nsteps - done)
             if done < nsteps:
                 if self.stopped():
                     break
@@ -280,6 +301,8 @@ class Simulator:
         return bool(flags) and (all(flags) if mode == p.STOP_AND else any(flags))
 
     def step(self):
-        if self.kernel.step() == 0:
+        if self.plan.backend == "cuda":
+            self.run(1)
+        elif self.kernel.step() == 0:
             self.monitors.reserve(self.step_count, 1, at_least_one=True)
             self.kernel.step()

@@ -8,6 +8,7 @@ READ = ng.Neuron(equations="r = sum(exc)")
 
 
 def test_timed_array_schedule_period_update_and_projection():
+    ng.clear()        # TimedArray(...) below is created on the default network first
     net = ng.Network(dt=1.0)
     rates = np.arange(12, dtype=float).reshape(4, 3)           # 4 entries of 3 neurons
     out = net.create(3, READ)
