@@ -9,10 +9,10 @@ The issue's reference (BrainPy 2.9/JAX, CPU, float32): 48 000 steps/s at N=512 a
 """
 import argparse
 import json
-import time
 
 import numpy as np
 
+from benchutil import timed_steps
 from neurogen.models import CANN1D, CANN2D
 
 BRAINPY = {512: 48000, 2048: 850}
@@ -23,14 +23,7 @@ def steps_per_second(model, steps: int, max_seconds: float) -> tuple:
     ``max_seconds``)."""
     model.compile()
     model.Iext = model.get_stimulus_by_pos(0.0 if model.dimension == 1 else (0.0, 0.0))
-    model.simulate(100 * model.dt)
-    t0 = time.perf_counter()
-    model.simulate(200 * model.dt)
-    probe = (time.perf_counter() - t0) / 200
-    steps = int(min(steps, max(200, max_seconds / max(probe, 1e-9))))
-    t0 = time.perf_counter()
-    model.simulate(steps * model.dt)
-    return steps, steps / (time.perf_counter() - t0)
+    return timed_steps(model, steps, max_seconds)
 
 
 def main():

@@ -6,8 +6,8 @@ of the SFA ring, at the seed's sizes. Prints one JSON line per configuration.
 """
 import argparse
 import json
-import time
 
+from benchutil import timed_steps
 from neurogen.models import EILagNetwork1D, EILagNetwork2D, SFANetwork1D
 
 
@@ -19,14 +19,7 @@ def steps_per_second(model, steps: int, max_seconds: float) -> tuple:
         model.set_input(model.default_input())
     else:
         model.pop.I_ext = (model.target == 1.0).astype(float)
-    model.simulate(100 * model.dt)
-    t0 = time.perf_counter()
-    model.simulate(200 * model.dt)
-    probe = (time.perf_counter() - t0) / 200
-    steps = int(min(steps, max(200, max_seconds / max(probe, 1e-9))))
-    t0 = time.perf_counter()
-    model.simulate(steps * model.dt)
-    return steps, steps / (time.perf_counter() - t0)
+    return timed_steps(model, steps, max_seconds)
 
 
 def main():
