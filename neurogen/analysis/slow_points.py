@@ -140,9 +140,10 @@ class SlowPointFinder:
             J = np.stack([np.asarray(self.f_jac(p), dtype=np.float64) for p in points])
         else:
             J = self._fd_jacobian(points)
-        if plot:
+        if plot:   # the figure is kept as ``self.figure`` (saved when save_path= is given)
             from .plot import eigenvalue_spectrum
-            eigenvalue_spectrum(J, **plot_kwargs)
+            plot_kwargs.setdefault("f_type", self.f_type)
+            self.figure = eigenvalue_spectrum(J, **plot_kwargs)
         return J
 
     def _fd_jacobian(self, points):
@@ -237,12 +238,17 @@ class SlowPointFinder:
         self._print(f"Optimizing with Levenberg-Marquardt ({opt_solver}, exact Jacobian) "
                     f"to find fixed points:")
         history, t0 = [float(loss.mean())], time.perf_counter()
+        # structured (low-rank) steps need O(batch n q) memory, dense ones O(batch n^2)
         structured = None
+        if self.field is not None and self.field.structured_factors(x[:1]) is None:
+            structured = False
+        per_state = n * n if structured is False else n * 16
         for it in range(int(max_iter)):
             idx = np.nonzero(active)[0]
             if idx.size == 0:
                 break
-            for chunk in np.array_split(idx, max(1, int(np.ceil(idx.size * n * n / 4e7)))):
+            for chunk in np.array_split(idx, max(1, int(np.ceil(idx.size * per_state
+                                                                / 4e7)))):
                 xc = x[chunk]
                 step, structured = self._lm_step(xc, lam[chunk], structured)
                 new = xc + step
@@ -269,12 +275,11 @@ class SlowPointFinder:
     def _lm_step(self, x, lam, structured):
         """Solve ``(J^T J + lam I) step = -J^T R`` for each state."""
         if self.field is not None and structured is not False:
-            parts = self.field.factors(x)
-            if parts is not None:
-                d, L, M, F = parts
+            sf = self.field.structured_factors(x)
+            if sf is not None:
                 if self.f_type == DISCRETE:   # residual dt F: same step up to lam scaling
                     lam = lam / self._dt() ** 2
-                return _woodbury_lm(d, L, M, F, lam), True
+                return _woodbury_lm_structured(sf, lam), True
             structured = False
         J = self.compute_jacobians(x)
         R = self._residual(x, self.f(x))
@@ -403,3 +408,32 @@ def _woodbury_lm(d, L, M, F, lam):
     except np.linalg.LinAlgError:
         s = np.matmul(np.linalg.pinv(K), y)
     return -(gE - np.matmul(Z, s)[:, :, 0] / E)
+
+
+def _woodbury_lm_structured(sf, lam):
+    """:func:`_woodbury_lm` on a :class:`~neurogen.analysis.symbolic.LowRankJacobian`
+    without materialising ``L`` and ``M``: ``K = Z^T E^{-1} Z + [[0, I], [I, -L^T L]]``
+    is assembled block by block (``M E^{-1} M^T``, ``M (d/E) L``, and ``-L^T (lam/E) L``
+    for the lower right block, as ``d^2/E - 1 = -lam/E``), each shared-basis block one
+    GEMM for the whole batch."""
+    d, F, q = sf.d, sf.F, sf.q
+    g = d * F + sf.mul("M", sf.tmul("L", F))
+    E = d * d + lam[:, None]
+    gE = g / E
+    if q == 0:
+        return -gE
+    B = d.shape[0]
+    K = np.empty((B, 2 * q, 2 * q))
+    iE = 1.0 / E
+    K[:, :q, :q] = sf.gram("M", "M", iE)
+    K[:, :q, q:] = sf.gram("M", "L", d * iE)
+    K[:, :q, q:] += np.eye(q)
+    K[:, q:, :q] = np.transpose(K[:, :q, q:], (0, 2, 1))
+    K[:, q:, q:] = sf.gram("L", "L", -lam[:, None] * iE)
+    y = np.concatenate([sf.tmul("M", gE), sf.tmul("L", d * gE)], axis=1)[:, :, None]
+    try:
+        s = np.linalg.solve(K, y)[:, :, 0]
+    except np.linalg.LinAlgError:
+        s = np.matmul(np.linalg.pinv(K), y)[:, :, 0]
+    Zs = sf.mul("M", s[:, :q]) + d * sf.mul("L", s[:, q:])
+    return -(gE - Zs / E)

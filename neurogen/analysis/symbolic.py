@@ -281,44 +281,79 @@ class SymbolicField:
         Jacobian differs from the exact one by at most ``rank_tol * sigma_max * |f_s|
         |r_x|`` (a ring kernel cut at the periodic boundary has a tail of singular
         values near 1e-10 sigma_max). Solvers using it evaluate ``F`` exactly, so they
-        still converge to exact fixed points."""
+        still converge to exact fixed points. (The same factors, without materialising
+        ``L`` and ``M``: :meth:`structured_factors`.)"""
+        sf = self.structured_factors(x, rank_tol)
+        if sf is None:
+            return None
+        return sf.d, sf.L(), sf.M(), sf.F
+
+    def structured_factors(self, x, rank_tol=1e-9):
+        """The factors of :meth:`factors` as a :class:`LowRankJacobian`: the columns of
+        ``L`` and of ``M^T`` are per-state row scalings of a basis shared by the whole
+        batch (``f_s U s`` and ``r_x V`` per target) plus a few per-state columns (the
+        reductions), so products with them are batched GEMMs; ``None`` as in
+        :meth:`factors`."""
         if self.m != 1:
             return None
         B, X, T, S, P, r, Wt = self._forward(x)
         F = self._bcast(self._F(*X, *T, *S, *P)[0], B)
         fX, fS, fT, gX, hX, hT = self._partials(B, X, T, S, P)
-        Ls, Ms = [], []
+        groups = []
         c = [fT[0][k].copy() for k in range(len(self._T))]
         for ti, t in enumerate(self.targets):
             W = Wt[t][0]
             if W is None:
                 continue
-            U, s, Vt = self._svd(W, rank_tol)
-            if U is None:
+            entry = self._svd(W, rank_tol)
+            if entry[0] is None:
                 return None
-            Ls.append(fS[0][ti][:, :, None] * (U * s)[None])       # (B, n, R)
-            Ms.append(Vt[None] * hX[0][:, None, :])                 # (B, R, n)
+            Us, V = entry[3], entry[4]
+            groups.append((fS[0][ti], Us, hX[0], V))
             for k in range(len(self._T)):
                 c[k] = c[k] + fS[0][ti] * (hT[k] @ W.T)
-        for k in range(len(self._T)):
-            Ls.append(c[k][:, :, None])
-            Ms.append(gX[k][0][:, None, :])
-        d = fX[0][0]
-        if not Ls:
-            return d, np.zeros((B, self.n, 0)), np.zeros((B, 0, self.n)), F
-        return d, np.concatenate(Ls, axis=2), np.concatenate(Ms, axis=1), F
+        K = len(self._T)
+        Lf = np.stack(c, axis=2) if K else np.zeros((B, self.n, 0))
+        Mf = np.stack([gX[k][0] for k in range(K)], axis=2) if K else np.zeros((B, self.n, 0))
+        return LowRankJacobian(fX[0][0], F, groups, Lf, Mf, self._outer)
+
+    def _outer(self, A, Bm, sym):
+        """Row-wise outer products of two shared bases, ``(n, qa*qb)`` (or the upper
+        triangle when ``sym``), cached while the bases live."""
+        cache = self.__dict__.setdefault("_outer_cache", {})
+        key = (id(A), id(Bm), sym)
+        hit = cache.get(key)
+        if hit is None or hit[0] is not A or hit[1] is not Bm:
+            if sym:
+                iu = np.triu_indices(A.shape[1])
+                P = np.ascontiguousarray(A[:, iu[0]] * A[:, iu[1]])
+            else:
+                P = np.einsum("ia,ib->iab", A, Bm).reshape(A.shape[0], -1)
+            if len(cache) > 8:
+                cache.clear()
+            hit = cache[key] = (A, Bm, P)
+        return hit[2]
 
     def _svd(self, W, rank_tol):
         key = W       # kept alive in the cache: compared by identity
         cache = getattr(self, "_svd_cache", None)
-        if cache is None or cache[0] is not key:
-            U, s, Vt = np.linalg.svd(W)
+        if cache is None or cache[0] is not key or cache[5] != rank_tol:
+            if np.array_equal(W, W.T):      # symmetric (ring kernels): eigh is faster
+                lam, Q = np.linalg.eigh(W)
+                order = np.argsort(-np.abs(lam))
+                lam, Vt = lam[order], Q[:, order].T
+                s, U = np.abs(lam), Q[:, order] * np.where(lam < 0, -1.0, 1.0)
+            else:
+                U, s, Vt = np.linalg.svd(W)
             R = int(np.count_nonzero(s > rank_tol * s[0])) if s.size and s[0] > 0 else 0
             if 3 * R > self.n:      # Woodbury costs ~ n (2R)^2: worth it below n/3
-                self._svd_cache = (key, None, None, None)
+                self._svd_cache = (key, None, None, None, None, rank_tol)
             else:
-                self._svd_cache = (key, U[:, :R], s[:R], Vt[:R])
-        return self._svd_cache[1:]
+                U, s, Vt = U[:, :R], s[:R], Vt[:R]
+                self._svd_cache = (key, U, s, Vt, (np.ascontiguousarray(U * s),
+                                                   np.ascontiguousarray(Vt.T)), rank_tol)
+        e = self._svd_cache
+        return (e[1], e[2], e[3]) + (e[4] if e[4] is not None else (None, None))
 
     def jacobian(self, x):
         """Exact Jacobians, ``(batch, dim, dim)`` (or ``(dim, dim)`` for one state)."""
@@ -345,3 +380,96 @@ class SymbolicField:
                 for k in range(K):
                     block += c[k][:, :, None] * gX[k][b][:, None, :]
         return J[0] if single else J
+
+
+class LowRankJacobian:
+    """``J = diag(d) + L M`` (batch ``B``, ``n`` neurons) with structured factors:
+    ``L = [diag(a_1) A_1, ..., Lf]`` and ``M^T = [diag(b_1) B_1, ..., Mf]``, where each
+    group ``(a, A, b, Bm)`` has per-state scalings ``a, b`` (B, n) of bases ``A, Bm``
+    (n, q_g) shared by the batch, and ``Lf, Mf`` (B, n, p) are per-state columns."""
+
+    def __init__(self, d, F, groups, Lf, Mf, outer):
+        self.d, self.F, self.groups, self.Lf, self.Mf = d, F, groups, Lf, Mf
+        self._outer = outer
+        self.B, self.n = d.shape
+        self.q = sum(g[1].shape[1] for g in groups) + Lf.shape[2]
+
+    def _side(self, which):
+        """The column groups of ``L`` (``'L'``) or ``M^T`` (``'M'``): list of
+        ``(scale, basis)`` and the per-state columns."""
+        if which == "L":
+            return [(g[0], g[1]) for g in self.groups], self.Lf
+        return [(g[2], g[3]) for g in self.groups], self.Mf
+
+    def materialise(self, which):
+        shared, free = self._side(which)
+        cols = [a[:, :, None] * A[None] for a, A in shared] + [free]
+        return np.concatenate(cols, axis=2)
+
+    def L(self):
+        return self.materialise("L")
+
+    def M(self):
+        return np.transpose(self.materialise("M"), (0, 2, 1))
+
+    def tmul(self, which, v):
+        """``X^T v`` for ``X`` = ``L`` or ``M^T`` and ``v`` (B, n): (B, q)."""
+        shared, free = self._side(which)
+        out = [(a * v) @ A for a, A in shared]
+        out.append(np.matmul(v[:, None, :], free)[:, 0])
+        return np.concatenate(out, axis=1)
+
+    def mul(self, which, u):
+        """``X u`` for ``X`` = ``L`` or ``M^T`` and ``u`` (B, q): (B, n)."""
+        shared, free = self._side(which)
+        out, j = np.zeros((self.B, self.n)), 0
+        for a, A in shared:
+            q = A.shape[1]
+            out += a * (u[:, j:j + q] @ A.T)
+            j += q
+        return out + np.matmul(free, u[:, j:, None])[:, :, 0]
+
+    def gram(self, wx, wy, w):
+        """``X^T diag(w) Y`` (B, q, q) for ``X, Y`` in ``'L'``, ``'M'`` (``M^T``): the
+        shared-basis blocks are one GEMM ``(B, n) @ (n, qa*qb)`` each."""
+        (sx, fx), (sy, fy) = self._side(wx), self._side(wy)
+        sym = wx == wy
+        B, q = self.B, self.q
+        out = np.empty((B, q, q))
+        ox = np.cumsum([0] + [A.shape[1] for _, A in sx])
+        oy = np.cumsum([0] + [A.shape[1] for _, A in sy])
+        for g, (a, A) in enumerate(sx):
+            qa = A.shape[1]
+            for h, (b, Bm) in enumerate(sy):
+                if sym and h < g:
+                    continue
+                qb = Bm.shape[1]
+                blk = out[:, ox[g]:ox[g + 1], oy[h]:oy[h + 1]]
+                wab = w * a * b
+                if sym and g == h:
+                    iu = np.triu_indices(qa)
+                    vals = wab @ self._outer(A, A, True)
+                    blk[:, iu[0], iu[1]] = vals
+                    blk[:, iu[1], iu[0]] = vals
+                else:
+                    blk[...] = (wab @ self._outer(A, Bm, False)).reshape(B, qa, qb)
+                    if sym:
+                        out[:, oy[h]:oy[h + 1], ox[g]:ox[g + 1]] = \
+                            np.transpose(blk, (0, 2, 1))
+            # shared x free
+            if fy.shape[2]:
+                t = (w * a)[:, :, None] * fy                       # (B, n, p)
+                blk = np.matmul(np.transpose(t, (0, 2, 1)), A)     # (B, p, qa)
+                out[:, ox[g]:ox[g + 1], oy[-1]:] = np.transpose(blk, (0, 2, 1))
+        if fx.shape[2]:
+            for h, (b, Bm) in enumerate(sy):
+                if sym:
+                    out[:, ox[-1]:, oy[h]:oy[h + 1]] = \
+                        np.transpose(out[:, oy[h]:oy[h + 1], ox[-1]:], (0, 2, 1))
+                else:
+                    t = (w * b)[:, :, None] * fx
+                    out[:, ox[-1]:, oy[h]:oy[h + 1]] = \
+                        np.matmul(np.transpose(t, (0, 2, 1)), Bm)
+            out[:, ox[-1]:, oy[-1]:] = np.matmul(np.transpose(fx, (0, 2, 1)),
+                                                 w[:, :, None] * fy)
+        return out

@@ -211,3 +211,36 @@ def test_cann_ring_of_fixed_points_seed_size():
     finder = SlowPointFinder(m.cell, verbose=False)
     check_ring(m, finder, pos, cands, eig_ids=np.arange(0, 1257, 60))
     assert m.analytic_bump_height() == pytest.approx(22.563, abs=1e-3)
+
+
+@pytest.mark.parametrize("f_type", ["continuous", "discrete"])
+def test_structured_lm_step_equals_dense_step(f_type):
+    """The low-rank (shared-basis) Woodbury step is the dense LM step
+    ``-(J^T J + lam I)^{-1} J^T R`` with the exact Jacobian. (num=96: at num=64 the
+    kernel's numerical rank, 25, is above n/3 and the dense path is used.)"""
+    from neurogen.analysis.slow_points import _woodbury_lm_structured
+    n, B = 96, 4
+    m = CANN1D(num=n, k=0.1, A=30, a=0.5, endpoint=False)
+    rng = np.random.default_rng(0)
+    x = m.get_stimulus_by_pos(rng.uniform(-np.pi, np.pi, (B, 1))) \
+        * rng.uniform(0.5, 1.2, (B, 1)) + rng.normal(0, 0.5, (B, n))
+    finder = SlowPointFinder(m, f_type=f_type, verbose=False)
+    finder.field.snapshot()
+    sf = finder.field.structured_factors(x)
+    assert sf is not None and sf.q > 0 and sf.Lf.shape[2] == 1    # rec basis + total()
+    d, L, M, F = finder.field.factors(x)                          # same factors, dense
+    np.testing.assert_allclose(np.einsum("bnq,bqm->bnm", sf.L(), sf.M()),
+                               np.einsum("bnq,bqm->bnm", L, M), rtol=1e-12, atol=1e-12)
+    J = finder.compute_jacobians(x)
+    R = finder._residual(x, finder.f(x))
+    if f_type == "discrete":
+        J = J - np.eye(n)
+    for lam in (1e-3, 1.0):
+        step, structured = finder._lm_step(x, np.full(B, lam), None)
+        assert structured
+        A = np.einsum("bki,bkj->bij", J, J) + lam * np.eye(n)
+        ref = -np.linalg.solve(A, np.einsum("bki,bk->bi", J, R)[..., None])[..., 0]
+        assert np.abs(step - ref).max() < 1e-8 * np.abs(ref).max()
+        scale = finder._dt() ** 2 if f_type == "discrete" else 1.0
+        direct = _woodbury_lm_structured(sf, np.full(B, lam / scale))
+        np.testing.assert_allclose(direct, step, rtol=0, atol=1e-13 * np.abs(ref).max())
