@@ -107,37 +107,45 @@ class FFTConvolution:
                                     f"populations, not geometry {geometry}")
         self.name = name
         self.geometry = geometry if len(geometry) == 2 else (1,) + geometry
-        n0, n1 = self.geometry
-        m = [self._fft_size(g) for g in self.geometry]
+        kernel = self._kernel(matrix)
+        # per axis: the population size itself where the weights wrap around on a
+        # power-of-two ring, else zero padding to >= 2n - 1 (no wrap-around)
+        m = [n if self._unpadded(kernel, axis, n) else
+             (1 if n == 1 else _next_pow2(2 * n - 1)) for axis, n in enumerate(self.geometry)]
         m[1] = max(m[1], 2)          # the real 1-D transform needs at least 2 points
         self.m0, self.m1 = m
         self.spectrum = np.zeros(2 * self.m0 * self.m1)
         self.work = np.zeros_like(self.spectrum)
-        self.update(matrix, check_sizes=False)
+        self._fill(kernel)
         self.twiddles = np.concatenate([_twiddles(self.m0), _twiddles(self.m1)])
         if self.m0 == 1:   # 1-D: a real FFT of size m1 run as a complex one of size m1/2
             self.bitrev = _bit_reversal(self.m1 // 2)
         else:
             self.bitrev = np.concatenate([_bit_reversal(self.m0), _bit_reversal(self.m1)])
-        self.sizes = (n0, n1, self.m0, self.m1)
+        self.sizes = (*self.geometry, self.m0, self.m1)
 
-    def _fft_size(self, g: int) -> int:
-        return 1 if g == 1 else _next_pow2(2 * g - 1)
+    def _kernel(self, matrix) -> np.ndarray:
+        return offset_kernel(np.asarray(matrix, dtype=np.float64), self.geometry, self.name)
 
+    @staticmethod
+    def _unpadded(kernel, axis: int, n: int) -> bool:
+        tol = TOEPLITZ_RTOL * float(np.max(np.abs(kernel), initial=0.0))
+        return n > 1 and n & (n - 1) == 0 and _circulant_axis(kernel, axis, n, tol)
 
-    def update(self, matrix: np.ndarray, check_sizes: bool = True):
-        """Recompute the spectrum for new weights (same FFT sizes): in place, so the
-        C++ side keeps reading the same buffer."""
-        kernel = offset_kernel(np.asarray(matrix, dtype=np.float64), self.geometry,
-                               self.name)
+    def update(self, matrix: np.ndarray):
+        """Recompute the spectrum for new weights, in place (the C++ side keeps reading
+        the same buffer). The transform sizes are fixed at compile: an axis sized for
+        wrapping weights only takes wrapping weights again."""
+        kernel = self._kernel(matrix)
+        for axis, (n, m) in enumerate(zip(self.geometry, (self.m0, self.m1))):
+            if n > 1 and m == n and not self._unpadded(kernel, axis, n):
+                raise ConnectivityError(
+                    f"{self.name}: the weights were compiled as periodic (a ring) along "
+                    f"axis {axis}; new weights must wrap around too")
+        self._fill(kernel)
+
+    def _fill(self, kernel):
         n0, n1 = self.geometry
-        if not check_sizes:   # first call: use the matrix size itself where circulant
-            tol = TOEPLITZ_RTOL * float(np.max(np.abs(kernel), initial=0.0))
-            for axis, n in enumerate(self.geometry):
-                if n > 1 and n & (n - 1) == 0 and _circulant_axis(kernel, axis, n, tol):
-                    setattr(self, ("m0", "m1")[axis], n)
-            self.spectrum = np.zeros(2 * self.m0 * self.m1)
-            self.work = np.zeros_like(self.spectrum)
         embedded = np.zeros((self.m0, self.m1))
         d0 = np.arange(-(n0 - 1), n0) % self.m0
         d1 = np.arange(-(n1 - 1), n1) % self.m1

@@ -156,3 +156,18 @@ def test_errors_name_the_projection():
         0.1, storage_format="fft")
     with pytest.raises(NetworkError, match="learning.*no synapse model"):
         net.compile()
+
+
+def test_ring_sized_transform_refuses_non_wrapping_weights():
+    """A ring compiled without padding cannot take weights that need it (they would
+    alias); the error says so and the weights stay."""
+    W = offset_matrix((64,), PROFILES[(64,)], periodic=True)
+    plan = FFTConvolution(W, (64,))
+    assert plan.m1 == 64
+    line = offset_matrix((64,), PROFILES[(37,)])      # Toeplitz, not circulant
+    with pytest.raises(ConnectivityError, match="periodic"):
+        plan.update(line)
+    x = np.random.default_rng(2).normal(size=64)
+    np.testing.assert_allclose(plan.apply(x), W @ x, rtol=1e-12, atol=1e-12)
+    plan.update(2 * W)
+    np.testing.assert_allclose(plan.apply(x), 2 * W @ x, rtol=1e-12, atol=1e-12)
