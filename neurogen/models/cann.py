@@ -22,11 +22,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import NetworkError
-from ..model.monitor import Monitor
 from ..model.network import Network
 from ..model.neuron import Neuron
 from ..model.population import Population
 from ..model.projection import Projection
+from .base import NetworkModel, positive
 
 #: from this many neurons on, ``storage_format="auto"`` computes the recurrent input as
 #: an FFT convolution (faster than the dense product from ~64 neurons, see bench/cann.py)
@@ -60,21 +60,17 @@ def cann_neuron(tau: float = 1.0, k: float = 8.1, method: str = "explicit",
                   equations=_EQUATIONS.format(method=method, extra=extra))
 
 
-def _positive(name, value):
-    if not np.isfinite(value) or value <= 0:
-        raise NetworkError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
-
-
-class _CANNBase:
+class _CANNBase(NetworkModel):
     """What CANN1D and CANN2D share: network, population, projection, state access."""
 
     dimension = 1
+    monitored = ("u",)
 
     def _build(self, geometry, tau, k, a, A, J0, z_min, z_max, net, dt, seed, name, method,
                storage_format, input_target="ext"):
-        tau = _positive("tau", tau)
-        self.a = _positive("a", a)
+        owner = type(self).__name__
+        tau = positive(owner, "tau", tau)
+        self.a = positive(owner, "a", a)
         self.A, self.J0 = float(A), float(J0)
         if not z_max > z_min:
             raise NetworkError(f"z_max must be larger than z_min, got {z_min}, {z_max}")
@@ -89,7 +85,6 @@ class _CANNBase:
         if storage_format == "auto":     # the ring's weights are translation-invariant
             storage_format = "fft" if self.pop.size >= FFT_MIN_SIZE else "dense"
         self.proj.connect_from_matrix(self.conn_mat.copy(), storage_format=storage_format)
-        self._monitor = None
 
     # -- geometry ---------------------------------------------------------------------------
     def dist(self, d):
@@ -101,10 +96,6 @@ class _CANNBase:
     def num(self) -> int:
         return self.pop.size
 
-    @property
-    def dt(self) -> float:
-        return self.net.dt
-
     # -- runtime parameters (stored in the population: changing them never recompiles) -------
     @property
     def tau(self) -> float:
@@ -112,7 +103,7 @@ class _CANNBase:
 
     @tau.setter
     def tau(self, value):
-        self.pop.tau = _positive("tau", value)
+        self.pop.tau = positive(type(self).__name__, "tau", value)
 
     @property
     def k(self) -> float:
@@ -132,10 +123,6 @@ class _CANNBase:
         """Sets ``u`` and the rates ``r = f(u)`` that the next step's ``sum(rec)`` reads."""
         self.pop.u = value
         self.pop.r = self.rate(self.pop.u)
-
-    @property
-    def r(self) -> np.ndarray:
-        return self.pop.r
 
     @property
     def Iext(self) -> np.ndarray:
@@ -178,29 +165,7 @@ class _CANNBase:
         symbolic right-hand side and its exact Jacobian."""
         return self.derivative(u, 0.0)
 
-    # -- running ----------------------------------------------------------------------------
-    def compile(self, **kwargs):
-        self.net.compile(**kwargs)
-        return self
-
-    def monitor(self, variables=("u",), period=None) -> Monitor:
-        """A monitor on the population (created once; later calls return it)."""
-        if self._monitor is None:
-            self._monitor = Monitor(self.pop, list(variables), period=period, net=self.net)
-        return self._monitor
-
-    def simulate(self, duration: float):
-        if not self.net.compiled:
-            self.net.compile()
-        self.net.simulate(duration)
-
-    run = simulate
-
-    def step(self):
-        if not self.net.compiled:
-            self.net.compile()
-        self.net.step()
-
+    # -- running (compile, simulate/run, step, monitor: NetworkModel) -----------------------
     def reset(self):
         """Time to 0, ``u = r = Iext = 0``."""
         if self.net.compiled:
