@@ -160,6 +160,8 @@ def sweep(model, duration, records, period, fmt, threads, paradigm, network, qui
                                       connect_timeout=connect_timeout,
                                       on_result=lambda row: bar.update(1))
             bar.update(summary.skipped)
+    for damaged in summary.damaged:
+        click.echo(f"neurogen: warning: damaged result file redone: {damaged}", err=True)
     where = f"dask {scheduler}" if scheduler else \
         f"{min(jobs, max(1, total - summary.skipped))} process(es)"
     click.echo(f"sweep {loaded.name}: {summary.total} runs, {summary.ok} ok, "

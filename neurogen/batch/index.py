@@ -5,8 +5,8 @@ import csv
 import io
 from pathlib import Path
 
-from ..io import atomic_write_text
-from .errors import BatchError
+from ..io import ResultFileError, atomic_write_text, verify_results
+from .errors import BatchError, one_line
 
 INDEX = "index.csv"
 _FIXED_COLUMNS = ("seed", "status", "runtime_s", "file", "compile", "worker", "error")
@@ -19,6 +19,7 @@ class SweepIndex:
         self.path = folder / INDEX
         self.rows: dict = {}
         self.columns: list = ["run"]
+        self.damaged: list = []     # why each damaged result file was redone
         if self.path.exists():
             with open(self.path, newline="") as handle:
                 reader = csv.DictReader(handle)
@@ -29,9 +30,23 @@ class SweepIndex:
                     self.rows[row["run"]] = row
 
     def done(self, run_id: str) -> bool:
+        """Whether the run finished: its row says ok and its result file reads back
+        whole. A damaged file (truncated by hand, a full disk...) is removed and listed
+        in :attr:`damaged`, and the run is done again."""
         row = self.rows.get(run_id)
-        return bool(row and row.get("status") == "ok" and row.get("file")
-                    and (self.path.parent / row["file"]).is_file())
+        name = (row or {}).get("file") or ""
+        if not (row and row.get("status") == "ok" and name and Path(name).name == name):
+            return False
+        path = self.path.parent / name
+        if not path.is_file():
+            return False
+        try:
+            verify_results(path)
+        except ResultFileError as exc:
+            self.damaged.append(one_line(exc))
+            path.unlink(missing_ok=True)
+            return False
+        return True
 
     def update(self, row: dict):
         self.rows[row["run"]] = {k: ("" if v is None else v) for k, v in row.items()}

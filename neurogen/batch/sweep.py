@@ -6,7 +6,7 @@ import fcntl
 import itertools
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..io import TEMP_PREFIX
@@ -34,6 +34,7 @@ class SweepSummary:
     index: Path
     built: int
     errors: list
+    damaged: list = field(default_factory=list)   # result files found damaged, redone
 
 
 def _lock_folder(folder: Path):
@@ -94,7 +95,8 @@ def run_sweep(config: SweepConfig, sets: dict, seeds: list, out_dir, jobs: int =
     return SweepSummary(total=len(specs), ok=len(rows) - len(failed), failed=len(failed),
                         skipped=skipped, wall_s=wall, index=index.path,
                         built=sum(r.get("compile") == "built" for r in rows),
-                        errors=[f"{r['run']}: {r['error']}" for r in failed])
+                        errors=[f"{r['run']}: {r['error']}" for r in failed],
+                        damaged=index.damaged)
 
 
 def summary_json(summary: SweepSummary) -> str:
