@@ -14,7 +14,8 @@ from ..io import atomic_path
 from .measures import PlotError
 from .plot_config import PlotConfig
 
-_MISSING = "matplotlib is needed for neurogen.analysis.plot: pip install neurogen[plot]"
+_MISSING = ("matplotlib is needed for neurogen.analysis.plot and is a dependency of "
+            "neurogen, but it cannot be imported here: pip install matplotlib")
 
 
 _VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".avi", ".webm")
