@@ -87,6 +87,23 @@ class _CANNBase(NetworkModel):
         self.proj.connect_from_matrix(self.conn_mat.copy(), storage_format=storage_format)
 
     # -- geometry ---------------------------------------------------------------------------
+    def _feature_axis(self, name, n, z_min, z_max, endpoint) -> int:
+        """Checks the neurons per axis ``n`` and sets the preferred features ``x``, their
+        density ``rho`` and spacing ``dx``; returns ``n`` as an int."""
+        try:
+            whole = int(n) == n and n >= 2
+        except (TypeError, ValueError):
+            whole = False
+        if not whole:
+            raise NetworkError(f"{type(self).__name__}: {name} must be an integer >= 2, "
+                               f"got {n!r}")
+        n = int(n)
+        self.endpoint = bool(endpoint)
+        self.x = np.linspace(z_min, z_max, n, endpoint=self.endpoint)
+        self.rho = n / (z_max - z_min)
+        self.dx = (z_max - z_min) / n
+        return n
+
     def dist(self, d):
         """Periodic difference: ``d`` wrapped into ``[-z_range/2, z_range/2]``."""
         d = np.remainder(d, self.z_range)
@@ -198,13 +215,7 @@ class CANN1D(_CANNBase):
                  z_max: float = np.pi, *, endpoint: bool = True, net=None, dt: float = 0.1,
                  seed=None, name: str = "cann1d", method: str = "explicit",
                  storage_format: str = "auto", input_target: str | None = "ext"):
-        if int(num) != num or num < 2:
-            raise NetworkError(f"CANN1D: num must be an integer >= 2, got {num!r}")
-        num = int(num)
-        self.endpoint = bool(endpoint)
-        self.x = np.linspace(z_min, z_max, num, endpoint=self.endpoint)
-        self.rho = num / (z_max - z_min)
-        self.dx = (z_max - z_min) / num
+        num = self._feature_axis("num", num, z_min, z_max, endpoint)
         self._build(num, tau, k, a, A, J0, z_min, z_max, net, dt, seed, name, method,
                     storage_format, input_target)
 
@@ -252,13 +263,7 @@ class CANN2D(_CANNBase):
                  z_max: float = np.pi, *, endpoint: bool = True, net=None, dt: float = 0.1,
                  seed=None, name: str = "cann2d", method: str = "explicit",
                  storage_format: str = "auto", input_target: str | None = "ext"):
-        if int(length) != length or length < 2:
-            raise NetworkError(f"CANN2D: length must be an integer >= 2, got {length!r}")
-        self.length = int(length)
-        self.endpoint = bool(endpoint)
-        self.x = np.linspace(z_min, z_max, self.length, endpoint=self.endpoint)
-        self.rho = self.length / (z_max - z_min)
-        self.dx = (z_max - z_min) / self.length
+        self.length = self._feature_axis("length", length, z_min, z_max, endpoint)
         xx, yy = np.meshgrid(self.x, self.x, indexing="ij")
         self.value_grid = np.stack([xx.ravel(), yy.ravel()], axis=1)     # (num, 2)
         self._build((self.length, self.length), tau, k, a, A, J0, z_min, z_max, net, dt,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from neurogen import NetworkError
-from neurogen.models import CANN1D, EILagNetwork1D, SFANetwork1D
+from neurogen.models import CANN1D, CANN2D, EILagNetwork1D, SFANetwork1D
 from neurogen.models.base import NetworkModel, count, positive
 
 
@@ -43,3 +43,11 @@ def test_argument_checks_name_the_model():
     assert positive("M", "x", "2.5") == 2.5
     with pytest.raises(NetworkError, match=r"M: n must be an integer >= 3, got True"):
         count("M", "n", True, 3)
+
+
+@pytest.mark.parametrize("bad", [1, 2.5, "abc", None])
+def test_bad_sizes_are_network_errors(bad):
+    with pytest.raises(NetworkError, match=r"CANN1D: num must be an integer >= 2"):
+        CANN1D(num=bad)
+    with pytest.raises(NetworkError, match=r"CANN2D: length must be an integer >= 2"):
+        CANN2D(length=bad)
