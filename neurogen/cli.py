@@ -186,8 +186,8 @@ def _versions() -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def info(as_json):
     """Versions, compiler, OpenMP and the build cache."""
-    from .build import cache
-    from .build.toolchain import toolchain
+    from .toolchain import cache
+    from .toolchain.compiler import toolchain
     data = {"neurogen": __version__, "python": platform.python_version(),
             "platform": platform.platform(), "packages": _versions()}
     try:
@@ -217,7 +217,7 @@ def cache():
 @cache.command("clean")
 def cache_clean():
     """Remove every compiled network from the cache."""
-    from .build import cache as build_cache
+    from .toolchain import cache as build_cache
     before = build_cache.info()
     removed = build_cache.clear()
     click.echo(f"removed {removed} entries ({before['bytes'] / 1e6:.1f} MB) from "
@@ -227,7 +227,7 @@ def cache_clean():
 @cache.command("info")
 def cache_info():
     """Where the cache is and how big."""
-    from .build import cache as build_cache
+    from .toolchain import cache as build_cache
     c = build_cache.info()
     click.echo(f"{c['path']}: {c['entries']} entries, {c['bytes'] / 1e6:.1f} MB")
 

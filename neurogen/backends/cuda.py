@@ -1,73 +1,22 @@
-"""Find the C++ compiler, check OpenMP, and describe the toolchain for the cache key."""
+"""CUDA: one kernel per stage of a step, device mirrors of every runtime buffer.
+
+Compiles without a GPU (nvcc, with the CUDA runtime linked statically); running needs
+one, and says why when there is none. Provides the dense and CSR kernels; FFT storage is
+refused (no cuFFT kernel yet) rather than silently run as a dense product.
+"""
 from __future__ import annotations
 
 import functools
 import os
 import shutil
 import subprocess
-import sysconfig
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..codegen.printer import CudaPrinter
 from ..errors import BackendUnavailable
+from .base import Backend
 
-KERNEL_FLAGS = ("-O3", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-fno-math-errno")
-WRAPPER_FLAGS = ("-O1", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-w")
-OPENMP_FLAG = "-fopenmp"
-
-
-@dataclass(frozen=True)
-class Toolchain:
-    compiler: str
-    version: str
-    openmp: bool
-    python_include: str
-    ext_suffix: str
-
-    def fingerprint(self) -> str:
-        import Cython
-        import numpy
-        return "|".join([self.compiler, self.version, str(self.openmp), self.ext_suffix,
-                         " ".join(KERNEL_FLAGS), " ".join(WRAPPER_FLAGS),
-                         Cython.__version__, numpy.__version__])
-
-
-def _find_compiler() -> str:
-    for candidate in (os.environ.get("CXX"), "g++", "c++", "clang++"):
-        if candidate and shutil.which(candidate):
-            return shutil.which(candidate)
-    raise BackendUnavailable(
-        "no C++ compiler found: neurogen compiles networks with g++ or clang++. Install one "
-        "(e.g. 'apt-get install g++') or point the CXX environment variable at it.")
-
-
-def _has_openmp(compiler: str) -> bool:
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp, "omp.cpp")
-        src.write_text("#include <omp.h>\nint main(){return omp_get_max_threads() > 0 ? 0 : 1;}\n")
-        result = subprocess.run([compiler, OPENMP_FLAG, str(src), "-o", str(Path(tmp, "a"))],
-                                capture_output=True)
-        return result.returncode == 0
-
-
-@functools.lru_cache(maxsize=None)
-def toolchain() -> Toolchain:
-    compiler = _find_compiler()
-    try:
-        version = subprocess.run([compiler, "--version"], capture_output=True, text=True,
-                                 timeout=30).stdout.splitlines()[0]
-    except (OSError, IndexError, subprocess.TimeoutExpired):
-        raise BackendUnavailable(f"the C++ compiler {compiler} does not run") from None
-    include = sysconfig.get_paths()["include"]
-    if not Path(include, "Python.h").exists():
-        raise BackendUnavailable(f"Python headers not found in {include}: install the "
-                                 "Python development package (e.g. 'apt-get install python3-dev')")
-    return Toolchain(compiler, version, _has_openmp(compiler), include,
-                     sysconfig.get_config_var("EXT_SUFFIX") or ".so")
-
-
-# ---- CUDA ------------------------------------------------------------------------------
 #: default targets when no GPU is visible: Ampere and Hopper machine code, plus PTX the
 #: driver compiles for newer GPUs; NEUROGEN_CUDA_ARCH (e.g. "sm_90") picks one instead
 CUDA_ARCH_DEFAULT = ("-gencode=arch=compute_80,code=sm_80",
@@ -123,3 +72,34 @@ def cuda_toolchain() -> CudaToolchain:
     except (OSError, subprocess.TimeoutExpired):
         raise BackendUnavailable(f"the CUDA compiler {nvcc} does not run") from None
     return CudaToolchain(nvcc, lines[-1] if lines else "?", _cuda_arch())
+
+
+class CudaBackend(Backend):
+    name = "cuda"
+    printer = CudaPrinter
+    template = "cuda/network.cu.j2"
+    wrapper_template = "cuda/wrapper.pyx.j2"
+    source = "network.cu"
+    storage = ("dense", "csr")
+    mirrors_buffers = True
+    checked_steps = True
+
+    def fingerprint(self, tc) -> str:
+        return tc.fingerprint() + "|cuda|" + cuda_toolchain().fingerprint()
+
+    def commands(self, tc, module):
+        cuda = cuda_toolchain()
+        return ([cuda.nvcc, *NVCC_FLAGS, *cuda.arch, "-ccbin", tc.compiler, "-c",
+                 self.source, "-o", "network.o"],
+                [cuda.nvcc, "-shared", *cuda.arch, "-ccbin", tc.compiler, "-cudart", "static"])
+
+    def check_device(self, module):
+        count, reason = module.cuda_devices()
+        if count < 1:
+            raise BackendUnavailable(
+                f"paradigm 'cuda': the network compiled (CUDA code in the cache), but it "
+                f"cannot run here: {reason}. Run it on a machine with an NVIDIA GPU and "
+                "driver, or use paradigm 'openmp'")
+
+    def error(self, module) -> str:
+        return f"CUDA error: {module.cuda_error()}"
