@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from . import batch
+from . import backends, batch
 from ._version import __version__
 from .errors import NeurogenError
 from .io import FORMATS, check_format, format_for, write_results
@@ -41,7 +41,7 @@ def _common(func):
                      help="Result file format (default: from --out's suffix, else npz)."),
         click.option("--threads", type=int, default=None,
                      help="OpenMP threads per run (default: the script's setting)."),
-        click.option("--paradigm", type=click.Choice(["openmp", "cuda"]), default=None,
+        click.option("--paradigm", type=click.Choice(list(backends.NAMES)), default=None,
                      help="Backend: openmp (CPU) or cuda (NVIDIA GPU); default: the "
                           "script's."),
         click.option("--network", default=None, metavar="NAME",

@@ -41,6 +41,17 @@ class Backend:
     def threads(self, requested: int, tc) -> int:
         return 1
 
+    def unavailable(self) -> str | None:
+        """Why networks cannot run on this backend here (None when they can); cheap, no
+        build. Used to skip tests and by ``neurogen info``."""
+        from ..errors import BackendUnavailable
+        from ..toolchain.compiler import toolchain
+        try:
+            toolchain()
+        except BackendUnavailable as exc:
+            return str(exc)
+        return None
+
     def check_device(self, module):
         """Raise :class:`~neurogen.errors.BackendUnavailable` when the module cannot run."""
 

@@ -93,6 +93,22 @@ class CudaBackend(Backend):
                  self.source, "-o", "network.o"],
                 [cuda.nvcc, "-shared", *cuda.arch, "-ccbin", tc.compiler, "-cudart", "static"])
 
+    def unavailable(self) -> str | None:
+        reason = super().unavailable()
+        if reason is not None:
+            return reason
+        try:
+            cuda_toolchain()
+        except BackendUnavailable as exc:
+            return str(exc)
+        smi = shutil.which("nvidia-smi")
+        try:
+            listed = smi and subprocess.run([smi, "-L"], capture_output=True, text=True,
+                                            timeout=30).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            listed = ""
+        return None if listed else "no NVIDIA GPU or driver found (nvidia-smi lists none)"
+
     def check_device(self, module):
         count, reason = module.cuda_devices()
         if count < 1:

@@ -11,6 +11,9 @@ import numpy as np
 
 from ..errors import NetworkError
 from ..ir import GLOBAL
+from .population import Population
+from .projection import Dendrite
+from .view import PopulationView
 
 
 class Recording:
@@ -43,9 +46,6 @@ class Monitor:
 
     def __init__(self, obj, variables, period: float | None = None, start: bool = True,
                  net=None):
-        from .population import Population
-        from .projection import Dendrite
-        from .view import PopulationView
         self.ranks = None
         if isinstance(obj, PopulationView):     # records the population, keeps the view's part
             self.ranks, obj = obj.ranks, obj.population
@@ -67,7 +67,6 @@ class Monitor:
             self.start()
 
     def _recording(self, name: str) -> Recording:
-        from .projection import Dendrite
         obj, net = self.obj, self.net
         if isinstance(obj, Dendrite):
             proj = obj.proj

@@ -12,6 +12,10 @@ import numpy as np
 from .. import backends
 from ..errors import NetworkError
 from ..ir import METHODS
+from .default import default_network, register, set_default
+from .monitor import Monitor
+from .population import Population
+from .projection import Projection
 
 _PRECISIONS = {"double": np.float64, "float": np.float32}
 
@@ -184,7 +188,6 @@ class Network:
                stop_condition: str | None = None):
         """``net.create(geometry=(20, 20), neuron=N, name='pop')``, or
         ``net.create(population=TimedArray(...))`` / ``net.create(TimedArray(...))``."""
-        from .population import Population
         if population is None and geometry is not None and hasattr(geometry, "_attach"):
             population, geometry = geometry, None
         if population is not None:
@@ -197,12 +200,10 @@ class Network:
     def connect(self, pre, post, target: str, synapse=None, name: str | None = None,
                 disable_omp: bool = True):
         """``net.connect(pre, post, 'exc')`` → a :class:`Projection` to call a connector on."""
-        from .projection import Projection
         return Projection(pre, post, target, synapse=synapse, name=name, net=self)
 
     def monitor(self, obj, variables, period: float | None = None, start: bool = True,
                 name: str | None = None):
-        from .monitor import Monitor
         return Monitor(obj, variables, period=period, start=start, net=self)
 
     def get_populations(self) -> list:
@@ -376,18 +377,9 @@ class Network:
         return self.get_current_step()
 
 
-_default: Network | None = None
-
-
-def default_network() -> Network:
-    global _default
-    if _default is None:
-        _default = Network()
-    return _default
+register(Network)
 
 
 def clear(**setup_options) -> Network:
     """Forget the default network and start a new, empty one."""
-    global _default
-    _default = Network(**setup_options)
-    return _default
+    return set_default(Network(**setup_options))

@@ -13,6 +13,7 @@ import numpy as np
 from ..errors import NetworkError, ShapeError
 from ..ir import GLOBAL
 from ..parser.neuron import parse_condition
+from .default import default_network
 from .neuron import Neuron
 
 _DTYPES = {"int": np.int32, "bool": np.bool_}
@@ -32,7 +33,6 @@ class Population:
 
     def __init__(self, geometry, neuron: Neuron, name: str | None = None, net=None,
                  stop_condition: str | None = None):
-        from .network import default_network
         net = net if net is not None else default_network()
         if not isinstance(neuron, Neuron):
             raise NetworkError(f"Population {name or ''}: neuron must be a Neuron, "

@@ -13,6 +13,7 @@ import numpy as np
 from ..errors import ConnectivityError, NetworkError
 from ..storage import STORAGE_FORMATS
 from . import connectors
+from .default import default_network
 from .population import Population
 
 
@@ -21,7 +22,6 @@ class Projection:
 
     def __init__(self, pre, post, target: str, synapse=None, name: str | None = None,
                  net=None):
-        from .network import default_network
         net = net if net is not None else default_network()
         self.net = net
         from .view import PopulationView
