@@ -1,8 +1,10 @@
 """FFT convolution for translation-invariant projections (see
-:mod:`neurogen.model.convolution`): O(N log N) per step, only asked for by name."""
+:mod:`neurogen.model.convolution`): O(N log N) per step, only asked for by name. Runs on
+FFTW's real transforms where the toolchain found FFTW, else on the built-in radix-2
+transform (``neurogen info`` says which)."""
 from __future__ import annotations
 
-from ..model.convolution import FFTConvolution
+from ..model.convolution import FFTConvolution, FFTWConvolution
 from .base import KernelData, StorageKernel, needs_synapse_loop
 
 
@@ -13,7 +15,7 @@ class FFTData(KernelData):
         c = self.convolution = convolution
         super().__init__(
             arrays={"spectrum": c.spectrum, "work": c.work, "twiddles": c.twiddles,
-                    "bitrev": c.bitrev},
+                    "bitrev": c.bitrev, "plans": c.plans},
             ints=dict(zip(("n0", "n1", "m0", "m1"), (int(s) for s in c.sizes))))
 
     def weights_changed(self, matrix):
@@ -25,7 +27,7 @@ class FFT(StorageKernel):
     dense_layout = True
     in_auto = False          # checking translation invariance costs O(N^2) per projection
     tables = (("spectrum", "double"), ("work", "double"), ("twiddles", "double"),
-              ("bitrev", "int32_t"))
+              ("bitrev", "int32_t"), ("plans", "int64_t"))
     sizes = ("n0", "n1", "m0", "m1")
 
     def refuse(self, proj):
@@ -45,5 +47,7 @@ class FFT(StorageKernel):
 
     def prepare(self, proj):
         proj.connectivity = proj.connectivity.to_dense()
-        return FFTData(FFTConvolution(proj.connectivity.matrix, proj.pre.geometry,
-                                      f"projection '{proj.name}'"))
+        fftw = proj.net.backend.template_flags(proj.net.toolchain).get("fftw", False)
+        tables = FFTWConvolution if fftw else FFTConvolution
+        return FFTData(tables(proj.connectivity.matrix, proj.pre.geometry,
+                              f"projection '{proj.name}'"))
