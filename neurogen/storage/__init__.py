@@ -12,9 +12,10 @@ from .base import KernelData, StorageKernel
 from .csr import CSR
 from .dense import Dense
 from .fft import FFT
+from .separable import Separable
 
 #: every kernel by name, in the order ``auto`` breaks ties
-KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT())}
+KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT(), Separable())}
 STORAGE_FORMATS = ("auto", *KERNELS)
 
 
