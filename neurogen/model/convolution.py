@@ -100,14 +100,15 @@ class FFTConvolution:
     ``(n0, n1, m0, m1)``: population and FFT extents per axis (a 1-D geometry is
     ``(1, n)``)."""
 
-    def __init__(self, matrix: np.ndarray, geometry: tuple, name: str = "projection"):
+    def __init__(self, matrix: np.ndarray | None, geometry: tuple, name: str = "projection",
+                 kernel: np.ndarray | None = None):
         geometry = tuple(int(g) for g in geometry)
         if len(geometry) > 2:
             raise ConnectivityError(f"{name}: storage_format='fft' supports 1-D and 2-D "
                                     f"populations, not geometry {geometry}")
         self.name = name
         self.geometry = geometry if len(geometry) == 2 else (1,) + geometry
-        kernel = self._kernel(matrix)
+        kernel = self._given(kernel) if kernel is not None else self._kernel(matrix)
         # per axis: the population size itself where the weights wrap around on a
         # power-of-two ring, else zero padding to >= 2n - 1 (no wrap-around)
         m = [n if self._unpadded(kernel, axis, n) else
@@ -127,6 +128,11 @@ class FFTConvolution:
 
     def _kernel(self, matrix) -> np.ndarray:
         return offset_kernel(np.asarray(matrix, dtype=np.float64), self.geometry, self.name)
+
+    def _given(self, kernel) -> np.ndarray:
+        """An offset kernel from a kernel-first connector (1-D: one row)."""
+        return np.asarray(kernel, dtype=np.float64).reshape(
+            tuple(2 * g - 1 for g in self.geometry))
 
     @staticmethod
     def _unpadded(kernel, axis: int, n: int) -> bool:
@@ -190,14 +196,15 @@ class FFTWConvolution(FFTConvolution):
     ``plans``; ``twiddles``/``bitrev`` are unused placeholders of the same table layout
     as the built-in transform."""
 
-    def __init__(self, matrix: np.ndarray, geometry: tuple, name: str = "projection"):
+    def __init__(self, matrix: np.ndarray | None, geometry: tuple, name: str = "projection",
+                 kernel: np.ndarray | None = None):
         geometry = tuple(int(g) for g in geometry)
         if len(geometry) > 2:
             raise ConnectivityError(f"{name}: storage_format='fft' supports 1-D and 2-D "
                                     f"populations, not geometry {geometry}")
         self.name = name
         self.geometry = geometry if len(geometry) == 2 else (1,) + geometry
-        kernel = self._kernel(matrix)
+        kernel = self._given(kernel) if kernel is not None else self._kernel(matrix)
         self.m0, self.m1 = [n if self._unpadded(kernel, axis, n) else
                             (1 if n == 1 else smooth_size(2 * n - 1))
                             for axis, n in enumerate(self.geometry)]

@@ -5,7 +5,7 @@ transform (``neurogen info`` says which)."""
 from __future__ import annotations
 
 from ..model.convolution import FFTConvolution, FFTWConvolution
-from .base import KernelData, StorageKernel, needs_synapse_loop
+from .base import KernelData, StorageKernel, given_kernel, needs_synapse_loop
 
 
 class FFTData(KernelData):
@@ -25,6 +25,7 @@ class FFTData(KernelData):
 class FFT(StorageKernel):
     name = "fft"
     dense_layout = True
+    uses_weights = False     # reads the spectrum, not w
     in_auto = False          # checking translation invariance costs O(N^2) per projection
     tables = (("spectrum", "double"), ("work", "double"), ("twiddles", "double"),
               ("bitrev", "int32_t"), ("plans", "int64_t"))
@@ -46,8 +47,11 @@ class FFT(StorageKernel):
         return 10.0 * n * max(1, n.bit_length())
 
     def prepare(self, proj):
-        proj.connectivity = proj.connectivity.to_dense()
         fftw = proj.net.backend.template_flags(proj.net.toolchain).get("fftw", False)
         tables = FFTWConvolution if fftw else FFTConvolution
-        return FFTData(tables(proj.connectivity.matrix, proj.pre.geometry,
-                              f"projection '{proj.name}'"))
+        name = f"projection '{proj.name}'"
+        kernel = given_kernel(proj)
+        if kernel is not None:      # kernel-first: no matrix
+            return FFTData(tables(None, proj.pre.geometry, name, kernel=kernel))
+        proj.connectivity = proj.connectivity.to_dense()
+        return FFTData(tables(proj.connectivity.matrix, proj.pre.geometry, name))

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import ConnectivityError
 from ..model.convolution import offset_kernel
-from .base import KernelData, StorageKernel, needs_synapse_loop
+from .base import KernelData, StorageKernel, given_kernel, needs_synapse_loop
 
 SVD_RTOL = 1e-13
 
@@ -37,10 +37,10 @@ def low_rank(kernel: np.ndarray, rtol: float = SVD_RTOL):
 class SeparableData(KernelData):
     watches_weights = True
 
-    def __init__(self, matrix, geometry, name):
+    def __init__(self, matrix, geometry, name, kernel=None):
         self.geometry, self.name = tuple(geometry), name
         n0, n1 = self.geometry
-        self.rank = self._decompose(matrix)
+        self.rank = self._decompose(matrix, kernel)
         self.rows = np.zeros(max(self.rank, 1) * n0 * n0)
         self.cols = np.zeros(max(self.rank, 1) * n1 * n1)
         self.work = np.zeros(2 * n0 * n1)
@@ -48,8 +48,10 @@ class SeparableData(KernelData):
         super().__init__(arrays={"rows": self.rows, "cols": self.cols, "work": self.work},
                          ints={"n0": n0, "n1": n1, "rank": self.rank})
 
-    def _decompose(self, matrix) -> int:
-        kernel = offset_kernel(np.asarray(matrix, dtype=np.float64), self.geometry, self.name)
+    def _decompose(self, matrix, kernel=None) -> int:
+        if kernel is None:
+            kernel = offset_kernel(np.asarray(matrix, dtype=np.float64), self.geometry,
+                                   self.name)
         rank, self._s, self._u, self._vt, self.truncation_error = low_rank(kernel)
         return rank
 
@@ -90,6 +92,7 @@ class SeparableData(KernelData):
 class Separable(StorageKernel):
     name = "separable"
     dense_layout = True
+    uses_weights = False     # reads its factors, not w
     in_auto = False          # the rank is known only after an SVD of the weights
     tables = (("rows", "double"), ("cols", "double"), ("work", "double"))
     sizes = ("n0", "n1", "rank")
@@ -110,6 +113,9 @@ class Separable(StorageKernel):
         return 2.0 * (n0 * n0 * n1 + n0 * n1 * n1)     # per unit of rank
 
     def prepare(self, proj):
+        name = f"projection '{proj.name}'"
+        kernel = given_kernel(proj)
+        if kernel is not None:      # kernel-first: no matrix
+            return SeparableData(None, proj.pre.geometry, name, kernel=kernel)
         proj.connectivity = proj.connectivity.to_dense()
-        return SeparableData(proj.connectivity.matrix, proj.pre.geometry,
-                             f"projection '{proj.name}'")
+        return SeparableData(proj.connectivity.matrix, proj.pre.geometry, name)
