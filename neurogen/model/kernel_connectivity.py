@@ -108,12 +108,12 @@ class KernelConnectivity:
 
     @property
     def _mask(self) -> np.ndarray:
-        if not hasattr(self, "_kernel_mask"):
+        if "_kernel_mask" not in self.__dict__:
             self._kernel_mask = self.kernel != 0.0
         return self._kernel_mask
 
     def __getattr__(self, name):
-        if name.startswith("__") or name in ("kernel", "geometry", "_view", "_kernel_mask"):
+        if name.startswith("_") or name in ("kernel", "geometry"):
             raise AttributeError(name)
         return getattr(self._dense(), name)           # matrix, mask, row_ptr, cols, weights…
 

@@ -15,6 +15,10 @@ from ..storage import STORAGE_FORMATS
 
 #: storage kernels that compute with a translation-invariant projection's offset kernel
 KERNEL_FIRST = ("fft", "separable")
+#: from this many neurons on one grid, storage_format='auto' keeps distance-based
+#: weights as a kernel too (and then picks a kernel by cost); below, the connectors give
+#: ANNarchy's single-precision weights exactly
+AUTO_KERNEL_MIN = 1024
 from . import connectors
 from .default import default_network
 from .kernel_connectivity import KernelConnectivity, f32, gaussian_profile
@@ -151,8 +155,14 @@ class Projection:
 
     def _kernel_first(self, storage_format) -> bool:
         """Distance-based weights on one grid, for a storage that computes with the
-        offset kernel: keep the kernel, not the matrix (see kernel_connectivity)."""
-        return storage_format in KERNEL_FIRST and self.pre.geometry == self.post.geometry
+        offset kernel (asked for, or 'auto' on a large grid of a backend that has one):
+        keep the kernel, not the matrix (see kernel_connectivity)."""
+        if self.pre.geometry != self.post.geometry:
+            return False
+        if storage_format == "auto":
+            return self.pre.size >= AUTO_KERNEL_MIN and \
+                any(self.net.backend.provides(k) for k in KERNEL_FIRST)
+        return storage_format in KERNEL_FIRST
 
     def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01,
                          allow_self_connections=False, storage_format="auto",

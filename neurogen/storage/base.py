@@ -44,6 +44,10 @@ class StorageKernel:
     def refuse(self, proj) -> str | None:
         return None
 
+    def offered_to_auto(self, proj) -> bool:
+        """Whether ``storage_format='auto'`` may consider this kernel for ``proj``."""
+        return self.in_auto
+
     def cost(self, proj) -> float:
         raise NotImplementedError
 

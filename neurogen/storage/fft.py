@@ -4,7 +4,9 @@ FFTW's real transforms where the toolchain found FFTW, else on the built-in radi
 transform (``neurogen info`` says which)."""
 from __future__ import annotations
 
-from ..model.convolution import FFTConvolution, FFTWConvolution
+import numpy as np
+
+from ..model.convolution import FFTConvolution, FFTWConvolution, smooth_size
 from .base import KernelData, StorageKernel, given_kernel, needs_synapse_loop
 
 
@@ -26,7 +28,6 @@ class FFT(StorageKernel):
     name = "fft"
     dense_layout = True
     uses_weights = False     # reads the spectrum, not w
-    in_auto = False          # checking translation invariance costs O(N^2) per projection
     tables = (("spectrum", "double"), ("work", "double"), ("twiddles", "double"),
               ("bitrev", "int32_t"), ("plans", "int64_t"))
     sizes = ("n0", "n1", "m0", "m1")
@@ -43,8 +44,16 @@ class FFT(StorageKernel):
         return None
 
     def cost(self, proj):
-        n = proj.connectivity.post_size
-        return 10.0 * n * max(1, n.bit_length())
+        """~ one real transform pair of the padded grid per step (FFTW-like constants)."""
+        import math
+        sizes = [2 * g - 1 for g in proj.pre.geometry]
+        m = float(np.prod([smooth_size(n) for n in sizes]))
+        return m * (math.log2(max(m, 2.0)) + 2.0)
+
+    def offered_to_auto(self, proj):
+        """Only a kernel-first connectivity is known to be translation-invariant (the
+        check on a matrix costs as much as a dense step or more)."""
+        return given_kernel(proj) is not None and self.refuse(proj) is None
 
     def prepare(self, proj):
         fftw = proj.net.backend.template_flags(proj.net.toolchain).get("fftw", False)

@@ -93,7 +93,6 @@ class Separable(StorageKernel):
     name = "separable"
     dense_layout = True
     uses_weights = False     # reads its factors, not w
-    in_auto = False          # the rank is known only after an SVD of the weights
     tables = (("rows", "double"), ("cols", "double"), ("work", "double"))
     sizes = ("n0", "n1", "rank")
 
@@ -109,8 +108,31 @@ class Separable(StorageKernel):
         return None
 
     def cost(self, proj):
+        """Two row passes per rank; the rank from the SVD of a kernel-first connectivity
+        (cached on it), else of the matrix's offset kernel."""
         n0, n1 = proj.pre.geometry
-        return 2.0 * (n0 * n0 * n1 + n0 * n1 * n1)     # per unit of rank
+        return self.rank(proj) * float(n0 * n0 * n1 + n0 * n1 * n1)
+
+    @staticmethod
+    def rank(proj) -> int:
+        conn = proj.connectivity
+        cached = getattr(conn, "_low_rank", None)
+        if cached is None:
+            kernel = given_kernel(proj)
+            if kernel is None:
+                kernel = offset_kernel(np.asarray(conn.to_dense().matrix, dtype=float),
+                                       proj.pre.geometry, f"projection '{proj.name}'")
+            cached = low_rank(kernel)[0]
+            try:
+                conn._low_rank = cached
+            except AttributeError:
+                pass
+        return max(cached, 1)
+
+    def offered_to_auto(self, proj):
+        """Only a kernel-first connectivity is known to be translation-invariant (the
+        check on a matrix costs as much as a dense step or more)."""
+        return given_kernel(proj) is not None and self.refuse(proj) is None
 
     def prepare(self, proj):
         name = f"projection '{proj.name}'"

@@ -79,3 +79,24 @@ def test_new_weights_after_compile():
     focus.r = np.ones((12, 12))
     net.step()
     np.testing.assert_allclose(focus.sum("inh").reshape(-1), W @ np.ones(144), atol=1e-13)
+
+
+def test_auto_keeps_small_grids_exact_and_picks_by_cost_on_large_ones():
+    from neurogen import storage
+    from neurogen.model.projection import AUTO_KERNEL_MIN
+    _, _, small = field(20, "auto")              # the tutorial: ANNarchy's weights, dense
+    assert not isinstance(small.connectivity, KernelConnectivity)
+    assert storage.select(small, small.net.backend) == "dense"
+    n = int(np.ceil(np.sqrt(AUTO_KERNEL_MIN)))
+    net, _, large = field(n, "auto")
+    assert isinstance(large.connectivity, KernelConnectivity)
+    costs = {k: storage.kernel(k).cost(large) for k in ("dense", "fft", "separable")}
+    assert costs["fft"] < costs["separable"] < costs["dense"]
+    net.compile()
+    assert large.storage == "fft" and not large.connectivity.materialized
+    # a backend without structured kernels keeps the exact connector
+    cuda = make_network(paradigm="cuda")
+    a = ng.Population((n, n), FIELD, net=cuda)
+    proj = ng.Projection(a, a, "inh", net=cuda)
+    proj.connect_dog(0.2, 0.1, 0.1, 0.7)
+    assert not isinstance(proj.connectivity, KernelConnectivity)
