@@ -295,7 +295,8 @@ def build_plan(network: NetworkIR, backend) -> Plan:
                  "comment": comment(f"projection {j}: population {proj.pre} -> population "
                                     f"{proj.post}, sum {proj.target}, {kernel.name}"),
                  "w": f"w{j}", "tables": {}, "sizes": {}}
-        pointers.append((f"w{j}", "real", table.ptr(S.ProjWeights(j)), "weights"))
+        if kernel.uses_weights:
+            pointers.append((f"w{j}", "real", table.ptr(S.ProjWeights(j)), "weights"))
         for name, ctype in kernel.tables:
             entry["tables"][name] = f"k{j}_{name}"
             pointers.append((f"k{j}_{name}", ctype, table.ptr(S.KernelTable(j, name)),

@@ -251,7 +251,7 @@ class Network:
         for proj, proj_ir in zip(self.projections, network_ir.projections):
             proj._attach_storage(proj_ir.storage, self.real_dtype)
         plan = build_plan(network_ir, backend)
-        code, pyx = render(plan, backend)
+        code, pyx = render(plan, backend, backend.template_flags(self.toolchain))
         module, self.build_info = builder.build(code, pyx, backend=backend,
                                                 directory=directory, clean=clean)
         self.ir = network_ir

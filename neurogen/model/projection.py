@@ -12,8 +12,16 @@ import numpy as np
 
 from ..errors import ConnectivityError, NetworkError
 from ..storage import STORAGE_FORMATS
+
+#: storage kernels that compute with a translation-invariant projection's offset kernel
+KERNEL_FIRST = ("fft", "separable")
+#: from this many neurons on one grid, storage_format='auto' keeps distance-based
+#: weights as a kernel too (and then picks a kernel by cost); below, the connectors give
+#: ANNarchy's single-precision weights exactly
+AUTO_KERNEL_MIN = 1024
 from . import connectors
 from .default import default_network
+from .kernel_connectivity import KernelConnectivity, f32, gaussian_profile
 from .population import Population
 
 
@@ -145,13 +153,30 @@ class Projection:
             raise ConnectivityError(f"projection '{self.name}': {connector} needs whole "
                                     "populations (their geometry), not views")
 
+    def _kernel_first(self, storage_format) -> bool:
+        """Distance-based weights on one grid, for a storage that computes with the
+        offset kernel (asked for, or 'auto' on a large grid of a backend that has one):
+        keep the kernel, not the matrix (see kernel_connectivity)."""
+        if self.pre.geometry != self.post.geometry:
+            return False
+        if storage_format == "auto":
+            return self.pre.size >= AUTO_KERNEL_MIN and \
+                any(self.net.backend.provides(k) for k in KERNEL_FIRST)
+        return storage_format in KERNEL_FIRST
+
     def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01,
                          allow_self_connections=False, storage_format="auto",
                          periodic=False, **_):
         """ANNarchy's Gaussian connector; ``periodic=True`` (a neurogen extension) wraps
-        distances around each axis (ring/torus, see :func:`connectors.squared_distances`)."""
+        distances around each axis (ring/torus, see :func:`connectors.squared_distances`).
+        With ``storage_format='fft'``/``'separable'`` the weights are kept as a kernel
+        (double precision, see :mod:`neurogen.model.kernel_connectivity`)."""
         self._no_views("connect_gaussian")
         allow = self._allow_self(allow_self_connections)
+        if self._kernel_first(storage_format):
+            return self._connected(lambda: KernelConnectivity.from_profile(
+                self.pre.geometry, lambda d2: gaussian_profile(d2, amp, sigma),
+                lambda w: w > limit * f32(amp), allow, periodic), delays, storage_format)
         return self._connected(
             lambda: connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma,
                                         limit, allow, periodic), delays, storage_format)
@@ -159,10 +184,16 @@ class Projection:
     def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
                     allow_self_connections=False, storage_format="auto", periodic=False,
                     **_):
-        """ANNarchy's difference-of-Gaussians connector; ``periodic`` as for
-        :meth:`connect_gaussian`."""
+        """ANNarchy's difference-of-Gaussians connector; ``periodic`` and kernel-first
+        storage as for :meth:`connect_gaussian`."""
         self._no_views("connect_dog")
         allow = self._allow_self(allow_self_connections)
+        if self._kernel_first(storage_format):
+            threshold = limit * abs(f32(f32(amp_pos) - f32(amp_neg)))
+            return self._connected(lambda: KernelConnectivity.from_profile(
+                self.pre.geometry, lambda d2: gaussian_profile(d2, amp_pos, sigma_pos)
+                - gaussian_profile(d2, amp_neg, sigma_neg), lambda w: np.abs(w) > threshold,
+                allow, periodic), delays, storage_format)
         return self._connected(
             lambda: connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
                                    amp_neg, sigma_neg, limit, allow, periodic), delays,
@@ -312,8 +343,20 @@ class Projection:
         self._allocate_synapse_attributes(dtype)
 
     def weight_buffer(self) -> np.ndarray:
-        """The live runtime weights (dense matrix or one per synapse), once compiled."""
+        """The live runtime weights (dense matrix or one per synapse), once compiled
+        (a kernel-first projection builds its dense view now)."""
+        if self._weights is None and self.storage is not None:
+            self._materialize()
         return self._weights
+
+    def _materialize(self):
+        """A kernel-first connectivity becomes its dense view (for writes and views)."""
+        conn = self.connectivity
+        if getattr(conn, "kernel", None) is None:
+            return
+        self.connectivity = conn.to_dense()
+        if self.storage is not None:
+            self._allocate_weights(self._weight_dtype)
 
     def synapse_buffer(self, name: str) -> np.ndarray:
         """The live runtime buffer of a synapse-model attribute, once compiled."""
@@ -329,8 +372,14 @@ class Projection:
         return int(steps) if self.uniform_delay else steps
 
     def _allocate_weights(self, dtype):
-        """The runtime weight buffer; the connectivity then refers to it (one copy)."""
+        """The runtime weight buffer; the connectivity then refers to it (one copy). A
+        kernel-first connectivity gets it on demand (:meth:`weight_buffer`)."""
+        self._weight_dtype = dtype
         conn = self.connectivity
+        if getattr(conn, "kernel", None) is not None and not conn.materialized:
+            self._weights = None
+            return
+        conn = self.connectivity = conn.to_dense() if conn.is_dense else conn
         if conn.is_dense:
             conn.matrix = np.ascontiguousarray(conn.matrix, dtype=dtype)
             self._weights = conn.matrix
@@ -440,6 +489,7 @@ class Projection:
     @w.setter
     def w(self, value):
         self._require_connected()
+        self._materialize()
         conn = self.connectivity
         if hasattr(value, "get_values"):
             flat = value.get_values(conn.nb_synapses, self._rng())
