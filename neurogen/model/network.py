@@ -3,8 +3,9 @@ constants, with its configuration, and the entry point of the pipeline
 (parse → IR → plan → generate → build → run)."""
 from __future__ import annotations
 
+import itertools
 import os
-
+import weakref
 import zlib
 
 import numpy as np
@@ -13,6 +14,16 @@ from ..errors import NetworkError
 from ..ir import METHODS
 
 _PRECISIONS = {"double": np.float64, "float": np.float32}
+_IDS = itertools.count()
+_NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
+
+
+def network_by_id(net_id: int) -> "Network":
+    """The live network with ANNarchy's ``net_id`` (``Network.id``)."""
+    try:
+        return _NETWORKS[int(net_id)]
+    except KeyError:
+        raise NetworkError(f"no network with id {net_id!r}") from None
 
 
 class Network:
@@ -32,6 +43,11 @@ class Network:
         if cls is not Network:   # a subclass may still be given dt=/seed=
             options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
         net.setup(**options)
+        net.id = next(_IDS)
+        _NETWORKS[net.id] = net
+        from .constant import GLOBAL_CONSTANTS
+        for const in list(GLOBAL_CONSTANTS.values()):
+            const._attach(net)
         return net
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
@@ -331,22 +347,23 @@ class Network:
                     self._clear_recording(rec)
 
     # -- persistence -----------------------------------------------------------------------------
-    def save(self, filename):
-        """The whole state (attributes, weights, synapse variables, time) to ``.npz``/``.h5``."""
+    def save(self, filename, populations=True, projections=True):
+        """The whole state (attributes, weights, synapse variables, time) to ``.npz``,
+        ``.h5``, ``.data``/``.txt.gz`` (pickle, as ANNarchy) or ``.mat`` (write only)."""
         from .persistence import save
-        save(self, filename)
+        save(self, filename, populations=populations, projections=projections)
 
-    def load(self, filename):
+    def load(self, filename, populations=True, projections=True, pickle_encoding=None):
         """Restore a state saved by :meth:`save`; a file that does not fit raises and
         leaves the network unchanged."""
         from .persistence import load
-        load(self, filename)
+        load(self, filename, populations=populations, projections=projections)
 
     def save_parameters(self, filename):
         from .persistence import save_parameters
         save_parameters(self, filename)
 
-    def load_parameters(self, filename):
+    def load_parameters(self, filename, global_only=True, verbose=False):
         from .persistence import load_parameters
         return load_parameters(self, filename)
 

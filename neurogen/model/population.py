@@ -32,9 +32,16 @@ class Population:
                  stop_condition: str | None = None):
         from .network import default_network
         net = net if net is not None else default_network()
+        if isinstance(neuron, type) and issubclass(neuron, Neuron):
+            neuron = neuron()                # a standard model class: default parameters
         if not isinstance(neuron, Neuron):
             raise NetworkError(f"Population {name or ''}: neuron must be a Neuron, "
                                f"got {type(neuron).__name__}")
+        if neuron.spiking:
+            raise NetworkError(f"Population {name or ''}: neuron '{neuron.name}' is a spiking "
+                               f"neuron ({', '.join(sorted(neuron.spiking))}=); neurogen "
+                               "simulates rate-coded neurons only, spiking ones are not "
+                               "built yet")
         object.__setattr__(self, "_attrs", {})
         self.geometry = normalize_geometry(geometry)
         self.size = int(np.prod(self.geometry))

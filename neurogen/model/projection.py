@@ -41,6 +41,9 @@ class Projection:
         self.synapse_ir = None
         if synapse is not None:
             from .synapse import Synapse
+            if isinstance(synapse, type) and issubclass(synapse, Synapse):
+                synapse = synapse()          # a standard model class: default parameters
+                self.synapse = synapse
             if not isinstance(synapse, Synapse):
                 raise NetworkError(f"Projection: synapse must be a Synapse, got "
                                    f"{type(synapse).__name__}")

@@ -1,8 +1,9 @@
 """Turn one expression string into a sympy expression, on a whitelisted namespace.
 
-The string is first rewritten token by token (``^`` → ``**``, ``if c then a else b`` →
-``ite(c, a, b)``, ``dx/dt`` → a derivative placeholder, Python keywords used as variable
-names → mangled names), then parsed with Python's :mod:`ast` and converted node by node.
+The string is first rewritten token by token (``^`` → ``**``, ``if c then a else b`` and
+``if c: a else: b`` → ``ite(c, a, b)``, ``is`` → ``==``, ``true``/``false`` → booleans,
+``dx/dt`` → a derivative placeholder, Python keywords used as variable names → mangled
+names), then parsed with Python's :mod:`ast` and converted node by node.
 No string is ever handed to ``sympify``/``eval``: a name that is not declared, not a
 constant and not a built-in function is an error, so equation text cannot reach C++.
 """
@@ -128,6 +129,19 @@ def rewrite(text: str, derivatives: bool = False) -> str:
             continue
         if s == "^":
             s = "**"
+        elif s == ":":            # ANNarchy's ``if c: a else: b``
+            if toks and toks[-1] == "else":
+                k += 1
+                continue
+            s = "then"
+        elif s == "is":           # ``a is b`` / ``a is not b`` compare values
+            if k + 1 < len(raw) and raw[k + 1].string == "not":
+                toks.append("!=")
+                k += 2
+                continue
+            s = "=="
+        elif s in ("true", "false"):
+            s = s.capitalize()
         elif t.type == tokenize.NAME and keyword.iskeyword(s) and s not in _LANGUAGE_KEYWORDS:
             s = mangle_keyword(s)
         elif t.type == tokenize.NAME and s.startswith(_KEYWORD_PREFIX):
