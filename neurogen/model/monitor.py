@@ -34,7 +34,7 @@ def _target_of(name: str):
 
 
 class Monitor:
-    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, *geometry).
+    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, size).
 
     ``obj`` is a population, a view (its neurons are kept on ``get``) or a dendrite
     (``proj.dendrite(i)``: its ``w`` and per-synapse variables). Populations also record
@@ -136,8 +136,10 @@ class Monitor:
         self.pause()
 
     # -- data ------------------------------------------------------------------------------
-    def get(self, variables=None, keep: bool = False, reshape: bool = True):
-        """Recorded values, shaped (steps, *geometry) (``reshape=False``: (steps, size)).
+    def get(self, variables=None, keep: bool = False, reshape: bool = False,
+            force_dict: bool = False):
+        """Recorded values, shaped (steps, size) as ANNarchy (``reshape=True``:
+        (steps, *geometry)).
 
         A single name gives an array, a list gives a dict. ``keep=False`` empties the
         buffers, as in ANNarchy.
@@ -161,7 +163,7 @@ class Monitor:
             result[name] = data
             if not keep:
                 self.net._clear_recording(rec)
-        return result[names] if single else result
+        return result[names] if single and not force_dict else result
 
     def __repr__(self):
         return f"Monitor({self.obj.name!r}, {self.variables!r}, period={self.period})"

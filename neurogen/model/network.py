@@ -4,6 +4,7 @@ constants, with its configuration, and the entry point of the pipeline
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import weakref
 import zlib
@@ -30,7 +31,7 @@ class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
     _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm=None)
+                     paradigm=None, step_rounding="ceil")
 
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
@@ -58,7 +59,8 @@ class Network:
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
-        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``."""
+        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
+        ``step_rounding``."""
         for key, value in options.items():
             if key == "dt":
                 if not value or float(value) <= 0:
@@ -92,6 +94,12 @@ class Network:
                 if self.compiled and value != self._config["paradigm"]:
                     raise NetworkError("paradigm cannot change after compile()")
                 self._config["paradigm"] = value
+            elif key == "step_rounding":
+                if value not in ("ceil", "nearest"):
+                    raise NetworkError("step_rounding must be 'ceil' (ANNarchy: "
+                                       "ceil(duration / dt) steps) or 'nearest', got "
+                                       f"{value!r}")
+                self._config["step_rounding"] = value
             elif key in ("structural_plasticity", "verbose", "debug", "sparse_matrix_format",
                          "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
                 self._config[key] = value   # accepted for compatibility, no effect here
@@ -279,12 +287,21 @@ class Network:
         return self._sim
 
     def simulate(self, duration: float, measure_time: bool = False):
-        """Advance by ``duration`` ms (``round(duration / dt)`` steps), in C++."""
+        """Advance by ``duration`` ms, in C++: ``ceil(duration / dt)`` steps as ANNarchy
+        (``setup(step_rounding='nearest')``: ``round(duration / dt)``)."""
         sim = self._require_sim()
-        nsteps = int(round(float(duration) / self.dt))
+        nsteps = self._steps(duration)
         if nsteps < 0:
             raise NetworkError(f"cannot simulate a negative duration ({duration} ms)")
         sim.run(nsteps)
+
+    def _steps(self, duration: float) -> int:
+        """ANNarchy's ``ceil(duration / dt)``, except that a quotient a rounding error
+        above an integer (``300 * 0.1 / 0.1``) counts as that integer."""
+        ratio = float(duration) / self.dt
+        if self._config["step_rounding"] == "nearest":
+            return int(round(ratio))
+        return int(math.ceil(ratio - 1e-9 * max(1.0, abs(ratio))))
 
     def simulate_until(self, max_duration: float, population, operator: str = "and",
                        measure_time: bool = False) -> float:
@@ -303,7 +320,7 @@ class Network:
             raise NetworkError(f"operator must be 'and' or 'or', got {operator!r}")
         sim.select_stop(pops, operator)
         try:
-            done = sim.run(int(round(float(max_duration) / self.dt)))
+            done = sim.run(self._steps(max_duration))
         finally:
             sim.select_stop(None, operator)
         return done * self.dt

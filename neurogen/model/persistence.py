@@ -30,11 +30,20 @@ def _state(net) -> dict:
     return arrays
 
 
+def _selected(key: str, net, populations, projections) -> bool:
+    """``populations``/``projections``: True, False or a list of the objects to keep."""
+    kind, owner = (key.split("/") + [""])[:2]
+    chosen = {"pop": populations, "proj": projections}.get(kind, True)
+    if isinstance(chosen, (list, tuple)):
+        return owner in {obj.name for obj in chosen}
+    return bool(chosen) and (kind in ("pop", "proj") or (populations is True
+                                                        and projections is True))
+
+
 def save(net, filename, populations=True, projections=True):
     """Every attribute of every population, weights and synapse variables, the time."""
     arrays = {k: v for k, v in _state(net).items()
-              if (populations or not k.startswith("pop/"))
-              and (projections or not k.startswith("proj/"))}
+              if _selected(k, net, populations, projections)}
     write_arrays(Path(filename), arrays)
 
 
@@ -107,8 +116,7 @@ def load(net, filename, populations=True, projections=True):
     """Restore what :func:`save` wrote; the network must have the same structure."""
     path = Path(filename)
     data = {k: v for k, v in _read(path).items()
-            if (populations or not k.startswith("pop/"))
-            and (projections or not k.startswith("proj/"))}
+            if _selected(k, net, populations, projections)}
     writes = []
     for key, value in data.items():
         if key == "__step__":

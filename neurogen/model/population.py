@@ -122,10 +122,11 @@ class Population:
         if self.ir.attribute(name).locality == GLOBAL:
             raise ShapeError(f"population '{self.name}': '{name}' is population-wide and "
                              f"takes one value, got shape {value.shape}")
-        if value.shape not in (self.geometry, (self.size,)):
+        squeezed = tuple(d for d in value.shape if d != 1)
+        if squeezed not in (tuple(g for g in self.geometry if g != 1), (self.size,)):
             raise ShapeError(f"population '{self.name}': cannot assign an array of shape "
                              f"{value.shape} to '{name}', expected {self.geometry} or "
-                             f"({self.size},)")
+                             f"({self.size},) (extra axes of length 1 allowed)")
         array[...] = value.reshape(-1)
 
     def __getattr__(self, name):
@@ -157,8 +158,7 @@ class Population:
     def coordinates_from_rank(self, rank: int):
         if not 0 <= rank < self.size:
             raise NetworkError(f"population '{self.name}': rank {rank} outside [0, {self.size})")
-        coords = tuple(int(c) for c in np.unravel_index(rank, self.geometry))
-        return coords[0] if self.dimension == 1 else coords
+        return tuple(int(c) for c in np.unravel_index(rank, self.geometry))
 
     # -- views --------------------------------------------------------------------------------
     def __getitem__(self, key):
