@@ -25,6 +25,7 @@ from .model.population import Population  # noqa: E402
 from .model.projection import Projection  # noqa: E402
 from .model.synapse import Synapse  # noqa: E402
 from .model.timed_array import TimedArray  # noqa: E402
+from .model.input_array import InputArray  # noqa: E402
 from .model.definitions import Parameter, Variable  # noqa: E402
 from .model.connectors import LILConnectivity  # noqa: E402
 from .parser.user_functions import add_function  # noqa: E402
@@ -126,7 +127,7 @@ __all__ = [
     "set_time", "save", "load", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
     "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
-    "BackendUnavailable", "ANNarchyException", "Parameter", "Variable", "LILConnectivity",
+    "BackendUnavailable", "ANNarchyException", "InputArray", "Parameter", "Variable", "LILConnectivity",
     "add_function", "models", "LeakyIntegrator", "Hebb", "Oja", "IBCM",
     "list_standard_neurons", "list_standard_synapses",
 ]

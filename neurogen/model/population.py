@@ -60,6 +60,23 @@ class Population:
         self._attrs = {a.name: self._allocate(a) for a in self.ir.attributes}
         net._add_population(self)
 
+    def _attach(self, net, name):
+        """``net.create(TimedArray(...))`` / ``net.create(InputArray(...))``: a population
+        created in the call moves from the default network to ``net``."""
+        old = self.net
+        if old is net:
+            return
+        if old.compiled or any(p.pre is self or p.post is self for p in old.projections) \
+                or old.populations[-1] is not self:
+            raise NetworkError(f"net.create({type(self).__name__}(...)): create it in the "
+                               f"call, e.g. net.create({type(self).__name__}(geometry=10))")
+        old.populations.pop()
+        self.net = net
+        self.id = len(net.populations)
+        if name or not self._named:
+            self.name = name or f"pop{self.id}"
+        net._add_population(self)
+
     # -- storage --------------------------------------------------------------------------
     def _allocate(self, attribute) -> np.ndarray:
         dtype = _DTYPES.get(attribute.ctype, self.net.real_dtype)
@@ -189,14 +206,15 @@ class Population:
         return self
 
     def sum(self, target: str) -> np.ndarray:
-        """The current weighted sum ``sum(target)`` of every neuron (geometry shape)."""
+        """The current weighted sum ``sum(target)`` of every neuron, flat (size,) as in
+        ANNarchy."""
         if target not in self.ir.targets:
             raise NetworkError(f"population '{self.name}' has no sum({target}) (its neuron "
                                f"uses {', '.join(self.ir.targets) or 'none'})")
         sim = self.net._sim
         if sim is None:
-            return np.zeros(self.geometry)
-        return sim.owned[("pop_sum", self.id, target)].reshape(self.geometry).astype(float)
+            return np.zeros(self.size)
+        return sim.owned[("pop_sum", self.id, target)].astype(float)
 
     # -- state ------------------------------------------------------------------------------
     def _snapshot_init(self):

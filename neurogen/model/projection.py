@@ -554,6 +554,37 @@ class Projection:
         else:
             conn._weights[...] = flat
 
+    @property
+    def attributes(self) -> list[str]:
+        """Names of the synapse model's parameters and variables (``w`` included)."""
+        return self.parameters + self.variables
+
+    @property
+    def parameters(self) -> list[str]:
+        ir = self.synapse_ir
+        return [a.name for a in ir.attributes if a.kind == "parameter"] if ir else []
+
+    @property
+    def variables(self) -> list[str]:
+        ir = self.synapse_ir
+        names = [a.name for a in ir.attributes if a.kind == "variable"] if ir else []
+        return names if "w" in names or "w" in self.parameters else names + ["w"]
+
+    def receptive_fields(self, variable: str = "w", in_post_geometry: bool = True):
+        """Every postsynaptic neuron's weights laid out in the presynaptic geometry, the
+        blocks tiled in the postsynaptic geometry (``in_post_geometry=False``: stacked in
+        one column), as ANNarchy; missing synapses read 0. 1-D populations count as one
+        row."""
+        if variable != "w":
+            raise NetworkError(f"projection '{self.name}': receptive_fields() shows 'w'")
+        matrix = self.connectivity_matrix()            # (post, pre)
+        pre = self.pre.geometry if len(self.pre.geometry) == 2 else (1, self.pre.size)
+        post = self.post.geometry if len(self.post.geometry) == 2 else (1, self.post.size)
+        if not in_post_geometry:
+            post = (self.post.size, 1)
+        blocks = matrix.reshape(post[0], post[1], pre[0], pre[1])
+        return blocks.transpose(0, 2, 1, 3).reshape(post[0] * pre[0], post[1] * pre[1])
+
     def get(self, name: str):
         """An attribute by name (``proj.get('w')``, ``proj.get('eta')``), as ``proj.<name>``."""
         if name == "w":
