@@ -103,3 +103,21 @@ def test_state_files_in_annarchy_formats(tmp_path, learning, suffix):
     net.save(tmp_path / "state.mat")
     with pytest.raises(ng.NetworkError, match="cannot be loaded"):
         net.load(tmp_path / "state.mat")
+
+
+def test_monitor_on_a_projection_records_every_synapse():
+    """y = pre.r * post.r * w per synapse, recorded as (steps, dendrites, synapses)."""
+    net = ng.Network()
+    pre = net.create(geometry=2, neuron=ng.Neuron(equations="r = t + 1"))
+    post = net.create(geometry=1, neuron=ng.Neuron(equations="r = 10 - t + 0 * sum(exc)"))
+    proj = net.connect(pre, post, "exc", ng.Synapse(equations="y = pre.r * post.r * w"))
+    proj.all_to_all(0.5)
+    m = net.monitor(proj, ["y", "w"])
+    net.compile()
+    net.simulate(4)
+    t = np.arange(4.0)
+    expected = (t + 1) * (10 - t) * 0.5
+    y = m.get("y", keep=True)
+    assert y.shape == (4, 1, 2)
+    np.testing.assert_allclose(y[:, 0, 0], expected, rtol=1e-14)
+    np.testing.assert_allclose(m.get("w")[:, 0, :], 0.5)
