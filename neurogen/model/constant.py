@@ -22,6 +22,8 @@ class Constant(float):
             from .network import default_network
             GLOBAL_CONSTANTS[name] = obj
             net = default_network()
+            if net.compiled:          # later networks get it; the compiled one cannot
+                return obj
         obj._attach(net)
         return obj
 

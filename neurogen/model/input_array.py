@@ -11,5 +11,7 @@ _INPUT = Neuron(parameters="r = 0.0", name="InputArray")
 class InputArray(Population):
     """``InputArray(geometry=(10, 10))``; ``net.create(InputArray(geometry=10))``."""
 
+    _movable = True
+
     def __init__(self, geometry=None, name: str | None = None, dtype=float, net=None):
         super().__init__(geometry, _INPUT, name=name, net=net)

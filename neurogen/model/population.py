@@ -28,10 +28,15 @@ def normalize_geometry(geometry) -> tuple[int, ...]:
 class Population:
     """``Population(geometry=(20, 20), neuron=NeuralFieldNeuron, name='Focus')``."""
 
+    _movable = False    # TimedArray/InputArray: made to be handed to net.create(...)
+
     def __init__(self, geometry, neuron: Neuron, name: str | None = None, net=None,
                  stop_condition: str | None = None):
-        from .network import default_network
-        net = net if net is not None else default_network()
+        from .network import Network, default_network
+        if net is None:
+            net = default_network()
+            if net.compiled and self._movable:
+                net = Network()     # staging: net.create(TimedArray(...)) moves it from here
         if isinstance(neuron, type) and issubclass(neuron, Neuron):
             neuron = neuron()                # a standard model class: default parameters
         if not isinstance(neuron, Neuron):

@@ -75,9 +75,18 @@ class EquationParser:
         self.randoms.append(RandomVariable(symbol, dist, args, self.locality))
         return symbol
 
+    def _on_side_sum(self, side, target):
+        """``pre.sum(exc)``: a symbol named as written; zero when that neuron has no such
+        target (resolved when the projection is lowered)."""
+        return sp.Symbol(f"{side}.sum({target})")
+
     def _on_global(self, op, expr):
         if self.is_synapse:
-            raise ParseError(f"global operation {op}() is not available in synapses", token=op)
+            sides = {s.name.split(".")[0] for s in expr.free_symbols}
+            if len(sides) != 1 or not sides <= {"pre", "post"} or \
+                    any(s.name.startswith(("pre.sum(", "post.sum(")) for s in expr.free_symbols):
+                raise ParseError(f"{op}() in a synapse reduces over the pre- or the "
+                                 f"postsynaptic population: write e.g. {op}(pre.r)", token=op)
         for r in self.reductions:
             if r.op == op and r.expr == expr:
                 return r.symbol
@@ -90,7 +99,8 @@ class EquationParser:
     # -- equations ----------------------------------------------------------------------
     def parse(self, lines, targets) -> list[Equation]:
         scope = Scope(names=self.names, functions=self.functions, on_sum=self._on_sum,
-                      on_random=self._on_random, on_global=self._on_global, derivatives=True)
+                      on_random=self._on_random, on_global=self._on_global, derivatives=True,
+                      on_side_sum=self._on_side_sum if self.is_synapse else None)
         bound_scope = Scope(names=self.names, functions=self.functions,
                             on_global=self._on_global)
         equations = []
@@ -132,6 +142,8 @@ class EquationParser:
         per_item = self.local_symbols | {v for k, v in self.names.items()
                                          if k.startswith("pre.") or (
                                              k.startswith("post.") and self.locality == GLOBAL)}
+        per_item |= {s for s in rhs.free_symbols if s.name.startswith("pre.sum(") or (
+            s.name.startswith("post.sum(") and self.locality == GLOBAL)}
         used = rhs.free_symbols & per_item
         if used:
             bad = sorted(s.name for s in used)[0]

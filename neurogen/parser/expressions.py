@@ -41,6 +41,7 @@ class Scope:
     on_sum: Callable[[str], sp.Symbol] | None = None
     on_random: Callable[[str, tuple], sp.Symbol] | None = None
     on_global: Callable[[str, sp.Expr], sp.Symbol] | None = None
+    on_side_sum: Callable[[str, str], sp.Symbol] | None = None   # pre.sum(exc), post.sum(exc)
     derivatives: bool = False
 
 
@@ -257,7 +258,21 @@ class _Converter:
         return BUILTIN_FUNCTIONS["ite"].build(
             (self.convert(node.test), self.convert(node.body), self.convert(node.orelse)))
 
+    def _side_sum(self, node):
+        """``pre.sum(exc)`` / ``post.sum(exc)``: the weighted sum of a neuron of a synapse."""
+        side = node.func.value.id
+        if self.scope.on_side_sum is None:
+            self.fail(ParseError, f"{side}.sum(target) is only available in synapse equations",
+                      node)
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.Name) or node.keywords:
+            self.fail(ParseError, f"write {side}.sum(target) with a target name, e.g. "
+                      f"{side}.sum(exc)", node)
+        return self.scope.on_side_sum(side, display_name(node.args[0].id))
+
     def visit_Call(self, node):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "sum" and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id in ("pre", "post"):
+            return self._side_sum(node)
         if not isinstance(node.func, ast.Name):
             self.fail(UnknownFunctionError, "only named functions can be called", node.func)
         if node.keywords:
