@@ -1,8 +1,23 @@
 """Network-wide named constants, usable in equations by name and in Python as floats."""
 from __future__ import annotations
 
+from ..errors import NetworkError
+from ..parser.attributes import RESERVED
+from .default import default_network
+
 #: constants created without a network (module level): every Network created later has them
 GLOBAL_CONSTANTS: dict = {}
+
+
+def check_name(name) -> str:
+    """A constant is named like a parameter: an identifier, not reserved, no leading '_'."""
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_") \
+            or name in RESERVED:
+        raise NetworkError(
+            f"Constant: {name!r} is not a valid constant name; name it like a parameter "
+            "(letters, digits and '_', not starting with a digit or '_', and none of "
+            f"{', '.join(sorted(RESERVED))})")
+    return name
 
 
 class Constant(float):
@@ -14,12 +29,12 @@ class Constant(float):
     """
 
     def __new__(cls, name: str, value: float, net=None):
+        check_name(name)
         obj = super().__new__(cls, value)
         obj.name = name
         obj.value = float(value)
         obj._nets = []
         if net is None:
-            from .network import default_network
             GLOBAL_CONSTANTS[name] = obj
             net = default_network()
             if net.compiled:          # later networks get it; the compiled one cannot

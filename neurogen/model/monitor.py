@@ -11,6 +11,9 @@ import numpy as np
 
 from ..errors import NetworkError
 from ..ir import GLOBAL
+from .population import Population
+from .projection import Dendrite, Projection
+from .view import PopulationView
 
 
 class Recording:
@@ -43,9 +46,6 @@ class Monitor:
 
     def __init__(self, obj, variables, period: float | None = None, start: bool = True,
                  net=None):
-        from .population import Population
-        from .projection import Dendrite, Projection
-        from .view import PopulationView
         self.ranks = None
         if isinstance(obj, PopulationView):     # records the population, keeps the view's part
             self.ranks, obj = obj.ranks, obj.population
@@ -71,10 +71,10 @@ class Monitor:
         proj, net = self.obj, self.net
         proj._require_connected()
         if name == "w":
-            if proj.choose_storage() in ("dense", "fft"):      # the matrix, masked on get
-                return Recording(self, name, lambda: proj._weights.reshape(-1),
+            if proj.dense_layout():                             # the matrix, masked on get
+                return Recording(self, name, lambda: proj.weight_buffer().reshape(-1),
                                  proj.post.size * proj.pre.size, net.real_dtype)
-            return Recording(self, name, lambda: proj._weights, proj.nb_synapses,
+            return Recording(self, name, lambda: proj.weight_buffer(), proj.nb_synapses,
                              net.real_dtype)
         attr = proj._synapse_attribute(name) if proj.synapse_ir is not None and \
             name in proj.synapse_ir.names else None
@@ -83,8 +83,8 @@ class Monitor:
                                f" (attributes: {', '.join(proj.attributes)})")
         width = {"global": 1, "postsynaptic": proj.post.size}.get(attr.locality,
                                                                   proj.nb_synapses)
-        return Recording(self, name, lambda: proj._syn_buffers[name], width, net.real_dtype,
-                         attr.locality)
+        return Recording(self, name, lambda: proj.synapse_buffer(name), width,
+                         net.real_dtype, attr.locality)
 
     def _projection_data(self, rec: Recording, data: np.ndarray):
         """(steps, dendrites, synapses) when every dendrite has as many synapses, else one
@@ -105,37 +105,36 @@ class Monitor:
         return [[step[ptr[i]:ptr[i + 1]] for i in proj.post_ranks] for step in data]
 
     def _recording(self, name: str) -> Recording:
-        from .projection import Dendrite, Projection
         obj, net = self.obj, self.net
         if isinstance(obj, Projection):
             return self._projection_recording(name)
         if isinstance(obj, Dendrite):
             proj = obj.proj
-            if name == "w" and proj.choose_storage() in ("dense", "fft"):   # the row, then its synapses
+            if name == "w" and proj.dense_layout():   # the row, then its synapses
                 self.ranks = np.asarray(obj.pre_ranks)
-                return Recording(self, name, lambda: proj._weights[obj.post_rank],
+                return Recording(self, name, lambda: proj.weight_buffer()[obj.post_rank],
                                  proj.pre.size, net.real_dtype)
             if name == "w":
-                return Recording(self, name, lambda: proj._weights[obj._slice], obj.size,
-                                 net.real_dtype)
+                return Recording(self, name, lambda: proj.weight_buffer()[obj._slice],
+                                 obj.size, net.real_dtype)
             attr = proj._synapse_attribute(name) if proj.synapse_ir is not None and \
                 name in proj.synapse_ir.names else None
             if attr is None or attr.locality != "local":
                 raise NetworkError(f"Monitor: a dendrite of '{proj.name}' records 'w' and "
                                    f"per-synapse variables, not '{name}'")
-            return Recording(self, name, lambda: proj._syn_buffers[name][obj._slice],
+            return Recording(self, name, lambda: proj.synapse_buffer(name)[obj._slice],
                              obj.size, net.real_dtype)
         target = _target_of(name)
         if target is not None:
             if target not in obj.ir.targets:
                 raise NetworkError(f"Monitor: the neuron of '{obj.name}' has no {name}")
-            return Recording(self, name, lambda: net._sim.owned[("pop_sum", obj.id, target)],
+            return Recording(self, name, lambda: net._sim.sum_buffer(obj.id, target),
                              obj.size, net.real_dtype)
         if name not in obj.attributes:
             raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
                                f"'{name}' (attributes: {', '.join(obj.attributes)})")
         locality = obj.ir.attribute(name).locality
-        return Recording(self, name, lambda: obj._buffer(name),
+        return Recording(self, name, lambda: obj.buffer(name),
                          1 if locality == GLOBAL else obj.size, obj._buffer(name).dtype,
                          locality)
 
@@ -194,7 +193,6 @@ class Monitor:
                                    f"(it records {', '.join(self.variables)})")
             rec = self.recordings[name]
             data = rec.data().copy()
-            from .projection import Projection
             if isinstance(self.obj, Projection):
                 data = self._projection_data(rec, data)
             elif rec.locality == GLOBAL:

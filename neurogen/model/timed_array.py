@@ -19,6 +19,7 @@ class TimedArray(Population):
     last rates are kept.
     """
 
+    replays_rates = True
     _movable = True
 
     def __init__(self, rates=None, geometry=None, schedule: float = 0.0,
