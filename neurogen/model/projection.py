@@ -98,7 +98,10 @@ class Projection:
             if float(delays) < 0:
                 raise NetworkError(f"projection '{self.name}': negative delay {delays}")
             self.delays = float(delays)
-        return self
+        from ..storage.base import needs_synapse_loop
+        if self.storage_format == "dense" and needs_synapse_loop(self):
+            self.storage_format = "auto"   # ANNarchy's dense container: same numbers, computed
+        return self                        # synapse by synapse (the dense kernel cannot)
 
     def _storage_format(self, storage_format, storage_order) -> str:
         """ANNarchy's container names → the neurogen storage giving the same numbers
