@@ -126,7 +126,7 @@ class Monitor:
                              obj.size, net.real_dtype)
         target = _target_of(name)
         if target is not None:
-            if target not in obj.ir.targets:
+            if target not in obj.targets:
                 raise NetworkError(f"Monitor: the neuron of '{obj.name}' has no {name}")
             return Recording(self, name, lambda: net._sim.sum_buffer(obj.id, target),
                              obj.size, net.real_dtype)

@@ -223,9 +223,10 @@ class Population:
     def sum(self, target: str) -> np.ndarray:
         """The current weighted sum ``sum(target)`` of every neuron, flat (size,) as in
         ANNarchy."""
-        if target not in self.ir.targets:
-            raise NetworkError(f"population '{self.name}' has no sum({target}) (its neuron "
-                               f"uses {', '.join(self.ir.targets) or 'none'})")
+        if target not in self.targets:
+            raise NetworkError(f"population '{self.name}' has no sum({target}) (no "
+                               f"projection targets it; targets: "
+                               f"{', '.join(self.targets) or 'none'})")
         sim = self.net._sim
         if sim is None:
             return np.zeros(self.size)

@@ -57,6 +57,8 @@ class Projection:
         if not isinstance(target, str) or not target.isidentifier():
             raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
         self.target = target
+        if target not in self.post.targets:   # a target the neuron never reads: its sum is
+            self.post.targets.append(target)  # still computed and readable (pop.sum)
         self.id = len(net.projections)
         self.name = name or f"proj{self.id}"
         self.connectivity: connectors.Connectivity | None = None
