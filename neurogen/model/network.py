@@ -3,8 +3,10 @@ constants, with its configuration, and the entry point of the pipeline
 (parse → IR → plan → generate → build → run)."""
 from __future__ import annotations
 
+import itertools
+import math
 import os
-
+import weakref
 import zlib
 
 import numpy as np
@@ -18,13 +20,23 @@ from .population import Population
 from .projection import Projection
 
 _PRECISIONS = {"double": np.float64, "float": np.float32}
+_IDS = itertools.count()
+_NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
+
+
+def network_by_id(net_id: int) -> "Network":
+    """The live network with ANNarchy's ``net_id`` (``Network.id``)."""
+    try:
+        return _NETWORKS[int(net_id)]
+    except KeyError:
+        raise NetworkError(f"no network with id {net_id!r}") from None
 
 
 class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
     _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm=None)
+                     paradigm=None, step_rounding="ceil")
 
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
@@ -37,6 +49,11 @@ class Network:
         if cls is not Network:   # a subclass may still be given dt=/seed=
             options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
         net.setup(**options)
+        net.id = next(_IDS)
+        _NETWORKS[net.id] = net
+        from .constant import GLOBAL_CONSTANTS
+        for const in list(GLOBAL_CONSTANTS.values()):
+            const._attach(net)
         return net
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
@@ -47,7 +64,8 @@ class Network:
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
-        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``."""
+        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
+        ``step_rounding``."""
         for key, value in options.items():
             if key == "dt":
                 if not value or float(value) <= 0:
@@ -78,6 +96,12 @@ class Network:
                 if self.compiled and value != self._config["paradigm"]:
                     raise NetworkError("paradigm cannot change after compile()")
                 self._config["paradigm"] = value
+            elif key == "step_rounding":
+                if value not in ("ceil", "nearest"):
+                    raise NetworkError("step_rounding must be 'ceil' (ANNarchy: "
+                                       "ceil(duration / dt) steps) or 'nearest', got "
+                                       f"{value!r}")
+                self._config["step_rounding"] = value
             elif key in ("structural_plasticity", "verbose", "debug", "sparse_matrix_format",
                          "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
                 self._config[key] = value   # accepted for compatibility, no effect here
@@ -269,12 +293,21 @@ class Network:
         return self._sim
 
     def simulate(self, duration: float, measure_time: bool = False):
-        """Advance by ``duration`` ms (``round(duration / dt)`` steps), in C++."""
+        """Advance by ``duration`` ms, in C++: ``ceil(duration / dt)`` steps as ANNarchy
+        (``setup(step_rounding='nearest')``: ``round(duration / dt)``)."""
         sim = self._require_sim()
-        nsteps = int(round(float(duration) / self.dt))
+        nsteps = self._steps(duration)
         if nsteps < 0:
             raise NetworkError(f"cannot simulate a negative duration ({duration} ms)")
         sim.run(nsteps)
+
+    def _steps(self, duration: float) -> int:
+        """ANNarchy's ``ceil(duration / dt)``, except that a quotient a rounding error
+        above an integer (``300 * 0.1 / 0.1``) counts as that integer."""
+        ratio = float(duration) / self.dt
+        if self._config["step_rounding"] == "nearest":
+            return int(round(ratio))
+        return int(math.ceil(ratio - 1e-9 * max(1.0, abs(ratio))))
 
     def simulate_until(self, max_duration: float, population, operator: str = "and",
                        measure_time: bool = False) -> float:
@@ -293,7 +326,7 @@ class Network:
             raise NetworkError(f"operator must be 'and' or 'or', got {operator!r}")
         sim.select_stop(pops, operator)
         try:
-            done = sim.run(int(round(float(max_duration) / self.dt)))
+            done = sim.run(self._steps(max_duration))
         finally:
             sim.select_stop(None, operator)
         return done * self.dt
@@ -337,22 +370,23 @@ class Network:
                     self._clear_recording(rec)
 
     # -- persistence -----------------------------------------------------------------------------
-    def save(self, filename):
-        """The whole state (attributes, weights, synapse variables, time) to ``.npz``/``.h5``."""
+    def save(self, filename, populations=True, projections=True):
+        """The whole state (attributes, weights, synapse variables, time) to ``.npz``,
+        ``.h5``, ``.data``/``.txt.gz`` (pickle, as ANNarchy) or ``.mat`` (write only)."""
         from .persistence import save
-        save(self, filename)
+        save(self, filename, populations=populations, projections=projections)
 
-    def load(self, filename):
+    def load(self, filename, populations=True, projections=True, pickle_encoding=None):
         """Restore a state saved by :meth:`save`; a file that does not fit raises and
         leaves the network unchanged."""
         from .persistence import load
-        load(self, filename)
+        load(self, filename, populations=populations, projections=projections)
 
     def save_parameters(self, filename):
         from .persistence import save_parameters
         save_parameters(self, filename)
 
-    def load_parameters(self, filename):
+    def load_parameters(self, filename, global_only=True, verbose=False):
         from .persistence import load_parameters
         return load_parameters(self, filename)
 
