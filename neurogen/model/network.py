@@ -14,7 +14,7 @@ import numpy as np
 from .. import backends
 from ..errors import NetworkError
 from ..ir import METHODS
-from .default import default_network, register, set_default
+from .default import default_network, register, set_default  # noqa: F401 (default_network: re-exported)
 from .monitor import Monitor
 from .population import Population
 from .projection import Projection
