@@ -214,7 +214,7 @@ class _SynapseLowering:
     delayed) presynaptic rate from the local ``pre_r`` its template block declares."""
 
     def __init__(self, proj, table: S.SlotTable, emit: _Emitter, constants: dict, pre, post):
-        self.ir, self.j = proj.synapse, proj.id
+        self.ir, self.j, self.slots = proj.synapse, proj.id, table
         self.emit, self.constants, self.pre, self.post = emit, constants, pre, post
         self.pointers, self.buffers = [], {}
         for n, a in enumerate(self.ir.attributes):
@@ -266,7 +266,8 @@ class _SynapseLowering:
             parts[locality] = {"randoms": self.emit.randoms(randoms, used, stream, index, table),
                                "statements": stmts}
         return {"global": parts[GLOBAL], "post": parts[POSTSYNAPTIC], "local": parts[LOCAL],
-                "comments": [comment(e.text) for e in self.ir.equations]}
+                "comments": [comment(e.text) for e in self.ir.equations],
+                "enabled": self.slots.int(S.LearningEnabled(self.j))}
 
 
 def build_plan(network: NetworkIR, backend) -> Plan:

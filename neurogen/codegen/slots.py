@@ -143,6 +143,12 @@ class UniformDelay(Slot):
 
 
 @dataclass(frozen=True)
+class LearningEnabled(Slot):
+    """1 while the projection's synapse equations run, 0 after disable_learning()."""
+    proj: int
+
+
+@dataclass(frozen=True)
 class RingDepth(Slot):
     pop: int
 

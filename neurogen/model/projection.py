@@ -67,6 +67,7 @@ class Projection:
         self.storage = None                  # the storage kernel chosen at compile
         self.kernel_data = None              # that kernel's runtime tables
         self._weights = None                 # runtime buffer once compiled
+        self.learning_enabled = True         # synapse equations run (disable_learning)
         net._add_projection(self)
 
     # -- connectors -----------------------------------------------------------------------
@@ -584,6 +585,26 @@ class Projection:
             post = (self.post.size, 1)
         blocks = matrix.reshape(post[0], post[1], pre[0], pre[1])
         return blocks.transpose(0, 2, 1, 3).reshape(post[0] * pre[0], post[1] * pre[1])
+
+    def enable_learning(self, period=None, offset=None):
+        """The synapse equations run again at every step."""
+        if period is not None or offset is not None:
+            raise NetworkError(f"projection '{self.name}': enable_learning(period=, offset=) "
+                               "is not available; learning runs at every step")
+        self._set_learning(True)
+
+    def disable_learning(self, update=None):
+        """Stop the synapse equations: weights and synapse variables stay as they are
+        (the psp still uses them)."""
+        if update is not None:
+            raise NetworkError(f"projection '{self.name}': disable_learning(update=) is not "
+                               "available")
+        self._set_learning(False)
+
+    def _set_learning(self, enabled: bool):
+        self.learning_enabled = bool(enabled)
+        if self.net._sim is not None:
+            self.net._sim.bind()
 
     def get(self, name: str):
         """An attribute by name (``proj.get('w')``, ``proj.get('eta')``), as ``proj.<name>``."""

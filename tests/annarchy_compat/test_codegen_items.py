@@ -26,3 +26,28 @@ def test_unused_target_is_summed_and_its_synapses_learn():
     m = net.monitor(post, "sum(side)")
     net.simulate(1)
     assert m.get("sum(side)").shape == (1, 3)
+
+
+# -- 15. disable_learning / enable_learning --------------------------------------------------
+def test_disable_learning_freezes_weights_and_enable_resumes():
+    net = ng.Network(seed=2)
+    pre = net.create(geometry=2, neuron=ng.Neuron(parameters="r = 1.0"))
+    post = net.create(geometry=1, neuron=ng.Neuron(equations="r = sum(exc)"))
+    oja = net.connect(pre, post, "exc", synapse=ng.Oja(eta=0.1))
+    oja.all_to_all(0.1)
+    hebb = net.connect(pre, post, "other", synapse=ng.Hebb(eta=0.1))
+    hebb.all_to_all(0.1)
+    net.compile()
+    net.disable_learning()
+    net.simulate(5)
+    np.testing.assert_array_equal(oja.connectivity_matrix(), 0.1)
+    np.testing.assert_allclose(post.sum("exc"), 0.2, rtol=1e-15)
+    net.enable_learning([hebb])
+    net.simulate(3)
+    np.testing.assert_array_equal(oja.connectivity_matrix(), 0.1)
+    w, r_post = 0.1, 0.2
+    for _ in range(3):       # Hebb: dw = eta * pre.r * post.r, post.r = sum(exc) = 0.2
+        w += 0.1 * 1.0 * r_post
+    np.testing.assert_allclose(hebb.connectivity_matrix(), w, rtol=1e-13)
+    with pytest.raises(ng.NetworkError, match="period"):
+        net.enable_learning(period=10.0)
