@@ -368,6 +368,61 @@ class Projection:
         ptr = self.connectivity.row_ptr
         return [self.delays[ptr[i]:ptr[i + 1]].tolist() for i in self.post_ranks]
 
+    @delay.setter
+    def delay(self, value):
+        """A number (every synapse), or one list per dendrite (``post_ranks`` order).
+        After compile the kind of delay is fixed: a projection compiled without delay
+        stays without, one compiled with a single delay keeps a single one."""
+        self._require_connected()
+        if hasattr(value, "get_values"):
+            value = value.get_values(self.nb_synapses, self._rng())
+        if np.ndim(value) == 0:
+            new = float(value)
+        else:
+            new = self._per_synapse(value)
+            if np.all(new == new[0]) and self.uniform_delay:
+                new = float(new[0])
+        if np.any(np.asarray(new) < 0):
+            raise NetworkError(f"projection '{self.name}': negative delay")
+        sim = self.net._sim
+        if sim is not None:
+            new = self._compiled_kind(new)
+        self.delays = new
+        if sim is not None:
+            sim.update_delays(self)
+
+    def _per_synapse(self, value) -> np.ndarray:
+        """One list per dendrite → one value per synapse, in CSR order."""
+        ptr = self.connectivity.row_ptr
+        rows = [np.asarray(v, dtype=float).reshape(-1) for v in value]
+        sizes = [int(ptr[i + 1] - ptr[i]) for i in self.post_ranks]
+        if len(rows) != len(sizes) or any(r.size not in (1, n) for r, n in zip(rows, sizes)):
+            raise NetworkError(f"projection '{self.name}': delays are one number or one list "
+                               f"per dendrite ({len(sizes)} dendrites, sizes {sizes})")
+        flat = np.zeros(self.nb_synapses)
+        for i, r in zip(self.post_ranks, rows):
+            flat[ptr[i]:ptr[i + 1]] = r
+        return flat
+
+    def _compiled_kind(self, new):
+        """The new delays in the form the compiled code reads (see :meth:`delay`)."""
+        dt = self.net.dt
+        if self.uniform_delay and self.delay_steps() <= 1:
+            if np.any(np.rint(np.asarray(new) / dt) > 1):
+                raise NetworkError(f"projection '{self.name}' was compiled without delay; "
+                                   "give delays= to its connector before compile() to change "
+                                   "them later")
+            return 0.0
+        if self.uniform_delay:
+            if np.ndim(new):
+                raise NetworkError(f"projection '{self.name}' was compiled with one delay for "
+                                   "all synapses; give per-synapse delays before compile()")
+            if np.rint(new / dt) <= 1:
+                raise NetworkError(f"projection '{self.name}': a delay of at least 2 steps "
+                                   "keeps its compiled form; 0 is not available after compile()")
+            return new
+        return np.full(self.nb_synapses, new) if np.ndim(new) == 0 else new
+
     # -- storage and runtime ----------------------------------------------------------------
     def _require_connected(self):
         if self.connectivity is None:

@@ -231,6 +231,21 @@ class Simulator:
             ring[...] = population.buffer("r")
             self.ints[self.plan.slots.ints.index(S.RingHead(k))] = 0
 
+    def update_delays(self, proj):
+        """New delays of a compiled projection: its per-synapse step table, and deeper
+        delay rings where needed (a grown ring restarts filled with the current rates)."""
+        table = self.owned.get(S.SynDelays(proj.id))
+        if table is not None:
+            table[...] = proj.delay_steps()
+        needed = self._ring_depths()
+        grown = [k for k, depth in needed.items() if depth > self.ring_depth.get(k, depth)]
+        for k in grown:
+            self.ring_depth[k] = needed[k]
+            self.owned.pop(S.DelayRing(k), None)
+        self.bind()
+        for k in grown:
+            self.fill_delays(self.net.populations[k])
+
     def clear_transients(self):
         for slot, array in self.owned.items():
             if isinstance(slot, (S.PopSum, S.PopReduction)):

@@ -51,3 +51,32 @@ def test_disable_learning_freezes_weights_and_enable_resumes():
     np.testing.assert_allclose(hebb.connectivity_matrix(), w, rtol=1e-13)
     with pytest.raises(ng.NetworkError, match="period"):
         net.enable_learning(period=10.0)
+
+
+# -- 11. writing proj.delay after compile ------------------------------------------------------
+def test_delays_are_writable_after_compile_and_the_buffer_grows():
+    """r(t) = t at each step; a delay of d steps makes sum(exc) read r from d steps back
+    (the sum of step s sees r written at step s - d)."""
+    net = ng.Network(seed=1)
+    pre = net.create(geometry=3, neuron=ng.Neuron(equations="r = t"))
+    post = net.create(geometry=3, neuron=ng.Neuron(equations="r = sum(exc)"))
+    uniform = net.connect(pre, post, "exc")
+    uniform.one_to_one(1.0, delays=3.0)
+    each = net.connect(pre, post, "other")
+    each.one_to_one(1.0, delays=ng.DiscreteUniform(2, 4))
+    net.compile()
+    assert uniform.delay == 3.0
+    uniform.delay = 7.0                                 # beyond the compiled maximum (4)
+    each.delay = [[2.0], [5.0], [3.0]]
+    assert each.delay == [[2.0], [5.0], [3.0]]
+    net.simulate(12)
+    last = 11.0                                         # t of the last step
+    np.testing.assert_allclose(post.sum("exc"), last - 7)
+    np.testing.assert_allclose(post.sum("other"), [last - 2, last - 5, last - 3])
+    plain = ng.Network()
+    a = plain.create(geometry=1, neuron=ng.Neuron(equations="r = t"))
+    b = plain.create(geometry=1, neuron=ng.Neuron(equations="r = sum(exc)"))
+    proj = plain.connect(a, b, "exc").one_to_one(1.0)
+    plain.compile()
+    with pytest.raises(ng.NetworkError, match="compiled without delay"):
+        proj.delay = 5.0
