@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..errors import NeurogenError
+from ..errors import NetworkError, NeurogenError
 from ..integrators import Store, Temp, blocks
 from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC
 from ..ir.network import DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, NetworkIR
@@ -243,12 +243,14 @@ class _SynapseLowering:
             t[sp.Symbol(name)] = self.constants[name]
         return t
 
-    def psp(self) -> str | None:
+    def psp(self, delayed: dict | None = None) -> str | None:
+        """The printed psp; ``delayed`` maps presynaptic symbols other than ``pre.r`` to
+        their reads in a delay ring (a delayed projection)."""
         ir = self.ir
         if ir.psp is None and ir.operation == "sum":
             return None   # the default w * pre.r, summed: the fast kernels
         expr = ir.psp if ir.psp is not None else sp.Symbol("w") * sp.Symbol("pre.r")
-        return self.emit.expr(expr, self.table("pre_r"))
+        return self.emit.expr(expr, {**self.table("pre_r"), **(delayed or {})})
 
     def learning(self) -> dict | None:
         if not self.ir.equations:
@@ -270,6 +272,41 @@ class _SynapseLowering:
                 "enabled": self.slots.int(S.LearningEnabled(self.j))}
 
 
+def _delayed_reads(proj, entry, pre, var_rings: dict, table: S.SlotTable,
+                   pointers: list) -> dict:
+    """Presynaptic attributes other than ``r`` read by the psp of a delayed projection go
+    through delay rings of their own (advancing with ``r``'s, so its ``head`` indexes
+    them): symbol → the delayed read, per neuron ``j`` (or ``0`` when population-wide)."""
+    reads = {}
+    for sym in sorted(proj.synapse.psp.free_symbols, key=lambda x: x.name):
+        name = sym.name
+        if not name.startswith("pre.") or name == "pre.r" or "(" in name:
+            continue
+        attr = name[4:]
+        n, a = next((n, a) for n, a in enumerate(pre.ir.attributes) if a.name == attr)
+        if a.ctype != "real":
+            raise NetworkError(f"projection {proj.id}: a delayed psp can read real-valued "
+                               f"presynaptic attributes only, not the {a.ctype} '{attr}'")
+        k = proj.pre
+        if (k, attr) not in var_rings:
+            buffer = f"ring{k}_a{n}"
+            pointers.append((buffer, "real", table.ptr(S.DelayRing(k, attr)), "delay ring"))
+            var_rings[(k, attr)] = {
+                "pop": k, "buffer": buffer, "depth": f"ring{k}_depth",
+                "head_slot": table.int(S.RingHead(k, attr)), "source": pre.buffers[attr],
+                "size": "1" if a.locality == GLOBAL else pre.size_name}
+        ring = var_rings[(k, attr)]
+        depth, size = ring["depth"], ring["size"]
+        index = "0" if a.locality == GLOBAL else "j"
+        if proj.delay == DELAY_UNIFORM:
+            back = f"({entry['delay_steps']} - 1)"
+        else:     # per synapse: at least one step, as the ring of r
+            d = f"(int64_t){entry['delays']}[k]"
+            back = f"(({d} > 1 ? {d} : (int64_t)1) - 1)"
+        reads[sym] = f"{ring['buffer']}[((head - {back} + {depth}) % {depth}) * {size} + {index}]"
+    return reads
+
+
 def build_plan(network: NetworkIR, backend) -> Plan:
     """The plan of ``network`` for ``backend`` (reads the IR only)."""
     precision = network.precision
@@ -282,7 +319,7 @@ def build_plan(network: NetworkIR, backend) -> Plan:
     pointers = [ptr for low in pops for ptr in low.pointers]
     sizes = [(low.size_name, low.size_slot) for low in pops]
 
-    rings, projections = {}, []
+    rings, var_rings, projections = {}, {}, []
     for proj in network.projections:
         kernel = storage.kernel(proj.storage)
         if not backend.provides(kernel.name):
@@ -324,13 +361,15 @@ def build_plan(network: NetworkIR, backend) -> Plan:
             syn = _SynapseLowering(proj, table, _Emitter(backend.printer, precision, f"s{j}"),
                                    constants, pre, post)
             pointers.extend(syn.pointers)
-            entry["psp"], entry["operation"] = syn.psp(), proj.synapse.operation
+            delayed = _delayed_reads(proj, entry, pre, var_rings, table, pointers) \
+                if proj.delay != DELAY_NONE and proj.synapse.psp is not None else {}
+            entry["psp"], entry["operation"] = syn.psp(delayed), proj.synapse.operation
             entry["learning"] = syn.learning()
         projections.append(entry)
 
     plan = Plan(precision=precision, backend=backend.name, slots=table, pointers=pointers,
                 sizes=sizes, reals=reals, projections=projections, populations=lowered,
-                rings=list(rings.values()))
+                rings=list(rings.values()) + list(var_rings.values()))
     if backend.mirrors_buffers:    # device mirrors need every buffer's byte size
         plan.nbytes_slots = [-1, -1] + [table.int(S.BufferBytes(k))
                                         for k in range(2, len(table.ptrs))]

@@ -53,8 +53,10 @@ class TimedRates(Slot):
 
 @dataclass(frozen=True)
 class DelayRing(Slot):
-    """Past rates of a population read by delayed projections (runtime-owned)."""
+    """Past values of a population's attribute (``r``, or another one a delayed psp
+    reads) for delayed projections (runtime-owned)."""
     pop: int
+    name: str = "r"
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class RingDepth(Slot):
 @dataclass(frozen=True)
 class RingHead(Slot):
     pop: int
+    name: str = "r"       # every ring of a population advances with the one of ``r``
 
 
 @dataclass(frozen=True)

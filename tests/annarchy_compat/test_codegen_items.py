@@ -80,3 +80,37 @@ def test_delays_are_writable_after_compile_and_the_buffer_grows():
     plain.compile()
     with pytest.raises(ng.NetworkError, match="compiled without delay"):
         proj.delay = 5.0
+
+
+# -- wrong number fixed: a delay applies to every presynaptic variable a psp reads ---------------
+@pytest.mark.parametrize("delay", ["uniform", "synapse"])
+def test_delayed_psp_reads_every_presynaptic_variable_through_the_delay(delay):
+    """x, g (population-wide) and r follow the same sequence v(s+1) = v(s) + t, v(0) = -1;
+    through a delay of d steps each projection's sum must read the value d steps back."""
+    net = ng.Network(seed=1)
+    pre = net.create(geometry=3, neuron=ng.Neuron(equations="""
+        r = r + t : init = -1
+        x = x + t : init = -1
+        g = g + t : init = -1, population
+    """))
+    post = net.create(geometry=3, neuron=ng.Neuron(equations="o = sum(viar) + sum(viax)"))
+    delays = 4.0 if delay == "uniform" else [[2.0], [4.0], [3.0]]
+    projs = {}
+    for target, psp in (("viar", None), ("viax", "pre.x * w"), ("viag", "pre.g * w")):
+        syn = ng.Synapse(psp=psp) if psp else None
+        proj = net.connect(pre, post, target, synapse=syn)
+        proj.one_to_one(1.0, delays=4.0 if delay == "uniform" else ng.DiscreteUniform(2, 4))
+        projs[target] = proj
+    net.compile()
+    for proj in projs.values():
+        proj.delay = delays
+    net.simulate(12)
+    values = [-1.0]                       # v after each step s: v(s) = v(s-1) + t_s
+    for s in range(12):
+        values.append(values[-1] + s)
+    steps = [4, 4, 4] if delay == "uniform" else [2, 4, 3]
+    # the sums of the last step (s = 11) read the value written d steps before it
+    expected = [values[12 - d] for d in steps]
+    np.testing.assert_allclose(post.sum("viar"), expected, rtol=1e-15)
+    np.testing.assert_allclose(post.sum("viax"), expected, rtol=1e-15)
+    np.testing.assert_allclose(post.sum("viag"), expected, rtol=1e-15)
