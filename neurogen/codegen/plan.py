@@ -27,7 +27,7 @@ import sympy as sp
 
 from ..errors import NetworkError, NeurogenError
 from ..integrators import Store, Temp, blocks
-from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC
+from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC, Reduction
 from ..ir.network import DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, NetworkIR
 from .. import storage
 from . import slots as S
@@ -124,6 +124,20 @@ class _PopulationLowering:
         for n, red in enumerate(self.ir.reductions):
             self._pointer(red.symbol.name, f"p{self.k}_g{n}", "double",
                           S.PopReduction(self.k, red.symbol.name))
+        self.for_synapses = []   # reductions synapse equations read (mean(pre.r)…)
+
+    def synapse_reduction(self, proj: int, red) -> Access:
+        """A reduction over this population written in a synapse of projection ``proj``
+        (``mean(pre.r)``): computed at the end of each step with the population's own,
+        before the learning rules read it."""
+        key = f"_syn{proj}{red.symbol.name}"
+        if key not in self.buffers:
+            n = len(self.ir.reductions) + len(self.for_synapses)
+            self._pointer(key, f"p{self.k}_g{n}", "double", S.PopReduction(self.k, key))
+            side = {sp.Symbol(f"{s}.{a.name}"): sp.Symbol(a.name)
+                    for s in ("pre", "post") for a in self.ir.attributes}
+            self.for_synapses.append(Reduction(sp.Symbol(key), red.op, red.expr.xreplace(side)))
+        return Access(self.buffers[key], "0")
 
     def _pointer(self, key, cname, ctype, slot):
         self.pointers.append((cname, ctype, self.slots.ptr(slot), comment(key)))
@@ -203,7 +217,8 @@ class _PopulationLowering:
                 "global_randoms": global_randoms, "global_statements": global_stmts,
                 "stages": stages,
                 "end_reductions": [self.reduction(r) for r in self.ir.reductions
-                                   if not r.in_place]}
+                                   if not r.in_place]
+                                  + [self.reduction(r) for r in self.for_synapses]}
 
 
 class _SynapseLowering:
@@ -213,8 +228,10 @@ class _SynapseLowering:
     position) and ``j = cols[k]`` the presynaptic neuron; the psp reads the (possibly
     delayed) presynaptic rate from the local ``pre_r`` its template block declares."""
 
-    def __init__(self, proj, table: S.SlotTable, emit: _Emitter, constants: dict, pre, post):
+    def __init__(self, proj, table: S.SlotTable, emit: _Emitter, constants: dict, pre, post,
+                 reductions: dict | None = None):
         self.ir, self.j, self.slots = proj.synapse, proj.id, table
+        self.reductions = reductions or {}
         self.emit, self.constants, self.pre, self.post = emit, constants, pre, post
         self.pointers, self.buffers = [], {}
         for n, a in enumerate(self.ir.attributes):
@@ -237,11 +254,26 @@ class _SynapseLowering:
                 t[sp.Symbol(f"{side}.{a.name}")] = \
                     Access(low.buffers[a.name], "0" if a.locality == GLOBAL else idx)
         t[sp.Symbol("pre.r")] = pre_r
+        # pre.sum(exc) / post.sum(exc): that neuron's weighted sum, 0 without such a target
+        for sym in self._side_sums():
+            side, target = sym.name[:-1].split(".sum(")
+            low, idx = (self.pre, "j") if side == "pre" else (self.post, "i")
+            cname = low.buffers.get("_sum_" + target)
+            t[sym] = Access(cname, idx) if cname is not None else "0.0"
+        t.update(self.reductions)
         for n, rv in enumerate(self.ir.randoms):
             t[rv.symbol] = f"_rnd{n}"
         for name in self.ir.constants:
             t[sp.Symbol(name)] = self.constants[name]
         return t
+
+    def _side_sums(self) -> list:
+        used = set().union(*(e.rhs.free_symbols for e in self.ir.equations)) \
+            if self.ir.equations else set()
+        if self.ir.psp is not None:
+            used |= self.ir.psp.free_symbols
+        return sorted((s for s in used if s.name.startswith(("pre.sum(", "post.sum("))),
+                      key=lambda x: x.name)
 
     def psp(self, delayed: dict | None = None) -> str | None:
         """The printed psp; ``delayed`` maps presynaptic symbols other than ``pre.r`` to
@@ -315,6 +347,12 @@ def build_plan(network: NetworkIR, backend) -> Plan:
     constants = {name: f"c{n}" for n, name in enumerate(network.constants)}
     pops = [_PopulationLowering(p, table, _Emitter(backend.printer, precision, f"p{p.id}"),
                                 constants) for p in network.populations]
+    synapse_reductions = {}      # (projection, symbol) -> Access of the population buffer
+    for proj in network.projections:
+        for red in (proj.synapse.reductions if proj.synapse is not None else ()):
+            side = next(iter(red.expr.free_symbols)).name.split(".")[0]
+            low = pops[proj.pre if side == "pre" else proj.post]
+            synapse_reductions[(proj.id, red.symbol)] = low.synapse_reduction(proj.id, red)
     lowered = [low.lower() for low in pops]
     pointers = [ptr for low in pops for ptr in low.pointers]
     sizes = [(low.size_name, low.size_slot) for low in pops]
@@ -359,7 +397,9 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         entry["psp"], entry["operation"], entry["learning"] = None, "sum", None
         if proj.synapse is not None:
             syn = _SynapseLowering(proj, table, _Emitter(backend.printer, precision, f"s{j}"),
-                                   constants, pre, post)
+                                   constants, pre, post,
+                                   {sym: acc for (pj, sym), acc in synapse_reductions.items()
+                                    if pj == j})
             pointers.extend(syn.pointers)
             delayed = _delayed_reads(proj, entry, pre, var_rings, table, pointers) \
                 if proj.delay != DELAY_NONE and proj.synapse.psp is not None else {}

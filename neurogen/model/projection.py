@@ -53,7 +53,6 @@ class Projection:
                                    f"{type(synapse).__name__}")
             self.synapse_ir = synapse.parse(self.pre.ir, self.post.ir, net.constant_values(),
                                             net._config["method"])
-            _refuse_unbuilt(self.synapse_ir, synapse.name)
         if not isinstance(target, str) or not target.isidentifier():
             raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
         self.target = target
@@ -698,19 +697,6 @@ class Projection:
     def __repr__(self):
         return f"Projection(name={self.name!r}, pre={self.pre.name!r}, " \
                f"post={self.post.name!r}, target={self.target!r})"
-
-
-def _refuse_unbuilt(ir, name: str):
-    """Parsed, but not generated yet: ``pre.sum(t)``/``post.sum(t)`` and population
-    reductions (``mean(pre.r)``) in synapse equations."""
-    used = set().union(*(e.rhs.free_symbols for e in ir.equations)) if ir.equations else set()
-    if ir.psp is not None:
-        used |= ir.psp.free_symbols
-    side_sums = sorted(s.name for s in used if s.name.startswith(("pre.sum(", "post.sum(")))
-    if side_sums or ir.reductions:
-        what = side_sums[0] if side_sums else f"{ir.reductions[0].op}({ir.reductions[0].expr})"
-        raise NetworkError(f"synapse '{name}': {what} in synapse equations is parsed but not "
-                           "simulated yet")
 
 
 def _load_connectivity(filename, proj):

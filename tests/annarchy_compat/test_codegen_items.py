@@ -114,3 +114,32 @@ def test_delayed_psp_reads_every_presynaptic_variable_through_the_delay(delay):
     np.testing.assert_allclose(post.sum("viar"), expected, rtol=1e-15)
     np.testing.assert_allclose(post.sum("viax"), expected, rtol=1e-15)
     np.testing.assert_allclose(post.sum("viag"), expected, rtol=1e-15)
+
+
+# -- 13. pre.sum / post.sum and population reductions in synapse equations ----------------------
+def test_synapse_reads_neuron_sums_and_population_means():
+    net = ng.Network(seed=3)
+    pre = net.create(geometry=3, neuron=ng.Neuron(parameters="r = 0.0",
+                                                  equations="s = sum(fb)"))
+    post = net.create(geometry=2, neuron=ng.Neuron(parameters="r = 0.0",
+                                                   equations="s = sum(ff)"))
+    syn = ng.Synapse(parameters="eta = 0.5 : projection", equations="""
+        y = pre.sum(fb) + 10 * post.sum(ff) + 100 * post.sum(absent)
+        cov = (pre.r - mean(pre.r)) * (post.r - mean(post.r))
+        dw/dt = eta * cov
+    """)
+    ff = net.connect(pre, post, "ff", synapse=syn)
+    ff.all_to_all(1.0)
+    fb = net.connect(post, pre, "fb")
+    fb.all_to_all(2.0)
+    net.compile()
+    a, b = np.array([1.0, 2.0, 6.0]), np.array([0.5, 3.5])
+    pre.r, post.r = a, b
+    net.simulate(1)
+    W = np.ones((2, 3))
+    sum_ff, sum_fb = W @ a, np.full((3, 2), 2.0) @ b
+    y = sum_fb[None, :] + 10 * sum_ff[:, None]                      # (post, pre)
+    cov = np.outer(b - b.mean(), a - a.mean())
+    np.testing.assert_allclose(np.vstack(ff.y), y, rtol=1e-14)
+    np.testing.assert_allclose(np.vstack(ff.cov), cov, rtol=1e-14)
+    np.testing.assert_allclose(ff.connectivity_matrix(), W + 0.5 * cov, rtol=1e-14)
