@@ -204,7 +204,8 @@ class _PopulationLowering:
             timed = {"rates": rates, "r": self.buffers["r"],
                      "entries": self.slots.int(S.TimedEntries(self.k)),
                      "schedule": self.slots.int(S.TimedSchedule(self.k)),
-                     "period": self.slots.int(S.TimedPeriod(self.k))}
+                     "period": self.slots.int(S.TimedPeriod(self.k)),
+                     "start": self.slots.int(S.TimedStart(self.k))}
         stop = None
         if self.pop.stop is not None:
             stop = {"mode": self.pop.stop.mode,

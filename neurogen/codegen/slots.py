@@ -145,6 +145,12 @@ class UniformDelay(Slot):
 
 
 @dataclass(frozen=True)
+class TimedStart(Slot):
+    """The step a TimedArray's sequence (re)started at (``update(..., reset=True)``)."""
+    pop: int
+
+
+@dataclass(frozen=True)
 class LearningEnabled(Slot):
     """1 while the projection's synapse equations run, 0 after disable_learning()."""
     proj: int

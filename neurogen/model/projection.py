@@ -320,9 +320,25 @@ class Projection:
                                        weights=data["weights"])
         delays = data["delays"]
         uniform = delays.size == 0 or np.all(delays == delays[0])
+        if self.connectivity is not None and self.net.compiled:
+            return self._reload(conn, delays)
         return self._connected(lambda: conn.to_csr(),
                                float(delays[0]) if uniform and delays.size else
                                (0.0 if uniform else delays), storage_format, storage_order)
+
+    def _reload(self, conn, delays):
+        """``from_file`` on a compiled projection: the file must hold the same synapses;
+        its weights (and delays) are loaded into them."""
+        mine = self.connectivity
+        if not (np.array_equal(mine.row_ptr, conn.row_ptr)
+                and np.array_equal(mine.cols, conn.cols)):
+            raise NetworkError(f"projection '{self.name}' is compiled: from_file() can only "
+                               "load weights and delays of the same synapses")
+        self.w = conn.weights
+        if delays.size:
+            self.delay = float(delays[0]) if np.all(delays == delays[0]) else \
+                [delays[mine.row_ptr[i]:mine.row_ptr[i + 1]] for i in self.post_ranks]
+        return self
 
     # ANNarchy 5 names of the connectors
     one_to_one = connect_one_to_one

@@ -191,6 +191,7 @@ class Simulator:
         S.KernelSize: lambda self, s: self.net.projections[s.proj].kernel_data.ints[s.name],
         S.UniformDelay: lambda self, s: self.net.projections[s.proj].delay_steps(),
         S.LearningEnabled: lambda self, s: self.net.projections[s.proj].learning_enabled,
+        S.TimedStart: lambda self, s: self.net.populations[s.pop].start_step,
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
         S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
     }

@@ -143,3 +143,27 @@ def test_synapse_reads_neuron_sums_and_population_means():
     np.testing.assert_allclose(np.vstack(ff.y), y, rtol=1e-14)
     np.testing.assert_allclose(np.vstack(ff.cov), cov, rtol=1e-14)
     np.testing.assert_allclose(ff.connectivity_matrix(), W + 0.5 * cov, rtol=1e-14)
+
+
+# -- 16. TimedArray.update: at once, reset=True restarts; net.reset() restores -----------------
+def test_timed_array_update_takes_effect_at_once_and_reset_restarts():
+    net = ng.Network()
+    rates = np.arange(1.0, 6.0)[:, None]                   # entry k shows k + 1
+    inp = net.create(ng.TimedArray(rates=rates))
+    out = net.create(geometry=1, neuron=ng.Neuron(equations="r = sum(exc)"))
+    net.connect(inp, out, "exc").one_to_one(1.0)
+    net.compile()
+    net.simulate(3)                     # the sums of step 2 read entry 1
+    assert out.sum("exc")[0] == 2.0
+    inp.update(10 * rates)              # the entry of step 2, from the new buffer, at once
+    assert inp.r[0] == 30.0
+    net.simulate(1)
+    assert out.sum("exc")[0] == 30.0
+    inp.update(100 * rates, reset=True)  # the sequence restarts from its first entry
+    net.simulate(1)
+    assert out.sum("exc")[0] == 100.0
+    net.simulate(1)
+    assert out.sum("exc")[0] == 200.0
+    net.reset()                         # buffer, schedule and period of compile time
+    net.simulate(2)
+    assert out.sum("exc")[0] == 1.0 and inp.r[0] == 2.0
