@@ -369,6 +369,18 @@ class Network:
                 for rec in monitor.recordings.values():
                     self._clear_recording(rec)
 
+    def disable_learning(self, projections=None):
+        """Stop the synapse equations of all projections (or those listed)."""
+        for proj in self._members(True if projections is None else projections,
+                                  "projection", self.projections):
+            proj.disable_learning()
+
+    def enable_learning(self, projections=None, period=None, offset=None):
+        """Run the synapse equations again (all projections, or those listed)."""
+        for proj in self._members(True if projections is None else projections,
+                                  "projection", self.projections):
+            proj.enable_learning(period, offset)
+
     # -- persistence -----------------------------------------------------------------------------
     def save(self, filename, populations=True, projections=True):
         """The whole state (attributes, weights, synapse variables, time) to ``.npz``,
