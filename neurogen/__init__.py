@@ -41,9 +41,9 @@ def compile(directory=None, clean=False, silent=False, **kwargs):  # noqa: A001 
     default_network().compile(directory=directory, clean=clean, silent=silent, **kwargs)
 
 
-def simulate(duration, measure_time=False):
+def simulate(duration, measure_time=False, **unknown):
     """Advance the default network by ``duration`` milliseconds."""
-    default_network().simulate(duration, measure_time=measure_time)
+    default_network().simulate(duration, measure_time=measure_time, **unknown)
 
 
 def step():
@@ -67,12 +67,22 @@ def set_time(t):
     default_network().set_time(t)
 
 
-def save(filename, **_):
+def save(filename, populations=True, projections=True, net_id=0):
+    _whole_network("save()", populations, projections, net_id)
     default_network().save(filename)
 
 
-def load(filename, **_):
+def load(filename, populations=True, projections=True, pickle_encoding=None, net_id=0):
+    _whole_network("load()", populations, projections, net_id)
     default_network().load(filename)
+
+
+def _whole_network(owner, populations, projections, net_id):
+    """ANNarchy's keywords, as far as neurogen implements them: the whole network."""
+    if populations is not True or projections is not True or net_id != 0:
+        raise NetworkError(f"{owner} saves and loads the whole network: populations=, "
+                           "projections= and net_id= keep their defaults (use "
+                           "Network.save/load on one network)")
 
 
 def save_parameters(filename):

@@ -230,6 +230,10 @@ def cache_info():
     from .build import cache as build_cache
     c = build_cache.info()
     click.echo(f"{c['path']}: {c['entries']} entries, {c['bytes'] / 1e6:.1f} MB")
+    if c["temporary"]:
+        click.echo(f"temporary build folders: {c['temporary']}, of which {c['stale']} "
+                   f"({c['stale_bytes'] / 1e6:.1f} MB) left by killed builds (removed by "
+                   "the next build or `neurogen cache clean`)")
 
 
 def main(argv=None) -> int:

@@ -73,6 +73,18 @@ class ShapeError(NetworkError, ValueError):
     """An array assigned to an attribute does not match the geometry."""
 
 
+class UnknownKeywordError(NetworkError, TypeError):
+    """A keyword argument the function does not know (shown with a did-you-mean)."""
+
+
+class UnknownAttributeError(NetworkError, AttributeError):
+    """Setting an attribute that the object does not have (shown with a did-you-mean)."""
+
+
+class InvalidValueError(NetworkError, ValueError):
+    """A value of the wrong type or out of range (NaN duration, negative period…)."""
+
+
 class ConnectivityError(NetworkError):
     """A connector cannot connect the given populations."""
 

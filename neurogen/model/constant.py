@@ -9,8 +9,9 @@ class Constant(float):
     """
 
     def __new__(cls, name: str, value: float, net=None):
-        obj = super().__new__(cls, value)
-        obj.name = name
+        from ..validation import constant_name, number
+        obj = super().__new__(cls, number(f"Constant {name!r}", "value", value))
+        obj.name = constant_name(name)
         obj.value = float(value)
         if net is None:
             from .network import default_network
@@ -20,7 +21,8 @@ class Constant(float):
         return obj
 
     def set(self, value: float):
-        self.value = float(value)
+        from ..validation import number
+        self.value = number(f"Constant {self.name!r}", "value", value)
         self._net._constant_changed(self)
 
     def __repr__(self):

@@ -9,8 +9,9 @@ import zlib
 
 import numpy as np
 
-from ..errors import NetworkError
+from ..errors import InvalidValueError, NetworkError
 from ..ir import METHODS
+from ..validation import did_you_mean, number, reject_unknown, steps
 
 _PRECISIONS = {"double": np.float64, "float": np.float32}
 
@@ -36,7 +37,8 @@ class Network:
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
-                 paradigm: str | None = None):
+                 paradigm: str | None = None, **unknown):
+        reject_unknown("Network()", unknown, self._DEFAULTS)
         self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
                    method=method, paradigm=paradigm)
 
@@ -45,14 +47,17 @@ class Network:
         """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``."""
         for key, value in options.items():
             if key == "dt":
-                if not value or float(value) <= 0:
-                    raise NetworkError(f"dt must be positive, got {value!r}")
-                self._config["dt"] = float(value)
+                self._config["dt"] = number("setup()", "dt", value, positive=True)
             elif key == "seed":
+                if value is not None and (isinstance(value, bool) or
+                                          not isinstance(value, (int, np.integer))):
+                    raise InvalidValueError(f"setup(): seed must be an integer or None, "
+                                            f"got {value!r}")
                 self._config["seed"] = int(value) if value is not None and value >= 0 else \
                     int(np.random.SeedSequence().entropy % (2 ** 63))
             elif key == "num_threads":
-                if int(value) < 1:
+                if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+                        or int(value) < 1:
                     raise NetworkError(f"num_threads must be at least 1, got {value!r}")
                 self._config["num_threads"] = int(value)
             elif key == "precision":
@@ -80,7 +85,11 @@ class Network:
                          "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
                 self._config[key] = value   # accepted for compatibility, no effect here
             else:
-                raise NetworkError(f"unknown setup option {key!r}")
+                raise NetworkError(f"unknown setup option {key!r}" + did_you_mean(
+                    key, list(self._DEFAULTS) + ["structural_plasticity", "verbose", "debug",
+                                                 "sparse_matrix_format", "profiling",
+                                                 "suppress_warnings",
+                                                 "sparse_matrix_storage_order"]))
         if self._sim is not None:
             self._sim.bind()
 
@@ -227,7 +236,7 @@ class Network:
 
     # -- pipeline ------------------------------------------------------------------------------
     def compile(self, directory: str | None = None, clean: bool = False, silent: bool = False,
-                **_ignored):
+                **unknown):
         """Generate, build (or fetch from the cache) and attach the simulation code.
 
         ``directory`` receives a copy of the generated sources; nothing in it is deleted.
@@ -236,6 +245,7 @@ class Network:
         from ..codegen.plan import build_plan
         from ..codegen.render import render
         from ..runtime.simulator import Simulator
+        reject_unknown("compile()", unknown, ("directory", "clean", "silent"))
         if self.compiled:
             return
         if not self.populations:
@@ -262,19 +272,20 @@ class Network:
             raise NetworkError("the network is not compiled: call compile() first")
         return self._sim
 
-    def simulate(self, duration: float, measure_time: bool = False):
+    def simulate(self, duration: float, measure_time: bool = False, **unknown):
         """Advance by ``duration`` ms (``round(duration / dt)`` steps), in C++."""
+        reject_unknown("simulate()", unknown, ("duration", "measure_time"))
+        nsteps = steps("simulate()", duration, self.dt)
         sim = self._require_sim()
-        nsteps = int(round(float(duration) / self.dt))
-        if nsteps < 0:
-            raise NetworkError(f"cannot simulate a negative duration ({duration} ms)")
         sim.run(nsteps)
 
     def simulate_until(self, max_duration: float, population, operator: str = "and",
-                       measure_time: bool = False) -> float:
+                       measure_time: bool = False, **unknown) -> float:
         """Simulate until the ``stop_condition`` of ``population`` (one or a list,
         combined with ``operator`` 'and' | 'or') is met, at most ``max_duration`` ms.
         Returns the simulated duration."""
+        reject_unknown("simulate_until()", unknown, ("max_duration", "population", "operator",
+                                                     "measure_time"))
         sim = self._require_sim()
         pops = population if isinstance(population, (list, tuple)) else [population]
         for pop in pops:
@@ -285,9 +296,10 @@ class Network:
                                    "stop_condition (Population(..., stop_condition='r > 1'))")
         if operator not in ("and", "or"):
             raise NetworkError(f"operator must be 'and' or 'or', got {operator!r}")
+        nsteps = steps("simulate_until()", max_duration, self.dt)
         sim.select_stop(pops, operator)
         try:
-            done = sim.run(int(round(float(max_duration) / self.dt)))
+            done = sim.run(nsteps)
         finally:
             sim.select_stop(None, operator)
         return done * self.dt

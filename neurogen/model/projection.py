@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConnectivityError, NetworkError
+from ..errors import ConnectivityError, InvalidValueError, NetworkError, UnknownAttributeError
+from ..validation import SealedAttributes, array_for, check_memory, did_you_mean, number
 from . import connectors
 from .convolution import FFTConvolution
 from .population import Population
@@ -17,7 +18,7 @@ from .population import Population
 STORAGE_FORMATS = ("auto", "dense", "csr", "fft")
 
 
-class Projection:
+class Projection(SealedAttributes):
     """``Projection(pre=inp, post=focus, target='exc')`` then one ``connect_*`` call."""
 
     def __init__(self, pre, post, target: str, synapse=None, name: str | None = None,
@@ -60,9 +61,11 @@ class Projection:
         net._add_projection(self)
 
     # -- connectors -----------------------------------------------------------------------
-    def _connected(self, make, delays, storage_format):
+    def _connected(self, make, delays, storage_format, pairs: int = 0):
         """``make()`` builds the connectivity; it is kept to rebuild the initial weights
-        on ``reset(synapses=True)`` (random weights come from seeded generators)."""
+        on ``reset(synapses=True)`` (random weights come from seeded generators).
+        ``pairs``: how many (post, pre) pairs the connector works on as dense arrays
+        (about 17 bytes each at the peak), refused before allocating if they cannot fit."""
         if self.net.compiled:
             raise NetworkError(f"projection '{self.name}': cannot connect after compile()")
         if self.connectivity is not None:
@@ -71,28 +74,45 @@ class Projection:
             raise NetworkError(f"projection '{self.name}': storage_format must be one of "
                                f"{', '.join(map(repr, STORAGE_FORMATS))}, "
                                f"got {storage_format!r}")
+        check_memory(f"projection '{self.name}' ({pairs} candidate synapses)", 17.0 * pairs,
+                     "use a sparser connector or smaller populations")
+        if not hasattr(delays, "get_values"):      # checked before anything is built
+            delays = self._finite_delays(delays) if np.ndim(delays) else self._finite_delays(
+                number(f"projection '{self.name}'", "delays (ms)", delays, non_negative=True))
         if self.pre_view is not None or self.post_view is not None:
             make = self._embedding(make)
         conn = make()
-        self._make = make
-        self.connectivity = conn
-        self.storage_format = storage_format
         if hasattr(delays, "get_values"):
-            self.delays = np.maximum(delays.get_values(conn.nb_synapses, self._rng()),
-                                     self.net.dt)
+            delays = self._finite_delays(np.maximum(
+                delays.get_values(conn.nb_synapses, self._rng()), self.net.dt))
         elif np.ndim(delays):
-            delays = np.asarray(delays, dtype=np.float64).reshape(-1)
+            delays = delays.reshape(-1)
             if getattr(conn, "order", None) is not None and delays.size == conn.order.size:
                 delays = delays[conn.order]       # follow the synapses into the populations
             if delays.size != conn.nb_synapses or np.any(delays < 0):
                 raise NetworkError(f"projection '{self.name}': expected {conn.nb_synapses} "
                                    "non-negative delays (one per synapse)")
-            self.delays = delays
-        else:
-            if float(delays) < 0:
-                raise NetworkError(f"projection '{self.name}': negative delay {delays}")
-            self.delays = float(delays)
+        self._make = make
+        self.connectivity = conn
+        self.storage_format = storage_format
+        self.delays = delays
         return self
+
+    def _finite_delays(self, delays):
+        """Delays become ring buffers of ``max(delay) / dt`` steps of the presynaptic
+        population: NaN, infinity or a ring that cannot fit in memory are refused."""
+        try:
+            array = np.asarray(delays, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidValueError(f"projection '{self.name}': delays must be numbers of "
+                                    f"ms, got {delays!r}"[:200]) from None
+        if not np.all(np.isfinite(array)):
+            raise InvalidValueError(f"projection '{self.name}': delays must be finite "
+                                    "numbers of ms")
+        depth = float(np.max(array, initial=0.0)) / self.net.dt
+        check_memory(f"projection '{self.name}': delays of up to {depth:.3g} steps",
+                     depth * self.pre.size * 8.0, "use shorter delays")
+        return array if array.ndim else float(array)
 
     def _embedding(self, make):
         """Connectors work on the views' sizes; synapses are then placed between the
@@ -139,7 +159,8 @@ class Projection:
         allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.all_to_all(self._pre_size, self._post_size, weights, allow,
-                                          self._rng()), delays, storage_format)
+                                          self._rng()), delays, storage_format,
+            pairs=self._pre_size * self._post_size)
 
     def _no_views(self, connector: str):
         if self.pre_view is not None or self.post_view is not None:
@@ -155,7 +176,8 @@ class Projection:
         allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma,
-                                        limit, allow, periodic), delays, storage_format)
+                                        limit, allow, periodic), delays, storage_format,
+            pairs=self.pre.size * self.post.size)
 
     def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
                     allow_self_connections=False, storage_format="auto", periodic=False,
@@ -167,7 +189,7 @@ class Projection:
         return self._connected(
             lambda: connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
                                    amp_neg, sigma_neg, limit, allow, periodic), delays,
-            storage_format)
+            storage_format, pairs=self.pre.size * self.post.size)
 
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
                             **_):
@@ -181,7 +203,7 @@ class Projection:
         return self._connected(
             lambda: connectors.fixed_probability(self._pre_size, self._post_size, probability,
                                                  weights, allow, self._rng()),
-            delays, storage_format)
+            delays, storage_format, pairs=self._pre_size * self._post_size)
 
     def connect_fixed_number_pre(self, number, weights, delays=0.0,
                                  allow_self_connections=False, storage_format="auto", **_):
@@ -361,14 +383,19 @@ class Projection:
     def _synapse_attribute(self, name):
         ir = self.synapse_ir
         if ir is None or name == "w" or name not in ir.names:
-            raise AttributeError(f"projection '{self.__dict__.get('name', '?')}' has no "
-                                 f"attribute '{name}'")
+            raise UnknownAttributeError(f"projection '{self.__dict__.get('name', '?')}' has "
+                                        f"no attribute '{name}'" + did_you_mean(
+                                            name, ["w", *(ir.names if ir else ())]))
         return ir.attribute(name)
 
     def _set_synapse_attribute(self, name, value):
         attr = self._synapse_attribute(name)
         buffers = getattr(self, "_syn_buffers", None)
+        owner = f"projection '{self.name}'"
         if buffers is None:          # before compile: applied at allocation
+            if not hasattr(value, "get_values"):
+                array_for(owner, name, value, {"int": np.int32, "bool": np.bool_}.get(
+                    attr.ctype, np.float64))
             self._syn_values[name] = value
             return
         buffer = buffers[name]
@@ -376,8 +403,9 @@ class Projection:
             value = value.get_values(buffer.size, self._rng())
         elif np.ndim(value) and attr.locality == "local" and len(value) == self.size \
                 and np.ndim(value[0]):
-            value = np.concatenate([np.asarray(v, dtype=float).reshape(-1) for v in value])
-        value = np.asarray(value)
+            value = np.concatenate([array_for(owner, name, v, float).reshape(-1)
+                                    for v in value])
+        value = array_for(owner, name, value, buffer.dtype)
         if value.size not in (1, buffer.size):
             raise NetworkError(f"projection '{self.name}': '{name}' takes one value or "
                                f"{buffer.size}, got {value.size}")
@@ -410,7 +438,11 @@ class Projection:
         if ir is not None and name != "w" and name in ir.names:
             self._set_synapse_attribute(name, value)
         else:
-            object.__setattr__(self, name, value)
+            super().__setattr__(name, value)
+
+    def _model_names(self) -> set:
+        ir = self.__dict__.get("synapse_ir")
+        return {"w", *(ir.names if ir is not None else ())}
 
     def _flat_weights(self) -> np.ndarray:
         """Weights in synapse (CSR) order."""
@@ -451,9 +483,10 @@ class Projection:
         if hasattr(value, "get_values"):
             flat = value.get_values(conn.nb_synapses, self._rng())
         elif np.ndim(value) == 0:
-            flat = float(value)
+            flat = number(f"projection '{self.name}'", "w", value)
         elif np.shape(value) == (conn.post_size, conn.pre_size):
-            flat = np.asarray(value, dtype=np.float64)[conn.rows, conn.cols]
+            flat = array_for(f"projection '{self.name}'", "w", value,
+                             np.float64)[conn.rows, conn.cols]
         else:
             try:
                 flat = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1)
