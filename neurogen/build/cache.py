@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -18,6 +19,8 @@ from pathlib import Path
 #: A temporary build folder older than this (s), whose key is not locked, was left by a
 #: build that was killed (SIGKILL, power loss): nothing else would ever remove it.
 STALE_AFTER_S = 600.0
+
+logger = logging.getLogger("neurogen.cache")
 
 
 def cache_dir() -> Path:
@@ -70,6 +73,7 @@ def publish(tmp: Path, key: str) -> Path:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(tmp, final)
+    logger.info("published build %s in %s", key[:16], final)
     return final
 
 
@@ -96,6 +100,7 @@ def stale(older_than: float = STALE_AFTER_S) -> list[Path]:
 def remove_stale(older_than: float = STALE_AFTER_S) -> int:
     found = stale(older_than)
     for path in found:
+        logger.warning("removing %s, left by a build that was killed", path)
         shutil.rmtree(path, ignore_errors=True)
     return len(found)
 

@@ -4,11 +4,12 @@ constants, with its configuration, and the entry point of the pipeline
 from __future__ import annotations
 
 import os
-
+import time
 import zlib
 
 import numpy as np
 
+from ..console import measured, say, timed
 from ..errors import InvalidValueError, NetworkError
 from ..ir import METHODS
 from ..validation import did_you_mean, number, reject_unknown, steps
@@ -240,6 +241,7 @@ class Network:
         """Generate, build (or fetch from the cache) and attach the simulation code.
 
         ``directory`` receives a copy of the generated sources; nothing in it is deleted.
+        Progress goes to stderr (and the ``neurogen`` logger) unless ``silent``.
         """
         from ..build.builder import build
         from ..codegen.plan import build_plan
@@ -252,13 +254,19 @@ class Network:
             raise NetworkError("the network has no population to compile")
         for pop in self.populations:
             pop._retype()
+        say(f"generating code for {len(self.populations)} population(s) and "
+            f"{len(self.projections)} projection(s) ({self._config['paradigm']}, "
+            f"{self._config['precision']} precision)", silent)
         plan = build_plan(self)
         for proj in self.projections:
             proj._allocate_weights(self.real_dtype)
             proj._allocate_synapse_attributes(self.real_dtype)
         cpp, pyx = render(plan)
-        module, self.build_info = build(cpp, pyx, directory=directory, clean=clean,
-                                        backend=plan.backend)
+        with timed("building the module (reused from the cache when unchanged)", silent):
+            module, self.build_info = build(cpp, pyx, directory=directory, clean=clean,
+                                            backend=plan.backend)
+        say(("cache hit: " if self.build_info.get("cached") else "compiled and cached: ")
+            + str(self.build_info.get("path", "")), silent)
         self._sim = Simulator(self, plan, module)
         for pop in self.populations:
             pop._snapshot_init()
@@ -277,7 +285,10 @@ class Network:
         reject_unknown("simulate()", unknown, ("duration", "measure_time"))
         nsteps = steps("simulate()", duration, self.dt)
         sim = self._require_sim()
+        start = time.perf_counter()
         sim.run(nsteps)
+        if measure_time:
+            measured(float(duration), time.perf_counter() - start)
 
     def simulate_until(self, max_duration: float, population, operator: str = "and",
                        measure_time: bool = False, **unknown) -> float:
@@ -298,10 +309,13 @@ class Network:
             raise NetworkError(f"operator must be 'and' or 'or', got {operator!r}")
         nsteps = steps("simulate_until()", max_duration, self.dt)
         sim.select_stop(pops, operator)
+        start = time.perf_counter()
         try:
             done = sim.run(nsteps)
         finally:
             sim.select_stop(None, operator)
+        if measure_time:
+            measured(done * self.dt, time.perf_counter() - start)
         return done * self.dt
 
     def step(self):
