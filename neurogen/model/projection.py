@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConnectivityError, InvalidValueError, NetworkError, UnknownAttributeError
-from ..validation import SealedAttributes, array_for, check_memory, did_you_mean, number
+from ..validation import (SealedAttributes, array_for, check_memory, did_you_mean, number,
+                          reject_unknown)
 from . import connectors
 from .convolution import FFTConvolution
 from .population import Population
@@ -22,8 +23,10 @@ class Projection(SealedAttributes):
     """``Projection(pre=inp, post=focus, target='exc')`` then one ``connect_*`` call."""
 
     def __init__(self, pre, post, target: str, synapse=None, name: str | None = None,
-                 net=None):
+                 net=None, **unknown):
         from .network import default_network
+        reject_unknown("Projection()", unknown, ("pre", "post", "target", "synapse", "name",
+                                                 "net"))
         net = net if net is not None else default_network()
         self.net = net
         from .view import PopulationView

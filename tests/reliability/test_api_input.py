@@ -148,6 +148,8 @@ def test_projection_and_monitor_refuse_unknown_attributes(net, pop):
     (lambda: ng.Population(2, ng.Neuron(**LEAKY), nmae="B"), "name"),
     (lambda: ng.simulate(1.0, mesure_time=True), "measure_time"),
     (lambda: ng.Monitor(ng.get_population("A"), "r", perod=1.0), "period"),
+    (lambda: ng.Projection("A", "A", "exc", synpase=None), "synapse"),
+    (lambda: ng.TimedArray(rates=np.zeros((2, 3)), shedule=1.0), "schedule"),
 ])
 def test_unknown_keywords_are_refused_with_a_suggestion(pop, call, hint):
     with pytest.raises(UnknownKeywordError, match=f"did you mean '{hint}'"):
@@ -165,6 +167,14 @@ def test_save_and_load_refuse_keywords_they_do_not_implement(net, pop, tmp_path)
         ng.save(tmp_path / "s.npz", populations=False)
     with pytest.raises(TypeError):
         ng.load(tmp_path / "s.npz", projection=False)
+
+
+@pytest.mark.parametrize("kwargs", [dict(rates=[["a", "b"]]), dict(rates=np.zeros((2, 2)),
+                                                                     schedule=math.nan),
+                                    dict(rates=np.zeros((2, 2)), period="x")])
+def test_timed_array_checks_its_values(net, kwargs):
+    with pytest.raises(InvalidValueError):
+        ng.TimedArray(**kwargs)
 
 
 # -- monitors, constants, names ------------------------------------------------------------
