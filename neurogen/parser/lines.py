@@ -68,14 +68,15 @@ def split_lines(text: str | None) -> list[Line]:
         code = raw.split("#", 1)[0].strip()
         if not code:
             continue
+        number = len(lines) + 1
         parts = _top_level_split(code, ":")
         if len(parts) > 2:
             raise ParseError("more than one ':' on a line (flags come after a single ':')",
-                             equation=code, token=":")
+                             equation=code, token=":", line=number)
         body = parts[0].strip()
         try:
             flags = parse_flags(parts[1]) if len(parts) == 2 else {}
         except FlagError as exc:
-            raise FlagError(exc.reason, equation=code, token=exc.token) from None
-        lines.append(Line(len(lines) + 1, code, body, flags))
+            raise FlagError(exc.reason, equation=code, token=exc.token, line=number) from None
+        lines.append(Line(number, code, body, flags))
     return lines

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import math
 import tokenize
 
 import sympy as sp
@@ -10,7 +11,7 @@ import sympy as sp
 from ..errors import FlagError, ModelError, ODEError, ParseError
 from ..ir import (GLOBAL, LOCAL, METHODS, POSTSYNAPTIC, Attribute, Equation, NeuronIR,
                   RandomVariable, Reduction, SynapseIR)
-from .expressions import DERIVATIVE_PREFIX, Scope, parse_expression
+from .expressions import DERIVATIVE_PREFIX, Scope, is_condition, parse_expression
 from .lines import Line, split_assignment, split_lines
 
 RESERVED = {"t", "dt", "sum", "w", "pre", "post", "if", "then", "else", "and", "or", "not",
@@ -33,10 +34,16 @@ class _Context:
     def __exit__(self, kind, exc, tb):
         if isinstance(exc, ModelError) and exc.obj is None:
             raise type(exc)(exc.reason, obj=self.obj, field=self.field,
-                            line=self.line.number if self.line else None,
+                            line=self.line.number if self.line else exc.line,
                             equation=self.line.text if self.line else exc.equation,
                             column=exc.column, token=exc.token) from None
         return False
+
+
+def _lines(text, obj: str, field: str) -> list[Line]:
+    """The lines of a field; a malformed line is reported with the object and field."""
+    with _Context(obj, field, None):
+        return split_lines(text)
 
 
 def _symbol(name: str) -> sp.Symbol:
@@ -64,9 +71,15 @@ def _number(text: str, scope: Scope, ctype: str):
         return bool(expr)
     if not expr.is_number:
         raise ParseError(f"'{text}' is not a number", token=text)
-    value = complex(expr)
+    try:
+        value = complex(expr)
+    except (TypeError, ValueError, OverflowError):
+        raise ParseError(f"'{text}' cannot be evaluated to a number", token=text) from None
     if value.imag:
         raise ParseError(f"'{text}' is not a real number", token=text)
+    if not math.isfinite(value.real) or (ctype == "int" and abs(value.real) >= 2 ** 31):
+        raise ParseError(f"'{text}' is out of range for a{'n int' if ctype == 'int' else ' '}"
+                         f"{'' if ctype == 'int' else ctype} value", token=text)
     return {"int": int, "bool": bool}.get(ctype, float)(value.real)
 
 
@@ -97,6 +110,9 @@ def _equation_target(body: str) -> tuple[str, bool]:
 
 def _solve_ode(lhs: sp.Expr, rhs: sp.Expr, var: str) -> sp.Expr:
     d = sp.Symbol(DERIVATIVE_PREFIX + var)
+    if is_condition(lhs) or is_condition(rhs):
+        raise ODEError(f"d{var}/dt must equal a number, not a condition; use "
+                       "ite(condition, a, b) or 'if c then a else b'", token=f"d{var}/dt")
     expr = lhs - rhs
     coeff = sp.diff(expr, d)
     if coeff == 0:
@@ -108,15 +124,24 @@ def _solve_ode(lhs: sp.Expr, rhs: sp.Expr, var: str) -> sp.Expr:
 
 
 def check_method(f: sp.Expr, var: sp.Symbol, method: str):
-    if method in ("exponential", "implicit") and sp.diff(f, var).has(var):
+    """'exponential' and 'implicit' solve ``f = A + B*var``: neither A nor B may depend on
+    ``var`` (a condition on ``var`` inside ``ite`` counts: it has no derivative)."""
+    if method not in ("exponential", "implicit"):
+        return
+    slope = sp.diff(f, var)
+    if slope.has(var) or sp.expand(f - slope * var).has(var):
         raise ODEError(f"method '{method}' needs an ODE linear in {var}; use 'explicit', "
                        "'midpoint' or 'rk4'", token=method)
+    if method == "exponential" and slope == 0:
+        raise ODEError(f"method 'exponential' needs d{var}/dt to depend on {var} (it "
+                       f"relaxes {var} with time constant -1/(d f/d {var})); use 'explicit'",
+                       token=method)
 
 
 def parse_functions(text: str | None, obj: str) -> dict:
     """``functions=`` lines ``name(x, y) = expr`` → {name: (params, body)}."""
     functions: dict = {}
-    for line in split_lines(text):
+    for line in _lines(text, obj, "functions"):
         with _Context(obj, "functions", line):
             pair = split_assignment(line.body)
             head = pair[0] if pair else ""
@@ -186,7 +211,7 @@ def _parse(parameters, equations, functions, name, constants, default_method, de
     def value_of(text, ctype):
         return _number(text, value_scope, ctype)
 
-    for line in split_lines(parameters):
+    for line in _lines(parameters, name, "parameters"):
         with _Context(name, "parameters", line):
             _check_flags(line.flags, _PARAMETER_FLAGS)
             pair = split_assignment(line.body)
@@ -197,7 +222,7 @@ def _parse(parameters, equations, functions, name, constants, default_method, de
             locality = _locality(line.flags, synapse)
             attributes.append(Attribute(attr_name, "parameter", locality, ctype, value))
 
-    eq_lines = split_lines(equations)
+    eq_lines = _lines(equations, name, "equations")
     targets: list[tuple[str, bool]] = []
     for line in eq_lines:
         with _Context(name, "equations", line):
@@ -332,7 +357,7 @@ def _parse(parameters, equations, functions, name, constants, default_method, de
 
 def parse_condition(text: str, ir: NeuronIR, obj: str):
     """``stop_condition='r > 1.0 : any'`` → (sympy condition, 'any' | 'all')."""
-    lines = split_lines(text)
+    lines = _lines(text, obj, "stop_condition")
     if len(lines) != 1:
         raise ParseError("a stop condition is one line", obj=obj, field="stop_condition",
                          equation=text)
