@@ -12,12 +12,13 @@ that raises) are printed as one line on stderr, with exit status 2.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 
 import click
 
-from . import batch
+from . import backends, batch
 from ._version import __version__
 from .errors import NeurogenError
 from .io import FORMATS, check_format, format_for, write_results
@@ -41,7 +42,7 @@ def _common(func):
                      help="Result file format (default: from --out's suffix, else npz)."),
         click.option("--threads", type=int, default=None,
                      help="OpenMP threads per run (default: the script's setting)."),
-        click.option("--paradigm", type=click.Choice(["openmp", "cuda"]), default=None,
+        click.option("--paradigm", type=click.Choice(list(backends.NAMES)), default=None,
                      help="Backend: openmp (CPU) or cuda (NVIDIA GPU); default: the "
                           "script's."),
         click.option("--network", default=None, metavar="NAME",
@@ -160,6 +161,8 @@ def sweep(model, duration, records, period, fmt, threads, paradigm, network, qui
                                       connect_timeout=connect_timeout,
                                       on_result=lambda row: bar.update(1))
             bar.update(summary.skipped)
+    for damaged in summary.damaged:
+        click.echo(f"neurogen: warning: damaged result file redone: {damaged}", err=True)
     where = f"dask {scheduler}" if scheduler else \
         f"{min(jobs, max(1, total - summary.skipped))} process(es)"
     click.echo(f"sweep {loaded.name}: {summary.total} runs, {summary.ok} ok, "
@@ -186,8 +189,8 @@ def _versions() -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def info(as_json):
     """Versions, compiler, OpenMP and the build cache."""
-    from .build import cache
-    from .build.toolchain import toolchain
+    from .toolchain import cache
+    from .toolchain.compiler import toolchain
     data = {"neurogen": __version__, "python": platform.python_version(),
             "platform": platform.platform(), "packages": _versions()}
     try:
@@ -217,7 +220,7 @@ def cache():
 @cache.command("clean")
 def cache_clean():
     """Remove every compiled network from the cache."""
-    from .build import cache as build_cache
+    from .toolchain import cache as build_cache
     before = build_cache.info()
     removed = build_cache.clear()
     click.echo(f"removed {removed} entries ({before['bytes'] / 1e6:.1f} MB) from "
@@ -227,7 +230,7 @@ def cache_clean():
 @cache.command("info")
 def cache_info():
     """Where the cache is and how big."""
-    from .build import cache as build_cache
+    from .toolchain import cache as build_cache
     c = build_cache.info()
     click.echo(f"{c['path']}: {c['entries']} entries, {c['bytes'] / 1e6:.1f} MB")
     if c["temporary"]:
@@ -237,7 +240,19 @@ def cache_info():
 
 
 def main(argv=None) -> int:
-    """Console entry point: one-line errors and exit status 2 for bad input."""
+    """Console entry point: one-line errors and exit status 2 for bad input; no compile
+    progress among the results (``NEUROGEN_QUIET``, also for the worker processes)."""
+    from .console import QUIET_ENV
+    previous = os.environ.get(QUIET_ENV)
+    os.environ.setdefault(QUIET_ENV, "1")
+    try:
+        return _main(argv)
+    finally:
+        if previous is None:
+            os.environ.pop(QUIET_ENV, None)
+
+
+def _main(argv) -> int:
     try:
         cli.main(args=argv, prog_name="neurogen", standalone_mode=False)
     except click.exceptions.Abort:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 import time
 
@@ -17,10 +18,15 @@ logger = logging.getLogger("neurogen")
 logger.addHandler(logging.NullHandler())
 
 
+#: ``NEUROGEN_QUIET=1`` silences the console lines process-wide (the ``neurogen`` command
+#: sets it: its stderr carries one-line errors, its stdout results).
+QUIET_ENV = "NEUROGEN_QUIET"
+
+
 def say(message: str, silent: bool = False, level: int = logging.INFO):
-    """Log ``message``; print it on stderr too unless ``silent``."""
+    """Log ``message``; print it on stderr too unless ``silent`` (or ``NEUROGEN_QUIET``)."""
     logger.log(level, message)
-    if not silent:
+    if not silent and os.environ.get(QUIET_ENV, "0") in ("", "0"):
         print(f"neurogen: {message}", file=sys.stderr, flush=True)
 
 

@@ -17,6 +17,8 @@ import contextlib
 import json
 import os
 import tempfile
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -120,15 +122,40 @@ def write_results(path, arrays: dict, meta: dict | None = None, fmt: str | None 
 
 
 def read_results(path, fmt: str | None = None) -> tuple[dict, dict]:
-    """``(arrays, meta)`` from a file written by :func:`write_results`."""
+    """``(arrays, meta)`` from a file written by :func:`write_results`. A missing,
+    truncated or corrupt file is a :class:`ResultFileError` naming it."""
     fmt = format_for(path, fmt)
     if not Path(path).is_file():
         raise ResultFileError(f"no result file {path}")
-    if fmt == "npz":
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files if k != META_KEY}
-            meta = json.loads(str(data[META_KEY])) if META_KEY in data.files else {}
-        return arrays, meta
+    try:
+        return _read_npz(path) if fmt == "npz" else _read_h5(path)
+    except ResultFileError:
+        raise
+    except (OSError, EOFError, ValueError, KeyError, RuntimeError, zipfile.BadZipFile,
+            zlib.error) as exc:   # what numpy, zipfile and h5py raise for damaged files
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else \
+            type(exc).__name__
+        raise ResultFileError(f"{path} is not a complete {fmt} result file (truncated or "
+                              f"corrupt: {reason})") from None
+
+
+def verify_results(path, fmt: str | None = None) -> None:
+    """Read ``path`` completely (every array, so every checksum of an ``.npz``), raising
+    :class:`ResultFileError` if it is not a whole result file."""
+    read_results(path, fmt)
+
+
+def _read_npz(path) -> tuple[dict, dict]:
+    data = np.load(path, allow_pickle=False)
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ResultFileError(f"{path} is a single .npy array, not a result file")
+    with data:
+        arrays = {k: data[k] for k in data.files if k != META_KEY}
+        meta = json.loads(str(data[META_KEY])) if META_KEY in data.files else {}
+    return arrays, meta
+
+
+def _read_h5(path) -> tuple[dict, dict]:
     h5py = _h5py()
     arrays = {}
     with h5py.File(path, "r") as h5:

@@ -18,10 +18,6 @@ import numpy as np
 from .errors import (InvalidValueError, NetworkError, UnknownAttributeError,
                      UnknownKeywordError)
 
-#: Names the equations give a meaning of their own: a constant may not shadow them.
-RESERVED_NAMES = frozenset({"t", "dt", "sum", "w", "pre", "post", "if", "then", "else",
-                            "and", "or", "not", "True", "False", "None", "pi", "e"})
-
 
 def did_you_mean(name: str, candidates) -> str:
     """``"; did you mean 'x'?"`` for the closest candidate, or ``""``."""
@@ -114,8 +110,9 @@ def normalized_name(owner: str, name) -> str:
 
 def constant_name(name) -> str:
     """The name of a :class:`Constant`: an identifier, normal, not a reserved name."""
+    from .parser.neuron import RESERVED      # what equations give a meaning of their own
     name = normalized_name("Constant", name)
-    if name in RESERVED_NAMES or name.startswith("_"):
+    if name in RESERVED or name.startswith("_"):
         raise InvalidValueError(f"Constant: '{name}' is reserved in equations (t is the "
                                 "time, dt the step…); choose another name")
     return name

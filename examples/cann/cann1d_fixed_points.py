@@ -65,7 +65,7 @@ print(f"simulated 50 time units from fixed point {check}: max |u - u*| = "
       f"{np.abs(cann.u - fps[check]).max():.2e}")
 
 if not plots:
-    raise SystemExit("matplotlib is not installed: no figures (pip install neurogen[plot])")
+    raise SystemExit("matplotlib is not installed: no figures (pip install matplotlib)")
 from neurogen.analysis import plot  # noqa: E402
 
 plot.fixed_points_pca(fps, values=cann.center(cann.rate(fps)), clabel="bump centre (rad)",

@@ -40,7 +40,7 @@ print(f"{cann.num} neurons, {task.run_steps} steps, tracking error (rad): mean "
       f"(grid spacing {cann.dx:.4f})")
 
 if importlib.util.find_spec("matplotlib") is None:
-    raise SystemExit("matplotlib is not installed: no figures (pip install neurogen[plot])")
+    raise SystemExit("matplotlib is not installed: no figures (pip install matplotlib)")
 from neurogen.analysis import plot  # noqa: E402
 
 out = Path(args.out)

@@ -2,11 +2,16 @@
 
 Two 20x20 populations: `inp` holds a rotating Gaussian bubble (plus noise), `focus` is a
 neural field with difference-of-Gaussians lateral connections whose bump follows it.
-Headless: prints where the bump is relative to the bubble, and saves a figure when
-matplotlib is installed. The Cython environment and the OpenGL viewer of the original
-come later (see the README).
+Headless: prints where the bump is relative to the bubble and saves the figure
+``neural_field.png`` (input and field at the end, the bubble's centre marked) into
+``--out`` (default ``examples/neural_field/output/``), printing its path. The Cython
+environment and the OpenGL viewer of the original are ``NeuralFieldCython.py`` and
+``NeuralFieldViz.py``.
+
+    python examples/neural_field/NeuralField.py [STEPS] [--out DIR]
 """
-import sys
+import argparse
+from pathlib import Path
 
 from neurogen import *
 
@@ -44,8 +49,15 @@ compile()
 
 simulate(1000.0)
 
+parser = argparse.ArgumentParser(description="ANNarchy's neural-field tutorial")
+parser.add_argument("steps", nargs="?", type=int, default=2000,
+                    help="steps of the Python loop that moves the bubble")
+parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "output"),
+                    help="folder for neural_field.png (created if needed)")
+args = parser.parse_args()
+
 # The tutorial's "naive" Python loop: clamp a rotating bubble, one step at a time.
-steps = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+steps = args.steps
 angle = 0.0
 x, y = np.meshgrid(np.linspace(0, 19, 20), np.linspace(0, 19, 20))
 errors = []
@@ -66,17 +78,19 @@ print(f"t = {get_time():.0f} ms: bubble at (x={cx:.1f}, y={cy:.1f}), "
       f"bump of focus at (x={bx}, y={by}), max rate {r.max():.2f}; "
       f"mean distance bump-bubble {np.mean(errors):.2f} neurons")
 
-try:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-except ImportError:
-    pass
-else:
-    fig, axes = plt.subplots(1, 2, figsize=(8, 4))
-    axes[0].imshow(inp.r, interpolation='nearest', cmap=plt.cm.gray)
-    axes[0].set_title("inp.r")
-    axes[1].imshow(focus.r, interpolation='nearest', cmap=plt.cm.gray)
-    axes[1].set_title("focus.r")
-    fig.savefig("neural_field.png", dpi=80)
-    print("figure saved to neural_field.png")
+# The figure, drawn on matplotlib's Agg canvas: no display needed.
+from matplotlib.figure import Figure  # noqa: E402
+
+fig = Figure(figsize=(7, 3.4), layout="constrained")
+for ax, (title, values) in zip(fig.subplots(1, 2), (("inp.r (input)", inp.r),
+                                                    ("focus.r (neural field)", focus.r))):
+    image = ax.imshow(values, origin="lower", interpolation="nearest", cmap="gray")
+    ax.plot(cx, cy, "r+", ms=12, mew=2, label="bubble centre")
+    ax.set(title=title, xlabel="x", ylabel="y")
+    fig.colorbar(image, ax=ax, shrink=0.8)
+fig.axes[0].legend(loc="upper right", fontsize=8)
+fig.suptitle(f"t = {get_time():.0f} ms: the field's bump follows the bubble")
+out = Path(args.out)
+out.mkdir(parents=True, exist_ok=True)
+fig.savefig(out / "neural_field.png", dpi=80)
+print(f"figure saved to {out / 'neural_field.png'}")

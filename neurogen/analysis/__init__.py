@@ -1,7 +1,7 @@
 """Dynamical analysis of neurogen models: vector fields and exact Jacobians derived with
 sympy from the equations (:class:`SymbolicField`), fixed/slow point search
-(:class:`SlowPointFinder`), and plots (:mod:`neurogen.analysis.plot`, needs
-matplotlib)."""
+(:class:`SlowPointFinder`), and plots (:mod:`neurogen.analysis.plot`; the numbers they
+draw are in :mod:`neurogen.analysis.measures`, which needs no matplotlib)."""
 from .slow_points import Adam, ExponentialDecay, SlowPointFinder
 from .symbolic import AnalysisError, SymbolicField
 

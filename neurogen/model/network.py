@@ -9,10 +9,15 @@ import zlib
 
 import numpy as np
 
+from .. import backends
 from ..console import measured, say, timed
 from ..errors import InvalidValueError, NetworkError
 from ..ir import METHODS
 from ..validation import did_you_mean, number, reject_unknown, steps
+from .default import default_network, register, set_default
+from .monitor import Monitor
+from .population import Population
+from .projection import Projection
 
 _PRECISIONS = {"double": np.float64, "float": np.float32}
 
@@ -29,7 +34,7 @@ class Network:
         net = super().__new__(cls)
         net.populations, net.projections, net.monitors = [], [], []
         net.constants, net._config = {}, {}
-        net.compiled, net._sim, net.build_info = False, None, {}
+        net.compiled, net._sim, net.build_info, net.ir = False, None, {}, None
         options = dict(cls._DEFAULTS)
         if cls is not Network:   # a subclass may still be given dt=/seed=
             options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
@@ -74,11 +79,8 @@ class Network:
                 self._config["method"] = value
             elif key == "paradigm":
                 if value is None:   # the batch CLI's --paradigm reaches scripts this way
-                    value = os.environ.get("NEUROGEN_PARADIGM", "openmp")
-                if value not in ("openmp", "omp", "cuda"):
-                    raise NetworkError(f"unknown paradigm {value!r}: 'openmp' (CPU) or "
-                                       "'cuda' (NVIDIA GPU)")
-                value = "openmp" if value == "omp" else value
+                    value = os.environ.get("NEUROGEN_PARADIGM", backends.DEFAULT)
+                value = backends.canonical(value)
                 if self.compiled and value != self._config["paradigm"]:
                     raise NetworkError("paradigm cannot change after compile()")
                 self._config["paradigm"] = value
@@ -115,9 +117,15 @@ class Network:
         return _PRECISIONS[self._config["precision"]]
 
     @property
-    def toolchain_openmp(self) -> bool:
-        from ..build.toolchain import toolchain
-        return toolchain().openmp
+    def backend(self):
+        """The backend the ``paradigm`` selects (:mod:`neurogen.backends`)."""
+        return backends.get(self._config["paradigm"])
+
+    @property
+    def toolchain(self):
+        """The C++ toolchain (compiler, OpenMP) this machine builds with."""
+        from ..toolchain.compiler import toolchain
+        return toolchain()
 
     def rng(self, key) -> np.random.Generator:
         """A NumPy generator for one purpose, derived from the seed (order-independent)."""
@@ -190,7 +198,6 @@ class Network:
                stop_condition: str | None = None):
         """``net.create(geometry=(20, 20), neuron=N, name='pop')``, or
         ``net.create(population=TimedArray(...))`` / ``net.create(TimedArray(...))``."""
-        from .population import Population
         if population is None and geometry is not None and hasattr(geometry, "_attach"):
             population, geometry = geometry, None
         if population is not None:
@@ -203,12 +210,10 @@ class Network:
     def connect(self, pre, post, target: str, synapse=None, name: str | None = None,
                 disable_omp: bool = True):
         """``net.connect(pre, post, 'exc')`` → a :class:`Projection` to call a connector on."""
-        from .projection import Projection
         return Projection(pre, post, target, synapse=synapse, name=name, net=self)
 
     def monitor(self, obj, variables, period: float | None = None, start: bool = True,
                 name: str | None = None):
-        from .monitor import Monitor
         return Monitor(obj, variables, period=period, start=start, net=self)
 
     def get_populations(self) -> list:
@@ -243,31 +248,32 @@ class Network:
         ``directory`` receives a copy of the generated sources; nothing in it is deleted.
         Progress goes to stderr (and the ``neurogen`` logger) unless ``silent``.
         """
-        from ..build.builder import build
         from ..codegen.plan import build_plan
         from ..codegen.render import render
         from ..runtime.simulator import Simulator
+        from ..toolchain import builder
+        from .freeze import freeze
         reject_unknown("compile()", unknown, ("directory", "clean", "silent"))
         if self.compiled:
             return
-        if not self.populations:
-            raise NetworkError("the network has no population to compile")
+        backend = self.backend
         for pop in self.populations:
             pop._retype()
         say(f"generating code for {len(self.populations)} population(s) and "
             f"{len(self.projections)} projection(s) ({self._config['paradigm']}, "
             f"{self._config['precision']} precision)", silent)
-        plan = build_plan(self)
-        for proj in self.projections:
-            proj._allocate_weights(self.real_dtype)
-            proj._allocate_synapse_attributes(self.real_dtype)
-        cpp, pyx = render(plan)
+        network_ir = freeze(self, backend)
+        for proj, proj_ir in zip(self.projections, network_ir.projections):
+            proj._attach_storage(proj_ir.storage, self.real_dtype)
+        plan = build_plan(network_ir, backend)
+        code, pyx = render(plan, backend)
         with timed("building the module (reused from the cache when unchanged)", silent):
-            module, self.build_info = build(cpp, pyx, directory=directory, clean=clean,
-                                            backend=plan.backend)
+            module, self.build_info = builder.build(code, pyx, backend=backend,
+                                                    directory=directory, clean=clean)
         say(("cache hit: " if self.build_info.get("cached") else "compiled and cached: ")
             + str(self.build_info.get("path", "")), silent)
-        self._sim = Simulator(self, plan, module)
+        self.ir = network_ir
+        self._sim = Simulator(self, network_ir, plan, module, backend)
         for pop in self.populations:
             pop._snapshot_init()
         self._sim.fill_delays()
@@ -302,7 +308,7 @@ class Network:
         for pop in pops:
             if pop not in self.populations:
                 raise NetworkError(f"simulate_until: {pop!r} is not in this network")
-            if pop._stop is None:
+            if pop.stop is None:
                 raise NetworkError(f"simulate_until: population '{pop.name}' has no "
                                    "stop_condition (Population(..., stop_condition='r > 1'))")
         if operator not in ("and", "or"):
@@ -397,18 +403,9 @@ class Network:
         return self.get_current_step()
 
 
-_default: Network | None = None
-
-
-def default_network() -> Network:
-    global _default
-    if _default is None:
-        _default = Network()
-    return _default
+register(Network)
 
 
 def clear(**setup_options) -> Network:
     """Forget the default network and start a new, empty one."""
-    global _default
-    _default = Network(**setup_options)
-    return _default
+    return set_default(Network(**setup_options))

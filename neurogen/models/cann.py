@@ -22,11 +22,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import NetworkError
-from ..model.monitor import Monitor
 from ..model.network import Network
 from ..model.neuron import Neuron
 from ..model.population import Population
 from ..model.projection import Projection
+from .base import NetworkModel, positive
 
 #: from this many neurons on, ``storage_format="auto"`` computes the recurrent input as
 #: an FFT convolution (faster than the dense product from ~64 neurons, see bench/cann.py)
@@ -60,21 +60,17 @@ def cann_neuron(tau: float = 1.0, k: float = 8.1, method: str = "explicit",
                   equations=_EQUATIONS.format(method=method, extra=extra))
 
 
-def _positive(name, value):
-    if not np.isfinite(value) or value <= 0:
-        raise NetworkError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
-
-
-class _CANNBase:
+class _CANNBase(NetworkModel):
     """What CANN1D and CANN2D share: network, population, projection, state access."""
 
     dimension = 1
+    monitored = ("u",)
 
     def _build(self, geometry, tau, k, a, A, J0, z_min, z_max, net, dt, seed, name, method,
                storage_format, input_target="ext"):
-        tau = _positive("tau", tau)
-        self.a = _positive("a", a)
+        owner = type(self).__name__
+        tau = positive(owner, "tau", tau)
+        self.a = positive(owner, "a", a)
         self.A, self.J0 = float(A), float(J0)
         if not z_max > z_min:
             raise NetworkError(f"z_max must be larger than z_min, got {z_min}, {z_max}")
@@ -87,11 +83,28 @@ class _CANNBase:
         self.conn_mat = self.make_conn()
         self.proj = Projection(self.pop, self.pop, "rec", name=f"{name}_rec", net=self.net)
         if storage_format == "auto":     # the ring's weights are translation-invariant
-            storage_format = "fft" if self.pop.size >= FFT_MIN_SIZE else "dense"
+            storage_format = "fft" if self.pop.size >= FFT_MIN_SIZE and \
+                self.net.backend.provides("fft") else "dense"
         self.proj.connect_from_matrix(self.conn_mat.copy(), storage_format=storage_format)
-        self._monitor = None
 
     # -- geometry ---------------------------------------------------------------------------
+    def _feature_axis(self, name, n, z_min, z_max, endpoint) -> int:
+        """Checks the neurons per axis ``n`` and sets the preferred features ``x``, their
+        density ``rho`` and spacing ``dx``; returns ``n`` as an int."""
+        try:
+            whole = int(n) == n and n >= 2
+        except (TypeError, ValueError):
+            whole = False
+        if not whole:
+            raise NetworkError(f"{type(self).__name__}: {name} must be an integer >= 2, "
+                               f"got {n!r}")
+        n = int(n)
+        self.endpoint = bool(endpoint)
+        self.x = np.linspace(z_min, z_max, n, endpoint=self.endpoint)
+        self.rho = n / (z_max - z_min)
+        self.dx = (z_max - z_min) / n
+        return n
+
     def dist(self, d):
         """Periodic difference: ``d`` wrapped into ``[-z_range/2, z_range/2]``."""
         d = np.remainder(d, self.z_range)
@@ -101,10 +114,6 @@ class _CANNBase:
     def num(self) -> int:
         return self.pop.size
 
-    @property
-    def dt(self) -> float:
-        return self.net.dt
-
     # -- runtime parameters (stored in the population: changing them never recompiles) -------
     @property
     def tau(self) -> float:
@@ -112,7 +121,7 @@ class _CANNBase:
 
     @tau.setter
     def tau(self, value):
-        self.pop.tau = _positive("tau", value)
+        self.pop.tau = positive(type(self).__name__, "tau", value)
 
     @property
     def k(self) -> float:
@@ -132,10 +141,6 @@ class _CANNBase:
         """Sets ``u`` and the rates ``r = f(u)`` that the next step's ``sum(rec)`` reads."""
         self.pop.u = value
         self.pop.r = self.rate(self.pop.u)
-
-    @property
-    def r(self) -> np.ndarray:
-        return self.pop.r
 
     @property
     def Iext(self) -> np.ndarray:
@@ -178,29 +183,7 @@ class _CANNBase:
         symbolic right-hand side and its exact Jacobian."""
         return self.derivative(u, 0.0)
 
-    # -- running ----------------------------------------------------------------------------
-    def compile(self, **kwargs):
-        self.net.compile(**kwargs)
-        return self
-
-    def monitor(self, variables=("u",), period=None) -> Monitor:
-        """A monitor on the population (created once; later calls return it)."""
-        if self._monitor is None:
-            self._monitor = Monitor(self.pop, list(variables), period=period, net=self.net)
-        return self._monitor
-
-    def simulate(self, duration: float):
-        if not self.net.compiled:
-            self.net.compile()
-        self.net.simulate(duration)
-
-    run = simulate
-
-    def step(self):
-        if not self.net.compiled:
-            self.net.compile()
-        self.net.step()
-
+    # -- running (compile, simulate/run, step, monitor: NetworkModel) -----------------------
     def reset(self):
         """Time to 0, ``u = r = Iext = 0``."""
         if self.net.compiled:
@@ -233,13 +216,7 @@ class CANN1D(_CANNBase):
                  z_max: float = np.pi, *, endpoint: bool = True, net=None, dt: float = 0.1,
                  seed=None, name: str = "cann1d", method: str = "explicit",
                  storage_format: str = "auto", input_target: str | None = "ext"):
-        if int(num) != num or num < 2:
-            raise NetworkError(f"CANN1D: num must be an integer >= 2, got {num!r}")
-        num = int(num)
-        self.endpoint = bool(endpoint)
-        self.x = np.linspace(z_min, z_max, num, endpoint=self.endpoint)
-        self.rho = num / (z_max - z_min)
-        self.dx = (z_max - z_min) / num
+        num = self._feature_axis("num", num, z_min, z_max, endpoint)
         self._build(num, tau, k, a, A, J0, z_min, z_max, net, dt, seed, name, method,
                     storage_format, input_target)
 
@@ -287,13 +264,7 @@ class CANN2D(_CANNBase):
                  z_max: float = np.pi, *, endpoint: bool = True, net=None, dt: float = 0.1,
                  seed=None, name: str = "cann2d", method: str = "explicit",
                  storage_format: str = "auto", input_target: str | None = "ext"):
-        if int(length) != length or length < 2:
-            raise NetworkError(f"CANN2D: length must be an integer >= 2, got {length!r}")
-        self.length = int(length)
-        self.endpoint = bool(endpoint)
-        self.x = np.linspace(z_min, z_max, self.length, endpoint=self.endpoint)
-        self.rho = self.length / (z_max - z_min)
-        self.dx = (z_max - z_min) / self.length
+        self.length = self._feature_axis("length", length, z_min, z_max, endpoint)
         xx, yy = np.meshgrid(self.x, self.x, indexing="ij")
         self.value_grid = np.stack([xx.ravel(), yy.ravel()], axis=1)     # (num, 2)
         self._build((self.length, self.length), tau, k, a, A, J0, z_min, z_max, net, dt,

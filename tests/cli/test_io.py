@@ -1,4 +1,6 @@
 """Result files: atomic replacement, formats, round trips."""
+import re
+
 import numpy as np
 import pytest
 
@@ -86,3 +88,37 @@ def test_missing_h5py_is_reported_before_any_work(tmp_path, monkeypatch, capsys)
     assert status == 2 and stderr.strip() == (
         "neurogen: error: the h5 format needs h5py: pip install h5py "
         "(or pip install 'neurogen[hdf5]')")
+
+
+@pytest.mark.parametrize("fmt", ["npz", "h5"])
+@pytest.mark.parametrize("keep", [0, 10, 0.5, -30])
+def test_truncated_result_file_is_a_neurogen_error_naming_it(tmp_path, fmt, keep):
+    if fmt == "h5":
+        need("h5py")
+    path = nio.write_results(tmp_path / f"run.{fmt}", {"x": np.arange(20000.0)}, {"a": 1})
+    data = path.read_bytes()
+    cut = int(keep * len(data)) if isinstance(keep, float) else keep % len(data)
+    path.write_bytes(data[:cut])            # as `truncate -s` would leave it
+    with pytest.raises(nio.ResultFileError,
+                       match=rf"{re.escape(str(path))} is not a complete {fmt} result "
+                             rf"file \(truncated or corrupt"):
+        nio.read_results(path)
+    with pytest.raises(NeurogenError):
+        nio.verify_results(path)
+
+
+def test_corrupt_npz_fails_its_checksum(tmp_path):
+    path = nio.write_results(tmp_path / "run.npz", {"x": np.arange(20000.0)})
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF            # same length, one damaged byte
+    path.write_bytes(bytes(data))
+    with pytest.raises(nio.ResultFileError, match="Bad CRC-32"):
+        nio.read_results(path)
+
+
+def test_a_plain_npy_is_not_a_result_file(tmp_path):
+    path = tmp_path / "x.npz"
+    with open(path, "wb") as handle:
+        np.save(handle, np.ones(3))
+    with pytest.raises(nio.ResultFileError, match="single .npy array"):
+        nio.read_results(path)

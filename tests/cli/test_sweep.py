@@ -229,3 +229,23 @@ def test_killed_sweep_leaves_only_complete_files_and_resumes(tmp_path):
     rows = index_rows(out)
     assert len(rows) == 24 and all(r["status"] == "ok" for r in rows)
     assert not list(out.glob(TEMP_PREFIX + "*"))
+
+
+def test_resume_redoes_a_hand_truncated_result(field, tmp_path, capsys):
+    out = tmp_path / "sweep"
+    args = ("sweep", field, "--set", "focus.tau=5,10,20", "-d", 20, "-r", "focus.r",
+            "-o", out)
+    assert cli(*args, capsys=capsys)[0] == 0
+    before = records(out)
+    damaged = out / "focus.tau=10.npz"
+    damaged.write_bytes(damaged.read_bytes()[:200])       # e.g. a full disk, or by hand
+    mtimes = {p.name: p.stat().st_mtime_ns for p in out.glob("*.npz") if p != damaged}
+    status, stdout, stderr = cli(*args, capsys=capsys)
+    assert status == 0
+    assert "3 runs, 1 ok, 0 failed, 2 already done" in stdout
+    assert "damaged result file redone" in stderr and str(damaged) in stderr
+    after = records(out)
+    np.testing.assert_array_equal(after["focus.tau=10"], before["focus.tau=10"])
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.npz")
+            if p != damaged} == mtimes                      # the sound ones were kept
+    assert cli(*args, capsys=capsys)[1].count("3 already done") == 1

@@ -19,4 +19,9 @@ def test_wheel_ships_the_pxd_and_the_neurogen_command(tmp_path):
     text = archive.read(entry_points).decode()
     assert "[console_scripts]" in text and "neurogen = neurogen.cli:main" in text
     (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
-    assert "Requires-Dist: click" in archive.read(metadata).decode()
+    requires = archive.read(metadata).decode()
+    assert "Requires-Dist: click" in requires
+    assert "Requires-Dist: matplotlib" in requires    # the examples draw their figures
+    # the packages split by responsibility ship whole
+    assert {"neurogen/batch/sweep.py", "neurogen/models/coop/eilag.py",
+            "neurogen/models/base.py", "neurogen/analysis/measures.py"} <= set(names)

@@ -138,9 +138,11 @@ def generate_code(net):
     """Plan and render the network's code (what compile() does before the C++ compiler)."""
     from neurogen.codegen.plan import build_plan
     from neurogen.codegen.render import render
+    from neurogen.model.freeze import freeze
+    backend = net.backend
     for pop in net.populations:
         pop._retype()
-    render(build_plan(net))
+    render(build_plan(freeze(net, backend), backend), backend)
 
 
 def check(parameters: str, equations: str, generate: bool = True) -> dict:

@@ -190,9 +190,9 @@ def test_monitor_start_checks_the_new_period(pop):
         monitor.start(period=-1.0)
 
 
-@pytest.mark.parametrize("name", ["t", "dt", "pi", "sum", "_x", "1x", "a b", "", 5])
+@pytest.mark.parametrize("name", ["t", "dt", "sum", "_x", "1x", "a b", "", 5])
 def test_constants_cannot_shadow_reserved_names_or_be_non_identifiers(net, name):
-    with pytest.raises(InvalidValueError):
+    with pytest.raises(NetworkError):
         ng.Constant(name, 5.0)
     assert net.constants == {}
 

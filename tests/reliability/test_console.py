@@ -55,3 +55,11 @@ def test_simulate_until_measures_the_time_it_ran(net, capsys):
     assert 0 < done < 1000.0
     out = capsys.readouterr().out
     assert out.startswith(f"Simulating {done / 1000.0} seconds of the network took ")
+
+
+def test_neurogen_quiet_silences_the_console_lines(net, capsys, monkeypatch):
+    """What the ``neurogen`` command sets: its stderr carries one-line errors only."""
+    monkeypatch.setenv("NEUROGEN_QUIET", "1")
+    ng.Population(3, NEURON)
+    ng.compile()
+    assert capsys.readouterr().err == ""

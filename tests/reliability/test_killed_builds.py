@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from neurogen.build import cache
+from neurogen.toolchain import cache
 from neurogen.cli import main
 
 BUILDER = textwrap.dedent("""
     import sys, time
-    from neurogen.build import cache
+    from neurogen.toolchain import cache
     key = sys.argv[1]
     with cache.locked(key):
         tmp = cache.staging(key)

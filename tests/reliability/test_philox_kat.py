@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from neurogen.build.toolchain import toolchain
+from neurogen.toolchain.compiler import toolchain
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

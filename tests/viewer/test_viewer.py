@@ -137,7 +137,7 @@ def test_missing_qt_libraries_are_named_with_the_apt_get_line(tmp_path, monkeypa
     """A stand-in for Qt's xcb plugin linked against a library that is then removed:
     the check names it, with the Debian package, instead of letting Qt abort."""
     import importlib.util
-    from neurogen.build.toolchain import toolchain
+    from neurogen.toolchain.compiler import toolchain
     from neurogen.viz import ViewerError, check_display
     from neurogen.viz.display import qt_platform_problem
     if shutil.which("ldd") is None:
