@@ -102,5 +102,16 @@ class BuildError(NeurogenError):
         super().__init__(text)
 
 
+class SimulationError(NeurogenError):
+    """The simulation produced a non-finite value (NaN or infinity): names the
+    population, the variable, the neuron and the step where it appeared."""
+
+    def __init__(self, message: str, *, population: str = "", variable: str = "",
+                 neuron=None, step: int | None = None):
+        self.population, self.variable, self.neuron, self.step = \
+            population, variable, neuron, step
+        super().__init__(message)
+
+
 class BackendUnavailable(NeurogenError):
     """The requested backend (compiler, OpenMP, CUDA) is not available on this machine."""

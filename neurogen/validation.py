@@ -64,11 +64,16 @@ def steps(owner: str, duration, dt: float, *, limit: int = 2 ** 53) -> int:
     return int(count)
 
 
+_FLOATS = (np.float64, np.float32, np.dtype(np.float64), np.dtype(np.float32))
+
+
 def array_for(owner: str, name: str, value, dtype) -> np.ndarray:
     """``value`` converted to ``dtype`` for attribute ``name``, refusing what would change
     on the way: text, NaN/inf or out-of-range numbers and fractions into integers."""
     try:
-        array = np.asarray(value)
+        array = value if isinstance(value, np.ndarray) else np.asarray(value)
+        if array.dtype.kind == "f" and dtype in _FLOATS:        # the common case, first
+            return array.astype(dtype, copy=False)
         if array.dtype.kind not in "biuf":
             array = array.astype(np.float64)
     except (TypeError, ValueError):

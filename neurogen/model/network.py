@@ -14,6 +14,7 @@ from ..console import measured, say, timed
 from ..errors import InvalidValueError, NetworkError
 from ..ir import METHODS
 from ..validation import did_you_mean, number, reject_unknown, steps
+from ..runtime.watch import Progress
 from .default import default_network, register, set_default
 from .monitor import Monitor
 from .population import Population
@@ -26,7 +27,7 @@ class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
     _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm=None)
+                     paradigm=None, check_finite=True)
 
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
@@ -43,15 +44,23 @@ class Network:
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
-                 paradigm: str | None = None, **unknown):
+                 paradigm: str | None = None, check_finite: bool = True, **unknown):
         reject_unknown("Network()", unknown, self._DEFAULTS)
         self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
-                   method=method, paradigm=paradigm)
+                   method=method, paradigm=paradigm, check_finite=check_finite)
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
-        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``."""
+        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
+        ``check_finite`` (a NaN or infinity in a neuron variable stops the run with a
+        :class:`SimulationError`; ``False`` skips the check, for speed)."""
         for key, value in options.items():
+            if key == "check_finite":
+                if not isinstance(value, (bool, np.bool_)):
+                    raise InvalidValueError(f"setup(): check_finite must be True or False, "
+                                            f"got {value!r}")
+                self._config["check_finite"] = bool(value)
+                continue
             if key == "dt":
                 self._config["dt"] = number("setup()", "dt", value, positive=True)
             elif key == "seed":
@@ -103,6 +112,10 @@ class Network:
     @property
     def dt(self) -> float:
         return self._config["dt"]
+
+    @property
+    def check_finite(self) -> bool:
+        return self._config["check_finite"]
 
     @property
     def seed(self) -> int:
@@ -286,13 +299,25 @@ class Network:
             raise NetworkError("the network is not compiled: call compile() first")
         return self._sim
 
-    def simulate(self, duration: float, measure_time: bool = False, **unknown):
-        """Advance by ``duration`` ms (``round(duration / dt)`` steps), in C++."""
-        reject_unknown("simulate()", unknown, ("duration", "measure_time"))
+    def simulate(self, duration: float, measure_time: bool = False, report=None,
+                 report_period: float = 10.0, progress_bar: bool = False, **unknown):
+        """Advance by ``duration`` ms (``round(duration / dt)`` steps), in C++.
+
+        ``report`` (Brian2): ``'text'``/``'stdout'``, ``'stderr'`` or a function
+        ``f(elapsed_s, completed_fraction, t_start_ms, duration_ms)``, called every
+        ``report_period`` seconds of wall time; ``progress_bar=True`` (ANNarchy) reports
+        every second on stdout. Ctrl-C stops the run at the end of a step."""
+        reject_unknown("simulate()", unknown, ("duration", "measure_time", "report",
+                                               "report_period", "progress_bar"))
         nsteps = steps("simulate()", duration, self.dt)
         sim = self._require_sim()
+        if progress_bar and report is None:
+            report, report_period = "text", 1.0
+        progress = None if report is None else Progress(
+            report, number("simulate()", "report_period (s)", report_period, positive=True),
+            self.get_time(), nsteps * self.dt)
         start = time.perf_counter()
-        sim.run(nsteps)
+        sim.run(nsteps, progress)
         if measure_time:
             measured(float(duration), time.perf_counter() - start)
 
