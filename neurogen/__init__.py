@@ -14,7 +14,7 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np  # noqa: E402  (scripts written for ANNarchy 4 expect np from the star import)
 
 from ._version import __version__  # noqa: E402
-from .errors import (NeurogenError, ModelError, ParseError, UnknownNameError,  # noqa: E402
+from .errors import (NeurogenError, ANNarchyException, ModelError, ParseError, UnknownNameError,  # noqa: E402
                      UnknownFunctionError, FlagError, ODEError, NetworkError, ShapeError,
                      ConnectivityError, BuildError, BackendUnavailable,
                      SimulationError)
@@ -26,6 +26,13 @@ from .model.population import Population  # noqa: E402
 from .model.projection import Projection  # noqa: E402
 from .model.synapse import Synapse  # noqa: E402
 from .model.timed_array import TimedArray  # noqa: E402
+from .model.input_array import InputArray  # noqa: E402
+from .model.definitions import Parameter, Variable  # noqa: E402
+from .model.connectors import LILConnectivity  # noqa: E402
+from .parser.user_functions import add_function  # noqa: E402
+from . import models  # noqa: E402
+from .models import (LeakyIntegrator, Hebb, Oja, IBCM,  # noqa: E402
+                     list_standard_neurons, list_standard_synapses)
 from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
                            RandomDistribution, Uniform)
 
@@ -69,30 +76,29 @@ def set_time(t):
     default_network().set_time(t)
 
 
-def save(filename, populations=True, projections=True, net_id=0):
-    _whole_network("save()", populations, projections, net_id)
-    default_network().save(filename)
+def _network(net_id):
+    """The default network, or the network with ANNarchy's ``net_id``."""
+    from .model.network import network_by_id
+    return default_network() if net_id is None else network_by_id(net_id)
 
 
-def load(filename, populations=True, projections=True, pickle_encoding=None, net_id=0):
-    _whole_network("load()", populations, projections, net_id)
-    default_network().load(filename)
+def save(filename, populations=True, projections=True, net_id=None):
+    """Save the state of the default network (or network ``net_id``)."""
+    _network(net_id).save(filename, populations=populations, projections=projections)
 
 
-def _whole_network(owner, populations, projections, net_id):
-    """ANNarchy's keywords, as far as neurogen implements them: the whole network."""
-    if populations is not True or projections is not True or net_id != 0:
-        raise NetworkError(f"{owner} saves and loads the whole network: populations=, "
-                           "projections= and net_id= keep their defaults (use "
-                           "Network.save/load on one network)")
+def load(filename, populations=True, projections=True, pickle_encoding=None, net_id=None):
+    _network(net_id).load(filename, populations=populations, projections=projections,
+                          pickle_encoding=pickle_encoding)
 
 
-def save_parameters(filename):
-    default_network().save_parameters(filename)
+def save_parameters(filename, net_id=None):
+    _network(net_id).save_parameters(filename)
 
 
-def load_parameters(filename):
-    return default_network().load_parameters(filename)
+def load_parameters(filename, global_only=True, verbose=False, net_id=None):
+    return _network(net_id).load_parameters(filename, global_only=global_only,
+                                            verbose=verbose)
 
 
 def get_population(name):
@@ -123,5 +129,7 @@ __all__ = [
     "set_time", "save", "load", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
     "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
-    "BackendUnavailable", "SimulationError",
+    "BackendUnavailable", "SimulationError", "ANNarchyException", "InputArray", "Parameter",
+    "Variable", "LILConnectivity", "add_function", "models", "LeakyIntegrator", "Hebb", "Oja",
+    "IBCM", "list_standard_neurons", "list_standard_synapses",
 ]

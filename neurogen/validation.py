@@ -50,14 +50,14 @@ def number(owner: str, what: str, value, *, positive: bool = False,
     return value
 
 
-def steps(owner: str, duration, dt: float, *, limit: int = 2 ** 53) -> int:
-    """``round(duration / dt)``: a finite, non-negative duration whose step count is exact
-    in double precision (the clock is a 64-bit step counter)."""
+def steps(owner: str, duration, dt: float, rounding=round, *, limit: int = 2 ** 53) -> int:
+    """``rounding(duration / dt)``: a finite, non-negative duration whose step count is
+    exact in double precision (the clock is a 64-bit step counter)."""
     duration = number(owner, "the duration (ms)", duration)
     if duration < 0:
         raise InvalidValueError(f"{owner}: cannot simulate a negative duration "
                                 f"({duration} ms)")
-    count = round(duration / dt)
+    count = rounding(duration / dt)
     if count > limit:
         raise InvalidValueError(f"{owner}: {duration:g} ms is {count:.3g} steps of {dt} ms, "
                                 f"more than the {limit:.3g} the clock can count")
@@ -115,7 +115,7 @@ def normalized_name(owner: str, name) -> str:
 
 def constant_name(name) -> str:
     """The name of a :class:`Constant`: an identifier, normal, not a reserved name."""
-    from .parser.neuron import RESERVED      # what equations give a meaning of their own
+    from .parser.attributes import RESERVED  # what equations give a meaning of their own
     name = normalized_name("Constant", name)
     if name in RESERVED or name.startswith("_"):
         raise InvalidValueError(f"Constant: '{name}' is reserved in equations (t is the "

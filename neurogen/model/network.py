@@ -3,8 +3,11 @@ constants, with its configuration, and the entry point of the pipeline
 (parse → IR → plan → generate → build → run)."""
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import time
+import weakref
 import zlib
 
 import numpy as np
@@ -21,13 +24,23 @@ from .population import Population
 from .projection import Projection
 
 _PRECISIONS = {"double": np.float64, "float": np.float32}
+_IDS = itertools.count()
+_NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
+
+
+def network_by_id(net_id: int) -> "Network":
+    """The live network with ANNarchy's ``net_id`` (``Network.id``)."""
+    try:
+        return _NETWORKS[int(net_id)]
+    except KeyError:
+        raise NetworkError(f"no network with id {net_id!r}") from None
 
 
 class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
     _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm=None, check_finite=True)
+                     paradigm=None, step_rounding="ceil", check_finite=True)
 
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
@@ -40,20 +53,27 @@ class Network:
         if cls is not Network:   # a subclass may still be given dt=/seed=
             options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
         net.setup(**options)
+        net.id = next(_IDS)
+        _NETWORKS[net.id] = net
+        from .constant import GLOBAL_CONSTANTS
+        for const in list(GLOBAL_CONSTANTS.values()):
+            const._attach(net)
         return net
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
-                 paradigm: str | None = None, check_finite: bool = True, **unknown):
+                 paradigm: str | None = None, step_rounding: str = "ceil",
+                 check_finite: bool = True, **unknown):
         reject_unknown("Network()", unknown, self._DEFAULTS)
         self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
-                   method=method, paradigm=paradigm, check_finite=check_finite)
+                   method=method, paradigm=paradigm, step_rounding=step_rounding,
+                   check_finite=check_finite)
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
         """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
-        ``check_finite`` (a NaN or infinity in a neuron variable stops the run with a
-        :class:`SimulationError`; ``False`` skips the check, for speed)."""
+        ``step_rounding``, ``check_finite`` (a NaN or infinity in a neuron variable stops
+        the run with a :class:`SimulationError`; ``False`` skips the check, for speed)."""
         for key, value in options.items():
             if key == "check_finite":
                 if not isinstance(value, (bool, np.bool_)):
@@ -93,6 +113,12 @@ class Network:
                 if self.compiled and value != self._config["paradigm"]:
                     raise NetworkError("paradigm cannot change after compile()")
                 self._config["paradigm"] = value
+            elif key == "step_rounding":
+                if value not in ("ceil", "nearest"):
+                    raise NetworkError("step_rounding must be 'ceil' (ANNarchy: "
+                                       "ceil(duration / dt) steps) or 'nearest', got "
+                                       f"{value!r}")
+                self._config["step_rounding"] = value
             elif key in ("structural_plasticity", "verbose", "debug", "sparse_matrix_format",
                          "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
                 self._config[key] = value   # accepted for compatibility, no effect here
@@ -279,7 +305,7 @@ class Network:
         for proj, proj_ir in zip(self.projections, network_ir.projections):
             proj._attach_storage(proj_ir.storage, self.real_dtype)
         plan = build_plan(network_ir, backend)
-        code, pyx = render(plan, backend)
+        code, pyx = render(plan, backend, backend.template_flags(self.toolchain))
         with timed("building the module (reused from the cache when unchanged)", silent):
             module, self.build_info = builder.build(code, pyx, backend=backend,
                                                     directory=directory, clean=clean)
@@ -301,7 +327,8 @@ class Network:
 
     def simulate(self, duration: float, measure_time: bool = False, report=None,
                  report_period: float = 10.0, progress_bar: bool = False, **unknown):
-        """Advance by ``duration`` ms (``round(duration / dt)`` steps), in C++.
+        """Advance by ``duration`` ms, in C++: ``ceil(duration / dt)`` steps as ANNarchy
+        (``setup(step_rounding='nearest')``: ``round(duration / dt)``).
 
         ``report`` (Brian2): ``'text'``/``'stdout'``, ``'stderr'`` or a function
         ``f(elapsed_s, completed_fraction, t_start_ms, duration_ms)``, called every
@@ -309,7 +336,7 @@ class Network:
         every second on stdout. Ctrl-C stops the run at the end of a step."""
         reject_unknown("simulate()", unknown, ("duration", "measure_time", "report",
                                                "report_period", "progress_bar"))
-        nsteps = steps("simulate()", duration, self.dt)
+        nsteps = self._steps(duration, "simulate()")
         sim = self._require_sim()
         if progress_bar and report is None:
             report, report_period = "text", 1.0
@@ -320,6 +347,16 @@ class Network:
         sim.run(nsteps, progress)
         if measure_time:
             measured(float(duration), time.perf_counter() - start)
+
+    def _steps(self, duration: float, owner: str = "simulate()") -> int:
+        """ANNarchy's ``ceil(duration / dt)``, except that a quotient a rounding error
+        above an integer (``300 * 0.1 / 0.1``) counts as that integer; the duration is
+        checked first (a finite, non-negative number of ms, a countable step number)."""
+        def rounded(ratio):
+            if self._config["step_rounding"] == "nearest":
+                return round(ratio)
+            return math.ceil(ratio - 1e-9 * max(1.0, abs(ratio)))
+        return steps(owner, duration, self.dt, rounded)
 
     def simulate_until(self, max_duration: float, population, operator: str = "and",
                        measure_time: bool = False, **unknown) -> float:
@@ -338,7 +375,7 @@ class Network:
                                    "stop_condition (Population(..., stop_condition='r > 1'))")
         if operator not in ("and", "or"):
             raise NetworkError(f"operator must be 'and' or 'or', got {operator!r}")
-        nsteps = steps("simulate_until()", max_duration, self.dt)
+        nsteps = self._steps(max_duration, "simulate_until()")
         sim.select_stop(pops, operator)
         start = time.perf_counter()
         try:
@@ -388,22 +425,23 @@ class Network:
                     self._clear_recording(rec)
 
     # -- persistence -----------------------------------------------------------------------------
-    def save(self, filename):
-        """The whole state (attributes, weights, synapse variables, time) to ``.npz``/``.h5``."""
+    def save(self, filename, populations=True, projections=True):
+        """The whole state (attributes, weights, synapse variables, time) to ``.npz``,
+        ``.h5``, ``.data``/``.txt.gz`` (pickle, as ANNarchy) or ``.mat`` (write only)."""
         from .persistence import save
-        save(self, filename)
+        save(self, filename, populations=populations, projections=projections)
 
-    def load(self, filename):
+    def load(self, filename, populations=True, projections=True, pickle_encoding=None):
         """Restore a state saved by :meth:`save`; a file that does not fit raises and
         leaves the network unchanged."""
         from .persistence import load
-        load(self, filename)
+        load(self, filename, populations=populations, projections=projections)
 
     def save_parameters(self, filename):
         from .persistence import save_parameters
         save_parameters(self, filename)
 
-    def load_parameters(self, filename):
+    def load_parameters(self, filename, global_only=True, verbose=False):
         from .persistence import load_parameters
         return load_parameters(self, filename)
 

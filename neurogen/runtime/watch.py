@@ -72,8 +72,8 @@ def first_nonfinite(net, populations=None):
 def nonfinite_error(net, found, step: int) -> SimulationError:
     """The error for a value found non-finite at the end of step ``step``."""
     pop, variable, index, value = found
-    neuron = index if pop.ir.attribute(variable).locality == GLOBAL else \
-        pop.coordinates_from_rank(index)
+    neuron = index if pop.ir.attribute(variable).locality == GLOBAL or pop.dimension == 1 \
+        else pop.coordinates_from_rank(index)
     where = "population-wide" if pop.ir.attribute(variable).locality == GLOBAL \
         else f"neuron {neuron}"
     equation = next((e.text for e in pop.ir.equations if e.target == variable), None)

@@ -12,9 +12,10 @@ from .base import KernelData, StorageKernel
 from .csr import CSR
 from .dense import Dense
 from .fft import FFT
+from .separable import Separable
 
 #: every kernel by name, in the order ``auto`` breaks ties
-KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT())}
+KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT(), Separable())}
 STORAGE_FORMATS = ("auto", *KERNELS)
 
 
@@ -37,8 +38,8 @@ def select(proj, backend) -> str:
         if reason is not None:
             raise NetworkError(f"{where}: storage_format='{chosen.name}' {reason}")
         return chosen.name
-    candidates = [k for k in KERNELS.values()
-                  if k.in_auto and backend.provides(k.name) and k.refuse(proj) is None]
+    candidates = [k for k in KERNELS.values() if backend.provides(k.name)
+                  and k.offered_to_auto(proj) and k.refuse(proj) is None]
     if not candidates:
         raise NetworkError(f"{where}: no storage kernel of the '{backend.name}' backend "
                            "applies to this projection")

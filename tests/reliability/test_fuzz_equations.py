@@ -27,7 +27,7 @@ def refused(parameters, equations):
     ("r = " + "-" * 1000 + "1", "", "nested"),                     # was RecursionError
     ("r = " + "(" * 1000 + "1" + ")" * 1000, "", "nested"),
     ("dr/dt = r > 1", "", "not a condition"),                      # was TypeError
-    ("dr/dt = if r > 1 then 1 else -r : implicit", "", "linear in r"),  # was a printer error
+    ("dr/dt = ite(r > 1, 1, -r) : implicit", "", "linear in r"),   # was a printer error
     ("r = 1", "k = 1e400 : int", "double range"),                  # was OverflowError
     ("r = 1", "k = 3e9 : int", "out of range"),                    # would wrap in int32
     ("r = 1", "k = modulo(1, 0)", "modulo by zero"),               # was TypeError
