@@ -86,6 +86,33 @@ def write_arrays(path: Path, arrays: dict):
                 np.savez(handle, **{k.replace("/", "|"): v for k, v in arrays.items()})
 
 
+class _ArraysOnly:
+    """Unpickles a state file as data only: a pickle can name any callable, so one from
+    elsewhere could run code on load. Only what ``write_arrays`` writes (a dict of NumPy
+    arrays) is rebuilt; anything else is refused."""
+
+    _ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"),
+                ("numpy.core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "scalar"),
+                ("numpy._core.multiarray", "_reconstruct"),
+                ("numpy._core.multiarray", "scalar")}
+
+    def __init__(self, handle):
+        import pickle
+
+        allowed = self._ALLOWED
+
+        class Restricted(pickle.Unpickler):
+            def find_class(self, module, name):
+                if (module, name) not in allowed:
+                    raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a "
+                                                 "state file")
+                return super().find_class(module, name)
+        self._unpickler = Restricted(handle)
+
+    def load(self):
+        return self._unpickler.load()
+
+
 def _h5py():
     try:
         import h5py
@@ -109,7 +136,7 @@ def _read(path: Path) -> dict:
             import pickle
             opener = gzip.open if path.suffix == ".gz" else open
             with opener(path, "rb") as handle:
-                data = pickle.load(handle)
+                data = _ArraysOnly(handle).load()
             if not isinstance(data, dict):
                 raise ValueError("not a neurogen state")
             return data

@@ -97,3 +97,35 @@ def test_a_good_edited_file_is_applied(tmp_path):
                                                    "__step__": np.array([40])})
     net.load(path)
     assert np.all(a.r == 123.0) and net.get_current_step() == 40
+
+
+class _RunsCode:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("suffix", [".data", ".txt.gz"])
+def test_pickled_state_files_are_read_as_data_only(tmp_path, suffix):
+    """ANNarchy's pickle formats load back, but a pickle naming any callable (here
+    os.system) is refused before it runs."""
+    import gzip
+    import pickle
+    net = ng.Network(seed=3)
+    a, _, _ = build(net)
+    net.save(tmp_path / f"good{suffix}")
+    expected = a.r
+    a.r = 0.0
+    net.load(tmp_path / f"good{suffix}")
+    np.testing.assert_array_equal(a.r, expected)
+    marker = tmp_path / "pwned"
+    opener = gzip.open if suffix == ".txt.gz" else open
+    with opener(tmp_path / f"evil{suffix}", "wb") as handle:
+        pickle.dump({"__step__": _RunsCode(marker), "pop/A/r": np.zeros(5)}, handle)
+    with pytest.raises(StateFileError, match="not allowed in a state file"):
+        net.load(tmp_path / f"evil{suffix}")
+    assert not marker.exists()
+    np.testing.assert_array_equal(a.r, expected)
