@@ -16,7 +16,8 @@ import numpy as np  # noqa: E402  (scripts written for ANNarchy 4 expect np from
 from ._version import __version__  # noqa: E402
 from .errors import (NeurogenError, ANNarchyException, ModelError, ParseError, UnknownNameError,  # noqa: E402
                      UnknownFunctionError, FlagError, ODEError, NetworkError, ShapeError,
-                     ConnectivityError, BuildError, BackendUnavailable)
+                     ConnectivityError, BuildError, BackendUnavailable,
+                     SimulationError)
 from .model.constant import Constant  # noqa: E402
 from .model.monitor import Monitor  # noqa: E402
 from .model.network import Network, clear, default_network  # noqa: E402
@@ -48,9 +49,10 @@ def compile(directory=None, clean=False, silent=False, **kwargs):  # noqa: A001 
     default_network().compile(directory=directory, clean=clean, silent=silent, **kwargs)
 
 
-def simulate(duration, measure_time=False):
-    """Advance the default network by ``duration`` milliseconds."""
-    default_network().simulate(duration, measure_time=measure_time)
+def simulate(duration, measure_time=False, **options):
+    """Advance the default network by ``duration`` milliseconds (``report=``,
+    ``report_period=``, ``progress_bar=``: see :meth:`Network.simulate`)."""
+    default_network().simulate(duration, measure_time=measure_time, **options)
 
 
 def step():
@@ -136,7 +138,8 @@ __all__ = [
     "set_time", "save", "load", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
     "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
-    "BackendUnavailable", "ANNarchyException", "InputArray", "Parameter", "Variable", "LILConnectivity",
-    "add_function", "models", "LeakyIntegrator", "Hebb", "Oja", "IBCM",
-    "list_standard_neurons", "list_standard_synapses", "disable_learning", "enable_learning",
+    "BackendUnavailable", "SimulationError", "ANNarchyException", "InputArray", "Parameter",
+    "Variable", "LILConnectivity", "add_function", "models", "LeakyIntegrator", "Hebb", "Oja",
+    "IBCM", "list_standard_neurons", "list_standard_synapses", "disable_learning",
+    "enable_learning",
 ]

@@ -12,6 +12,7 @@ that raises) are printed as one line on stderr, with exit status 2.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 
@@ -235,10 +236,26 @@ def cache_info():
     from .toolchain import cache as build_cache
     c = build_cache.info()
     click.echo(f"{c['path']}: {c['entries']} entries, {c['bytes'] / 1e6:.1f} MB")
+    if c["temporary"]:
+        click.echo(f"temporary build folders: {c['temporary']}, of which {c['stale']} "
+                   f"({c['stale_bytes'] / 1e6:.1f} MB) left by killed builds (removed by "
+                   "the next build or `neurogen cache clean`)")
 
 
 def main(argv=None) -> int:
-    """Console entry point: one-line errors and exit status 2 for bad input."""
+    """Console entry point: one-line errors and exit status 2 for bad input; no compile
+    progress among the results (``NEUROGEN_QUIET``, also for the worker processes)."""
+    from .console import QUIET_ENV
+    previous = os.environ.get(QUIET_ENV)
+    os.environ.setdefault(QUIET_ENV, "1")
+    try:
+        return _main(argv)
+    finally:
+        if previous is None:
+            os.environ.pop(QUIET_ENV, None)
+
+
+def _main(argv) -> int:
     try:
         cli.main(args=argv, prog_name="neurogen", standalone_mode=False)
     except click.exceptions.Abort:

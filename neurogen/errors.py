@@ -77,6 +77,18 @@ class ShapeError(NetworkError, ValueError):
     """An array assigned to an attribute does not match the geometry."""
 
 
+class UnknownKeywordError(NetworkError, TypeError):
+    """A keyword argument the function does not know (shown with a did-you-mean)."""
+
+
+class UnknownAttributeError(NetworkError, AttributeError):
+    """Setting an attribute that the object does not have (shown with a did-you-mean)."""
+
+
+class InvalidValueError(NetworkError, ValueError):
+    """A value of the wrong type or out of range (NaN duration, negative period…)."""
+
+
 class ConnectivityError(NetworkError):
     """A connector cannot connect the given populations."""
 
@@ -92,6 +104,17 @@ class BuildError(NeurogenError):
         if sources:
             text += f"\n  generated sources kept in: {sources}"
         super().__init__(text)
+
+
+class SimulationError(NeurogenError):
+    """The simulation produced a non-finite value (NaN or infinity): names the
+    population, the variable, the neuron and the step where it appeared."""
+
+    def __init__(self, message: str, *, population: str = "", variable: str = "",
+                 neuron=None, step: int | None = None):
+        self.population, self.variable, self.neuron, self.step = \
+            population, variable, neuron, step
+        super().__init__(message)
 
 
 class BackendUnavailable(NeurogenError):

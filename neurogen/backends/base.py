@@ -20,6 +20,8 @@ class Backend:
     storage: tuple = ()            # storage kernels with a template block here
     mirrors_buffers = False        # device copies: the code needs every buffer's byte size
     checked_steps = False          # step() goes through the checked run() path
+    flags_nonfinite = False        # the step flags NaN/infinity (else: checked per chunk)
+    chunk_seconds = 0.05           # simulate() hands back to Python this often (Ctrl-C…)
 
     # -- code -------------------------------------------------------------------------------
     def provides(self, kernel: str) -> bool:

@@ -83,6 +83,7 @@ class CudaBackend(Backend):
     storage = ("dense", "csr")
     mirrors_buffers = True
     checked_steps = True
+    chunk_seconds = 0.5            # each run uploads and downloads the mirrors: fewer runs
 
     def fingerprint(self, tc) -> str:
         return tc.fingerprint() + "|cuda|" + cuda_toolchain().fingerprint()

@@ -159,6 +159,12 @@ class _PopulationLowering:
             t[sp.Symbol(name)] = self.constants[name]
         return t
 
+    def real_stores(self, statements) -> list[str]:
+        """The real variables a block writes: what the step checks for NaN/infinity."""
+        real = {self.buffers[a.name] for a in self.ir.attributes if a.ctype == "real"}
+        targets = [st["target"] for st in statements if st["kind"] == "store"]
+        return list(dict.fromkeys(t for t in targets if t.split("[")[0] in real))
+
     def reduction(self, red) -> dict:
         return {"op": red.op, "target": str(Access(self.buffers[red.symbol.name], "0")),
                 "expr": self.emit.expr(red.expr, self.table("i")),
@@ -196,6 +202,8 @@ class _PopulationLowering:
                 stage["randoms"] = emit.randoms(self.ir.randoms, stage.pop("used"),
                                                 self.k << 16, "i", ltable)
                 stage["lines"] = len(stage["randoms"]) + _lines(stage["statements"])
+                stage["checks"] = [t.split("[")[0] for t in
+                                   self.real_stores(stage["statements"])]
         timed = None
         if self.pop.timed:    # a TimedArray replays its stored rates
             rates = f"p{self.k}_rates"
@@ -216,6 +224,7 @@ class _PopulationLowering:
         return {"id": self.k, "size": self.size_name, "stop": stop, "timed": timed,
                 "sums": self.sums, "pre_global": pre_global,
                 "global_randoms": global_randoms, "global_statements": global_stmts,
+                "global_checks": self.real_stores(global_stmts),
                 "stages": stages,
                 "end_reductions": [self.reduction(r) for r in self.ir.reductions
                                    if not r.in_place]

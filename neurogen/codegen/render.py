@@ -53,6 +53,7 @@ def context(plan: Plan) -> dict:
                 storage_blocks=sorted({p["block"] for p in plan.projections}),
                 INT_STEP=S.INT_STEP, INT_THREADS=S.INT_THREADS, INT_NMON=S.INT_NMON,
                 INT_SEED=S.INT_SEED, INT_STOP_MODE=S.INT_STOP_MODE, REAL_DT=S.REAL_DT,
+                INT_CHECK_FINITE=S.INT_CHECK_FINITE, INT_NONFINITE=S.INT_NONFINITE,
                 PTR_MON_ADDR=S.PTR_MON_ADDR, PTR_MON_INT=S.PTR_MON_INT,
                 NMONF=len(S.MONITOR_FIELDS))
 

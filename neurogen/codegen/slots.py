@@ -110,6 +110,16 @@ class StopMode(Slot):
 
 
 @dataclass(frozen=True)
+class CheckFinite(Slot):
+    """1: the step flags non-finite values of real variables (``setup(check_finite=)``)."""
+
+
+@dataclass(frozen=True)
+class NonFinite(Slot):
+    """Set by the step to 1 + the id of the first population with a non-finite value."""
+
+
+@dataclass(frozen=True)
 class PopSize(Slot):
     pop: int
 
@@ -193,6 +203,7 @@ class ConstantValue(Slot):
 
 # fixed positions, shared with the runtime
 INT_STEP, INT_THREADS, INT_NMON, INT_SEED, INT_STOP_MODE = 0, 1, 2, 3, 4
+INT_CHECK_FINITE, INT_NONFINITE = 5, 6
 STOP_OFF, STOP_OR, STOP_AND = 0, 1, 2
 REAL_DT = 0
 PTR_MON_ADDR, PTR_MON_INT = 0, 1
@@ -204,7 +215,7 @@ class SlotTable:
     """The layout of the three tables, in order; ``index`` finds a descriptor."""
     ptrs: list = field(default_factory=lambda: [MonitorAddresses(), MonitorFields()])
     ints: list = field(default_factory=lambda: [Step(), Threads(), MonitorCount(), Seed(),
-                                                StopMode()])
+                                                StopMode(), CheckFinite(), NonFinite()])
     reals: list = field(default_factory=lambda: [Dt()])
 
     def ptr(self, slot: Slot) -> int:

@@ -29,8 +29,9 @@ class Constant(float):
     """
 
     def __new__(cls, name: str, value: float, net=None):
-        check_name(name)
-        obj = super().__new__(cls, value)
+        from ..validation import constant_name, number
+        constant_name(check_name(name))
+        obj = super().__new__(cls, number(f"Constant {name!r}", "value", value))
         obj.name = name
         obj.value = float(value)
         obj._nets = []
@@ -48,7 +49,8 @@ class Constant(float):
         net._add_constant(self)
 
     def set(self, value: float):
-        self.value = float(value)
+        from ..validation import number
+        self.value = number(f"Constant {self.name!r}", "value", value)
         for net in self._nets:
             net._constant_changed(self)
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import NetworkError
 from ..ir import GLOBAL
+from ..validation import SealedAttributes, number, reject_unknown
 from .population import Population
 from .projection import Dendrite, Projection
 from .view import PopulationView
@@ -36,7 +37,7 @@ def _target_of(name: str):
     return name[4:-1] if name.startswith("sum(") and name.endswith(")") else None
 
 
-class Monitor:
+class Monitor(SealedAttributes):
     """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, size).
 
     ``obj`` is a population, a view (its neurons are kept on ``get``) or a dendrite
@@ -45,7 +46,8 @@ class Monitor:
     """
 
     def __init__(self, obj, variables, period: float | None = None, start: bool = True,
-                 net=None):
+                 net=None, **unknown):
+        reject_unknown("Monitor()", unknown, ("obj", "variables", "period", "start", "net"))
         self.ranks = None
         if isinstance(obj, PopulationView):     # records the population, keeps the view's part
             self.ranks, obj = obj.ranks, obj.population
@@ -56,8 +58,7 @@ class Monitor:
             else obj.net
         self.obj = obj
         self.variables = [variables] if isinstance(variables, str) else list(variables)
-        self.period = self.net.dt if period is None else float(period)
-        self.period_steps = max(1, int(round(self.period / self.net.dt)))
+        self._set_period(self.net.dt if period is None else period)
         self.recordings = {name: self._recording(name) for name in self.variables}
         self.active = False
         self.offset = 0
@@ -141,10 +142,15 @@ class Monitor:
     # -- control ---------------------------------------------------------------------------
     def start(self, variables=None, period: float | None = None):
         if period is not None:
-            self.period = float(period)
-            self.period_steps = max(1, int(round(self.period / self.net.dt)))
+            self._set_period(period)
         self.offset = self.net.get_current_step()
         self._set_active(True)
+
+    def _set_period(self, period):
+        self.period = number("Monitor", "period (ms)", period, positive=True)
+        self.period_steps = max(1, int(round(self.period / self.net.dt)))
+        if self.period_steps >= 2 ** 53:
+            raise NetworkError(f"Monitor: period {period} ms is too long")
 
     def resume(self):
         self._set_active(True)

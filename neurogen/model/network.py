@@ -6,14 +6,18 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import time
 import weakref
 import zlib
 
 import numpy as np
 
 from .. import backends
-from ..errors import NetworkError
+from ..console import measured, say, timed
+from ..errors import InvalidValueError, NetworkError
 from ..ir import METHODS
+from ..validation import did_you_mean, number, reject_unknown, steps
+from ..runtime.watch import Progress
 from .default import default_network, register, set_default  # noqa: F401 (default_network: re-exported)
 from .monitor import Monitor
 from .population import Population
@@ -36,7 +40,7 @@ class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
     _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm=None, step_rounding="ceil")
+                     paradigm=None, step_rounding="ceil", check_finite=True)
 
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
@@ -58,24 +62,37 @@ class Network:
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
-                 paradigm: str | None = None):
+                 paradigm: str | None = None, step_rounding: str = "ceil",
+                 check_finite: bool = True, **unknown):
+        reject_unknown("Network()", unknown, self._DEFAULTS)
         self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
-                   method=method, paradigm=paradigm)
+                   method=method, paradigm=paradigm, step_rounding=step_rounding,
+                   check_finite=check_finite)
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
         """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
-        ``step_rounding``."""
+        ``step_rounding``, ``check_finite`` (a NaN or infinity in a neuron variable stops
+        the run with a :class:`SimulationError`; ``False`` skips the check, for speed)."""
         for key, value in options.items():
+            if key == "check_finite":
+                if not isinstance(value, (bool, np.bool_)):
+                    raise InvalidValueError(f"setup(): check_finite must be True or False, "
+                                            f"got {value!r}")
+                self._config["check_finite"] = bool(value)
+                continue
             if key == "dt":
-                if not value or float(value) <= 0:
-                    raise NetworkError(f"dt must be positive, got {value!r}")
-                self._config["dt"] = float(value)
+                self._config["dt"] = number("setup()", "dt", value, positive=True)
             elif key == "seed":
+                if value is not None and (isinstance(value, bool) or
+                                          not isinstance(value, (int, np.integer))):
+                    raise InvalidValueError(f"setup(): seed must be an integer or None, "
+                                            f"got {value!r}")
                 self._config["seed"] = int(value) if value is not None and value >= 0 else \
                     int(np.random.SeedSequence().entropy % (2 ** 63))
             elif key == "num_threads":
-                if int(value) < 1:
+                if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+                        or int(value) < 1:
                     raise NetworkError(f"num_threads must be at least 1, got {value!r}")
                 self._config["num_threads"] = int(value)
             elif key == "precision":
@@ -106,7 +123,11 @@ class Network:
                          "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
                 self._config[key] = value   # accepted for compatibility, no effect here
             else:
-                raise NetworkError(f"unknown setup option {key!r}")
+                raise NetworkError(f"unknown setup option {key!r}" + did_you_mean(
+                    key, list(self._DEFAULTS) + ["structural_plasticity", "verbose", "debug",
+                                                 "sparse_matrix_format", "profiling",
+                                                 "suppress_warnings",
+                                                 "sparse_matrix_storage_order"]))
         if self._sim is not None:
             self._sim.bind()
 
@@ -117,6 +138,10 @@ class Network:
     @property
     def dt(self) -> float:
         return self._config["dt"]
+
+    @property
+    def check_finite(self) -> bool:
+        return self._config["check_finite"]
 
     @property
     def seed(self) -> int:
@@ -256,28 +281,36 @@ class Network:
 
     # -- pipeline ------------------------------------------------------------------------------
     def compile(self, directory: str | None = None, clean: bool = False, silent: bool = False,
-                **_ignored):
+                **unknown):
         """Generate, build (or fetch from the cache) and attach the simulation code.
 
         ``directory`` receives a copy of the generated sources; nothing in it is deleted.
+        Progress goes to stderr (and the ``neurogen`` logger) unless ``silent``.
         """
         from ..codegen.plan import build_plan
         from ..codegen.render import render
         from ..runtime.simulator import Simulator
         from ..toolchain import builder
         from .freeze import freeze
+        reject_unknown("compile()", unknown, ("directory", "clean", "silent"))
         if self.compiled:
             return
         backend = self.backend
         for pop in self.populations:
             pop._retype()
+        say(f"generating code for {len(self.populations)} population(s) and "
+            f"{len(self.projections)} projection(s) ({self._config['paradigm']}, "
+            f"{self._config['precision']} precision)", silent)
         network_ir = freeze(self, backend)
         for proj, proj_ir in zip(self.projections, network_ir.projections):
             proj._attach_storage(proj_ir.storage, self.real_dtype)
         plan = build_plan(network_ir, backend)
         code, pyx = render(plan, backend, backend.template_flags(self.toolchain))
-        module, self.build_info = builder.build(code, pyx, backend=backend,
-                                                directory=directory, clean=clean)
+        with timed("building the module (reused from the cache when unchanged)", silent):
+            module, self.build_info = builder.build(code, pyx, backend=backend,
+                                                    directory=directory, clean=clean)
+        say(("cache hit: " if self.build_info.get("cached") else "compiled and cached: ")
+            + str(self.build_info.get("path", "")), silent)
         self.ir = network_ir
         self._sim = Simulator(self, network_ir, plan, module, backend)
         for pop in self.populations:
@@ -292,28 +325,46 @@ class Network:
             raise NetworkError("the network is not compiled: call compile() first")
         return self._sim
 
-    def simulate(self, duration: float, measure_time: bool = False):
+    def simulate(self, duration: float, measure_time: bool = False, report=None,
+                 report_period: float = 10.0, progress_bar: bool = False, **unknown):
         """Advance by ``duration`` ms, in C++: ``ceil(duration / dt)`` steps as ANNarchy
-        (``setup(step_rounding='nearest')``: ``round(duration / dt)``)."""
-        sim = self._require_sim()
-        nsteps = self._steps(duration)
-        if nsteps < 0:
-            raise NetworkError(f"cannot simulate a negative duration ({duration} ms)")
-        sim.run(nsteps)
+        (``setup(step_rounding='nearest')``: ``round(duration / dt)``).
 
-    def _steps(self, duration: float) -> int:
+        ``report`` (Brian2): ``'text'``/``'stdout'``, ``'stderr'`` or a function
+        ``f(elapsed_s, completed_fraction, t_start_ms, duration_ms)``, called every
+        ``report_period`` seconds of wall time; ``progress_bar=True`` (ANNarchy) reports
+        every second on stdout. Ctrl-C stops the run at the end of a step."""
+        reject_unknown("simulate()", unknown, ("duration", "measure_time", "report",
+                                               "report_period", "progress_bar"))
+        nsteps = self._steps(duration, "simulate()")
+        sim = self._require_sim()
+        if progress_bar and report is None:
+            report, report_period = "text", 1.0
+        progress = None if report is None else Progress(
+            report, number("simulate()", "report_period (s)", report_period, positive=True),
+            self.get_time(), nsteps * self.dt)
+        start = time.perf_counter()
+        sim.run(nsteps, progress)
+        if measure_time:
+            measured(float(duration), time.perf_counter() - start)
+
+    def _steps(self, duration: float, owner: str = "simulate()") -> int:
         """ANNarchy's ``ceil(duration / dt)``, except that a quotient a rounding error
-        above an integer (``300 * 0.1 / 0.1``) counts as that integer."""
-        ratio = float(duration) / self.dt
-        if self._config["step_rounding"] == "nearest":
-            return int(round(ratio))
-        return int(math.ceil(ratio - 1e-9 * max(1.0, abs(ratio))))
+        above an integer (``300 * 0.1 / 0.1``) counts as that integer; the duration is
+        checked first (a finite, non-negative number of ms, a countable step number)."""
+        def rounded(ratio):
+            if self._config["step_rounding"] == "nearest":
+                return round(ratio)
+            return math.ceil(ratio - 1e-9 * max(1.0, abs(ratio)))
+        return steps(owner, duration, self.dt, rounded)
 
     def simulate_until(self, max_duration: float, population, operator: str = "and",
-                       measure_time: bool = False) -> float:
+                       measure_time: bool = False, **unknown) -> float:
         """Simulate until the ``stop_condition`` of ``population`` (one or a list,
         combined with ``operator`` 'and' | 'or') is met, at most ``max_duration`` ms.
         Returns the simulated duration."""
+        reject_unknown("simulate_until()", unknown, ("max_duration", "population", "operator",
+                                                     "measure_time"))
         sim = self._require_sim()
         pops = population if isinstance(population, (list, tuple)) else [population]
         for pop in pops:
@@ -324,11 +375,15 @@ class Network:
                                    "stop_condition (Population(..., stop_condition='r > 1'))")
         if operator not in ("and", "or"):
             raise NetworkError(f"operator must be 'and' or 'or', got {operator!r}")
+        nsteps = self._steps(max_duration, "simulate_until()")
         sim.select_stop(pops, operator)
+        start = time.perf_counter()
         try:
-            done = sim.run(self._steps(max_duration))
+            done = sim.run(nsteps)
         finally:
             sim.select_stop(None, operator)
+        if measure_time:
+            measured(done * self.dt, time.perf_counter() - start)
         return done * self.dt
 
     def step(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import numpy as np
 
@@ -16,23 +17,35 @@ class StateFileError(NetworkError):
     """A state or parameter file that cannot be read or does not fit the network."""
 
 
+def _key(kind: str, owner: str, name: str) -> str:
+    """``kind/owner/name``; the owner's name is %-quoted so that any name (``"ctx/L4"``)
+    stays one path component (plain names are unchanged)."""
+    return f"{kind}/{quote(owner, safe='')}/{name}"
+
+
+def _split(key: str) -> tuple[str, str, str]:
+    kind, _, rest = key.partition("/")
+    owner, _, name = rest.rpartition("/")
+    return kind, unquote(owner), name
+
+
 def _state(net) -> dict:
     arrays = {"__step__": np.array([net.get_current_step()])}
     for pop in net.populations:
         for name in pop.attributes:
-            arrays[f"pop/{pop.name}/{name}"] = pop._buffer(name)
+            arrays[_key("pop", pop.name, name)] = pop._buffer(name)
     for proj in net.projections:
         if proj.connectivity is None:
             continue
-        arrays[f"proj/{proj.name}/w"] = proj._flat_weights()
+        arrays[_key("proj", proj.name, "w")] = proj._flat_weights()
         for name, buffer in getattr(proj, "_syn_buffers", {}).items():
-            arrays[f"proj/{proj.name}/{name}"] = buffer
+            arrays[_key("proj", proj.name, name)] = buffer
     return arrays
 
 
 def _selected(key: str, net, populations, projections) -> bool:
     """``populations``/``projections``: True, False or a list of the objects to keep."""
-    kind, owner = (key.split("/") + [""])[:2]
+    kind, owner, _ = _split(key)
     chosen = {"pop": populations, "proj": projections}.get(kind, True)
     if isinstance(chosen, (list, tuple)):
         return owner in {obj.name for obj in chosen}
@@ -73,6 +86,33 @@ def write_arrays(path: Path, arrays: dict):
                 np.savez(handle, **{k.replace("/", "|"): v for k, v in arrays.items()})
 
 
+class _ArraysOnly:
+    """Unpickles a state file as data only: a pickle can name any callable, so one from
+    elsewhere could run code on load. Only what ``write_arrays`` writes (a dict of NumPy
+    arrays) is rebuilt; anything else is refused."""
+
+    _ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"),
+                ("numpy.core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "scalar"),
+                ("numpy._core.multiarray", "_reconstruct"),
+                ("numpy._core.multiarray", "scalar")}
+
+    def __init__(self, handle):
+        import pickle
+
+        allowed = self._ALLOWED
+
+        class Restricted(pickle.Unpickler):
+            def find_class(self, module, name):
+                if (module, name) not in allowed:
+                    raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a "
+                                                 "state file")
+                return super().find_class(module, name)
+        self._unpickler = Restricted(handle)
+
+    def load(self):
+        return self._unpickler.load()
+
+
 def _h5py():
     try:
         import h5py
@@ -96,7 +136,7 @@ def _read(path: Path) -> dict:
             import pickle
             opener = gzip.open if path.suffix == ".gz" else open
             with opener(path, "rb") as handle:
-                data = pickle.load(handle)
+                data = _ArraysOnly(handle).load()
             if not isinstance(data, dict):
                 raise ValueError("not a neurogen state")
             return data
@@ -117,11 +157,12 @@ def load(net, filename, populations=True, projections=True):
     path = Path(filename)
     data = {k: v for k, v in _read(path).items()
             if _selected(k, net, populations, projections)}
+    step = _step(path, data.get("__step__"))
     writes = []
     for key, value in data.items():
         if key == "__step__":
             continue
-        kind, owner, name = (key.split("/") + ["", ""])[:3]
+        kind, owner, name = _split(key)
         if kind == "pop":
             pop = next((p for p in net.populations if p.name == owner), None)
             if pop is None or name not in pop.attributes:
@@ -139,21 +180,43 @@ def load(net, filename, populations=True, projections=True):
                 raise StateFileError(f"{path.name}: projection '{owner}' has "
                                      f"{proj.nb_synapses} synapses, the file {value.size}")
             if name == "w":
-                writes.append((proj, value))
+                writes.append((proj, _values(path, key, value, np.float64)))
                 continue
         else:
             raise StateFileError(f"{path.name}: unexpected entry {key!r}")
         if target.shape != value.shape:
             raise StateFileError(f"{path.name}: {key} has shape {value.shape}, the network "
                                  f"{target.shape}")
-        writes.append((target, value))
-    for target, value in writes:      # everything checked: now apply
+        writes.append((target, _values(path, key, value, target.dtype)))
+    # everything checked and converted: now apply, weights first (an FFT projection may
+    # still refuse weights that do not wrap), plain buffers last (they cannot fail)
+    writes.sort(key=lambda item: isinstance(item[0], np.ndarray))
+    for target, value in writes:
         if isinstance(target, np.ndarray):
             target[...] = value
         else:
             target.w = value
-    if net._sim is not None and "__step__" in data:
-        net._sim.set_step(int(np.asarray(data["__step__"]).reshape(-1)[0]))
+    if net._sim is not None and step is not None:
+        net._sim.set_step(step)
+
+
+def _values(path: Path, key: str, value, dtype) -> np.ndarray:
+    """The file's values in the buffer's type, or an error before anything is written."""
+    from ..validation import array_for
+    try:
+        return array_for(f"{path.name}: {key}", key.rsplit("/", 1)[-1], value, dtype)
+    except NetworkError as exc:
+        raise StateFileError(str(exc)) from None
+
+
+def _step(path: Path, value) -> int | None:
+    if value is None:
+        return None
+    array = np.asarray(value).reshape(-1)
+    if array.size != 1 or array.dtype.kind not in "iu" or array[0] < 0:
+        raise StateFileError(f"{path.name}: __step__ must be one non-negative integer, "
+                             f"got {value!r}"[:200])
+    return int(array[0])
 
 
 def _parameters(attributes, ir, getter) -> dict:

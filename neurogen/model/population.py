@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import NetworkError, ShapeError
+from ..errors import InvalidValueError, ModelError, NetworkError, ShapeError
 from ..ir import GLOBAL
 from ..parser.neuron import parse_condition
+from ..validation import SealedAttributes, array_for, check_memory, reject_unknown
 from .default import default_network
 from .neuron import Neuron
 
@@ -20,29 +21,51 @@ _DTYPES = {"int": np.int32, "bool": np.bool_}
 
 
 def normalize_geometry(geometry) -> tuple[int, ...]:
-    geometry = (geometry,) if np.isscalar(geometry) else tuple(geometry)
-    if not 1 <= len(geometry) <= 3 or not all(int(g) == g and g > 0 for g in geometry):
-        raise NetworkError(f"geometry must be 1 to 3 positive integers, got {geometry!r}")
-    return tuple(int(g) for g in geometry)
+    shape = (geometry,) if np.isscalar(geometry) else geometry
+    try:
+        shape = tuple(shape)
+        ok = 1 <= len(shape) <= 3 and all(
+            isinstance(g, (int, np.integer, float, np.floating)) and not isinstance(g, bool)
+            and np.isfinite(g) and int(g) == g and g > 0 for g in shape)
+    except TypeError:
+        ok = False
+    if not ok:
+        raise InvalidValueError(f"geometry must be 1 to 3 positive integers, got {geometry!r}")
+    return tuple(int(g) for g in shape)
 
 
-class Population:
+def _check_neuron(neuron, name):
+    """The neuron is a Neuron whose fields are text (ANNarchy 5: or lists/dicts)."""
+    if not isinstance(neuron, Neuron):
+        raise NetworkError(f"Population {name or ''}: neuron must be a Neuron, "
+                           f"got {type(neuron).__name__}")
+    for field in ("parameters", "equations", "functions"):
+        value = getattr(neuron, field, None)
+        if value is not None and not isinstance(value, (str, list, tuple, dict)):
+            raise ModelError(f"must be a string of equations, got "
+                             f"{type(value).__name__} {value!r}"[:200], obj=neuron.name,
+                             field=field)
+
+
+class Population(SealedAttributes):
     """``Population(geometry=(20, 20), neuron=NeuralFieldNeuron, name='Focus')``."""
 
     replays_rates = False      # a TimedArray's rates come from a stored table
     _movable = False           # TimedArray/InputArray: made to be handed to net.create(...)
 
     def __init__(self, geometry, neuron: Neuron, name: str | None = None, net=None,
-                 stop_condition: str | None = None):
+                 stop_condition: str | None = None, **unknown):
+        reject_unknown("Population()", unknown, ("geometry", "neuron", "name",
+                                                 "stop_condition", "net"))
         if net is None:
             net = default_network()
             if net.compiled and self._movable:
                 net = type(net)()   # staging: net.create(TimedArray(...)) moves it from here
         if isinstance(neuron, type) and issubclass(neuron, Neuron):
             neuron = neuron()                # a standard model class: default parameters
-        if not isinstance(neuron, Neuron):
-            raise NetworkError(f"Population {name or ''}: neuron must be a Neuron, "
-                               f"got {type(neuron).__name__}")
+        _check_neuron(neuron, name)
+        if name is not None and not isinstance(name, str):
+            raise InvalidValueError(f"Population: name must be a string, got {name!r}")
         if neuron.spiking:
             raise NetworkError(f"Population {name or ''}: neuron '{neuron.name}' is a spiking "
                                f"neuron ({', '.join(sorted(neuron.spiking))}=); neurogen "
@@ -63,6 +86,7 @@ class Population:
         self._stop = parse_condition(stop_condition, self.ir, self.name) \
             if stop_condition else None
         self._init = {a.name: a.init for a in self.ir.attributes}
+        self._check_memory()
         self._attrs = {a.name: self._allocate(a) for a in self.ir.attributes}
         net._add_population(self)
 
@@ -84,6 +108,13 @@ class Population:
         net._add_population(self)
 
     # -- storage --------------------------------------------------------------------------
+    def _check_memory(self):
+        nbytes = sum((1 if a.locality == GLOBAL else self.size) *
+                     np.dtype(_DTYPES.get(a.ctype, self.net.real_dtype)).itemsize
+                     for a in self.ir.attributes)
+        check_memory(f"population '{self.name}' ({self.size} neurons)", nbytes,
+                     "make it smaller")
+
     def _allocate(self, attribute) -> np.ndarray:
         dtype = _DTYPES.get(attribute.ctype, self.net.real_dtype)
         n = 1 if attribute.locality == GLOBAL else self.size
@@ -147,7 +178,7 @@ class Population:
         array = self._buffer(name)
         if hasattr(value, "get_values"):
             value = value.get_values(array.size, self.net.rng(("init", self.id, name)))
-        value = np.asarray(value)
+        value = array_for(f"population '{self.name}'", name, value, array.dtype)
         if value.size == 1:
             array[...] = value.reshape(())
             return
@@ -176,7 +207,10 @@ class Population:
         if name in self._attrs:
             self._write(name, value)
         else:
-            object.__setattr__(self, name, value)
+            super().__setattr__(name, value)
+
+    def _model_names(self) -> set:
+        return set(self._attrs)
 
     # -- geometry ---------------------------------------------------------------------------
     def rank_from_coordinates(self, coord) -> int:

@@ -12,8 +12,10 @@ import difflib
 
 import numpy as np
 
-from ..errors import ConnectivityError, NetworkError
+from ..errors import ConnectivityError, InvalidValueError, NetworkError, UnknownAttributeError
 from ..storage import STORAGE_FORMATS
+from ..validation import (SealedAttributes, array_for, check_memory, did_you_mean, number,
+                          reject_unknown)
 
 #: storage kernels that compute with a translation-invariant projection's offset kernel
 KERNEL_FIRST = ("fft", "separable")
@@ -30,11 +32,13 @@ from .population import Population
 ANNARCHY_SPARSE_FORMATS = ("lil", "ell", "ellr", "sell", "bsr", "hyb", "coo")
 STORAGE_ORDERS = ("post_to_pre", "pre_to_post")
 
-class Projection:
+class Projection(SealedAttributes):
     """``Projection(pre=inp, post=focus, target='exc')`` then one ``connect_*`` call."""
 
     def __init__(self, pre, post, target: str, synapse=None, name: str | None = None,
-                 net=None):
+                 net=None, **unknown):
+        reject_unknown("Projection()", unknown, ("pre", "post", "target", "synapse", "name",
+                                                 "net"))
         net = net if net is not None else default_network()
         self.net = net
         from .view import PopulationView
@@ -71,6 +75,7 @@ class Projection:
         self.connectivity: connectors.Connectivity | None = None
         self.delays = 0.0                    # ms, or an array (one per synapse)
         self.storage_format = "auto"
+        self.storage_order = "post_to_pre"
         self.storage = None                  # the storage kernel chosen at compile
         self.kernel_data = None              # that kernel's runtime tables
         self._weights = None                 # runtime buffer once compiled
@@ -78,36 +83,40 @@ class Projection:
         net._add_projection(self)
 
     # -- connectors -----------------------------------------------------------------------
-    def _connected(self, make, delays, storage_format, storage_order="post_to_pre"):
+    def _connected(self, make, delays, storage_format, storage_order="post_to_pre",
+                   pairs: int = 0):
         """``make()`` builds the connectivity; it is kept to rebuild the initial weights
-        on ``reset(synapses=True)`` (random weights come from seeded generators)."""
+        on ``reset(synapses=True)`` (random weights come from seeded generators).
+        ``pairs``: how many (post, pre) pairs the connector works on as dense arrays
+        (about 17 bytes each at the peak), refused before allocating if they cannot fit."""
         if self.net.compiled:
             raise NetworkError(f"projection '{self.name}': cannot connect after compile()")
         if self.connectivity is not None:
             raise NetworkError(f"projection '{self.name}' is already connected")
         storage_format = self._storage_format(storage_format, storage_order)
+        check_memory(f"projection '{self.name}' ({pairs} candidate synapses)", 17.0 * pairs,
+                     "use a sparser connector or smaller populations")
+        if not hasattr(delays, "get_values"):      # checked before anything is built
+            delays = self._finite_delays(delays) if np.ndim(delays) else self._finite_delays(
+                number(f"projection '{self.name}'", "delays (ms)", delays, non_negative=True))
         if self.pre_view is not None or self.post_view is not None:
             make = self._embedding(make)
         conn = make()
-        self._make = make
-        self.connectivity = conn
-        self.storage_format = storage_format
-        self.storage_order = storage_order
         if hasattr(delays, "get_values"):
-            self.delays = np.maximum(delays.get_values(conn.nb_synapses, self._rng()),
-                                     self.net.dt)
+            delays = self._finite_delays(np.maximum(
+                delays.get_values(conn.nb_synapses, self._rng()), self.net.dt))
         elif np.ndim(delays):
-            delays = np.asarray(delays, dtype=np.float64).reshape(-1)
+            delays = delays.reshape(-1)
             if getattr(conn, "order", None) is not None and delays.size == conn.order.size:
                 delays = delays[conn.order]       # follow the synapses into the populations
             if delays.size != conn.nb_synapses or np.any(delays < 0):
                 raise NetworkError(f"projection '{self.name}': expected {conn.nb_synapses} "
                                    "non-negative delays (one per synapse)")
-            self.delays = delays
-        else:
-            if float(delays) < 0:
-                raise NetworkError(f"projection '{self.name}': negative delay {delays}")
-            self.delays = float(delays)
+        self._make = make
+        self.connectivity = conn
+        self.storage_format = storage_format
+        self.storage_order = storage_order
+        self.delays = delays
         from ..storage.base import needs_synapse_loop
         if self.storage_format == "dense" and needs_synapse_loop(self):
             self.storage_format = "auto"   # ANNarchy's dense container: same numbers, computed
@@ -144,6 +153,22 @@ class Projection:
         raise ConnectivityError(f"projection '{self.name}': {connector}() got an unexpected "
                                 f"keyword {name!r}" + (f"; did you mean {hint[0]!r}?" if hint
                                                        else f" (it takes {', '.join(known)})"))
+
+    def _finite_delays(self, delays):
+        """Delays become ring buffers of ``max(delay) / dt`` steps of the presynaptic
+        population: NaN, infinity or a ring that cannot fit in memory are refused."""
+        try:
+            array = np.asarray(delays, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidValueError(f"projection '{self.name}': delays must be numbers of "
+                                    f"ms, got {delays!r}"[:200]) from None
+        if not np.all(np.isfinite(array)):
+            raise InvalidValueError(f"projection '{self.name}': delays must be finite "
+                                    "numbers of ms")
+        depth = float(np.max(array, initial=0.0)) / self.net.dt
+        check_memory(f"projection '{self.name}': delays of up to {depth:.3g} steps",
+                     depth * self.pre.size * 8.0, "use shorter delays")
+        return array if array.ndim else float(array)
 
     def _embedding(self, make):
         """Connectors work on the views' sizes; synapses are then placed between the
@@ -199,7 +224,8 @@ class Projection:
         allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.all_to_all(self._pre_size, self._post_size, weights, allow,
-                                          self._rng()), delays, storage_format, storage_order)
+                                          self._rng()), delays, storage_format, storage_order,
+            pairs=self._pre_size * self._post_size)
 
     def _no_views(self, connector: str):
         if self.pre_view is not None or self.post_view is not None:
@@ -235,7 +261,7 @@ class Projection:
         return self._connected(
             lambda: connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma,
                                         limit, allow, periodic), delays, storage_format,
-            storage_order)
+            storage_order, pairs=self.pre.size * self.post.size)
 
     def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
                     allow_self_connections=False, storage_format="auto",
@@ -254,7 +280,7 @@ class Projection:
         return self._connected(
             lambda: connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
                                    amp_neg, sigma_neg, limit, allow, periodic), delays,
-            storage_format, storage_order)
+            storage_format, storage_order, pairs=self.pre.size * self.post.size)
 
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
                             storage_order="post_to_pre", **unknown):
@@ -274,7 +300,7 @@ class Projection:
         return self._connected(
             lambda: connectors.fixed_probability(self._pre_size, self._post_size, probability,
                                                  weights, allow, self._rng()),
-            delays, storage_format, storage_order)
+            delays, storage_format, storage_order, pairs=self._pre_size * self._post_size)
 
     def connect_fixed_number_pre(self, number, weights=1.0, delays=0.0,
                                  allow_self_connections=False, force_multiple_weights=False,
@@ -562,14 +588,19 @@ class Projection:
     def _synapse_attribute(self, name):
         ir = self.synapse_ir
         if ir is None or name == "w" or name not in ir.names:
-            raise AttributeError(f"projection '{self.__dict__.get('name', '?')}' has no "
-                                 f"attribute '{name}'")
+            raise UnknownAttributeError(f"projection '{self.__dict__.get('name', '?')}' has "
+                                        f"no attribute '{name}'" + did_you_mean(
+                                            name, ["w", *(ir.names if ir else ())]))
         return ir.attribute(name)
 
     def _set_synapse_attribute(self, name, value):
         attr = self._synapse_attribute(name)
         buffers = getattr(self, "_syn_buffers", None)
+        owner = f"projection '{self.name}'"
         if buffers is None:          # before compile: applied at allocation
+            if not hasattr(value, "get_values"):
+                array_for(owner, name, value, {"int": np.int32, "bool": np.bool_}.get(
+                    attr.ctype, np.float64))
             self._syn_values[name] = value
             return
         buffer = buffers[name]
@@ -577,8 +608,9 @@ class Projection:
             value = value.get_values(buffer.size, self._rng())
         elif np.ndim(value) and attr.locality == "local" and len(value) == self.size \
                 and np.ndim(value[0]):
-            value = np.concatenate([np.asarray(v, dtype=float).reshape(-1) for v in value])
-        value = np.asarray(value)
+            value = np.concatenate([array_for(owner, name, v, float).reshape(-1)
+                                    for v in value])
+        value = array_for(owner, name, value, buffer.dtype)
         if value.size not in (1, buffer.size):
             raise NetworkError(f"projection '{self.name}': '{name}' takes one value or "
                                f"{buffer.size}, got {value.size}")
@@ -611,7 +643,11 @@ class Projection:
         if ir is not None and name != "w" and name in ir.names:
             self._set_synapse_attribute(name, value)
         else:
-            object.__setattr__(self, name, value)
+            super().__setattr__(name, value)
+
+    def _model_names(self) -> set:
+        ir = self.__dict__.get("synapse_ir")
+        return {"w", *(ir.names if ir is not None else ())}
 
     def _flat_weights(self) -> np.ndarray:
         """Weights in synapse (CSR) order."""
@@ -653,9 +689,10 @@ class Projection:
         if hasattr(value, "get_values"):
             flat = value.get_values(conn.nb_synapses, self._rng())
         elif np.ndim(value) == 0:
-            flat = float(value)
+            flat = number(f"projection '{self.name}'", "w", value)
         elif np.shape(value) == (conn.post_size, conn.pre_size):
-            flat = np.asarray(value, dtype=np.float64)[conn.rows, conn.cols]
+            flat = array_for(f"projection '{self.name}'", "w", value,
+                             np.float64)[conn.rows, conn.cols]
         else:
             try:
                 flat = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1)

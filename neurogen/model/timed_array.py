@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import NetworkError
 from .neuron import Neuron
-from .population import Population
+from .population import Population, normalize_geometry
 
 _TIMED = Neuron(parameters="r = 0.0", name="TimedArray")
 
@@ -23,9 +23,12 @@ class TimedArray(Population):
     _movable = True
 
     def __init__(self, rates=None, geometry=None, schedule: float = 0.0,
-                 period: float = -1.0, name: str | None = None, net=None):
-        rates = np.asarray(rates if rates is not None else np.zeros((1,) + tuple(
-            np.atleast_1d(geometry))), dtype=float)
+                 period: float = -1.0, name: str | None = None, net=None, **unknown):
+        from ..validation import array_for, reject_unknown
+        reject_unknown("TimedArray()", unknown, ("rates", "geometry", "schedule", "period",
+                                                 "name", "net"))
+        rates = array_for("TimedArray", "rates", rates, np.float64) if rates is not None \
+            else np.zeros((1,) + normalize_geometry(geometry))
         if rates.ndim < 2:
             raise NetworkError("TimedArray: rates must be shaped (entries, *geometry)")
         super().__init__(rates.shape[1:], _TIMED, name=name, net=net)
@@ -37,16 +40,18 @@ class TimedArray(Population):
         """New rates (same geometry), schedule and period, in effect at once: the rates
         the network reads next are the new buffer's current entry; ``reset=True``
         restarts the sequence from its first entry."""
-        rates = np.asarray(rates, dtype=float)
+        from ..validation import array_for, number
+        rates = array_for(f"TimedArray '{self.name}'", "rates", rates, np.float64)
         if rates.shape[1:] != self.geometry:
             raise NetworkError(f"TimedArray '{self.name}': rates must be shaped (entries, "
                                f"{', '.join(map(str, self.geometry))}), got {rates.shape}")
         self.rates = np.ascontiguousarray(rates.reshape(len(rates), self.size),
                                           dtype=self.net.real_dtype)
         if schedule is not None:
-            self.schedule = float(schedule)
+            self.schedule = number(f"TimedArray '{self.name}'", "schedule (ms)", schedule,
+                                   non_negative=True)
         if period is not None:
-            self.period = float(period)
+            self.period = number(f"TimedArray '{self.name}'", "period (ms)", period)
         step = self.net.get_current_step()
         if reset and step > 0:
             self.start_step = step - 1     # the entry written now counts as the first one

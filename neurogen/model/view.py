@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import NetworkError, ShapeError
+from ..errors import NetworkError, ShapeError, UnknownAttributeError
 from ..ir import GLOBAL
+from ..validation import array_for, did_you_mean
 
 
 class PopulationView:
@@ -61,7 +62,7 @@ class PopulationView:
             raise NetworkError(f"'{name}' is population-wide: set it on '{pop.name}' itself")
         if hasattr(value, "get_values"):
             value = value.get_values(self.size, pop.net.rng(("view", pop.id, name)))
-        value = np.asarray(value)
+        value = array_for(f"view of '{pop.name}'", name, value, buffer.dtype)
         if value.size not in (1, self.size):
             raise ShapeError(f"view of '{pop.name}': cannot assign {value.size} values to "
                              f"'{name}' of {self.size} neurons")
@@ -77,7 +78,9 @@ class PopulationView:
         if name in self.population.attributes:
             self._write(name, value)
         else:
-            raise AttributeError(f"cannot set '{name}' on a view of '{self.population.name}'")
+            raise UnknownAttributeError(f"cannot set '{name}' on a view of "
+                                        f"'{self.population.name}'" +
+                                        did_you_mean(name, self.population.attributes))
 
     def __add__(self, other):
         if not isinstance(other, PopulationView) or other.population is not self.population:

@@ -3,6 +3,8 @@ locality, C type and initial value (a number, or the value of an attribute decla
 before it: ``init = tau``)."""
 from __future__ import annotations
 
+import math
+
 import difflib
 import io
 import tokenize
@@ -108,9 +110,16 @@ class Declarations:
         if not expr.is_number:
             raise ParseError(f"'{text}' is not a number (an initial value may use numbers, "
                              "constants and attributes declared before)", token=text)
-        value = complex(expr)
+        try:
+            value = complex(expr)
+        except (TypeError, ValueError, OverflowError):
+            raise ParseError(f"'{text}' cannot be evaluated to a number", token=text) \
+                from None
         if value.imag:
             raise ParseError(f"'{text}' is not a real number", token=text)
+        if not math.isfinite(value.real) or (ctype == "int" and abs(value.real) >= 2 ** 31):
+            raise ParseError(f"'{text}' is out of range for a"
+                             f"{'n int' if ctype == 'int' else ' ' + ctype} value", token=text)
         return {"int": int, "bool": bool}.get(ctype, float)(value.real)
 
     def parameter(self, line: Line):

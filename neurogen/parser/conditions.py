@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from ..errors import ParseError
 from .attributes import check_flags
-from .context import ErrorContext
+from .context import ErrorContext, field_lines
 from .expressions import Scope, parse_expression
-from .lines import split_lines
 
 
 def parse_condition(text: str, ir, obj: str):
     """``'r > 1.0 : any'`` → (sympy condition, 'any' | 'all')."""
-    lines = split_lines(text)
+    lines = field_lines(text, obj, "stop_condition")
     if len(lines) != 1:
         raise ParseError("a stop condition is one line", obj=obj, field="stop_condition",
                          equation=text)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ModelError
-from .lines import Line
+from .lines import Line, split_lines
 
 
 class ErrorContext:
@@ -19,7 +19,14 @@ class ErrorContext:
     def __exit__(self, kind, exc, tb):
         if isinstance(exc, ModelError) and exc.obj is None:
             raise type(exc)(exc.reason, obj=self.obj, field=self.field,
-                            line=self.line.number if self.line else None,
+                            line=self.line.number if self.line else exc.line,
                             equation=self.line.text if self.line else exc.equation,
                             column=exc.column, token=exc.token) from None
         return False
+
+
+def field_lines(text, obj: str, field: str) -> list[Line]:
+    """The lines of a field; a malformed line (flags, ':') is reported with the object,
+    the field and its line number."""
+    with ErrorContext(obj, field, None):
+        return split_lines(text)

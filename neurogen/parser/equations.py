@@ -7,12 +7,15 @@ import sympy as sp
 from ..errors import FlagError, ModelError, ODEError, ParseError
 from ..ir import GLOBAL, LOCAL, METHODS, Equation, RandomVariable, Reduction
 from .context import ErrorContext
-from .expressions import DERIVATIVE_PREFIX, Scope, parse_expression
+from .expressions import DERIVATIVE_PREFIX, Scope, is_condition, parse_expression
 from .lines import split_assignment
 
 
 def solve_ode(lhs: sp.Expr, rhs: sp.Expr, var: str) -> sp.Expr:
     d = sp.Symbol(DERIVATIVE_PREFIX + var)
+    if is_condition(lhs) or is_condition(rhs):
+        raise ODEError(f"d{var}/dt must equal a number, not a condition; use "
+                       "ite(condition, a, b) or 'if c then a else b'", token=f"d{var}/dt")
     expr = lhs - rhs
     coeff = sp.diff(expr, d)
     if coeff == 0:
@@ -24,7 +27,12 @@ def solve_ode(lhs: sp.Expr, rhs: sp.Expr, var: str) -> sp.Expr:
 
 
 def check_method(f: sp.Expr, var: sp.Symbol, method: str):
-    if method in ("exponential", "implicit") and sp.diff(f, var).has(var):
+    """'exponential' and 'implicit' solve ``f = A + B*var``: neither A nor B may depend on
+    ``var`` (a condition on ``var`` inside ``ite`` counts: it has no derivative)."""
+    if method not in ("exponential", "implicit"):
+        return
+    slope = sp.diff(f, var)
+    if slope.has(var) or sp.expand(f - slope * var).has(var):
         raise ODEError(f"method '{method}' needs an ODE linear in {var}; use 'explicit', "
                        "'midpoint' or 'rk4'", token=method)
 

@@ -13,6 +13,7 @@ import ast
 import difflib
 import io
 import keyword
+import math
 import tokenize
 from dataclasses import dataclass, field
 from typing import Callable
@@ -25,6 +26,7 @@ from .functions import BUILTIN_FUNCTIONS, GLOBAL_OPERATIONS, RANDOM_DISTRIBUTION
 DERIVATIVE_PREFIX = "_D_"
 _KEYWORD_PREFIX = "_kw_"
 _LANGUAGE_KEYWORDS = {"and", "or", "not", "if", "else", "True", "False"}
+MAX_NESTING = 100
 
 
 @dataclass
@@ -178,8 +180,14 @@ class _Converter:
         if isinstance(value, bool):
             return sp.true if value else sp.false
         if isinstance(value, int):
+            if abs(value) >= 2 ** 63:
+                self.fail(ParseError, f"the integer {value} does not fit in 64 bits; write it "
+                          "as a float (e.g. 1e30)", node)
             return sp.Integer(value)
         if isinstance(value, float):
+            if not math.isfinite(value):
+                self.fail(ParseError, "a number beyond the double range (about 1.8e308)",
+                          node)
             return sp.Float(value)
         self.fail(ParseError, f"constant {value!r} is not a number", node)
 
@@ -217,13 +225,22 @@ class _Converter:
 
     def visit_BinOp(self, node):
         a, b = self.convert(node.left), self.convert(node.right)
-        if isinstance(node.op, ast.Mod):
-            return BUILTIN_FUNCTIONS["modulo"].build((a, b))
-        op = self._BINOPS.get(type(node.op))
-        if op is None:
-            self.fail(ParseError, f"operator in '{ast.unparse(node)}' is not supported", node)
         try:
+            if isinstance(node.op, ast.Mod):
+                return BUILTIN_FUNCTIONS["modulo"].build((a, b))
+            if isinstance(node.op, ast.Pow):
+                return power(a, b)
+            if isinstance(node.op, ast.Div):
+                return divide(a, b)
+            op = self._BINOPS.get(type(node.op))
+            if op is None:
+                self.fail(ParseError, f"operator in '{ast.unparse(node)}' is not supported",
+                          node)
             return op(a, b)
+        except ParseError as exc:
+            if exc.token is None:
+                self.fail(type(exc), exc.reason, node)
+            raise
         except TypeError:
             self.fail(ParseError, "arithmetic on a condition; use ite(c, a, b)", node)
 
@@ -287,11 +304,11 @@ class _Converter:
         if name in GLOBAL_OPERATIONS and len(node.args) == 1:
             if scope.on_global is None:
                 self.fail(ParseError, f"global operation {name}() is not allowed here", node)
-            return scope.on_global(name, self.convert(node.args[0]))
+            return scope.on_global(name, _checked(self.convert(node.args[0])))
         if name in RANDOM_DISTRIBUTIONS:
             if scope.on_random is None:
                 self.fail(ParseError, f"random distribution {name}() is not allowed here", node)
-            args = tuple(self.convert(a) for a in node.args)
+            args = tuple(_checked(self.convert(a)) for a in node.args)
             nargs = RANDOM_DISTRIBUTIONS[name]
             if len(args) != nargs:
                 self.fail(ParseError, f"{name}() takes {nargs} arguments, got {len(args)}", node)
@@ -315,6 +332,81 @@ class _Converter:
         return builtin.build(args)
 
 
+def power(base, exponent):
+    """``base ** exponent``, refusing numeric powers beyond the double range *before*
+    sympy evaluates them (``2**10**10`` would take minutes and gigabytes)."""
+    if isinstance(base, sp.Number) and isinstance(exponent, sp.Number) and base != 0:
+        try:
+            magnitude = float(abs(exponent)) * abs(_log10(abs(base)))
+        except (TypeError, ValueError, OverflowError):
+            magnitude = math.inf
+        if magnitude > 400:
+            raise ParseError(f"{base}**{exponent} is beyond the double range")
+    if is_condition(base) or is_condition(exponent):
+        raise TypeError("power of a condition")
+    return base ** exponent
+
+
+def is_condition(value) -> bool:
+    """A comparison or a logical combination (sympy symbols are Booleans too: not those)."""
+    return isinstance(value, (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction,
+                              sp.logic.boolalg.BooleanAtom))
+
+
+def _log10(number: sp.Number) -> float:
+    if isinstance(number, sp.Integer):
+        return math.log10(int(number))
+    if isinstance(number, sp.Rational):
+        return math.log10(int(number.p)) - math.log10(int(number.q))
+    return math.log10(float(number)) if float(number) > 0 else 0.0
+
+
+def divide(numerator, denominator):
+    """``numerator / denominator`` as C computes it: sympy cancels ``x/x`` to 1, which
+    hides the NaN of 0/0, so a quotient that would lose a symbol of its denominator
+    keeps the denominator as written."""
+    quotient = numerator / denominator
+    if denominator.free_symbols - quotient.free_symbols:
+        return numerator / sp.UnevaluatedExpr(denominator)
+    return quotient
+
+
+def _checked(expr):
+    """Arguments of random draws and global operations leave the expression as symbols:
+    check them on their own."""
+    return _check_value(_real(expr))
+
+
+def _check_value(expr):
+    """Refuse what has no C value: ``1/0`` and ``log(0)`` (sympy's complex infinity),
+    infinities, NaN, numbers beyond the double range; integers beyond 64 bits that come
+    out of arithmetic become doubles. Returns the expression to use."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        raise ParseError("the expression is infinite or undefined (a division by zero, "
+                         "log(0)…)")
+    for number in expr.atoms(sp.Float):
+        if not math.isfinite(float(number)):
+            raise ParseError(f"the number {number:.3e} is beyond the double range")
+    large = {n: sp.Float(n) for n in expr.atoms(sp.Integer) if abs(int(n)) >= 2 ** 63}
+    return expr.xreplace(large) if large else expr     # computed (10**30): a double
+
+
+def _check_nesting(source: str, limit: int = MAX_NESTING):
+    """Deeply nested expressions (``- - - … 1``, ``((((…))))``) would exhaust Python's
+    recursion in the parser; refuse them first."""
+    depth = run = 0
+    for token in source.split():
+        if token in ("(", "[", "{"):
+            depth += 1
+        elif token in (")", "]", "}"):
+            depth -= 1
+        run = run + 1 if token in ("-", "+", "not", "~") else 0
+        if depth > limit or run > limit:
+            raise ParseError(f"the expression is nested more than {limit} levels deep")
+
+
 def _as_condition(value):
     if isinstance(value, (sp.logic.boolalg.Boolean, sp.core.relational.Relational)):
         return value
@@ -325,15 +417,31 @@ def parse_expression(text: str, scope: Scope) -> sp.Expr:
     """Parse ``text`` in ``scope``; raise a :class:`ModelError` subclass (without object
     context: the caller adds the object, field and line)."""
     source = rewrite(text, derivatives=scope.derivatives)
+    _check_nesting(source)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         bad = (exc.text or source)[max(0, (exc.offset or 1) - 1):].split(" ")[0] or None
         raise ParseError(f"syntax error ({exc.msg})", token=display_name(bad) if bad else None) \
             from None
+    except (RecursionError, MemoryError):
+        raise ParseError("the expression is too deeply nested") from None
     try:
-        return _Converter(scope).convert(tree)
+        expr = _Converter(scope).convert(tree)
     except ModelError:
         raise
-    except (TypeError, ValueError, AttributeError) as exc:  # sympy refusing a combination
-        raise ParseError(f"cannot build this expression ({exc})") from None
+    except RecursionError:
+        raise ParseError("the expression is too deeply nested") from None
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError, OverflowError) as exc:
+        raise ParseError(f"cannot build this expression ({exc})") from None  # sympy refused
+    return _check_value(_real(expr))
+
+
+def _real(expr):
+    """Every value is real in the generated code; sympy, not knowing it, may write
+    ``Abs(10**x)`` as ``10**re(x)``: take ``re``/``im``/``conjugate`` for what they are
+    on reals."""
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.re, sp.im, sp.conjugate):
+        return expr
+    return expr.replace(sp.re, lambda a: a).replace(sp.im, lambda a: sp.Integer(0)) \
+        .replace(sp.conjugate, lambda a: a)

@@ -16,6 +16,23 @@ class modulo(sp.Function):
     """Integer remainder with C semantics (truncation), printed as ``ng_modulo``."""
     nargs = 2
 
+    @classmethod
+    def eval(cls, a, b):
+        """Numbers are computed now (as C would), a zero divisor is refused."""
+        if isinstance(b, sp.Number) and int(b) == 0:
+            from ..errors import ParseError
+            raise ParseError("modulo by zero: modulo(a, b) needs b != 0 (as an integer)",
+                             token="modulo")
+        if isinstance(a, sp.Number) and isinstance(b, sp.Number):
+            x, d = int(a), abs(int(b))
+            return sp.Integer(abs(x) % d * (-1 if x < 0 else 1))   # C: sign of the dividend
+        return None
+
+
+def _pow(args):
+    from .expressions import power      # bounds numeric powers before sympy evaluates them
+    return power(args[0], args[1])
+
 
 def _ite(args):
     cond, yes, no = args
@@ -49,8 +66,8 @@ BUILTIN_FUNCTIONS: dict[str, Builtin] = {
     "pos": _unary(lambda x: sp.Max(x, 0)), "positive": _unary(lambda x: sp.Max(x, 0)),
     "neg": _unary(lambda x: sp.Min(x, 0)), "negative": _unary(lambda x: sp.Min(x, 0)),
     "heaviside": _unary(lambda x: sp.Piecewise((1, sp.Gt(x, 0)), (0, True))),
-    "pow": Builtin((2,), lambda a: sp.Pow(a[0], a[1])),
-    "power": Builtin((2,), lambda a: sp.Pow(a[0], a[1])),
+    "pow": Builtin((2,), _pow),
+    "power": Builtin((2,), _pow),
     "atan2": Builtin((2,), lambda a: sp.atan2(a[0], a[1])),
     "modulo": Builtin((2,), lambda a: modulo(a[0], a[1])),
     "clip": Builtin((3,), lambda a: sp.Min(sp.Max(a[0], a[1]), a[2])),

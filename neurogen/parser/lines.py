@@ -164,16 +164,17 @@ def split_lines(text: str | None) -> list[Line]:
     """The statements of a field with their flags parsed (see the module doc)."""
     lines: list[Line] = []
     for code in statements(text):
+        number = len(lines) + 1
         colon = flag_colon(code)
         body = code if colon is None else code[:colon].strip()
         flag_text = "" if colon is None else code[colon + 1:]
         if flag_colon(flag_text) is not None:
             raise ParseError("more than one ':' on a line (flags come after a single ':')",
-                             equation=code, token=":")
+                             equation=code, token=":", line=number)
         try:
             flags = parse_flags(flag_text)
             body = lower_augmented(body)
         except (FlagError, ParseError) as exc:
-            raise type(exc)(exc.reason, equation=code, token=exc.token) from None
-        lines.append(Line(len(lines) + 1, code, body, flags))
+            raise type(exc)(exc.reason, equation=code, token=exc.token, line=number) from None
+        lines.append(Line(number, code, body, flags))
     return lines

@@ -13,7 +13,7 @@ from ..errors import FlagError
 from ..ir import NeuronIR, SynapseIR
 from .attributes import declare
 from .conditions import parse_condition  # noqa: F401  (re-exported)
-from .context import ErrorContext
+from .context import ErrorContext, field_lines
 from .equations import check_method  # noqa: F401  (re-exported)
 from .expressions import Scope, parse_expression
 from .lines import Line, split_lines
@@ -60,8 +60,9 @@ def _parse(parameters, equations, functions, name, constants, default_method, de
            extra_names: dict, is_synapse: bool = False) -> dict:
     from .equations import EquationParser
     user_functions = visible_functions(functions, name)
-    eq_lines = split_lines(equations)
-    attributes, targets = declare(name, split_lines(parameters), eq_lines, constants,
+    eq_lines = field_lines(equations, name, "equations")
+    attributes, targets = declare(name, field_lines(parameters, name, "parameters"), eq_lines,
+                                  constants,
                                   user_functions, is_synapse)
     names = {a.name: sp.Symbol(a.name) for a in attributes}
     names.update(extra_names)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import ParseError
-from .context import ErrorContext
+from .context import ErrorContext, field_lines
 from .expressions import Scope, parse_expression
-from .lines import split_assignment, split_lines
+from .lines import split_assignment
 
 #: functions declared with add_function(): name -> (parameters, body)
 GLOBAL_FUNCTIONS: dict = {}
@@ -20,7 +20,7 @@ def parse_functions(text: str | None, obj: str, known: dict | None = None) -> di
     functions and the ones defined above them."""
     functions: dict = dict(known or {})
     defined: dict = {}
-    for line in split_lines(text):
+    for line in field_lines(text, obj, "functions"):
         with ErrorContext(obj, "functions", line):
             pair = split_assignment(line.body)
             head = pair[0] if pair else ""

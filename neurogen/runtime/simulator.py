@@ -10,11 +10,13 @@ through their public accessors only.
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 
 from ..codegen import slots as S
 from ..errors import NetworkError, NeurogenError
+from . import watch
 
 _GROW = 2
 
@@ -183,6 +185,8 @@ class Simulator:
         S.MonitorCount: lambda self, s: len(self.monitors.recordings),
         S.Seed: lambda self, s: np.uint64(self.net.seed).view(np.int64),
         S.StopMode: _current, S.StopFlag: _current, S.StopSelected: _current,
+        S.CheckFinite: lambda self, s: int(self.net.check_finite),
+        S.NonFinite: _current,
         S.RingHead: _current,
         S.PopSize: lambda self, s: self.net.populations[s.pop].size,
         S.TimedEntries: lambda self, s: len(self.net.populations[s.pop].rates),
@@ -267,19 +271,52 @@ class Simulator:
             raise NeurogenError(self.backend.error(self.module))
         return done
 
-    def run(self, nsteps: int) -> int:
-        """Run ``nsteps`` steps (fewer if a stop condition is met); returns steps done."""
+    def run(self, nsteps: int, progress=None) -> int:
+        """Run ``nsteps`` steps (fewer if a stop condition is met); returns steps done.
+
+        Steps run in chunks of about ``backend.chunk_seconds``; between chunks, a
+        stop condition, a non-finite value (:class:`SimulationError`), a progress report
+        and Ctrl-C (``KeyboardInterrupt``, raised at the end of a full step) are handled."""
         self._check_device()
         if self.monitors.recordings:
             self.monitors.reserve(self.step_count, nsteps)
-        done = 0
-        while done < nsteps:
-            done += self._kernel_run(nsteps - done)
-            if done < nsteps:
+        done, chunks = 0, watch.Chunks(self.backend.chunk_seconds)
+        with watch.deferred_interrupt() as interrupted:
+            while done < nsteps:
+                asked = chunks.next(nsteps - done)
+                start = time.perf_counter()
+                ran = self._kernel_run(asked)
+                chunks.ran(ran, time.perf_counter() - start)
+                done += ran
+                self._check_finite()
+                if progress is not None:
+                    progress.update(done / nsteps)
+                if interrupted():
+                    raise KeyboardInterrupt
                 if self.stopped():
                     break
-                self.monitors.reserve(self.step_count, nsteps - done, at_least_one=True)
+                if ran < asked:      # a monitor needs room
+                    self.monitors.reserve(self.step_count, nsteps - done, at_least_one=True)
+        if progress is not None:
+            progress.update(done / nsteps if nsteps else 1.0, final=True)
         return done
+
+    def _check_finite(self):
+        """Raise :class:`SimulationError` when a step produced NaN or infinity: flagged by
+        the generated step, or (backends without the flag) found in the buffers."""
+        flagged = int(self.ints[S.INT_NONFINITE])
+        if not flagged and (self.backend.flags_nonfinite or not self.net.check_finite):
+            return            # the common case, first: step() runs this every call
+        if flagged:
+            self.ints[S.INT_NONFINITE] = 0
+            pops = [self.net.populations[flagged - 1]]
+        elif self.backend.flags_nonfinite:
+            return
+        else:
+            pops = None
+        found = watch.first_nonfinite(self.net, pops)
+        if found is not None:
+            raise watch.nonfinite_error(self.net, found, self.step_count - 1)
 
     def _stop_slots(self):
         """(population id, selected index, flag index) of every stop condition."""
@@ -307,6 +344,8 @@ class Simulator:
     def step(self):
         if self.backend.checked_steps:
             self.run(1)
-        elif self.kernel.step() == 0:
+            return
+        if self.kernel.step() == 0:
             self.monitors.reserve(self.step_count, 1, at_least_one=True)
             self.kernel.step()
+        self._check_finite()

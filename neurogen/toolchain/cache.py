@@ -9,10 +9,18 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
+
+#: A temporary build folder older than this (s), whose key is not locked, was left by a
+#: build that was killed (SIGKILL, power loss): nothing else would ever remove it.
+STALE_AFTER_S = 600.0
+
+logger = logging.getLogger("neurogen.cache")
 
 
 def cache_dir() -> Path:
@@ -51,6 +59,7 @@ def entry(key: str) -> Path:
 
 def staging(key: str) -> Path:
     """A fresh temporary folder in the cache's file system, for building ``key``."""
+    remove_stale()
     return Path(tempfile.mkdtemp(prefix=f"tmp-{key[:16]}-", dir=cache_dir()))
 
 
@@ -64,14 +73,49 @@ def publish(tmp: Path, key: str) -> Path:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(tmp, final)
+    logger.info("published build %s in %s", key[:16], final)
     return final
+
+
+def _building(folder: Path) -> bool:
+    """Whether a build holds the lock of the key this ``tmp-<key16>-*`` folder is for."""
+    prefix = folder.name.split("-")[1] if folder.name.count("-") >= 2 else ""
+    for lock in folder.parent.glob(f"{prefix}*.lock"):
+        with open(lock, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def stale(older_than: float = STALE_AFTER_S) -> list[Path]:
+    """Temporary build folders left by killed builds (old, and no build holds their key)."""
+    now = time.time()
+    return [p for p in cache_dir().glob("tmp-*") if p.is_dir()
+            and now - p.stat().st_mtime > older_than and not _building(p)]
+
+
+def remove_stale(older_than: float = STALE_AFTER_S) -> int:
+    found = stale(older_than)
+    for path in found:
+        logger.warning("removing %s, left by a build that was killed", path)
+        shutil.rmtree(path, ignore_errors=True)
+    return len(found)
+
+
+def _size(folders) -> int:
+    return sum(f.stat().st_size for p in folders for f in p.rglob("*") if f.is_file())
 
 
 def info() -> dict:
     root = cache_dir()
     entries = [p for p in root.iterdir() if p.is_dir() and len(p.name) == 64]
-    size = sum(f.stat().st_size for p in entries for f in p.rglob("*") if f.is_file())
-    return {"path": str(root), "entries": len(entries), "bytes": size}
+    temporary = [p for p in root.glob("tmp-*") if p.is_dir()]
+    left = stale()
+    return {"path": str(root), "entries": len(entries), "bytes": _size(entries),
+            "temporary": len(temporary), "stale": len(left), "stale_bytes": _size(left)}
 
 
 def clear() -> int:

@@ -21,6 +21,37 @@ class ViewerError(NeurogenError):
 _OFFSCREEN = ("offscreen", "minimal", "vnc")
 
 
+def _debian_package(library: str) -> str:
+    """``libxcb-cursor.so.0`` → ``libxcb-cursor0`` (Debian's naming of shared libraries)."""
+    match = re.fullmatch(r"(lib.+?)\.so\.(\d+).*", library)
+    if not match:
+        return library
+    stem, major = match.groups()
+    return f"{stem}-{major}" if stem[-1].isdigit() else f"{stem}{major}"
+
+
+def qt_platform_problem(platform: str = "xcb") -> str | None:
+    """Why Qt (PySide6) could not load its ``platform`` plugin, or None when it can (or
+    when this cannot be told). Qt would abort the process; this reads the plugin's
+    dependencies with ``ldd`` instead, so the missing system libraries can be named."""
+    import importlib.util
+    from pathlib import Path
+    spec = importlib.util.find_spec("PySide6")
+    ldd = shutil.which("ldd")
+    if spec is None or spec.origin is None or ldd is None:
+        return None
+    plugin = Path(spec.origin).parent / "Qt" / "plugins" / "platforms" / f"libq{platform}.so"
+    if not plugin.exists():
+        return None
+    result = subprocess.run([ldd, str(plugin)], capture_output=True, text=True)
+    missing = sorted({line.split()[0] for line in result.stdout.splitlines()
+                      if "not found" in line})
+    if not missing:
+        return None
+    return (f"Qt's '{platform}' platform plugin cannot load: {', '.join(missing)} not found "
+            f"(Debian/Ubuntu: apt-get install {' '.join(map(_debian_package, missing))})")
+
+
 def check_display(timeout: float = 2.0) -> str:
     """Describe the display Qt will use, or raise :class:`ViewerError` at once (never
     waits more than ``timeout`` seconds)."""
@@ -51,6 +82,9 @@ def check_display(timeout: float = 2.0) -> str:
         raise ViewerError(f"cannot connect to the X display {display!r} "
                           f"({exc.strerror or exc}); is the X server (or Xvfb) running?"
                           ) from None
+    problem = qt_platform_problem("xcb") if platform in ("", "xcb") else None
+    if problem:
+        raise ViewerError(problem)
     return f"X display {display}"
 
 

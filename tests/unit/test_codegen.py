@@ -40,7 +40,8 @@ def test_plan_has_typed_slots_in_order():
                                S.PopAttribute(0, "r"), S.PopAttribute(1, "tau"),
                                S.PopAttribute(1, "r"), S.PopSum(1, "exc"), S.ProjWeights(0)]
     assert plan.slots.ints == [S.Step(), S.Threads(), S.MonitorCount(), S.Seed(),
-                               S.StopMode(), S.PopSize(0), S.PopSize(1)]
+                               S.StopMode(), S.CheckFinite(), S.NonFinite(), S.PopSize(0),
+                               S.PopSize(1)]
     assert plan.slots.reals == [S.Dt()]
 
 
@@ -50,7 +51,10 @@ def test_openmp_golden_snippets():
                  "const double _rnd0 = (0.0) + ((1.0) - (0.0)) * ng_uniform(seed, 0ULL, step, i);",
                  "p1_a1[i] = _p1t0*dt + p1_a1[i];",
                  "if (p1_a1[i] < 0.0) p1_a1[i] = 0.0;",
-                 "#pragma omp parallel for schedule(static) NG_PARALLEL_IF(n * 3 * 8)"]:
+                 "#pragma omp parallel for schedule(static) NG_PARALLEL_IF(n * 3 * 8)",
+                 "if (check_finite) nonfinite |= ng_nonfinite(p1_a1, n);",
+                 "if (nonfinite && !I[6]) I[6] = 1 + 1;",
+                 "if (I[6]) return s + 1;   // a NaN/infinity: Python names it"]:
         assert line in code, line
     assert "ng_fft" not in code          # only the kernels in use bring their support code
 

@@ -24,6 +24,17 @@ def need(module):
         pytest.skip(f"{module} is not installed (pip install '.[viewer]')")
 
 
+def need_platform(platform):
+    """Skip (fail in CI) with the missing system libraries when Qt could not load its
+    platform plugin: Qt would abort the test's process instead."""
+    from neurogen.viz.display import qt_platform_problem
+    problem = qt_platform_problem(platform)
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+
+
 @pytest.fixture
 def viewer_deps():
     need("pyqtgraph")
@@ -37,6 +48,7 @@ def xvfb(viewer_deps):
         if os.environ.get("CI"):
             pytest.fail("Xvfb is required in CI (.ci/run installs it with apt-get)")
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    need_platform("xcb")
 
 
 def run_app(tmp_path, *args, env=None):
@@ -81,6 +93,7 @@ def test_image_mode_under_xvfb(xvfb, tmp_path):
 
 
 def test_image_mode_without_x_on_the_offscreen_platform(viewer_deps, tmp_path):
+    need_platform("offscreen")
     report = report_of(run_app(tmp_path, "image", env={"QT_QPA_PLATFORM": "offscreen"}))
     check_images(report)
 
@@ -118,6 +131,40 @@ def test_missing_xvfb_is_a_clear_error(viewer_deps, monkeypatch):
     with pytest.raises(ViewerError, match="Xvfb is not installed"):
         with virtual_display():
             pass
+
+
+def test_missing_qt_libraries_are_named_with_the_apt_get_line(tmp_path, monkeypatch):
+    """A stand-in for Qt's xcb plugin linked against a library that is then removed:
+    the check names it, with the Debian package, instead of letting Qt abort."""
+    import importlib.util
+    from neurogen.toolchain.compiler import toolchain
+    from neurogen.viz import ViewerError, check_display
+    from neurogen.viz.display import qt_platform_problem
+    if shutil.which("ldd") is None:
+        pytest.skip("ldd is not available")
+    cxx = toolchain().compiler
+    (tmp_path / "dep.cpp").write_text("int ng_dep() { return 1; }\n")
+    (tmp_path / "plugin.cpp").write_text("int ng_dep(); int ng_plugin() { return ng_dep(); }\n")
+    subprocess.run([cxx, "-shared", "-fPIC", "dep.cpp", "-Wl,-soname,libngxcbstub.so.3",
+                    "-o", "libngxcbstub.so.3"], cwd=tmp_path, check=True)
+    platforms = tmp_path / "PySide6" / "Qt" / "plugins" / "platforms"
+    platforms.mkdir(parents=True)
+    (tmp_path / "PySide6" / "__init__.py").write_text("")
+    subprocess.run([cxx, "-shared", "-fPIC", "plugin.cpp", str(tmp_path / "libngxcbstub.so.3"),
+                    "-o", str(platforms / "libqxcb.so")], cwd=tmp_path, check=True)
+    (tmp_path / "libngxcbstub.so.3").unlink()
+    spec = importlib.util.spec_from_file_location("PySide6", tmp_path / "PySide6" / "__init__.py")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: spec)
+    problem = qt_platform_problem("xcb")
+    assert problem == ("Qt's 'xcb' platform plugin cannot load: libngxcbstub.so.3 not found "
+                       "(Debian/Ubuntu: apt-get install libngxcbstub3)")
+    assert qt_platform_problem("offscreen") is None          # no such plugin here: unknown
+    if Path("/tmp/.X11-unix").is_dir() and any(Path("/tmp/.X11-unix").iterdir()):
+        display = ":" + sorted(Path("/tmp/.X11-unix").iterdir())[0].name[1:]
+        monkeypatch.setenv("DISPLAY", display)
+        monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+        with pytest.raises(ViewerError, match="libngxcbstub3"):
+            check_display()
 
 
 def test_bad_arguments():
