@@ -190,10 +190,15 @@ class Network:
             raise NetworkError("create() needs geometry= and neuron= (or population=)")
         return Population(geometry, neuron, name=name, net=self, stop_condition=stop_condition)
 
-    def connect(self, pre, post, target: str, synapse=None, name: str | None = None,
-                disable_omp: bool = True):
-        """``net.connect(pre, post, 'exc')`` → a :class:`Projection` to call a connector on."""
+    def connect(self, pre, post=None, target: str | None = None, synapse=None,
+                name: str | None = None, disable_omp: bool = True):
+        """``net.connect(pre, post, 'exc')`` → a :class:`Projection` to call a connector on;
+        ``net.connect(Convolution(...))`` returns an extension projection of this network."""
         from .projection import Projection
+        if isinstance(pre, Projection) and post is None and target is None:
+            if pre.net is not self:
+                raise NetworkError(f"connect: {pre!r} belongs to another network")
+            return pre
         return Projection(pre, post, target, synapse=synapse, name=name, net=self)
 
     def monitor(self, obj, variables, period: float | None = None, start: bool = True,
