@@ -63,7 +63,7 @@ def test_rates_reach_the_simulation(net):
     image = (np.arange(20).reshape(4, 5) * 12).astype(np.uint8)
     pop.set_image(image)
     neurogen.simulate(2)
-    np.testing.assert_allclose(out.r, 2 * image / 255.0, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(out.r, 2 * (image / 255.0), rtol=0, atol=1e-15)
 
 
 def test_missing_pillow_is_a_clear_error(net, monkeypatch):
