@@ -27,6 +27,7 @@ from .model.synapse import Synapse  # noqa: E402
 from .model.timed_array import TimedArray  # noqa: E402
 from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
                            RandomDistribution, Uniform)
+from .report import report  # noqa: E402
 
 
 
@@ -108,7 +109,7 @@ __all__ = [
     "np", "Neuron", "Synapse", "Population", "TimedArray", "Projection", "Monitor", "Constant", "Network",
     "Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "RandomDistribution",
     "setup", "compile", "simulate", "step", "reset", "clear", "get_time", "get_current_step",
-    "set_time", "save", "load", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
+    "set_time", "save", "load", "report", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
     "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
     "BackendUnavailable",
