@@ -76,12 +76,17 @@ def load(filename, **_):
     default_network().load(filename)
 
 
-def save_parameters(filename):
-    default_network().save_parameters(filename)
+def save_parameters(filename, net_id=0):
+    """Parameters of the network ``net_id`` (0: the default one) to a JSON file."""
+    from .model.network import network_by_id
+    network_by_id(net_id).save_parameters(filename)
 
 
-def load_parameters(filename):
-    return default_network().load_parameters(filename)
+def load_parameters(filename, global_only=True, verbose=False, net_id=0):
+    """Parameters from a JSON file written by :func:`save_parameters` (all of them:
+    neurogen's files hold per-neuron values too, so ``global_only`` changes nothing)."""
+    from .model.network import network_by_id
+    return network_by_id(net_id).load_parameters(filename)
 
 
 def get_population(name):

@@ -3,8 +3,9 @@ constants, with its configuration, and the entry point of the pipeline
 (parse → IR → plan → generate → build → run)."""
 from __future__ import annotations
 
+import itertools
 import os
-
+import weakref
 import zlib
 
 import numpy as np
@@ -25,6 +26,8 @@ class Network:
         """State is created here, so that a subclass building its model in ``__init__``
         works whether or not it calls ``super().__init__()`` (as in ANNarchy 5)."""
         net = super().__new__(cls)
+        net.id = next(_IDS)            # ANNarchy's net_id; the default network is 0
+        _NETWORKS[net.id] = net
         net.populations, net.projections, net.monitors = [], [], []
         net.constants, net._config = {}, {}
         net.compiled, net._sim, net.build_info = False, None, {}
@@ -377,17 +380,32 @@ class Network:
 
 
 _default: Network | None = None
+_IDS = itertools.count(1)
+_NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
 
 
 def default_network() -> Network:
     global _default
     if _default is None:
         _default = Network()
+        _default.id = 0
     return _default
+
+
+def network_by_id(net_id) -> Network:
+    """The network with ``net.id == net_id`` (0 or None: the default network)."""
+    if net_id in (0, None):
+        return default_network()
+    net = _NETWORKS.get(net_id)
+    if net is None:
+        raise NetworkError(f"no network with id {net_id!r} (ids: 0 for the default network, "
+                           f"{', '.join(map(str, sorted(_NETWORKS))) or 'no other'})")
+    return net
 
 
 def clear(**setup_options) -> Network:
     """Forget the default network and start a new, empty one."""
     global _default
     _default = Network(**setup_options)
+    _default.id = 0
     return _default

@@ -230,6 +230,8 @@ class Projection:
 
     def connect_from_file(self, filename, storage_format="auto", **_):
         data = _load_connectivity(filename, self)
+        if self.net.compiled and self.connectivity is not None:
+            return self._reload_connectivity(data, filename)
         conn = connectors.Connectivity(int(data["pre_size"]), int(data["post_size"]),
                                        row_ptr=data["row_ptr"], cols=data["cols"],
                                        weights=data["weights"])
@@ -238,6 +240,33 @@ class Projection:
         return self._connected(lambda: conn.to_csr(),
                                float(delays[0]) if uniform and delays.size else
                                (0.0 if uniform else delays), storage_format)
+
+    def _reload_connectivity(self, data, filename):
+        """``connect_from_file`` on a compiled projection: same synapses, new weights."""
+        conn = self.connectivity
+        if not (np.array_equal(data["row_ptr"], conn.row_ptr)
+                and np.array_equal(data["cols"], conn.cols)):
+            raise ConnectivityError(f"projection '{self.name}': {str(filename)!r} holds other "
+                                    "synapses than the compiled projection; a compiled "
+                                    "network keeps its structure")
+        delays = np.asarray(data["delays"], dtype=np.float64)
+        if not np.array_equal(np.broadcast_to(np.asarray(self.delays, float), delays.shape),
+                              delays):
+            raise ConnectivityError(f"projection '{self.name}': {str(filename)!r} holds other "
+                                    "delays than the compiled projection")
+        self.w = data["weights"]
+        return self
+
+    def save(self, filename):
+        """Synapses, weights, delays and synapse attributes in ANNarchy's layout
+        (``.npz``, ``.data``, ``.txt.gz``; ``.mat`` for analysis only)."""
+        from .annarchy_files import projection_description, write
+        write(filename, projection_description(self))
+
+    def load(self, filename):
+        """Restore what :meth:`save` (here or in ANNarchy) wrote for these synapses."""
+        from .annarchy_files import apply_projection, read
+        apply_projection(self, read(filename), repr(str(filename)))
 
     # ANNarchy 5 names of the connectors
     one_to_one = connect_one_to_one
