@@ -44,7 +44,7 @@ simulate(float(steps))
 t_sim = time.perf_counter() - t0
 print(json.dumps({"connect_s": t_connect, "compile_s": t_compile, "ready_s": t_ready,
                   "steps_per_s": steps / t_sim, "synapses": lat.nb_synapses,
-                  "storage": lat._storage, "cached": __import__("neurogen").default_network().build_info["cached"],
+                  "storage": lat.storage, "cached": __import__("neurogen").default_network().build_info["cached"],
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 

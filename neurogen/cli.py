@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from . import batch
+from . import backends, batch
 from ._version import __version__
 from .errors import NeurogenError
 from .io import FORMATS, check_format, format_for, write_results
@@ -41,7 +41,7 @@ def _common(func):
                      help="Result file format (default: from --out's suffix, else npz)."),
         click.option("--threads", type=int, default=None,
                      help="OpenMP threads per run (default: the script's setting)."),
-        click.option("--paradigm", type=click.Choice(["openmp", "cuda"]), default=None,
+        click.option("--paradigm", type=click.Choice(list(backends.NAMES)), default=None,
                      help="Backend: openmp (CPU) or cuda (NVIDIA GPU); default: the "
                           "script's."),
         click.option("--network", default=None, metavar="NAME",
@@ -188,8 +188,8 @@ def _versions() -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def info(as_json):
     """Versions, compiler, OpenMP and the build cache."""
-    from .build import cache
-    from .build.toolchain import toolchain
+    from .toolchain import cache
+    from .toolchain.compiler import toolchain
     data = {"neurogen": __version__, "python": platform.python_version(),
             "platform": platform.platform(), "packages": _versions()}
     try:
@@ -219,7 +219,7 @@ def cache():
 @cache.command("clean")
 def cache_clean():
     """Remove every compiled network from the cache."""
-    from .build import cache as build_cache
+    from .toolchain import cache as build_cache
     before = build_cache.info()
     removed = build_cache.clear()
     click.echo(f"removed {removed} entries ({before['bytes'] / 1e6:.1f} MB) from "
@@ -229,7 +229,7 @@ def cache_clean():
 @cache.command("info")
 def cache_info():
     """Where the cache is and how big."""
-    from .build import cache as build_cache
+    from .toolchain import cache as build_cache
     c = build_cache.info()
     click.echo(f"{c['path']}: {c['entries']} entries, {c['bytes'] / 1e6:.1f} MB")
 

@@ -1,19 +1,23 @@
-"""Lowering: a network's IR → a kernel plan (C++ statements per stage, runtime slots).
+"""Lowering: a :class:`~neurogen.ir.network.NetworkIR` → a kernel plan for one backend.
 
 The plan fixes the order of work in one step, as ANNarchy does for rate-coded networks:
 
-1. weighted sums of every projection (delayed presynaptic rates where asked);
+1. weighted sums of every projection (delayed presynaptic rates where asked), each by
+   its storage kernel's template block;
 2. neuron updates, population by population: population-wide equations, then the
    per-neuron loop(s) (random draws inline, integrator blocks, bounds); an in-place
    reduction (``total()``) splits the loop right before the first block using it;
 3. delay buffers receive the new rates;
 4. ANNarchy's global operations (``mean``…) are computed, to be read next step;
-5. monitors record; the step counter advances.
+   synapse equations (learning rules) run;
+5. monitors record; the step counter advances; 6. stop conditions are checked.
 
-Nothing size- or value-dependent enters the generated code: sizes, delays, parameters,
-constants and weights are *slots* (runtime data) the simulator fills in, so changing
-them never recompiles. Only structure (equations, storage kinds, which projections are
-delayed) does.
+The plan reads only the IR and mutates nothing. It holds *data* for the templates:
+printed expressions (from the backend's printer), statements as records (temporary,
+store with bounds, random draw), generated identifiers (by index: ``p0_a1``, ``w2``…) and
+typed runtime slots (:mod:`neurogen.codegen.slots`). Nothing size- or value-dependent
+enters generated code: sizes, delays, parameters, constants and weights are slots the
+runtime fills in, so changing them never recompiles.
 """
 from __future__ import annotations
 
@@ -21,103 +25,74 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..errors import NetworkError
+from ..errors import NeurogenError
 from ..integrators import Store, Temp, blocks
 from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC
-from .printer import print_expr, printing_for
+from ..ir.network import DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, NetworkIR
+from .. import storage
+from . import slots as S
+from .printer import Access
+from .sanitize import comment
 
 CTYPES = {"int": "int32_t", "bool": "bool"}
-# tables of an FFT projection (neurogen.model.convolution.FFTConvolution)
-FFT_BUFFERS = {"spectrum": "double", "work": "double", "twiddles": "double",
-               "bitrev": "int32_t"}
-
-# fixed slots of the tables shared with the runtime
-INT_STEP, INT_THREADS, INT_NMON, INT_SEED, INT_STOP_MODE = 0, 1, 2, 3, 4
-STOP_OFF, STOP_OR, STOP_AND = 0, 1, 2
-REAL_DT = 0
-PTR_MON_ADDR, PTR_MON_INT = 0, 1
-MONITOR_FIELDS = ("nbytes", "period", "offset", "count", "capacity", "active")
-
-
-@dataclass
-class Slots:
-    """Which runtime value each pointer/int/real slot holds (keys are tuples)."""
-    ptrs: list = field(default_factory=lambda: [("monitor_addresses",), ("monitor_ints",)])
-    ints: list = field(default_factory=lambda: [("step",), ("threads",), ("monitors",),
-                                                ("seed",), ("stop_mode",)])
-    reals: list = field(default_factory=lambda: [("dt",)])
-
-    def ptr(self, *key) -> int:
-        self.ptrs.append(key)
-        return len(self.ptrs) - 1
-
-    def int(self, *key) -> int:
-        self.ints.append(key)
-        return len(self.ints) - 1
-
-    def real(self, *key) -> int:
-        self.reals.append(key)
-        return len(self.reals) - 1
 
 
 @dataclass
 class Plan:
     precision: str
-    slots: Slots
-    pointers: list          # (C name, C type, slot)
-    sizes: list             # (C name, slot)
-    reals: list             # (C name, slot)
+    backend: str
+    slots: S.SlotTable
+    pointers: list          # (C name, C type, slot index, comment)
+    sizes: list             # (C name, int slot index)
+    reals: list             # (C name, real slot index)
     projections: list       # dicts for the template
     populations: list       # dicts for the template
     rings: list             # dicts: delayed rates of a population
-    backend: str = "openmp"
-    nbytes_slots: list = field(default_factory=list)   # CUDA: int slot of each buffer's size
+    nbytes_slots: list = field(default_factory=list)   # device mirrors: int slot of each buffer's size
 
     @property
     def real(self) -> str:
         return "float" if self.precision == "float" else "double"
 
 
-def _random_code(rv, stream: int, index: str, table: dict, precision: str) -> str:
-    a = [print_expr(x, table, precision) for x in rv.args]
-    u = f"ng_uniform(seed, {stream}ULL, step, {index})"
-    if rv.distribution == "Uniform":
-        return f"({a[0]}) + (({a[1]}) - ({a[0]})) * {u}"
-    if rv.distribution == "DiscreteUniform":
-        return f"floor(({a[0]}) + (({a[1]}) - ({a[0]}) + 1) * {u})"
-    if rv.distribution == "Exponential":
-        return f"-log1p(-{u}) / ({a[0]})"
-    z = f"ng_normal(seed, {stream}ULL, step, {index})"
-    if rv.distribution == "Normal":
-        return f"({a[0]}) + ({a[1]}) * {z}"
-    return f"exp(({a[0]}) + ({a[1]}) * {z})"   # LogNormal
+class _Emitter:
+    """Prints expressions and turns integrator blocks into statement records."""
+
+    def __init__(self, printer: type, precision: str, prefix: str):
+        self.printer, self.precision, self.prefix = printer, precision, prefix
+        self.temps = 0
+
+    def expr(self, expr, table: dict) -> str:
+        return self.printer(table, self.precision).doprint(expr)
+
+    def statements(self, block, table: dict) -> list[dict]:
+        """Records of one integrator block: temporaries, stores (with their bounds)."""
+        out, table = [], dict(table)
+        for st in block:
+            if isinstance(st, Temp):
+                name = f"_{self.prefix}t{self.temps}"
+                self.temps += 1
+                out.append({"kind": "temp", "name": name, "expr": self.expr(st.expr, table)})
+                table[st.symbol] = name
+                continue
+            target = str(table[sp.Symbol(st.target)])
+            bounds = [{"op": op, "value": self.expr(b, table)}
+                      for b, op in zip(st.bounds, ("<", ">")) if b is not None]
+            out.append({"kind": "store", "target": target, "expr": self.expr(st.expr, table),
+                        "bounds": bounds})
+        return out
+
+    def randoms(self, randoms, used: set, stream_base: int, index: str,
+                table: dict) -> list[dict]:
+        """Records of the random draws among ``used``, keyed on ``index`` and the step."""
+        return [{"name": table[rv.symbol], "dist": rv.distribution, "stream": stream_base | n,
+                 "index": index, "args": [self.expr(a, table) for a in rv.args]}
+                for n, rv in enumerate(randoms) if rv.symbol in used]
 
 
-def statements(block, table: dict, precision: str) -> list[str]:
-    """C++ lines of one integrator block: temporaries, stores, then bounds."""
-    lines = []
-    table = dict(table)
-    for st in block:
-        if isinstance(st, Temp):
-            table[st.symbol] = st.symbol.name
-            lines.append(f"const real {st.symbol.name} = "
-                         f"{print_expr(st.expr, table, precision)};")
-            continue
-        lhs = table[sp.Symbol(st.target)]
-        lines.append(f"{lhs} = {print_expr(st.expr, table, precision)};")
-        for bound, op in zip(st.bounds, ("<", ">")):
-            if bound is not None:
-                value = print_expr(bound, table, precision)
-                lines.append(f"if ({lhs} {op} {value}) {lhs} = {value};")
-    return lines
-
-
-def random_lines(randoms, used: set, stream_base: int, index: str, table: dict,
-                 precision: str) -> list[str]:
-    """Declarations of the random draws among ``used``, keyed on ``index`` and the step."""
-    return [f"const double {rv.symbol.name} = "
-            f"{_random_code(rv, stream_base | n, index, table, precision)};"
-            for n, rv in enumerate(randoms) if rv.symbol in used]
+def _lines(records: list[dict]) -> int:
+    """C lines of a loop body (sizes the parallel threshold, as one line per statement)."""
+    return sum(1 + len(r.get("bounds", ())) for r in records)
 
 
 def used_symbols(block) -> set:
@@ -133,67 +108,61 @@ def used_symbols(block) -> set:
 class _PopulationLowering:
     """Builds the template entry of one population."""
 
-    def __init__(self, pop, plan_slots: Slots, precision: str, constants: dict):
-        self.pop, self.ir, self.k = pop, pop.ir, pop.id
-        self.precision, self.slots = precision, plan_slots
-        self.prefix = f"p{self.k}_"
-        self.pointers, self.constants = [], constants
+    def __init__(self, pop, table: S.SlotTable, emit: _Emitter, constants: dict):
+        self.pop, self.ir, self.k = pop, pop.neuron, pop.id
+        self.slots, self.emit, self.constants = table, emit, constants
+        self.pointers, self.buffers = [], {}
         self.size_name = f"p{self.k}_size"
-        self.size_slot = plan_slots.int("pop_size", self.k)
-        self.buffers = {}
-        for a in self.ir.attributes:
-            self._pointer(a.name, CTYPES.get(a.ctype, "real"), ("pop_attr", self.k, a.name))
-        for target in self.ir.targets:
-            self._pointer("_sum_" + target, "real", ("pop_sum", self.k, target))
-        for red in self.ir.reductions:
-            self._pointer(red.symbol.name, "double", ("pop_reduction", self.k, red.symbol.name))
+        self.size_slot = table.int(S.PopSize(self.k))
+        for n, a in enumerate(self.ir.attributes):
+            self._pointer(a.name, f"p{self.k}_a{n}", CTYPES.get(a.ctype, "real"),
+                          S.PopAttribute(self.k, a.name))
+        self.sums = []
+        for n, target in enumerate(self.ir.targets):
+            self._pointer("_sum_" + target, f"p{self.k}_s{n}", "real", S.PopSum(self.k, target))
+            self.sums.append(self.buffers["_sum_" + target])
+        for n, red in enumerate(self.ir.reductions):
+            self._pointer(red.symbol.name, f"p{self.k}_g{n}", "double",
+                          S.PopReduction(self.k, red.symbol.name))
 
-    def _pointer(self, name, ctype, key):
-        cname = self.prefix + name
-        self.pointers.append((cname, ctype, self.slots.ptr(*key)))
-        self.buffers[name] = cname
+    def _pointer(self, key, cname, ctype, slot):
+        self.pointers.append((cname, ctype, self.slots.ptr(slot), comment(key)))
+        self.buffers[key] = cname
 
     def table(self, index: str) -> dict:
-        """Symbol → C expression, for code running at neuron ``index``."""
+        """Symbol → C access, for code running at neuron ``index``."""
         t = {sp.Symbol("t"): "t", sp.Symbol("dt"): "dt"}
         for a in self.ir.attributes:
-            cname = self.buffers[a.name]
-            t[sp.Symbol(a.name)] = f"{cname}[0]" if a.locality == GLOBAL else f"{cname}[{index}]"
+            t[sp.Symbol(a.name)] = Access(self.buffers[a.name],
+                                          "0" if a.locality == GLOBAL else index)
         for target in self.ir.targets:
-            t[sp.Symbol("_sum_" + target)] = f"{self.buffers['_sum_' + target]}[{index}]"
+            t[sp.Symbol("_sum_" + target)] = Access(self.buffers["_sum_" + target], index)
         for red in self.ir.reductions:
-            t[red.symbol] = f"{self.buffers[red.symbol.name]}[0]"
-        for rv in self.ir.randoms:
-            t[rv.symbol] = rv.symbol.name
+            t[red.symbol] = Access(self.buffers[red.symbol.name], "0")
+        for n, rv in enumerate(self.ir.randoms):
+            t[rv.symbol] = f"_rnd{n}"
         for name in self.ir.constants:
             t[sp.Symbol(name)] = self.constants[name]
         return t
 
-    def statements(self, block, table: dict) -> list[str]:
-        return statements(block, table, self.precision)
-
-    def randoms(self, used: set, index: str, table: dict) -> list[str]:
-        """Declarations of the random draws among ``used`` symbols, at neuron ``index``."""
-        return random_lines(self.ir.randoms, used, self.k << 16, index, table, self.precision)
-
     def reduction(self, red) -> dict:
-        return {"op": red.op, "target": f"{self.buffers[red.symbol.name]}[0]",
-                "expr": print_expr(red.expr, self.table("i"), self.precision),
-                "comment": f"{red.op}({red.expr})"}
+        return {"op": red.op, "target": str(Access(self.buffers[red.symbol.name], "0")),
+                "expr": self.emit.expr(red.expr, self.table("i")),
+                "comment": comment(f"{red.op} {red.expr}")}
 
     def lower(self) -> dict:
-        equations = self.ir.equations
+        equations, emit = self.ir.equations, self.emit
         gtable, ltable = self.table("0"), self.table("i")
         pending = [r for r in self.ir.reductions if r.in_place]
-        pre_global, global_lines, global_used = [], [], set()
+        pre_global, global_stmts, global_used = [], [], set()
         for block in blocks([e for e in equations if e.locality == GLOBAL]):
             used = used_symbols(block)
             for red in [r for r in pending if r.symbol in used]:
                 pre_global.append(self.reduction(red))
                 pending.remove(red)
             global_used |= used
-            global_lines += self.statements(block, gtable)
-        global_lines = self.randoms(global_used, "0", gtable) + global_lines
+            global_stmts += emit.statements(block, gtable)
+        global_randoms = emit.randoms(self.ir.randoms, global_used, self.k << 16, "0", gtable)
         stages, current = [], None
         for block in blocks([e for e in equations if e.locality == LOCAL]):
             used = used_symbols(block)
@@ -202,33 +171,37 @@ class _PopulationLowering:
                 for red in needed:
                     stages.append({"kind": "reduce", **self.reduction(red)})
                     pending.remove(red)
-                current = {"kind": "loop", "lines": [], "comments": [], "used": set()}
+                current = {"kind": "loop", "statements": [], "comments": [], "used": set()}
                 stages.append(current)
-            current["comments"] += [st.equation.text for st in block if isinstance(st, Store)]
-            current["lines"] += self.statements(block, ltable)
+            current["comments"] += [comment(st.equation.text) for st in block
+                                    if isinstance(st, Store)]
+            current["statements"] += emit.statements(block, ltable)
             current["used"] |= used
         for stage in stages:
             if stage["kind"] == "loop":
-                stage["lines"] = self.randoms(stage.pop("used"), "i", ltable) + stage["lines"]
+                stage["randoms"] = emit.randoms(self.ir.randoms, stage.pop("used"),
+                                                self.k << 16, "i", ltable)
+                stage["lines"] = len(stage["randoms"]) + _lines(stage["statements"])
         timed = None
-        if hasattr(self.pop, "rates"):    # a TimedArray replays its stored rates
-            self.pointers.append((f"p{self.k}_rates", "real",
-                                  self.slots.ptr("timed_rates", self.k)))
-            timed = {"rates": f"p{self.k}_rates", "r": self.buffers["r"],
-                     "entries": self.slots.int("timed_entries", self.k),
-                     "schedule": self.slots.int("timed_schedule", self.k),
-                     "period": self.slots.int("timed_period", self.k)}
+        if self.pop.timed:    # a TimedArray replays its stored rates
+            rates = f"p{self.k}_rates"
+            self.pointers.append((rates, "real", self.slots.ptr(S.TimedRates(self.k)),
+                                  "replayed rates"))
+            timed = {"rates": rates, "r": self.buffers["r"],
+                     "entries": self.slots.int(S.TimedEntries(self.k)),
+                     "schedule": self.slots.int(S.TimedSchedule(self.k)),
+                     "period": self.slots.int(S.TimedPeriod(self.k))}
         stop = None
-        if self.pop._stop is not None:
-            condition, mode = self.pop._stop
-            stop = {"mode": mode, "expr": print_expr(condition, ltable, self.precision),
-                    "flag": self.slots.int("stop_flag", self.k),
-                    "selected": self.slots.int("stop_selected", self.k),
-                    "text": self.pop.stop_condition}
-        return {"id": self.k, "name": self.pop.name, "size": self.size_name, "stop": stop,
-                "timed": timed,
-                "sums": [self.buffers["_sum_" + t] for t in self.ir.targets],
-                "pre_global": pre_global, "global_lines": global_lines, "stages": stages,
+        if self.pop.stop is not None:
+            stop = {"mode": self.pop.stop.mode,
+                    "expr": emit.expr(self.pop.stop.condition, ltable),
+                    "flag": self.slots.int(S.StopFlag(self.k)),
+                    "selected": self.slots.int(S.StopSelected(self.k)),
+                    "comment": comment(f"{self.pop.stop.condition} {self.pop.stop.mode}")}
+        return {"id": self.k, "size": self.size_name, "stop": stop, "timed": timed,
+                "sums": self.sums, "pre_global": pre_global,
+                "global_randoms": global_randoms, "global_statements": global_stmts,
+                "stages": stages,
                 "end_reductions": [self.reduction(r) for r in self.ir.reductions
                                    if not r.in_place]}
 
@@ -237,150 +210,127 @@ class _SynapseLowering:
     """Builds the psp and learning code of one projection with a synapse model.
 
     Inside the generated loops ``i`` is the postsynaptic neuron, ``k`` the synapse (CSR
-    position) and ``j = cols[k]`` the presynaptic neuron."""
+    position) and ``j = cols[k]`` the presynaptic neuron; the psp reads the (possibly
+    delayed) presynaptic rate from the local ``pre_r`` its template block declares."""
 
-    def __init__(self, proj, slots: Slots, precision: str, constants: dict, pre, post):
-        self.proj, self.ir, self.j = proj, proj.synapse_ir, proj.id
-        self.precision, self.constants, self.pre, self.post = precision, constants, pre, post
+    def __init__(self, proj, table: S.SlotTable, emit: _Emitter, constants: dict, pre, post):
+        self.ir, self.j = proj.synapse, proj.id
+        self.emit, self.constants, self.pre, self.post = emit, constants, pre, post
         self.pointers, self.buffers = [], {}
-        for a in self.ir.attributes:
+        for n, a in enumerate(self.ir.attributes):
             if a.name == "w":
-                if a.locality != LOCAL:
-                    raise NetworkError(f"projection '{proj.name}': the weight w must have one "
-                                       "value per synapse (no 'projection'/'postsynaptic' flag)")
                 continue
-            cname = f"s{self.j}_{a.name}"
+            cname = f"s{self.j}_a{n}"
             self.pointers.append((cname, CTYPES.get(a.ctype, "real"),
-                                  slots.ptr("syn_attr", self.j, a.name)))
+                                  table.ptr(S.SynAttribute(self.j, a.name)), comment(a.name)))
             self.buffers[a.name] = cname
 
-    def table(self, pre_r: str) -> dict:
+    def table(self, pre_r) -> dict:
         index = {LOCAL: "k", POSTSYNAPTIC: "i", GLOBAL: "0"}
-        t = {sp.Symbol("t"): "t", sp.Symbol("dt"): "dt", sp.Symbol("w"): f"w{self.j}[k]"}
+        t = {sp.Symbol("t"): "t", sp.Symbol("dt"): "dt",
+             sp.Symbol("w"): Access(f"w{self.j}", "k")}
         for a in self.ir.attributes:
             if a.name != "w":
-                t[sp.Symbol(a.name)] = f"{self.buffers[a.name]}[{index[a.locality]}]"
+                t[sp.Symbol(a.name)] = Access(self.buffers[a.name], index[a.locality])
         for side, low, idx in (("pre", self.pre, "j"), ("post", self.post, "i")):
             for a in low.ir.attributes:
                 t[sp.Symbol(f"{side}.{a.name}")] = \
-                    f"{low.buffers[a.name]}[{'0' if a.locality == GLOBAL else idx}]"
+                    Access(low.buffers[a.name], "0" if a.locality == GLOBAL else idx)
         t[sp.Symbol("pre.r")] = pre_r
-        for rv in self.ir.randoms:
-            t[rv.symbol] = rv.symbol.name
+        for n, rv in enumerate(self.ir.randoms):
+            t[rv.symbol] = f"_rnd{n}"
         for name in self.ir.constants:
             t[sp.Symbol(name)] = self.constants[name]
         return t
 
-    def psp(self, pre_r: str) -> str | None:
+    def psp(self) -> str | None:
         ir = self.ir
         if ir.psp is None and ir.operation == "sum":
             return None   # the default w * pre.r, summed: the fast kernels
         expr = ir.psp if ir.psp is not None else sp.Symbol("w") * sp.Symbol("pre.r")
-        return print_expr(expr, self.table(pre_r), self.precision)
+        return self.emit.expr(expr, self.table("pre_r"))
 
     def learning(self) -> dict | None:
         if not self.ir.equations:
             return None
-        table = self.table(f"{self.pre.buffers['r']}[j]")
+        table = self.table(Access(self.pre.buffers["r"], "j"))
         stream = (0x8000 | self.j) << 16
         parts = {}
         for locality, index in ((GLOBAL, "0"), (POSTSYNAPTIC, "i"), (LOCAL, "k")):
-            lines, used = [], set()
+            stmts, used = [], set()
             for block in blocks([e for e in self.ir.equations if e.locality == locality]):
                 used |= used_symbols(block)
-                lines += statements(block, table, self.precision)
+                stmts += self.emit.statements(block, table)
+            # streams number the draws of this locality (their position among them)
             randoms = [rv for rv in self.ir.randoms if rv.locality == locality]
-            parts[locality] = random_lines(randoms, used, stream, index, table,
-                                           self.precision) + lines
-        return {"global_lines": parts[GLOBAL], "post_lines": parts[POSTSYNAPTIC],
-                "local_lines": parts[LOCAL],
-                "comments": [e.text for e in self.ir.equations]}
+            parts[locality] = {"randoms": self.emit.randoms(randoms, used, stream, index, table),
+                               "statements": stmts}
+        return {"global": parts[GLOBAL], "post": parts[POSTSYNAPTIC], "local": parts[LOCAL],
+                "comments": [comment(e.text) for e in self.ir.equations]}
 
 
-def build_plan(net) -> Plan:
-    backend = net._config["paradigm"]
-    with printing_for(backend):
-        plan = _build_plan(net)
-    plan.backend = backend
-    if backend == "cuda":    # the device mirrors need every buffer's byte size
-        plan.nbytes_slots = [-1, -1] + [plan.slots.int("ptr_nbytes", k)
-                                        for k in range(2, len(plan.slots.ptrs))]
-    return plan
-
-
-def _build_plan(net) -> Plan:
-    precision = net._config["precision"]
-    slots = Slots()
-    reals = [(f"c_{name}", slots.real("constant", name)) for name in sorted(net.constants)]
-    constants = {name: f"c_{name}" for name in net.constants}
-    pops = [_PopulationLowering(p, slots, precision, constants) for p in net.populations]
+def build_plan(network: NetworkIR, backend) -> Plan:
+    """The plan of ``network`` for ``backend`` (reads the IR only)."""
+    precision = network.precision
+    table = S.SlotTable()
+    reals = [(f"c{n}", table.real(S.ConstantValue(n))) for n, _ in enumerate(network.constants)]
+    constants = {name: f"c{n}" for n, name in enumerate(network.constants)}
+    pops = [_PopulationLowering(p, table, _Emitter(backend.printer, precision, f"p{p.id}"),
+                                constants) for p in network.populations]
     lowered = [low.lower() for low in pops]
     pointers = [ptr for low in pops for ptr in low.pointers]
     sizes = [(low.size_name, low.size_slot) for low in pops]
 
-    rings = {}
-    projections = []
-    for proj in net.projections:
-        storage = proj.choose_storage()
-        pre, post = pops[proj.pre.id], pops[proj.post.id]
-        if "r" not in pre.buffers:
-            raise NetworkError(f"projection '{proj.name}': the pre-synaptic population "
-                               f"'{proj.pre.name}' has no variable 'r' to transmit")
-        if proj.target not in proj.post.ir.targets:
-            used = ", ".join(f"sum({t})" for t in proj.post.ir.targets) or "no sum()"
-            raise NetworkError(f"projection '{proj.name}': target '{proj.target}' is not used "
-                               f"by the neuron of '{proj.post.name}' (its equations use "
-                               f"{used})")
-        steps = proj.delay_steps()
-        delayed = "synapse" if not proj.uniform_delay else ("uniform" if steps > 1 else "none")
+    rings, projections = {}, []
+    for proj in network.projections:
+        kernel = storage.kernel(proj.storage)
+        if not backend.provides(kernel.name):
+            raise NeurogenError(f"internal error: storage '{kernel.name}' reached the "
+                                f"'{backend.name}' planner, which does not provide it")
+        pre, post = pops[proj.pre], pops[proj.post]
         j = proj.id
-        entry = {"id": j, "name": proj.name, "storage": storage, "delay": delayed,
-                 "pre": pre.buffers["r"], "pre_size": pre.size_name,
-                 "post_size": post.size_name, "sum": post.buffers["_sum_" + proj.target],
-                 "comment": f"{proj.name}: {proj.pre.name} -> {proj.post.name} "
-                            f"({proj.target}, {storage})"}
-        entry["w"] = f"w{j}"
-        pointers.append((f"w{j}", "real", slots.ptr("proj_w", j)))
-        if storage == "fft":
-            entry["fft"] = {part: f"fft_{part}{j}" for part in FFT_BUFFERS}
-            for part, ctype in FFT_BUFFERS.items():
-                pointers.append((f"fft_{part}{j}", ctype, slots.ptr("proj_fft", j, part)))
-            for axis, part in enumerate(("n0", "n1", "m0", "m1")):
-                entry["fft"][part] = f"fft_{part}_{j}"
-                sizes.append((f"fft_{part}_{j}", slots.int("proj_fft", j, axis)))
-        if storage == "csr":
-            entry["row_ptr"], entry["cols"] = f"row_ptr{j}", f"cols{j}"
-            pointers.append((f"row_ptr{j}", "int64_t", slots.ptr("proj_row_ptr", j)))
-            pointers.append((f"cols{j}", "int32_t", slots.ptr("proj_cols", j)))
-        if delayed == "synapse":
+        entry = {"id": j, "storage": kernel.name, "block": backend.storage_template(kernel.name),
+                 "delay": proj.delay, "pre": pre.buffers["r"], "pre_size": pre.size_name,
+                 "post_size": post.size_name, "sum": post.sums[proj.target],
+                 "comment": comment(f"projection {j}: population {proj.pre} -> population "
+                                    f"{proj.post}, sum {proj.target}, {kernel.name}"),
+                 "w": f"w{j}", "tables": {}, "sizes": {}}
+        pointers.append((f"w{j}", "real", table.ptr(S.ProjWeights(j)), "weights"))
+        for name, ctype in kernel.tables:
+            entry["tables"][name] = f"k{j}_{name}"
+            pointers.append((f"k{j}_{name}", ctype, table.ptr(S.KernelTable(j, name)),
+                             f"{kernel.name} {name}"))
+        for name in kernel.sizes:
+            entry["sizes"][name] = f"k{j}_{name}"
+            sizes.append((f"k{j}_{name}", table.int(S.KernelSize(j, name))))
+        if proj.delay == DELAY_SYNAPSE:
             entry["delays"] = f"delays{j}"
-            pointers.append((f"delays{j}", "int32_t", slots.ptr("proj_delays", j)))
-        if delayed == "uniform":
+            pointers.append((f"delays{j}", "int32_t", table.ptr(S.SynDelays(j)), "delays"))
+        if proj.delay == DELAY_UNIFORM:
             entry["delay_steps"] = f"delay{j}"
-            sizes.append((f"delay{j}", slots.int("proj_delay", j)))
-        if delayed != "none" and proj.pre.id not in rings:
-            k = proj.pre.id
+            sizes.append((f"delay{j}", table.int(S.UniformDelay(j))))
+        if proj.delay != DELAY_NONE and proj.pre not in rings:
+            k = proj.pre
             rings[k] = {"pop": k, "buffer": f"ring{k}", "depth": f"ring{k}_depth",
-                        "head_slot": slots.int("ring_head", k), "source": pre.buffers["r"],
+                        "head_slot": table.int(S.RingHead(k)), "source": pre.buffers["r"],
                         "size": pre.size_name}
-            pointers.append((f"ring{k}", "real", slots.ptr("ring", k)))
-            sizes.append((f"ring{k}_depth", slots.int("ring_depth", k)))
-        if delayed != "none":
-            entry["ring"] = rings[proj.pre.id]
+            pointers.append((f"ring{k}", "real", table.ptr(S.DelayRing(k)), "delay ring"))
+            sizes.append((f"ring{k}_depth", table.int(S.RingDepth(k))))
+        if proj.delay != DELAY_NONE:
+            entry["ring"] = rings[proj.pre]
         entry["psp"], entry["operation"], entry["learning"] = None, "sum", None
-        if proj.synapse_ir is not None:
-            syn = _SynapseLowering(proj, slots, precision, constants, pre, post)
+        if proj.synapse is not None:
+            syn = _SynapseLowering(proj, table, _Emitter(backend.printer, precision, f"s{j}"),
+                                   constants, pre, post)
             pointers.extend(syn.pointers)
-            if delayed == "synapse":
-                ring = rings[proj.pre.id]
-                pre_r = (f"{ring['buffer']}[((head - std::max<int64_t>({entry['delays']}[k], 1)"
-                         f" + 1 + {ring['depth']}) % {ring['depth']}) * {pre.size_name} + j]")
-            else:
-                pre_r = "pre[j]"
-            entry["psp"], entry["operation"] = syn.psp(pre_r), proj.synapse_ir.operation
+            entry["psp"], entry["operation"] = syn.psp(), proj.synapse.operation
             entry["learning"] = syn.learning()
         projections.append(entry)
 
-    return Plan(precision=precision, slots=slots, pointers=pointers, sizes=sizes, reals=reals,
-                projections=projections, populations=lowered,
+    plan = Plan(precision=precision, backend=backend.name, slots=table, pointers=pointers,
+                sizes=sizes, reals=reals, projections=projections, populations=lowered,
                 rings=list(rings.values()))
+    if backend.mirrors_buffers:    # device mirrors need every buffer's byte size
+        plan.nbytes_slots = [-1, -1] + [table.int(S.BufferBytes(k))
+                                        for k in range(2, len(table.ptrs))]
+    return plan

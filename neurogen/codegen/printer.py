@@ -1,19 +1,29 @@
 """sympy → C++ expressions.
 
 A subclass of sympy's ``C99CodePrinter``: a ``float`` type alias gives ``expf``/``1.0F``
-for single precision, and every symbol is looked up in a table (symbol → C expression),
-so a name that was not declared can never reach the generated code.
+for single precision, and every symbol is looked up in a table (symbol → C local name
+or :class:`Access` of a buffer), so a name that was not declared can never reach the
+generated code. Each backend owns a printer class (:mod:`neurogen.backends`).
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.codegen.ast import float32, real
 from sympy.printing.c import C99CodePrinter
 
 from ..errors import NeurogenError
+
+
+@dataclass(frozen=True)
+class Access:
+    """Element ``index`` of the generated buffer ``buffer`` (both generated identifiers)."""
+    buffer: str
+    index: str
+
+    def __str__(self):
+        return f"{self.buffer}[{self.index}]"
 
 
 class NeurogenPrinter(C99CodePrinter):
@@ -26,7 +36,7 @@ class NeurogenPrinter(C99CodePrinter):
 
     def _print_Symbol(self, expr):
         try:
-            return self.table[expr]
+            return str(self.table[expr])
         except KeyError:
             raise NeurogenError(f"internal error: no C name for symbol '{expr}'") from None
 
@@ -61,19 +71,6 @@ class CudaPrinter(NeurogenPrinter):
         return super()._print_Pow(expr)
 
 
-PRINTERS = {"openmp": NeurogenPrinter, "cuda": CudaPrinter}
-_current = contextvars.ContextVar("neurogen_printer", default=NeurogenPrinter)
-
-
-@contextlib.contextmanager
-def printing_for(backend: str):
-    """Expressions printed inside the block are for ``backend`` ('openmp' | 'cuda')."""
-    token = _current.set(PRINTERS[backend])
-    try:
-        yield
-    finally:
-        _current.reset(token)
-
-
-def print_expr(expr, table: dict, precision: str = "double") -> str:
-    return _current.get()(table, precision).doprint(expr)
+def print_expr(expr, table: dict, precision: str = "double",
+               printer: type = NeurogenPrinter) -> str:
+    return printer(table, precision).doprint(expr)

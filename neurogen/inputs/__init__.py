@@ -128,8 +128,8 @@ def load_pyx(path, include_dirs=(), force: bool = False):
     neurogen's headers/``.pxd`` files are on the include path. Compiled once per source
     and toolchain; ``force=True`` rebuilds. Errors are :class:`InputError`.
     """
-    from ..build import cache
-    from ..build.toolchain import toolchain
+    from ..toolchain import cache
+    from ..toolchain.compiler import toolchain
     pyx = Path(path).resolve()
     if not pyx.is_file():
         raise InputError(f"no such Cython file: {path}")

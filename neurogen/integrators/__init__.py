@@ -86,6 +86,9 @@ def exponential(odes):
     temps = []
     for e in odes:
         A, B = _linear_parts(e)
+        if B == 0:    # no decay: the exact solution is a straight line (not -A/0)
+            temps.append(Temp(_temp("d", e.target), DT * A))
+            continue
         temps.append(Temp(_temp("d", e.target),
                           (1 - sp.exp(B * DT)) * (-A / B - sp.Symbol(e.target))))
     stores = [Store(e.target, _sym(e) + t.symbol, e.bounds, e) for e, t in zip(odes, temps)]

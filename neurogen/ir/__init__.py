@@ -1,13 +1,13 @@
 """The intermediate representation: what a neuron *is*, independent of any backend.
 
 Frozen dataclasses holding sympy expressions. A neuron's IR is built once by the parser;
-integrators, code generators and the runtime only read it. ``fingerprint()`` covers the
-structure only: parameter values and initial values are runtime data, so changing them
-never changes generated code.
+integrators, code generators and the runtime only read it. It holds structure and the
+initial values; parameter and initial values are runtime data that never reach generated
+code, so the rendered sources (the build cache's key) depend on structure only.
+The whole network's IR is :mod:`neurogen.ir.network`.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -88,18 +88,6 @@ class NeuronIR:
     def names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.attributes)
 
-    def fingerprint(self) -> str:
-        """Hash of the structure (not of values): equal fingerprints generate equal code."""
-        parts = [repr((a.name, a.kind, a.locality, a.ctype)) for a in self.attributes]
-        parts += [repr((e.target, e.kind, sp.srepr(e.rhs), e.method, e.locality,
-                        tuple(sp.srepr(b) if b is not None else None for b in e.bounds)))
-                  for e in self.equations]
-        parts += [repr(self.targets), repr(self.constants)]
-        parts += [repr((sp.srepr(r.symbol), r.distribution, tuple(map(sp.srepr, r.args)),
-                        r.locality)) for r in self.randoms]
-        parts += [repr((sp.srepr(r.symbol), r.op, sp.srepr(r.expr))) for r in self.reductions]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
 
 @dataclass(frozen=True)
 class SynapseIR(NeuronIR):
@@ -112,7 +100,3 @@ class SynapseIR(NeuronIR):
     @property
     def is_static(self) -> bool:
         return not self.equations and self.psp is None and self.operation == "sum"
-
-    def fingerprint(self) -> str:
-        extra = repr((sp.srepr(self.psp) if self.psp is not None else None, self.operation))
-        return hashlib.sha256((super().fingerprint() + extra).encode()).hexdigest()

@@ -1,6 +1,21 @@
 """Network-wide named constants, usable in equations by name and in Python as floats."""
 from __future__ import annotations
 
+from ..errors import NetworkError
+from ..parser.neuron import RESERVED
+from .default import default_network
+
+
+def check_name(name) -> str:
+    """A constant is named like a parameter: an identifier, not reserved, no leading '_'."""
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_") \
+            or name in RESERVED:
+        raise NetworkError(
+            f"Constant: {name!r} is not a valid constant name; name it like a parameter "
+            "(letters, digits and '_', not starting with a digit or '_', and none of "
+            f"{', '.join(sorted(RESERVED))})")
+    return name
+
 
 class Constant(float):
     """``Constant('tau', 10.0)``: a float for Python, a named value for equations.
@@ -9,11 +24,11 @@ class Constant(float):
     """
 
     def __new__(cls, name: str, value: float, net=None):
+        check_name(name)
         obj = super().__new__(cls, value)
         obj.name = name
         obj.value = float(value)
         if net is None:
-            from .network import default_network
             net = default_network()
         obj._net = net
         net._add_constant(obj)

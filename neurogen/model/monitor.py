@@ -11,6 +11,9 @@ import numpy as np
 
 from ..errors import NetworkError
 from ..ir import GLOBAL
+from .population import Population
+from .projection import Dendrite
+from .view import PopulationView
 
 
 class Recording:
@@ -43,9 +46,6 @@ class Monitor:
 
     def __init__(self, obj, variables, period: float | None = None, start: bool = True,
                  net=None):
-        from .population import Population
-        from .projection import Dendrite
-        from .view import PopulationView
         self.ranks = None
         if isinstance(obj, PopulationView):     # records the population, keeps the view's part
             self.ranks, obj = obj.ranks, obj.population
@@ -67,35 +67,34 @@ class Monitor:
             self.start()
 
     def _recording(self, name: str) -> Recording:
-        from .projection import Dendrite
         obj, net = self.obj, self.net
         if isinstance(obj, Dendrite):
             proj = obj.proj
-            if name == "w" and proj.choose_storage() in ("dense", "fft"):   # the row, then its synapses
+            if name == "w" and proj.dense_layout():   # the row, then its synapses
                 self.ranks = np.asarray(obj.pre_ranks)
-                return Recording(self, name, lambda: proj._weights[obj.post_rank],
+                return Recording(self, name, lambda: proj.weight_buffer()[obj.post_rank],
                                  proj.pre.size, net.real_dtype)
             if name == "w":
-                return Recording(self, name, lambda: proj._weights[obj._slice], obj.size,
-                                 net.real_dtype)
+                return Recording(self, name, lambda: proj.weight_buffer()[obj._slice],
+                                 obj.size, net.real_dtype)
             attr = proj._synapse_attribute(name) if proj.synapse_ir is not None and \
                 name in proj.synapse_ir.names else None
             if attr is None or attr.locality != "local":
                 raise NetworkError(f"Monitor: a dendrite of '{proj.name}' records 'w' and "
                                    f"per-synapse variables, not '{name}'")
-            return Recording(self, name, lambda: proj._syn_buffers[name][obj._slice],
+            return Recording(self, name, lambda: proj.synapse_buffer(name)[obj._slice],
                              obj.size, net.real_dtype)
         target = _target_of(name)
         if target is not None:
             if target not in obj.ir.targets:
                 raise NetworkError(f"Monitor: the neuron of '{obj.name}' has no {name}")
-            return Recording(self, name, lambda: net._sim.owned[("pop_sum", obj.id, target)],
+            return Recording(self, name, lambda: net._sim.sum_buffer(obj.id, target),
                              obj.size, net.real_dtype)
         if name not in obj.attributes:
             raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
                                f"'{name}' (attributes: {', '.join(obj.attributes)})")
         locality = obj.ir.attribute(name).locality
-        return Recording(self, name, lambda: obj._buffer(name),
+        return Recording(self, name, lambda: obj.buffer(name),
                          1 if locality == GLOBAL else obj.size, obj._buffer(name).dtype,
                          locality)
 

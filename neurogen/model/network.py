@@ -10,8 +10,13 @@ import zlib
 
 import numpy as np
 
+from .. import backends
 from ..errors import NetworkError
 from ..ir import METHODS
+from .default import default_network, register, set_default
+from .monitor import Monitor
+from .population import Population
+from .projection import Projection
 
 _PRECISIONS = {"double": np.float64, "float": np.float32}
 
@@ -30,7 +35,7 @@ class Network:
         _NETWORKS[net.id] = net
         net.populations, net.projections, net.monitors = [], [], []
         net.constants, net._config = {}, {}
-        net.compiled, net._sim, net.build_info = False, None, {}
+        net.compiled, net._sim, net.build_info, net.ir = False, None, {}, None
         options = dict(cls._DEFAULTS)
         if cls is not Network:   # a subclass may still be given dt=/seed=
             options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
@@ -71,11 +76,8 @@ class Network:
                 self._config["method"] = value
             elif key == "paradigm":
                 if value is None:   # the batch CLI's --paradigm reaches scripts this way
-                    value = os.environ.get("NEUROGEN_PARADIGM", "openmp")
-                if value not in ("openmp", "omp", "cuda"):
-                    raise NetworkError(f"unknown paradigm {value!r}: 'openmp' (CPU) or "
-                                       "'cuda' (NVIDIA GPU)")
-                value = "openmp" if value == "omp" else value
+                    value = os.environ.get("NEUROGEN_PARADIGM", backends.DEFAULT)
+                value = backends.canonical(value)
                 if self.compiled and value != self._config["paradigm"]:
                     raise NetworkError("paradigm cannot change after compile()")
                 self._config["paradigm"] = value
@@ -108,9 +110,15 @@ class Network:
         return _PRECISIONS[self._config["precision"]]
 
     @property
-    def toolchain_openmp(self) -> bool:
-        from ..build.toolchain import toolchain
-        return toolchain().openmp
+    def backend(self):
+        """The backend the ``paradigm`` selects (:mod:`neurogen.backends`)."""
+        return backends.get(self._config["paradigm"])
+
+    @property
+    def toolchain(self):
+        """The C++ toolchain (compiler, OpenMP) this machine builds with."""
+        from ..toolchain.compiler import toolchain
+        return toolchain()
 
     def rng(self, key) -> np.random.Generator:
         """A NumPy generator for one purpose, derived from the seed (order-independent)."""
@@ -183,7 +191,6 @@ class Network:
                stop_condition: str | None = None):
         """``net.create(geometry=(20, 20), neuron=N, name='pop')``, or
         ``net.create(population=TimedArray(...))`` / ``net.create(TimedArray(...))``."""
-        from .population import Population
         if population is None and geometry is not None and hasattr(geometry, "_attach"):
             population, geometry = geometry, None
         if population is not None:
@@ -197,7 +204,6 @@ class Network:
                 name: str | None = None, disable_omp: bool = True):
         """``net.connect(pre, post, 'exc')`` → a :class:`Projection` to call a connector on;
         ``net.connect(Convolution(...))`` returns an extension projection of this network."""
-        from .projection import Projection
         if isinstance(pre, Projection) and post is None and target is None:
             if pre.net is not self:
                 raise NetworkError(f"connect: {pre!r} belongs to another network")
@@ -206,7 +212,6 @@ class Network:
 
     def monitor(self, obj, variables, period: float | None = None, start: bool = True,
                 name: str | None = None):
-        from .monitor import Monitor
         return Monitor(obj, variables, period=period, start=start, net=self)
 
     def get_populations(self) -> list:
@@ -240,24 +245,25 @@ class Network:
 
         ``directory`` receives a copy of the generated sources; nothing in it is deleted.
         """
-        from ..build.builder import build
         from ..codegen.plan import build_plan
         from ..codegen.render import render
         from ..runtime.simulator import Simulator
+        from ..toolchain import builder
+        from .freeze import freeze
         if self.compiled:
             return
-        if not self.populations:
-            raise NetworkError("the network has no population to compile")
+        backend = self.backend
         for pop in self.populations:
             pop._retype()
-        plan = build_plan(self)
-        for proj in self.projections:
-            proj._allocate_weights(self.real_dtype)
-            proj._allocate_synapse_attributes(self.real_dtype)
-        cpp, pyx = render(plan)
-        module, self.build_info = build(cpp, pyx, directory=directory, clean=clean,
-                                        backend=plan.backend)
-        self._sim = Simulator(self, plan, module)
+        network_ir = freeze(self, backend)
+        for proj, proj_ir in zip(self.projections, network_ir.projections):
+            proj._attach_storage(proj_ir.storage, self.real_dtype)
+        plan = build_plan(network_ir, backend)
+        code, pyx = render(plan, backend)
+        module, self.build_info = builder.build(code, pyx, backend=backend,
+                                                directory=directory, clean=clean)
+        self.ir = network_ir
+        self._sim = Simulator(self, network_ir, plan, module, backend)
         for pop in self.populations:
             pop._snapshot_init()
         self._sim.fill_delays()
@@ -288,7 +294,7 @@ class Network:
         for pop in pops:
             if pop not in self.populations:
                 raise NetworkError(f"simulate_until: {pop!r} is not in this network")
-            if pop._stop is None:
+            if pop.stop is None:
                 raise NetworkError(f"simulate_until: population '{pop.name}' has no "
                                    "stop_condition (Population(..., stop_condition='r > 1'))")
         if operator not in ("and", "or"):
@@ -379,17 +385,18 @@ class Network:
         return self.get_current_step()
 
 
-_default: Network | None = None
 _IDS = itertools.count(1)
 _NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
 
 
-def default_network() -> Network:
-    global _default
-    if _default is None:
-        _default = Network()
-        _default.id = 0
-    return _default
+def _default_network() -> Network:
+    """The default network has ANNarchy's net_id 0."""
+    net = Network()
+    net.id = 0
+    return net
+
+
+register(_default_network)
 
 
 def network_by_id(net_id) -> Network:
@@ -405,7 +412,6 @@ def network_by_id(net_id) -> Network:
 
 def clear(**setup_options) -> Network:
     """Forget the default network and start a new, empty one."""
-    global _default
-    _default = Network(**setup_options)
-    _default.id = 0
-    return _default
+    net = Network(**setup_options)
+    net.id = 0
+    return set_default(net)

@@ -30,7 +30,8 @@ class Neuron:
     def parse(self, constants: dict | None = None, method: str = "explicit") -> NeuronIR:
         """The IR of this neuron given the network's constants and default method."""
         constants = dict(constants or {})
-        key = (tuple(sorted(constants)), method)
+        # values, not only names: a constant's value can become an initial value
+        key = (tuple(sorted(constants.items())), method)
         if key not in self._cache:
             self._cache[key] = parse_neuron(self.parameters, self.equations, self.functions,
                                             self.name, constants, method, self.description)

@@ -13,6 +13,7 @@ import numpy as np
 from ..errors import NetworkError, ShapeError
 from ..ir import GLOBAL
 from ..parser.neuron import parse_condition
+from .default import default_network
 from .neuron import Neuron
 
 _DTYPES = {"int": np.int32, "bool": np.bool_}
@@ -28,9 +29,10 @@ def normalize_geometry(geometry) -> tuple[int, ...]:
 class Population:
     """``Population(geometry=(20, 20), neuron=NeuralFieldNeuron, name='Focus')``."""
 
+    replays_rates = False      # a TimedArray's rates come from a stored table
+
     def __init__(self, geometry, neuron: Neuron, name: str | None = None, net=None,
                  stop_condition: str | None = None):
-        from .network import default_network
         net = net if net is not None else default_network()
         if not isinstance(neuron, Neuron):
             raise NetworkError(f"Population {name or ''}: neuron must be a Neuron, "
@@ -86,6 +88,15 @@ class Population:
         array = self._buffer(name)
         return array if array.size == 1 and self.ir.attribute(name).locality == GLOBAL \
             else array.reshape(self.geometry)
+
+    def buffer(self, name: str) -> np.ndarray:
+        """The live flat buffer of an attribute (what the generated code reads and writes)."""
+        return self._buffer(name)
+
+    @property
+    def stop(self):
+        """The parsed ``stop_condition``: (sympy condition, 'any' | 'all'), or None."""
+        return self._stop
 
     def _buffer(self, name: str) -> np.ndarray:
         try:
@@ -189,7 +200,7 @@ class Population:
         sim = self.net._sim
         if sim is None:
             return np.zeros(self.geometry)
-        return sim.owned[("pop_sum", self.id, target)].reshape(self.geometry).astype(float)
+        return sim.sum_buffer(self.id, target).reshape(self.geometry).astype(float)
 
     # -- state ------------------------------------------------------------------------------
     def _snapshot_init(self):

@@ -1,20 +1,20 @@
 """Projections: which neurons connect (a connector), with which weights and delays.
 
 Connectivity is built in NumPy when ``connect_*`` is called and kept in CSR form. At
-``compile()`` the storage is chosen per projection: a dense (post, pre) matrix when most
-synapses exist, CSR otherwise (``storage_format=`` forces one; ``"fft"`` computes a
-translation-invariant projection as a convolution). Weights and delays are runtime data.
+``compile()`` a storage kernel is chosen per projection (:mod:`neurogen.storage`): the
+cheapest that applies -- a dense (post, pre) matrix when most synapses exist, CSR
+otherwise -- unless ``storage_format=`` names one (``"fft"`` computes a translation-invariant
+projection as a convolution). Weights and delays are runtime data.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..errors import ConnectivityError, NetworkError
+from ..storage import STORAGE_FORMATS
 from . import connectors
-from .convolution import FFTConvolution
+from .default import default_network
 from .population import Population
-
-STORAGE_FORMATS = ("auto", "dense", "csr", "fft")
 
 
 class Projection:
@@ -22,7 +22,6 @@ class Projection:
 
     def __init__(self, pre, post, target: str, synapse=None, name: str | None = None,
                  net=None):
-        from .network import default_network
         net = net if net is not None else default_network()
         self.net = net
         from .view import PopulationView
@@ -54,8 +53,8 @@ class Projection:
         self.connectivity: connectors.Connectivity | None = None
         self.delays = 0.0                    # ms, or an array (one per synapse)
         self.storage_format = "auto"
-        self._storage = None                 # chosen at compile: "dense" | "csr" | "fft"
-        self._fft = None                     # FFTConvolution tables when "fft"
+        self.storage = None                  # the storage kernel chosen at compile
+        self.kernel_data = None              # that kernel's runtime tables
         self._weights = None                 # runtime buffer once compiled
         net._add_projection(self)
 
@@ -317,43 +316,37 @@ class Projection:
                                f" target '{self.target}') has no connector: call one of "
                                "the connect_* methods")
 
-    def choose_storage(self) -> str:
-        """Dense when the connector produced a dense pattern (or when asked), else CSR;
-        per-synapse delays are stored with the synapses (CSR). ``"fft"`` (asked for
-        only) keeps the dense matrix for Python and hands C++ the spectrum of its offset
-        kernel (see :mod:`neurogen.model.convolution`)."""
+    def planned_storage(self) -> str:
+        """The storage kernel ``compile()`` will use (chosen now if not compiled yet;
+        nothing is converted)."""
+        if self.storage is not None:
+            return self.storage
+        from .. import storage
         self._require_connected()
-        wanted = self.storage_format
-        if wanted == "fft":
-            return self._choose_fft()
-        if wanted == "auto":
-            wanted = "dense" if self.connectivity.is_dense else "csr"
-        if not self.uniform_delay or (self.synapse_ir is not None
-                                      and not self.synapse_ir.is_static):
-            wanted = "csr"   # per-synapse delays and synapse models work synapse by synapse
-        self.connectivity = (self.connectivity.to_dense() if wanted == "dense"
-                             else self.connectivity.to_csr())
-        self._storage = wanted
-        return wanted
+        return storage.select(self, self.net.backend)
 
-    def _choose_fft(self) -> str:
-        if self.synapse_ir is not None:
-            raise NetworkError(f"projection '{self.name}': storage_format='fft' computes "
-                               "sum(target) = W r as a convolution; it takes no synapse "
-                               "model (use 'dense' or 'csr')")
-        if not self.uniform_delay:
-            raise NetworkError(f"projection '{self.name}': storage_format='fft' needs one "
-                               "delay for all synapses")
-        if self.pre.geometry != self.post.geometry:
-            raise NetworkError(f"projection '{self.name}': storage_format='fft' needs pre- "
-                               f"and post-synaptic populations of the same geometry, got "
-                               f"{self.pre.geometry} and {self.post.geometry}")
-        self.connectivity = self.connectivity.to_dense()
-        if self._fft is None:
-            self._fft = FFTConvolution(self.connectivity.matrix, self.pre.geometry,
-                                       f"projection '{self.name}'")
-        self._storage = "fft"
-        return "fft"
+    def dense_layout(self) -> bool:
+        """Whether the weights are (or will be) a dense (post, pre) matrix."""
+        from .. import storage
+        return storage.kernel(self.planned_storage()).dense_layout
+
+    def _attach_storage(self, name: str, dtype):
+        """At compile: the connectivity in kernel ``name``'s layout, its runtime tables,
+        the weight and synapse-attribute buffers."""
+        from .. import storage
+        self._require_connected()
+        self.kernel_data = storage.kernel(name).prepare(self)
+        self.storage = name
+        self._allocate_weights(dtype)
+        self._allocate_synapse_attributes(dtype)
+
+    def weight_buffer(self) -> np.ndarray:
+        """The live runtime weights (dense matrix or one per synapse), once compiled."""
+        return self._weights
+
+    def synapse_buffer(self, name: str) -> np.ndarray:
+        """The live runtime buffer of a synapse-model attribute, once compiled."""
+        return self._syn_buffers[name]
 
     @property
     def uniform_delay(self) -> bool:
@@ -494,10 +487,11 @@ class Projection:
                                    f"({conn.post_size}, {conn.pre_size}) matrix or one list "
                                    f"per dendrite ({conn.nb_synapses} synapses in all)")
         if conn.is_dense:
-            if self._fft is not None:           # check the new weights before writing
+            data = self.kernel_data
+            if data is not None and data.watches_weights:   # check before writing
                 candidate = conn.matrix.copy()
                 candidate[conn.mask] = flat
-                self._fft.update(candidate)
+                data.weights_changed(candidate)
             conn.matrix[conn.mask] = flat
         else:
             conn._weights[...] = flat

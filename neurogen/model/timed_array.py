@@ -19,6 +19,8 @@ class TimedArray(Population):
     last rates are kept.
     """
 
+    replays_rates = True
+
     def __init__(self, rates=None, geometry=None, schedule: float = 0.0,
                  period: float = -1.0, name: str | None = None, net=None):
         rates = np.asarray(rates if rates is not None else np.zeros((1,) + tuple(

@@ -83,7 +83,8 @@ class _CANNBase(NetworkModel):
         self.conn_mat = self.make_conn()
         self.proj = Projection(self.pop, self.pop, "rec", name=f"{name}_rec", net=self.net)
         if storage_format == "auto":     # the ring's weights are translation-invariant
-            storage_format = "fft" if self.pop.size >= FFT_MIN_SIZE else "dense"
+            storage_format = "fft" if self.pop.size >= FFT_MIN_SIZE and \
+                self.net.backend.provides("fft") else "dense"
         self.proj.connect_from_matrix(self.conn_mat.copy(), storage_format=storage_format)
 
     # -- geometry ---------------------------------------------------------------------------

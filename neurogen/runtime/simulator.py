@@ -1,9 +1,11 @@
 """The runtime: tables of addresses, integers and reals shared with the generated code.
 
 Every buffer is a NumPy array owned by Python (population attributes by the population,
-weights by the projection, sums, reductions and delay buffers here); the generated
-``ng_run`` receives three tables and reads/writes the buffers in place, with the GIL
-released for the whole ``simulate()`` loop.
+weights and kernel tables by the projection, sums, reductions and delay buffers here);
+the generated ``ng_run`` receives three tables and reads/writes the buffers in place,
+with the GIL released for the whole ``simulate()`` loop. Which value goes where is
+given by the plan's typed slots (:mod:`neurogen.codegen.slots`); model objects are read
+through their public accessors only.
 """
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ import os
 
 import numpy as np
 
-from ..codegen import plan as p
-from ..errors import BackendUnavailable, NetworkError, NeurogenError
+from ..codegen import slots as S
+from ..errors import NetworkError, NeurogenError
 
 _GROW = 2
 
@@ -30,10 +32,10 @@ class MonitorTable:
     def __init__(self):
         self.recordings = []
         self.addresses = np.zeros(2 * 8, dtype=np.uint64)
-        self.fields = np.zeros(len(p.MONITOR_FIELDS) * 8, dtype=np.int64)
+        self.fields = np.zeros(len(S.MONITOR_FIELDS) * 8, dtype=np.int64)
 
     def row(self, m: int) -> np.ndarray:
-        n = len(p.MONITOR_FIELDS)
+        n = len(S.MONITOR_FIELDS)
         return self.fields[n * m:n * (m + 1)]
 
     def add(self, recording) -> bool:
@@ -113,123 +115,110 @@ class MonitorTable:
 class Simulator:
     """Binds one compiled module to one network's buffers and runs it."""
 
-    def __init__(self, net, plan: p.Plan, module):
-        self.net, self.plan, self.module = net, plan, module
+    def __init__(self, net, network_ir, plan, module, backend):
+        self.net, self.ir, self.plan, self.module = net, network_ir, plan, module
+        self.backend = backend
         self.owned: dict = {}
         self.ptrs = np.zeros(len(plan.slots.ptrs), dtype=np.uint64)
         self.ints = np.zeros(len(plan.slots.ints), dtype=np.int64)
         self.reals = np.zeros(len(plan.slots.reals), dtype=np.float64)
         self.monitors = MonitorTable()
         self.ring_depth = self._ring_depths()
+        self._device_ok = False
         self.kernel = module.Kernel(self.ptrs, self.ints, self.reals)
         self.bind()
 
     # -- binding ----------------------------------------------------------------------------
     def _ring_depths(self) -> dict:
         depth: dict = {}
-        for proj in self.net.projections:
-            steps = np.max(proj.delay_steps()) if proj.connectivity.nb_synapses else 0
-            if steps > 1 or not proj.uniform_delay:
-                depth[proj.pre.id] = max(depth.get(proj.pre.id, 1), int(steps))
+        for proj_ir in self.ir.projections:
+            if proj_ir.delay == "none":
+                continue
+            proj = self.net.projections[proj_ir.id]
+            steps = np.max(proj.delay_steps()) if proj.nb_synapses else 0
+            depth[proj_ir.pre] = max(depth.get(proj_ir.pre, 1), int(steps))
         return depth
 
-    def _own(self, key, shape, dtype) -> np.ndarray:
-        if key not in self.owned:
-            self.owned[key] = np.zeros(shape, dtype=dtype)
-        return self.owned[key]
+    def _own(self, slot, shape, dtype) -> np.ndarray:
+        if slot not in self.owned:
+            self.owned[slot] = np.zeros(shape, dtype=dtype)
+        return self.owned[slot]
 
-    def _pointer(self, key) -> np.ndarray:
-        net, kind = self.net, key[0]
-        if kind == "monitor_addresses":
-            return self.monitors.addresses
-        if kind == "monitor_ints":
-            return self.monitors.fields
-        if kind == "pop_attr":
-            return net.populations[key[1]]._buffer(key[2])
-        if kind == "timed_rates":
-            return net.populations[key[1]].rates
-        if kind == "pop_sum":
-            return self._own(key, net.populations[key[1]].size, net.real_dtype)
-        if kind == "pop_reduction":
-            return self._own(key, 1, np.float64)
-        if kind == "ring":
-            pop = net.populations[key[1]]
-            return self._own(key, self.ring_depth[key[1]] * pop.size, net.real_dtype)
-        proj = net.projections[key[1]]
-        if kind == "syn_attr":
-            return proj._syn_buffers[key[2]]
-        if kind == "proj_w":
-            return proj._weights
-        if kind == "proj_fft":
-            return getattr(proj._fft, key[2])
-        if kind == "proj_row_ptr":
-            return self.owned.setdefault(key, np.ascontiguousarray(proj.connectivity.row_ptr,
-                                                                   dtype=np.int64))
-        if kind == "proj_cols":
-            return self.owned.setdefault(key, np.ascontiguousarray(proj.connectivity.cols,
-                                                                   dtype=np.int32))
-        if kind == "proj_delays":
-            return self.owned.setdefault(key, np.ascontiguousarray(proj.delay_steps(),
-                                                                   dtype=np.int32))
-        raise KeyError(key)
+    def sum_buffer(self, pop: int, target: str) -> np.ndarray:
+        """The live weighted sum ``sum(target)`` of population ``pop`` (flat)."""
+        return self.owned[S.PopSum(pop, target)]
 
-    def _int(self, key) -> int:
-        net, kind = self.net, key[0]
-        if kind == "step":
-            return int(self.ints[p.INT_STEP])
-        if kind == "threads":
-            return net.num_threads if net.toolchain_openmp else 1
-        if kind == "monitors":
-            return len(self.monitors.recordings)
-        if kind in ("stop_mode", "stop_flag", "stop_selected"):
-            return int(self.ints[self.plan.slots.ints.index(key)])
-        if kind == "seed":
-            return int(np.uint64(net.seed).view(np.int64))
-        if kind == "timed_entries":
-            return len(net.populations[key[1]].rates)
-        if kind in ("timed_schedule", "timed_period"):
-            sched, period = net.populations[key[1]].timing_steps()
-            return sched if kind == "timed_schedule" else period
-        if kind == "pop_size":
-            return net.populations[key[1]].size
-        if kind == "proj_fft":
-            return int(net.projections[key[1]]._fft.sizes[key[2]])
-        if kind == "ptr_nbytes":
-            return int(self._pointer(self.plan.slots.ptrs[key[1]]).nbytes)
-        if kind == "proj_delay":
-            return int(net.projections[key[1]].delay_steps())
-        if kind == "ring_depth":
-            return self.ring_depth[key[1]]
-        if kind == "ring_head":
-            return int(self.ints[self.plan.slots.ints.index(key)])
-        raise KeyError(key)
+    def _pointer(self, slot) -> np.ndarray:
+        return self._POINTERS[type(slot)](self, slot)
 
-    def _real(self, key) -> float:
-        if key[0] == "dt":
+    def _int(self, slot) -> int:
+        return int(self._INTS[type(slot)](self, slot))
+
+    def _current(self, slot) -> int:
+        """Slots the generated code or the runtime itself owns keep their value."""
+        return int(self.ints[self.plan.slots.ints.index(slot)])
+
+    _POINTERS = {
+        S.MonitorAddresses: lambda self, s: self.monitors.addresses,
+        S.MonitorFields: lambda self, s: self.monitors.fields,
+        S.PopAttribute: lambda self, s: self.net.populations[s.pop].buffer(s.name),
+        S.TimedRates: lambda self, s: self.net.populations[s.pop].rates,
+        S.PopSum: lambda self, s: self._own(s, self.net.populations[s.pop].size,
+                                            self.net.real_dtype),
+        S.PopReduction: lambda self, s: self._own(s, 1, np.float64),
+        S.DelayRing: lambda self, s: self._own(
+            s, self.ring_depth[s.pop] * self.net.populations[s.pop].size, self.net.real_dtype),
+        S.ProjWeights: lambda self, s: self.net.projections[s.proj].weight_buffer(),
+        S.SynAttribute: lambda self, s: self.net.projections[s.proj].synapse_buffer(s.name),
+        S.KernelTable: lambda self, s: self.net.projections[s.proj].kernel_data.arrays[s.name],
+        S.SynDelays: lambda self, s: self.owned.setdefault(s, np.ascontiguousarray(
+            self.net.projections[s.proj].delay_steps(), dtype=np.int32)),
+    }
+
+    _INTS = {
+        S.Step: lambda self, s: self.ints[S.INT_STEP],
+        S.Threads: lambda self, s: self.backend.threads(self.net.num_threads,
+                                                        self.net.toolchain),
+        S.MonitorCount: lambda self, s: len(self.monitors.recordings),
+        S.Seed: lambda self, s: np.uint64(self.net.seed).view(np.int64),
+        S.StopMode: _current, S.StopFlag: _current, S.StopSelected: _current,
+        S.RingHead: _current,
+        S.PopSize: lambda self, s: self.net.populations[s.pop].size,
+        S.TimedEntries: lambda self, s: len(self.net.populations[s.pop].rates),
+        S.TimedSchedule: lambda self, s: self.net.populations[s.pop].timing_steps()[0],
+        S.TimedPeriod: lambda self, s: self.net.populations[s.pop].timing_steps()[1],
+        S.KernelSize: lambda self, s: self.net.projections[s.proj].kernel_data.ints[s.name],
+        S.UniformDelay: lambda self, s: self.net.projections[s.proj].delay_steps(),
+        S.RingDepth: lambda self, s: self.ring_depth[s.pop],
+        S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
+    }
+
+    def _real(self, slot) -> float:
+        if isinstance(slot, S.Dt):
             return self.net.dt
-        return self.net.constants[key[1]].value
+        return self.net.constants[self.ir.constants[slot.index]].value
 
     def bind(self):
         """(Re)write every table entry from the network's current buffers and values."""
-        for i, key in enumerate(self.plan.slots.ptrs):
-            self.ptrs[i] = address(self._pointer(key))
-        for i, key in enumerate(self.plan.slots.ints):
-            self.ints[i] = self._int(key)
-        for i, key in enumerate(self.plan.slots.reals):
-            self.reals[i] = self._real(key)
+        for i, slot in enumerate(self.plan.slots.ptrs):
+            self.ptrs[i] = address(self._pointer(slot))
+        for i, slot in enumerate(self.plan.slots.ints):
+            self.ints[i] = self._int(slot)
+        for i, slot in enumerate(self.plan.slots.reals):
+            self.reals[i] = self._real(slot)
 
     def rebind_monitors(self):
-        self.ptrs[p.PTR_MON_ADDR] = address(self.monitors.addresses)
-        self.ptrs[p.PTR_MON_INT] = address(self.monitors.fields)
-        self.ints[p.INT_NMON] = len(self.monitors.recordings)
+        self.ptrs[S.PTR_MON_ADDR] = address(self.monitors.addresses)
+        self.ptrs[S.PTR_MON_INT] = address(self.monitors.fields)
+        self.ints[S.INT_NMON] = len(self.monitors.recordings)
 
     # -- state ------------------------------------------------------------------------------
     @property
     def step_count(self) -> int:
-        return int(self.ints[p.INT_STEP])
+        return int(self.ints[S.INT_STEP])
 
     def set_step(self, step: int):
-        self.ints[p.INT_STEP] = step
+        self.ints[S.INT_STEP] = step
 
     def fill_delays(self, pop=None):
         """Delay buffers start (and restart on reset) filled with the current rates."""
@@ -237,32 +226,26 @@ class Simulator:
             if pop is not None and pop.id != k:
                 continue
             population = self.net.populations[k]
-            ring = self.owned[("ring", k)].reshape(depth, population.size)
-            ring[...] = population._buffer("r")
-            self.ints[self.plan.slots.ints.index(("ring_head", k))] = 0
+            ring = self.owned[S.DelayRing(k)].reshape(depth, population.size)
+            ring[...] = population.buffer("r")
+            self.ints[self.plan.slots.ints.index(S.RingHead(k))] = 0
 
     def clear_transients(self):
-        for key, array in self.owned.items():
-            if key[0] in ("pop_sum", "pop_reduction"):
+        for slot, array in self.owned.items():
+            if isinstance(slot, (S.PopSum, S.PopReduction)):
                 array[...] = 0
 
     # -- running ----------------------------------------------------------------------------
     def _check_device(self):
-        """CUDA: the module builds without a GPU; running needs one."""
-        if self.plan.backend != "cuda" or getattr(self, "_device_ok", False):
-            return
-        count, reason = self.module.cuda_devices()
-        if count < 1:
-            raise BackendUnavailable(
-                f"paradigm 'cuda': the network compiled (CUDA code in the cache), but it "
-                f"cannot run here: {reason}. Run it on a machine with an NVIDIA GPU and "
-                "driver, or use paradigm 'openmp'")
-        self._device_ok = True
+        """The backend says whether the module can run here (once)."""
+        if not self._device_ok:
+            self.backend.check_device(self.module)
+            self._device_ok = True
 
     def _kernel_run(self, nsteps: int) -> int:
         done = self.kernel.run(nsteps)
         if done < 0:
-            raise NeurogenError(f"CUDA error: {self.module.cuda_error()}")
+            raise NeurogenError(self.backend.error(self.module))
         return done
 
     def run(self, nsteps: int) -> int:
@@ -279,29 +262,31 @@ class Simulator:
                 self.monitors.reserve(self.step_count, nsteps - done, at_least_one=True)
         return done
 
+    def _stop_slots(self):
+        """(population id, selected index, flag index) of every stop condition."""
+        ints = self.plan.slots
+        return [(p.id, ints.int_index(S.StopSelected(p.id)), ints.int_index(S.StopFlag(p.id)))
+                for p in self.ir.populations if p.stop is not None]
+
     def select_stop(self, populations, operator: str):
         """Arm the stop conditions of ``populations`` (``None`` disarms them all)."""
-        slots = self.plan.slots.ints
-        for pop in self.net.populations:
-            if ("stop_selected", pop.id) in slots:
-                self.ints[slots.index(("stop_selected", pop.id))] = \
-                    int(populations is not None and pop in populations)
-        mode = p.STOP_OFF if populations is None else \
-            (p.STOP_AND if operator == "and" else p.STOP_OR)
-        self.ints[p.INT_STOP_MODE] = mode
+        chosen = set() if populations is None else {pop.id for pop in populations}
+        for pop, selected, _ in self._stop_slots():
+            self.ints[selected] = int(pop in chosen)
+        mode = S.STOP_OFF if populations is None else \
+            (S.STOP_AND if operator == "and" else S.STOP_OR)
+        self.ints[S.INT_STOP_MODE] = mode
 
     def stopped(self) -> bool:
-        mode = self.ints[p.INT_STOP_MODE]
-        if mode == p.STOP_OFF:
+        mode = self.ints[S.INT_STOP_MODE]
+        if mode == S.STOP_OFF:
             return False
-        slots = self.plan.slots.ints
-        flags = [bool(self.ints[slots.index(("stop_flag", pop.id))])
-                 for pop in self.net.populations if ("stop_selected", pop.id) in slots
-                 and self.ints[slots.index(("stop_selected", pop.id))]]
-        return bool(flags) and (all(flags) if mode == p.STOP_AND else any(flags))
+        flags = [bool(self.ints[flag]) for _, selected, flag in self._stop_slots()
+                 if self.ints[selected]]
+        return bool(flags) and (all(flags) if mode == S.STOP_AND else any(flags))
 
     def step(self):
-        if self.plan.backend == "cuda":
+        if self.backend.checked_steps:
             self.run(1)
         elif self.kernel.step() == 0:
             self.monitors.reserve(self.step_count, 1, at_least_one=True)

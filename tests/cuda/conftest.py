@@ -8,7 +8,7 @@ from neurogen.errors import BackendUnavailable
 
 @pytest.fixture(scope="session")
 def nvcc():
-    from neurogen.build.toolchain import cuda_toolchain
+    from neurogen.backends.cuda import cuda_toolchain
     try:
         return cuda_toolchain()
     except BackendUnavailable as exc:

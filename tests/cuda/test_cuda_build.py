@@ -43,7 +43,7 @@ def test_simulate_without_gpu_raises_backend_unavailable(nvcc):
 
 
 def test_missing_nvcc_is_a_clear_error(monkeypatch):
-    from neurogen.build import toolchain
+    from neurogen.backends import cuda as toolchain
     toolchain.cuda_toolchain.cache_clear()
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("CUDA_HOME", raising=False)
@@ -70,12 +70,12 @@ def test_paradigm_is_validated():
 
 def test_cuda_printer_expands_small_powers():
     import sympy as sp
-    from neurogen.codegen.printer import print_expr, printing_for
+    from neurogen.backends import get
+    from neurogen.codegen.printer import print_expr
     x = sp.Symbol("x")
     table = {x: "x[i]"}
-    assert print_expr(x ** 3, table) == "pow(x[i], 3)"
-    with printing_for("cuda"):
-        assert print_expr(x ** 3, table) == "((x[i]) * (x[i]) * (x[i]))"
-        assert print_expr(x ** 2.5, table) == "pow(x[i], 2.5)"
-    with printing_for("cuda"):
-        assert "expf" in print_expr(sp.exp(x), table, "float")
+    assert print_expr(x ** 3, table, printer=get("openmp").printer) == "pow(x[i], 3)"
+    cuda = get("cuda").printer
+    assert print_expr(x ** 3, table, printer=cuda) == "((x[i]) * (x[i]) * (x[i]))"
+    assert print_expr(x ** 2.5, table, printer=cuda) == "pow(x[i], 2.5)"
+    assert "expf" in print_expr(sp.exp(x), table, "float", printer=cuda)

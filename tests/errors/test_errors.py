@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
-from neurogen.build import builder
+from neurogen.toolchain import builder
 from netutil import make_network
 
 
@@ -82,7 +82,7 @@ def test_compiler_failure_shows_first_error_and_keeps_sources(monkeypatch):
     def broken_build(cpp, pyx, **kw):
         return real_build(cpp.replace("return nsteps;", "return nsteps + undefined_thing;"),
                           pyx, **kw)
-    monkeypatch.setattr("neurogen.build.builder.build", broken_build)
+    monkeypatch.setattr("neurogen.toolchain.builder.build", broken_build)
     net = make_network()
     ng.Population(2, ng.Neuron(equations="r = 2"), net=net)
     with pytest.raises(ng.BuildError) as info:
@@ -91,7 +91,7 @@ def test_compiler_failure_shows_first_error_and_keeps_sources(monkeypatch):
     assert "undefined_thing" in text and "error" in text
     kept = info.value.sources
     assert kept and (__import__("pathlib").Path(kept) / "network.cpp").exists()
-    monkeypatch.setattr("neurogen.build.builder.build", real_build)
+    monkeypatch.setattr("neurogen.toolchain.builder.build", real_build)
     net.compile()                       # the network is still usable once fixed
     net.step()
 

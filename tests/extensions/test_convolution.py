@@ -143,7 +143,7 @@ def test_bank_of_filters_one_plane_per_filter(conv):
 
 def test_storage_is_filter_sized_not_dense(conv):
     proj = conv["projs"]["plain"]
-    assert proj._storage == "csr"
+    assert proj.storage == "csr"
     assert proj.nb_synapses <= 9 * 12 * 10          # k taps per output, not 120 x 120
     assert proj.size == 120 and proj.post_ranks == list(range(120))
 

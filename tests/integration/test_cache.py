@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import neurogen as ng
-from neurogen.build import builder, cache
+from neurogen.toolchain import builder, cache
 from netutil import make_network
 
 

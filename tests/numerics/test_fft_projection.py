@@ -105,7 +105,7 @@ def test_periodic_gaussian_connector_is_a_ring():
     np.testing.assert_allclose(proj.connectivity_matrix(), expected, rtol=1e-7)
     assert np.array_equal(squared_distances((32,), (32,), periodic=True), d ** 2)
     net.compile()
-    assert proj._fft.m1 == 32          # exactly circulant: no padding
+    assert proj.kernel_data.convolution.m1 == 32          # exactly circulant: no padding
     pop.baseline = np.random.default_rng(0).random(32)
     net.step()      # the source takes its rates...
     net.step()      # ...the sink sees them one step later

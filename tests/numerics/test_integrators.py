@@ -8,6 +8,9 @@ import pytest
 import neurogen as ng
 from netutil import make_network
 
+# every test runs on each backend that can run here
+pytestmark = pytest.mark.usefixtures("paradigm")
+
 TAU, DRIVE, X0, T_END = 5.0, 2.0, 1.0, 10.0
 
 

@@ -68,7 +68,7 @@ def numpy_reference(steps):
     return np.array(out)
 
 
-def test_neural_field_matches_numpy_reference():
+def test_neural_field_matches_numpy_reference(paradigm):
     steps = 1000
     net, inp, focus = build(noise=False)
     np.testing.assert_array_equal(net.projections[1].connectivity_matrix(), dog_matrix(N))

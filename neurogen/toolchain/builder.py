@@ -1,5 +1,6 @@
-"""Sources → cached extension module: Cython for the wrapper, g++ for both halves
-(compiled in parallel), one shared object per cache key, loaded under a unique name."""
+"""Sources → cached extension module: Cython for the wrapper, the backend's compiler for
+the translation unit (both compiled in parallel), one shared object per cache key,
+loaded under a unique name."""
 from __future__ import annotations
 
 import importlib.machinery
@@ -16,10 +17,7 @@ from pathlib import Path
 from .._version import __version__
 from ..errors import BackendUnavailable, BuildError
 from . import cache
-from .toolchain import (KERNEL_FLAGS, NVCC_FLAGS, OPENMP_FLAG, WRAPPER_FLAGS,
-                        cuda_toolchain, toolchain)
-
-MODULE_PLACEHOLDER = "@MODULE@"
+from .compiler import WRAPPER_FLAGS, toolchain
 
 
 def _first_error(output: str) -> str:
@@ -59,21 +57,11 @@ def _cythonize(pyx: Path):
                          first_error=_first_error(stderr.getvalue()), sources=str(pyx.parent))
 
 
-def _compile(tmp: Path, module: str, key: str, tc, cuda=None) -> Path:
-    """Build ``module`` in ``tmp``; returns the shared object. With ``cuda`` (a
-    CudaToolchain) the kernel is ``network.cu``, compiled and linked by nvcc with the
-    CUDA runtime linked statically (the module then loads on machines without a GPU)."""
-    omp = [OPENMP_FLAG] if tc.openmp and cuda is None else []
+def _compile(tmp: Path, module: str, key: str, tc, backend) -> Path:
+    """Build ``module`` in ``tmp`` with the backend's commands; returns the shared object."""
     try:
         _cythonize(tmp / f"{module}.pyx")
-        if cuda is None:
-            kernel = [tc.compiler, *KERNEL_FLAGS, *omp, "-c", "network.cpp", "-o", "network.o"]
-            link = [tc.compiler, "-shared", *omp]
-        else:
-            kernel = [cuda.nvcc, *NVCC_FLAGS, *cuda.arch, "-ccbin", tc.compiler, "-c",
-                      "network.cu", "-o", "network.o"]
-            link = [cuda.nvcc, "-shared", *cuda.arch, "-ccbin", tc.compiler, "-cudart",
-                    "static"]
+        kernel, link = backend.commands(tc, module)
         wrapper = [tc.compiler, *WRAPPER_FLAGS, f"-I{tc.python_include}", "-c",
                    f"{module}.cpp", "-o", "wrapper.o"]
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -99,21 +87,19 @@ def _load(path: Path, module: str):
     return mod
 
 
-def build(cpp: str, pyx_template: str, directory: str | None = None, clean: bool = False,
-          backend: str = "openmp"):
+def build(cpp: str, pyx: str, backend, directory: str | None = None, clean: bool = False):
     """Compile (or fetch from the cache) the module for these sources.
 
-    ``pyx_template`` contains :data:`MODULE_PLACEHOLDER` where the module name goes: the
-    name is derived from the key, so it cannot be part of what is hashed.
+    The cache key is the rendered sources plus the toolchain (compilers, flags, Python
+    ABI, NumPy/Cython versions) and neurogen's version: equal sources are the definition
+    of equal structure, whatever produced them. The module's name is derived from the key
+    (the wrapper does not spell it: Cython takes it from the file name).
     Returns ``(module, info)`` where info says whether the cache was hit.
     """
     tc = toolchain()
-    cuda = cuda_toolchain() if backend == "cuda" else None
-    source = "network.cu" if cuda else "network.cpp"
-    fingerprint = tc.fingerprint() + ("|cuda|" + cuda.fingerprint() if cuda else "")
-    key = cache.cache_key(__version__, cpp, pyx_template, fingerprint)
+    source = backend.source
+    key = cache.cache_key(__version__, backend.name, cpp, pyx, backend.fingerprint(tc))
     module = f"ng_{key[:24]}"
-    pyx = pyx_template.replace(MODULE_PLACEHOLDER, module)
     if directory is not None:   # a copy of the generated sources, for the curious
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
@@ -132,7 +118,7 @@ def build(cpp: str, pyx_template: str, directory: str | None = None, clean: bool
             try:
                 (tmp / source).write_text(cpp)
                 (tmp / f"{module}.pyx").write_text(pyx)
-                _compile(tmp, module, key, tc, cuda)
+                _compile(tmp, module, key, tc, backend)
                 for leftover in tmp.glob("*.o"):
                     leftover.unlink()
                 cache.publish(tmp, key)

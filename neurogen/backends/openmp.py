@@ -1,0 +1,25 @@
+"""C++ with OpenMP: the CPU backend (one thread is just OpenMP with one thread)."""
+from __future__ import annotations
+
+from ..codegen.printer import NeurogenPrinter
+from ..toolchain.compiler import KERNEL_FLAGS, OPENMP_FLAG
+from .base import Backend
+
+
+class OpenMPBackend(Backend):
+    name = "openmp"
+    printer = NeurogenPrinter
+    template = "network.cpp.j2"
+    source = "network.cpp"
+    storage = ("dense", "csr", "fft")
+
+    def fingerprint(self, tc) -> str:
+        return tc.fingerprint()
+
+    def commands(self, tc, module):
+        omp = [OPENMP_FLAG] if tc.openmp else []
+        return ([tc.compiler, *KERNEL_FLAGS, *omp, "-c", self.source, "-o", "network.o"],
+                [tc.compiler, "-shared", *omp])
+
+    def threads(self, requested, tc):
+        return requested if tc.openmp else 1

@@ -1,0 +1,211 @@
+"""Typed runtime slots: which value each entry of the three runtime tables holds.
+
+The generated ``ng_run(P, I, R, nsteps)`` reads buffer addresses from ``P``, integers
+from ``I`` and reals from ``R``. The plan decides the layout and records, for every
+entry, a small frozen descriptor saying what it holds; the runtime fills the tables by
+dispatching on the descriptor's type (see :mod:`neurogen.runtime.simulator`). Nothing
+here refers to model objects: only indices into the :class:`~neurogen.ir.network.NetworkIR`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class Slot:
+    """Base of every descriptor (frozen dataclasses below)."""
+
+
+# ---- pointer slots (P) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class MonitorAddresses(Slot):
+    """(source, buffer) addresses of every recorded quantity."""
+
+
+@dataclass(frozen=True)
+class MonitorFields(Slot):
+    """Per recording: nbytes, period, offset, count, capacity, active."""
+
+
+@dataclass(frozen=True)
+class PopAttribute(Slot):
+    pop: int
+    name: str
+
+
+@dataclass(frozen=True)
+class PopSum(Slot):
+    """The weighted sum ``sum(target)`` of a population (runtime-owned)."""
+    pop: int
+    target: str
+
+
+@dataclass(frozen=True)
+class PopReduction(Slot):
+    """One global operation's value (runtime-owned, double)."""
+    pop: int
+    name: str
+
+
+@dataclass(frozen=True)
+class TimedRates(Slot):
+    pop: int
+
+
+@dataclass(frozen=True)
+class DelayRing(Slot):
+    """Past rates of a population read by delayed projections (runtime-owned)."""
+    pop: int
+
+
+@dataclass(frozen=True)
+class ProjWeights(Slot):
+    proj: int
+
+
+@dataclass(frozen=True)
+class SynAttribute(Slot):
+    proj: int
+    name: str
+
+
+@dataclass(frozen=True)
+class SynDelays(Slot):
+    """Per-synapse delays in steps (int32)."""
+    proj: int
+
+
+@dataclass(frozen=True)
+class KernelTable(Slot):
+    """An array of a projection's storage kernel (CSR indices, FFT spectrum…)."""
+    proj: int
+    name: str
+
+
+# ---- integer slots (I) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Step(Slot):
+    pass
+
+
+@dataclass(frozen=True)
+class Threads(Slot):
+    pass
+
+
+@dataclass(frozen=True)
+class MonitorCount(Slot):
+    pass
+
+
+@dataclass(frozen=True)
+class Seed(Slot):
+    pass
+
+
+@dataclass(frozen=True)
+class StopMode(Slot):
+    pass
+
+
+@dataclass(frozen=True)
+class PopSize(Slot):
+    pop: int
+
+
+@dataclass(frozen=True)
+class TimedEntries(Slot):
+    pop: int
+
+
+@dataclass(frozen=True)
+class TimedSchedule(Slot):
+    pop: int
+
+
+@dataclass(frozen=True)
+class TimedPeriod(Slot):
+    pop: int
+
+
+@dataclass(frozen=True)
+class StopFlag(Slot):
+    pop: int
+
+
+@dataclass(frozen=True)
+class StopSelected(Slot):
+    pop: int
+
+
+@dataclass(frozen=True)
+class UniformDelay(Slot):
+    proj: int
+
+
+@dataclass(frozen=True)
+class RingDepth(Slot):
+    pop: int
+
+
+@dataclass(frozen=True)
+class RingHead(Slot):
+    pop: int
+
+
+@dataclass(frozen=True)
+class KernelSize(Slot):
+    """An integer of a projection's storage kernel (FFT extents…)."""
+    proj: int
+    name: str
+
+
+@dataclass(frozen=True)
+class BufferBytes(Slot):
+    """Byte size of the buffer in pointer slot ``ptr`` (device mirrors)."""
+    ptr: int
+
+
+# ---- real slots (R) ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Dt(Slot):
+    pass
+
+
+@dataclass(frozen=True)
+class ConstantValue(Slot):
+    index: int      # into NetworkIR.constants
+
+
+# fixed positions, shared with the runtime
+INT_STEP, INT_THREADS, INT_NMON, INT_SEED, INT_STOP_MODE = 0, 1, 2, 3, 4
+STOP_OFF, STOP_OR, STOP_AND = 0, 1, 2
+REAL_DT = 0
+PTR_MON_ADDR, PTR_MON_INT = 0, 1
+MONITOR_FIELDS = ("nbytes", "period", "offset", "count", "capacity", "active")
+
+
+@dataclass
+class SlotTable:
+    """The layout of the three tables, in order; ``index`` finds a descriptor."""
+    ptrs: list = field(default_factory=lambda: [MonitorAddresses(), MonitorFields()])
+    ints: list = field(default_factory=lambda: [Step(), Threads(), MonitorCount(), Seed(),
+                                                StopMode()])
+    reals: list = field(default_factory=lambda: [Dt()])
+
+    def ptr(self, slot: Slot) -> int:
+        self.ptrs.append(slot)
+        return len(self.ptrs) - 1
+
+    def int(self, slot: Slot) -> int:
+        self.ints.append(slot)
+        return len(self.ints) - 1
+
+    def real(self, slot: Slot) -> int:
+        self.reals.append(slot)
+        return len(self.reals) - 1
+
+    def int_index(self, slot: Slot) -> int | None:
+        try:
+            return self.ints.index(slot)
+        except ValueError:
+            return None

@@ -1,0 +1,60 @@
+"""``compile()``'s first step: the model objects → a frozen :class:`NetworkIR`.
+
+This is where a network is checked as a whole (every projection transmits a rate to a
+weighted sum its target neuron uses) and where each projection's storage kernel is
+chosen for the backend. After this, code generation reads only the IR.
+"""
+from __future__ import annotations
+
+from .. import storage
+from ..errors import NetworkError
+from ..ir import LOCAL
+from ..ir.network import (DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, MonitorIR,
+                          NetworkIR, PopulationIR, ProjectionIR, StopIR)
+
+
+def _population(pop) -> PopulationIR:
+    stop = StopIR(*pop.stop) if pop.stop is not None else None
+    return PopulationIR(id=pop.id, geometry=tuple(pop.geometry), neuron=pop.ir, stop=stop,
+                        timed=pop.replays_rates)
+
+
+def _projection(proj, backend) -> ProjectionIR:
+    proj._require_connected()
+    if "r" not in proj.pre.ir.names:
+        raise NetworkError(f"projection '{proj.name}': the pre-synaptic population "
+                           f"'{proj.pre.name}' has no variable 'r' to transmit")
+    targets = proj.post.ir.targets
+    if proj.target not in targets:
+        used = ", ".join(f"sum({t})" for t in targets) or "no sum()"
+        raise NetworkError(f"projection '{proj.name}': target '{proj.target}' is not used "
+                           f"by the neuron of '{proj.post.name}' (its equations use {used})")
+    syn = proj.synapse_ir
+    if syn is not None and syn.attribute("w").locality != LOCAL:
+        raise NetworkError(f"projection '{proj.name}': the weight w must have one value "
+                           "per synapse (no 'projection'/'postsynaptic' flag)")
+    if not proj.uniform_delay:
+        delay = DELAY_SYNAPSE
+    else:
+        delay = DELAY_UNIFORM if proj.delay_steps() > 1 else DELAY_NONE
+    return ProjectionIR(id=proj.id, pre=proj.pre.id, post=proj.post.id,
+                        target=targets.index(proj.target), delay=delay, synapse=syn,
+                        storage=storage.select(proj, backend))
+
+
+def _monitor(monitor) -> MonitorIR:
+    obj = monitor.obj
+    if hasattr(obj, "proj"):
+        return MonitorIR("dendrite", obj.proj.id, tuple(monitor.variables))
+    return MonitorIR("population", obj.id, tuple(monitor.variables))
+
+
+def freeze(net, backend) -> NetworkIR:
+    """The IR of ``net`` for ``backend`` (storage kernels chosen; nothing mutated)."""
+    if not net.populations:
+        raise NetworkError("the network has no population to compile")
+    return NetworkIR(populations=tuple(_population(p) for p in net.populations),
+                     projections=tuple(_projection(p, backend) for p in net.projections),
+                     monitors=tuple(_monitor(m) for m in net.monitors),
+                     constants=tuple(sorted(net.constants)),
+                     precision=net._config["precision"])

@@ -1,0 +1,48 @@
+"""Storage kernels: how a projection's weighted sum ``sum(target) = W r`` is stored and
+computed. Each kernel is a strategy (:class:`~neurogen.storage.base.StorageKernel`):
+when it applies to a projection, what it costs, which runtime tables it needs and which
+template block computes it. ``storage_format="auto"`` picks the cheapest kernel that
+applies and that the backend provides; a kernel asked for by name that does not apply,
+or that the backend lacks, is refused with the reason (never silently replaced).
+"""
+from __future__ import annotations
+
+from ..errors import NetworkError
+from .base import KernelData, StorageKernel
+from .csr import CSR
+from .dense import Dense
+from .fft import FFT
+
+#: every kernel by name, in the order ``auto`` breaks ties
+KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT())}
+STORAGE_FORMATS = ("auto", *KERNELS)
+
+
+def kernel(name: str) -> StorageKernel:
+    return KERNELS[name]
+
+
+def select(proj, backend) -> str:
+    """The kernel for one projection (a model object, read through public accessors)."""
+    wanted = proj.storage_format
+    where = f"projection '{proj.name}'"
+    if wanted != "auto":
+        chosen = KERNELS[wanted]
+        if not backend.provides(chosen.name):
+            raise NetworkError(
+                f"{where}: storage_format='{chosen.name}' is not available on the "
+                f"'{backend.name}' backend (it provides {', '.join(backend.storage)}); "
+                "choose one of those or 'auto'")
+        reason = chosen.refuse(proj)
+        if reason is not None:
+            raise NetworkError(f"{where}: storage_format='{chosen.name}' {reason}")
+        return chosen.name
+    candidates = [k for k in KERNELS.values()
+                  if k.in_auto and backend.provides(k.name) and k.refuse(proj) is None]
+    if not candidates:
+        raise NetworkError(f"{where}: no storage kernel of the '{backend.name}' backend "
+                           "applies to this projection")
+    return min(candidates, key=lambda k: k.cost(proj)).name
+
+
+__all__ = ["KERNELS", "STORAGE_FORMATS", "KernelData", "StorageKernel", "kernel", "select"]

@@ -1,0 +1,59 @@
+"""The storage-kernel interface (one class per kernel, one instance shared)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+class KernelData:
+    """A projection's runtime data for its kernel: arrays (pointer slots) and integers
+    (int slots) by name, and a hook for new weights (``proj.w = ...``)."""
+
+    watches_weights = False    # weights_changed() must see every new weight matrix
+
+    def __init__(self, arrays: dict | None = None, ints: dict | None = None):
+        self.arrays = arrays or {}
+        self.ints = ints or {}
+
+    def weights_changed(self, matrix: np.ndarray):
+        """Called with the new dense (post, pre) weights before they are written; raise
+        to refuse them. Kernels that read ``w`` directly need nothing."""
+
+
+class StorageKernel:
+    """A way to compute ``sum(target) = W r`` for one projection.
+
+    - ``refuse(proj)``: ``None`` when the kernel applies, else why not (a phrase that
+      completes "storage_format='x' ...");
+    - ``cost(proj)``: estimated work per step (arbitrary units shared by all kernels);
+    - ``tables`` / ``sizes``: names and C types of its pointer slots, names of its int
+      slots (the template block reads them as ``proj.tables[name]`` / ``proj.sizes[name]``);
+    - ``prepare(proj)``: at compile, puts the projection's connectivity in this kernel's
+      layout and returns its :class:`KernelData`;
+    - its template block is ``templates/storage/<backend>/<name>.j2`` (macros
+      ``support()`` and the backend's weighted-sum macro).
+    """
+
+    name = ""
+    in_auto = True           # offered to storage_format='auto'
+    tables: tuple = ()       # ((name, ctype), ...)
+    sizes: tuple = ()        # (name, ...)
+    per_synapse = False      # computes synapse by synapse (synapse models, delays)
+    dense_layout = False     # keeps the weights as a dense (post, pre) matrix
+
+    def refuse(self, proj) -> str | None:
+        return None
+
+    def cost(self, proj) -> float:
+        raise NotImplementedError
+
+    def prepare(self, proj) -> KernelData:
+        raise NotImplementedError
+
+
+def needs_synapse_loop(proj) -> str | None:
+    """Why a projection must be computed synapse by synapse, or None."""
+    if not proj.uniform_delay:
+        return "per-synapse delays"
+    if proj.synapse_ir is not None and not proj.synapse_ir.is_static:
+        return "a synapse model (learning rule, psp or operation)"
+    return None
