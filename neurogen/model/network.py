@@ -81,7 +81,11 @@ class Network:
                 if self.compiled and value != self._config["paradigm"]:
                     raise NetworkError("paradigm cannot change after compile()")
                 self._config["paradigm"] = value
-            elif key in ("structural_plasticity", "verbose", "debug", "sparse_matrix_format",
+            elif key == "structural_plasticity":   # synapses created/pruned: CSR storage
+                if self.compiled and bool(value) != self._config.get(key, False):
+                    raise NetworkError("structural_plasticity cannot change after compile()")
+                self._config[key] = bool(value)
+            elif key in ("verbose", "debug", "sparse_matrix_format",
                          "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
                 self._config[key] = value   # accepted for compatibility, no effect here
             else:

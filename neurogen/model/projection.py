@@ -497,9 +497,21 @@ class Projection:
             conn._weights[...] = flat
 
     def reset(self, synapses: bool = False):
-        """With ``synapses=True``, weights go back to what the connector gave."""
-        if synapses and self.connectivity is not None:
+        """With ``synapses=True``, weights go back to what the connector gave (and
+        synapses created or pruned since compile to the connector's)."""
+        if synapses and getattr(self, "_structure_changed", False):
+            from .structural import restore
+            restore(self)
+        elif synapses and self.connectivity is not None:
             self.w = self._make().weights
+
+    def start_creating(self, period=None):
+        from .structural import refuse_rules
+        refuse_rules(self, "creating")
+
+    def start_pruning(self, period=None):
+        from .structural import refuse_rules
+        refuse_rules(self, "pruning")
 
     def connectivity_matrix(self, fill: float = 0.0) -> np.ndarray:
         """(post, pre) matrix of the current weights, ``fill`` where no synapse exists."""
@@ -577,6 +589,22 @@ class Dendrite:
         buffer = proj._syn_buffers[name]
         index = {"global": 0, "postsynaptic": self.post_rank}.get(attr.locality, self._slice)
         buffer[index] = value
+
+    # -- structural plasticity (net.config(structural_plasticity=True)) -------------------
+    def create_synapse(self, rank: int, w: float = 0.0, delay: float = 0):
+        self.create_synapses([rank], [w], [delay])
+
+    def create_synapses(self, ranks, weights=None, delays=None):
+        from .structural import change_dendrite
+        change_dendrite(self.proj, self.post_rank, create=ranks,
+                        weights=0.0 if weights is None else weights, delays=delays)
+
+    def prune_synapse(self, rank: int):
+        self.prune_synapses([rank])
+
+    def prune_synapses(self, ranks):
+        from .structural import change_dendrite
+        change_dendrite(self.proj, self.post_rank, prune=ranks)
 
     def __repr__(self):
         return f"Dendrite({self.proj.name!r}, post_rank={self.post_rank}, size={self.size})"

@@ -21,17 +21,23 @@ class Synapse:
 
     def __init__(self, parameters: str = "", equations: str = "", psp: str | None = None,
                  operation: str = "sum", functions: str | None = None,
-                 name: str | None = None, description: str | None = None):
+                 name: str | None = None, description: str | None = None,
+                 creating: str | None = None, pruning: str | None = None):
         Synapse._count += 1
+        self.creating, self.pruning = creating, pruning   # structural plasticity rules
         self.parameters, self.equations = parameters or "", equations or ""
         self.psp, self.operation, self.functions = psp, operation, functions
         self.name = name or f"Synapse{Synapse._count}"
         self.description = description or ""
 
     def parse(self, pre_ir, post_ir, constants: dict, method: str) -> SynapseIR:
-        return parse_synapse(self.parameters, self.equations, self.functions, self.psp,
-                             self.operation, self.name, dict(constants), pre_ir, post_ir,
-                             method, self.description)
+        ir = parse_synapse(self.parameters, self.equations, self.functions, self.psp,
+                           self.operation, self.name, dict(constants), pre_ir, post_ir,
+                           method, self.description)
+        if self.creating or self.pruning:
+            from .structural import parse_rules
+            self._structural_rules = parse_rules(self, ir, pre_ir, post_ir)
+        return ir
 
     def python_function(self, name: str):
         from .neuron import python_function
