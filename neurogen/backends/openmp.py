@@ -11,7 +11,7 @@ class OpenMPBackend(Backend):
     printer = NeurogenPrinter
     template = "network.cpp.j2"
     source = "network.cpp"
-    storage = ("dense", "csr", "fft")
+    storage = ("dense", "csr", "fft", "filter")
 
     def fingerprint(self, tc) -> str:
         return tc.fingerprint()

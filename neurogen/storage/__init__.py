@@ -12,9 +12,10 @@ from .base import KernelData, StorageKernel
 from .csr import CSR
 from .dense import Dense
 from .fft import FFT
+from .filter import Filter
 
 #: every kernel by name, in the order ``auto`` breaks ties
-KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT())}
+KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT(), Filter())}
 STORAGE_FORMATS = ("auto", *KERNELS)
 
 

@@ -142,10 +142,38 @@ def test_bank_of_filters_one_plane_per_filter(conv):
 
 
 def test_storage_is_filter_sized_not_dense(conv):
-    proj = conv["projs"]["plain"]
-    assert proj.storage == "csr"
+    projs = conv["projs"]
+    proj = projs["plain"]
     assert proj.nb_synapses <= 9 * 12 * 10          # k taps per output, not 120 x 120
     assert proj.size == 120 and proj.post_ranks == list(range(120))
+    # linear sums run on the shared-filter kernel (interior runs + a border CSR); a psp
+    # or a max/min is computed synapse by synapse
+    for name in ("plain", "even", "border", "mean", "late", "sub", "depth", "planes", "bank"):
+        assert projs[name].storage == "filter", name
+    for name in ("vmax", "vmin", "sq"):
+        assert projs[name].storage == "csr", name
+    data = proj.kernel_data
+    interior = 10 * 8                                 # neurons with every tap inside
+    assert data.ints["n_runs"] == 10                  # one run per interior image row
+    assert data.arrays["row_ptr"][-1] == proj.nb_synapses - 9 * interior
+
+
+def test_threads_give_identical_sums():
+    """Runs write disjoint outputs in a fixed order: 1 and 2 threads agree bit for bit."""
+    x = np.random.default_rng(2).uniform(-1, 1, size=(96, 80))
+    h = np.random.default_rng(3).normal(size=(5, 5))
+    results = []
+    for threads in (1, 2):
+        net = neurogen.Network(seed=1, num_threads=threads)
+        inp = net.create(geometry=x.shape, neuron=INPUT)
+        out = net.create(geometry=x.shape, neuron=_sink("exc"))
+        net.connect(Convolution(inp, out, "exc")).connect_filter(h, padding="border")
+        net.compile(silent=True)
+        inp.baseline = x
+        net.simulate(2)
+        results.append(out.v_exc)
+    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_allclose(results[0], _correlate(x, h, mode="nearest"), **TOL)
 
 
 def test_new_filter_takes_effect_and_reset_restores(conv):

@@ -78,12 +78,14 @@ class Convolution(SharedProjection):
         kernel_shape = weights.shape + ((pre_g[-1],) if weights.ndim < len(pre_g) else ())
         coords = t.centres(pre_g, post_g, kernel_shape, label, keep_last=keep_last_dimension,
                            subsampling=subsampling)
-        offsets, ids = t.kernel_taps(weights.shape, None)
+        offsets, entry = t.kernel_taps(weights.shape)
         if weights.ndim < len(pre_g):     # the kept last axis is not convolved
-            offsets = np.concatenate([offsets, np.zeros((len(ids), 1), int)], axis=1)
+            offsets = np.concatenate([offsets, np.zeros((len(entry), 1), int)], axis=1)
         self.keep_last_dimension, self.padding = keep_last_dimension, padding
         self.subsampling, self.multiple = subsampling, False
-        return self._finish(weights, coords, offsets, ids, weights.size, clamp, delays)
+        layout = t.Layout(pre_g, coords, offsets, np.zeros(len(coords), np.int64), entry,
+                          clamp and self.operation in ("sum", "mean"))
+        return self._finish(weights, layout, weights.size, delays)
 
     def connect_filters(self, weights, delays=0.0, keep_last_dimension=False, padding=0.0,
                         subsampling=None):
@@ -108,23 +110,22 @@ class Convolution(SharedProjection):
         positions = t.centres(pre_g, post_g, single, label, bank=True, subsampling=subsampling)
         n_filters = weights.shape[0]
         coords = np.repeat(positions, n_filters, axis=0)     # the filter is the last axis
-        offsets, ids = t.kernel_taps(single, None)
-        ids = (np.tile(np.arange(n_filters), len(positions))[:, None] * len(ids)
-               + ids[None, :])
+        offsets, entry = t.kernel_taps(single)
         self.keep_last_dimension, self.padding = False, padding
         self.subsampling, self.multiple = subsampling, True
-        return self._finish(weights, coords, offsets, ids, int(np.prod(single)), clamp,
-                            delays)
+        row_filter = np.tile(np.arange(n_filters, dtype=np.int64), len(positions))
+        layout = t.Layout(pre_g, coords, offsets, row_filter,
+                          (np.arange(n_filters)[:, None] * len(entry) + entry).reshape(-1),
+                          clamp and self.operation in ("sum", "mean"))
+        return self._finish(weights, layout, int(np.prod(single)), delays)
 
-    def _finish(self, weights, coords, offsets, ids, filter_size, clamp, delays):
-        if coords.shape[0] != self.post.size:
-            raise ConnectivityError(f"{self._label()}: {coords.shape[0]} filter positions "
-                                    f"for {self.post.size} postsynaptic neurons")
-        row_ptr, cols, tap = t.csr_pattern(self.pre.geometry, coords, offsets, ids,
-                                           clamp and self.operation in ("sum", "mean"))
+    def _finish(self, weights, layout, filter_size, delays):
+        if layout.coords.shape[0] != self.post.size:
+            raise ConnectivityError(f"{self._label()}: {layout.coords.shape[0]} filter "
+                                    f"positions for {self.post.size} postsynaptic neurons")
         linear = self.psp.replace(" ", "") in {p.replace(" ", "") for p in DEFAULT_PSP} \
             and self.operation in ("sum", "mean")
-        return self._install(weights, row_ptr, cols, tap, delays, linear, filter_size)
+        return self._install(weights, layout, delays, linear, filter_size)
 
     def connect_copy(self, projection):
         raise ConnectivityError(f"{self._label()}: connect_copy is not available yet; "

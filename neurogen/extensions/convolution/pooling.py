@@ -50,11 +50,11 @@ class Pooling(SharedProjection):
         grid = np.meshgrid(*axes, indexing="ij")
         corners = np.stack([g.reshape(-1) for g in grid], axis=1)
         offsets = np.indices(extent).reshape(len(extent), -1).T
-        ids = np.zeros(len(offsets), dtype=np.int64)       # every tap reads the one weight
-        row_ptr, cols, tap = t.csr_pattern(pre_g, corners, offsets, ids, clamp=False)
+        layout = t.Layout(pre_g, corners, offsets, np.zeros(len(corners), np.int64),
+                          np.zeros(len(offsets), np.int64), clamp=False)  # one weight: 1
         self.extent = extent
         size = int(np.prod(extent))
         linear = self.operation == "mean" and self.psp.replace(" ", "") == "pre.r"
-        return self._install(np.ones(1), row_ptr, cols, tap, delays, linear, size)
+        return self._install(np.ones(1), layout, delays, linear, size)
 
     pooling = connect_pooling

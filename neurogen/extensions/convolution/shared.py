@@ -53,8 +53,7 @@ class SharedProjection(Projection):
         self._scale = 1.0
 
     # -- building -------------------------------------------------------------------------
-    def _install(self, weights, row_ptr, cols, tap, delays, linear_default: bool,
-                 filter_size: int):
+    def _install(self, weights, layout, delays, linear_default: bool, filter_size: int):
         """Set the synapse model (only when the psp or the operation needs one), the CSR
         pattern and the delays. ``mean`` divides by ``filter_size`` (ANNarchy's choice:
         taps outside the population count), folded into the weights when linear."""
@@ -71,15 +70,23 @@ class SharedProjection(Projection):
             object.__setattr__(self, "synapse_ir", synapse.parse(
                 self.pre.ir, self.post.ir, self.net.constant_values(),
                 self.net._config["method"]))
+        row_ptr, cols, slot = layout.csr()
         self._filter = np.array(weights, dtype=np.float64)
         self._initial_filter = self._filter.copy()
-        self._tap, self._scale = tap, scale
+        self._layout, self._slot, self._scale = layout, slot, scale
+        self._tap = layout.entry[slot]          # the filter entry of each synapse
+        self.slot_weights = None                # the filter kernel's table, once compiled
 
         def make():
             return connectors.Connectivity(
                 self.pre.size, self.post.size, row_ptr=row_ptr, cols=cols,
-                weights=self._initial_filter.reshape(-1)[tap] * scale)
-        return self._connected(make, float(delays), "csr")
+                weights=self._initial_filter.reshape(-1)[self._tap] * scale)
+        filtered = linear_default and self.net.backend.provides("filter")
+        return self._connected(make, float(delays), "filter" if filtered else "csr")
+
+    def slot_values(self) -> np.ndarray:
+        """The weight of each (filter, tap) slot: what the filter kernel reads."""
+        return self._filter.reshape(-1)[self._layout.entry] * self._scale
 
     # -- the shared weights ---------------------------------------------------------------------
     @property
@@ -98,10 +105,12 @@ class SharedProjection(Projection):
         self._filter[...] = value
         flat = self._filter.reshape(-1)[self._tap] * self._scale
         conn = self.connectivity
-        if self._weights is not None:       # compiled: write into the runtime buffer
+        if self._weights is not None:       # compiled: write into the runtime buffers
             conn._weights[...] = flat
         else:
             conn._weights = flat
+        if self.slot_weights is not None:
+            self.slot_weights[...] = self.slot_values()
 
     w = weights
 

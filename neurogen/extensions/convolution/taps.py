@@ -63,28 +63,46 @@ def centres(pre_geometry, post_geometry, kernel_shape, name, keep_last=False,
     return coords
 
 
-def kernel_taps(kernel_shape, centre_axes) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets (taps, ndim) of every filter entry from the centre, and the entry's flat
-    index; axes not in ``centre_axes`` are not convolved (offset 0)."""
+def kernel_taps(kernel_shape) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (taps, ndim) of every filter entry from the centre, and its flat index."""
     grid = np.indices(kernel_shape).reshape(len(kernel_shape), -1).T
     offsets = grid - np.array([filter_center(k) for k in kernel_shape])
     return offsets, np.arange(grid.shape[0])
 
 
-def csr_pattern(pre_geometry, coords, offsets, tap_ids, clamp: bool):
-    """CSR rows (one per entry of ``coords``) of presynaptic ranks ``coords + offset``.
+class Layout:
+    """Where the taps of each postsynaptic neuron fall: centres (rows, ndim), tap offsets
+    (taps, ndim), the filter of each row, whether out-of-range taps are clamped; and
+    for each (filter, tap) slot, the filter entry it reads (``entry``)."""
 
-    Out-of-range taps are clamped to the border when ``clamp``, dropped otherwise.
-    Returns ``row_ptr``, ``cols`` (int32) and ``tap`` (the filter entry per synapse)."""
-    geometry = np.asarray(pre_geometry)
-    pre = coords[:, None, :] + offsets[None, :, :]            # (rows, taps, ndim)
-    if clamp:
-        pre = np.clip(pre, 0, geometry - 1)
-        valid = np.ones(pre.shape[:2], dtype=bool)
-    else:
-        valid = np.all((pre >= 0) & (pre < geometry), axis=2)
-    ranks = np.ravel_multi_index(tuple(np.where(valid[..., None], pre, 0).T), pre_geometry).T
-    row_ptr = np.zeros(coords.shape[0] + 1, dtype=np.int64)
-    np.cumsum(valid.sum(axis=1), out=row_ptr[1:])
-    tap = np.broadcast_to(tap_ids, valid.shape)[valid]
-    return row_ptr, ranks[valid].astype(np.int32), tap.astype(np.int64)
+    def __init__(self, pre_geometry, coords, offsets, row_filter, entry, clamp):
+        self.pre_geometry = tuple(int(g) for g in pre_geometry)
+        self.coords, self.offsets = coords, offsets
+        self.row_filter, self.entry, self.clamp = row_filter, entry, clamp
+
+    @property
+    def n_taps(self) -> int:
+        return len(self.offsets)
+
+    def inside(self) -> np.ndarray:
+        """(rows,) whether every tap of the row lies inside the population."""
+        pre = self.coords[:, None, :] + self.offsets[None, :, :]
+        return np.all((pre >= 0) & (pre < np.asarray(self.pre_geometry)), axis=(1, 2))
+
+    def csr(self):
+        """CSR rows of presynaptic ranks ``coords + offset``; out-of-range taps clamped to
+        the border when ``clamp``, dropped otherwise. Returns ``row_ptr``, ``cols`` (int32)
+        and ``slot`` (``filter * taps + tap`` of each synapse)."""
+        geometry = np.asarray(self.pre_geometry)
+        pre = self.coords[:, None, :] + self.offsets[None, :, :]      # (rows, taps, ndim)
+        if self.clamp:
+            pre = np.clip(pre, 0, geometry - 1)
+            valid = np.ones(pre.shape[:2], dtype=bool)
+        else:
+            valid = np.all((pre >= 0) & (pre < geometry), axis=2)
+        ranks = np.ravel_multi_index(tuple(np.where(valid[..., None], pre, 0).T),
+                                     self.pre_geometry).T
+        row_ptr = np.zeros(self.coords.shape[0] + 1, dtype=np.int64)
+        np.cumsum(valid.sum(axis=1), out=row_ptr[1:])
+        slots = self.row_filter[:, None] * self.n_taps + np.arange(self.n_taps)[None, :]
+        return row_ptr, ranks[valid].astype(np.int32), slots[valid].astype(np.int64)
