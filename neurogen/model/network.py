@@ -286,7 +286,11 @@ class Network:
         nsteps = int(round(float(duration) / self.dt))
         if nsteps < 0:
             raise NetworkError(f"cannot simulate a negative duration ({duration} ms)")
-        sim.run(nsteps)
+        from . import structural
+        if structural.active(self):      # started creating/pruning rules
+            structural.simulate_with_rules(self, nsteps)
+        else:
+            sim.run(nsteps)
 
     def simulate_until(self, max_duration: float, population, operator: str = "and",
                        measure_time: bool = False) -> float:
@@ -315,7 +319,11 @@ class Network:
         sim = self._sim
         if sim is None:
             self._require_sim()
-        sim.step()
+        from . import structural
+        if structural.active(self):
+            structural.simulate_with_rules(self, 1)
+        else:
+            sim.step()
 
     def _members(self, value, kind: str, pool: list) -> list:
         """``True``/``False`` or a list of objects that must belong to this network."""

@@ -506,12 +506,22 @@ class Projection:
             self.w = self._make().weights
 
     def start_creating(self, period=None):
-        from .structural import refuse_rules
-        refuse_rules(self, "creating")
+        """Run the synapse's ``creating`` rule every ``period`` ms (default: each step)."""
+        from .structural import start_rule
+        start_rule(self, "creating", period)
 
     def start_pruning(self, period=None):
-        from .structural import refuse_rules
-        refuse_rules(self, "pruning")
+        """Run the synapse's ``pruning`` rule every ``period`` ms (default: each step)."""
+        from .structural import start_rule
+        start_rule(self, "pruning", period)
+
+    def stop_creating(self):
+        from .structural import stop_rule
+        stop_rule(self, "creating")
+
+    def stop_pruning(self):
+        from .structural import stop_rule
+        stop_rule(self, "pruning")
 
     def connectivity_matrix(self, fill: float = 0.0) -> np.ndarray:
         """(post, pre) matrix of the current weights, ``fill`` where no synapse exists."""

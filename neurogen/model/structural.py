@@ -10,9 +10,14 @@ next step. New synapses take the synapse model's initial values, or a fresh draw
 random distribution was assigned to the attribute; draws come from the network's seed, so
 a run is repeated exactly. ``reset(synapses=True)`` restores the connector's synapses.
 
-``Synapse(creating=..., pruning=...)`` rules are parsed and checked against the pre- and
-postsynaptic neurons (``condition : proba = p, w = value``); running them automatically
-(``start_creating``/``start_pruning``) is not available yet and says so.
+``Synapse(creating=..., pruning=...)`` rules (``condition : proba = p, w = value, d =
+delay``) are parsed and checked against the pre- and postsynaptic neurons. After
+``proj.start_creating(period)`` / ``start_pruning(period)`` they are evaluated every
+``period`` ms between steps, vectorised in NumPy over every absent (creating) or existing
+(pruning) synapse, each candidate kept with probability ``proba`` from a generator keyed
+by the seed, the projection and the step: runs repeat exactly. (They run in Python, not
+in the generated code: a simulation with started rules returns to Python at each due
+step.)
 """
 from __future__ import annotations
 
@@ -89,36 +94,44 @@ def change_dendrite(proj, post_rank: int, prune=(), create=(), weights=None, del
     existing = np.intersect1d(create, row)
     if existing.size:
         raise NetworkError(f"{where}: synapse(s) from {existing.tolist()} exist already")
-    new_delays = None
     if create.size and delays is not None and np.any(np.asarray(delays, float) > 0):
         new_delays = np.broadcast_to(np.asarray(delays, float), create.shape)
         if proj.uniform_delay and np.any(new_delays != float(proj.delays)):
             raise NetworkError(f"{where}: the projection has one delay for all synapses "
                                f"({float(proj.delays):g} ms); new synapses cannot have "
                                f"{new_delays.tolist()} ms")
-    keep = ~np.isin(row, prune)
-    cols = np.concatenate([row[keep], create])
-    order = np.argsort(cols, kind="stable")
-    key = ("structural", proj.id, proj.net.get_current_step(), post_rank,
-           tuple(create.tolist()))
+    else:
+        new_delays = None
+    keep = np.ones(conn.nb_synapses, dtype=bool)
+    keep[start:stop] = ~np.isin(row, prune)
+    restructure(proj, keep, np.full(create.size, post_rank), create,
+                0.0 if weights is None else weights, new_delays,
+                ("structural", proj.id, proj.net.get_current_step(), post_rank,
+                 tuple(create.tolist())))
+
+
+def restructure(proj, keep, add_rows, add_cols, weights, delays, key):
+    """Keep the synapses where ``keep`` and add ``(add_rows[n], add_cols[n])`` with
+    ``weights`` (and ``delays``, else ``dt``); every row stays sorted by presynaptic rank."""
+    conn = proj.connectivity
+    add_rows = np.asarray(add_rows, dtype=np.int64)
+    add_cols = np.asarray(add_cols, dtype=np.int64)
+    rows = np.concatenate([conn.rows[keep], add_rows])
+    cols = np.concatenate([conn.cols[keep].astype(np.int64), add_cols])
+    order = np.lexsort((cols, rows))
     rebuilt = {}
     for name, array in _per_synapse_arrays(proj).items():
         if name == "w":
-            added = _new_values(proj, "w", create.size, 0.0 if weights is None else weights,
-                                key)
+            added = _new_values(proj, "w", add_rows.size, weights, key)
         elif name == "__delays__":
-            added = (new_delays if new_delays is not None else
-                     np.full(create.size, float(proj.net.dt)))
+            added = (np.broadcast_to(np.asarray(delays, float), add_rows.shape)
+                     if delays is not None else np.full(add_rows.size, float(proj.net.dt)))
         else:
-            added = _new_values(proj, name, create.size, None, key + (name,))
-        segment = np.concatenate([array[start:stop][keep], added.astype(array.dtype)])[order]
-        rebuilt[name] = np.concatenate([array[:start], segment, array[stop:]]).astype(
-            array.dtype)
-    row_ptr = conn.row_ptr.copy()
-    row_ptr[post_rank + 1:] += cols.size - row.size
-    all_cols = np.concatenate([conn.cols[:start], cols[order].astype(np.int32),
-                               conn.cols[stop:]])
-    _install(proj, row_ptr, all_cols, rebuilt)
+            added = _new_values(proj, name, add_rows.size, None, key + (name,))
+        rebuilt[name] = np.concatenate([array[keep], added.astype(array.dtype)])[order]
+    row_ptr = np.zeros(proj.post.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=proj.post.size), out=row_ptr[1:])
+    _install(proj, row_ptr, cols[order].astype(np.int32), rebuilt)
 
 
 def _install(proj, row_ptr, cols, arrays: dict):
@@ -214,11 +227,117 @@ def parse_rules(synapse, ir, pre_ir, post_ir) -> dict:
             for kind in _RULE_FLAGS}
 
 
-def refuse_rules(proj, kind: str):
+class _Running:
+    """One started rule: evaluated after every ``period`` steps counted from its start."""
+
+    def __init__(self, proj, kind, rule, period_steps, offset):
+        import sympy as sp
+        self.proj, self.kind, self.rule = proj, kind, rule
+        self.period, self.offset = period_steps, offset
+        symbols = sorted(rule["condition"].free_symbols, key=lambda x: x.name)
+        self.names = [x.name for x in symbols]
+        safe = [sp.Symbol("v_" + x.name.replace(".", "__")) for x in symbols]
+        expr = rule["condition"].xreplace(dict(zip(symbols, safe)))
+        self.function = sp.lambdify(safe, expr, modules="numpy")
+
+    def due(self, step: int) -> bool:
+        return step > self.offset and (step - self.offset) % self.period == 0
+
+
+def start_rule(proj, kind: str, period=None):
+    """``proj.start_creating(period)`` / ``start_pruning(period)``: the rule runs after
+    every ``period`` ms (default ``dt``) of simulation, in NumPy between steps."""
     rules = getattr(proj.synapse, "_structural_rules", {}) if proj.synapse else {}
-    if rules.get(kind) is None:
+    rule = rules.get(kind)
+    if rule is None:
         raise NetworkError(f"projection '{proj.name}': its synapse defines no '{kind}' rule")
     _require(proj, f"start_{kind}()")
-    raise NetworkError(f"projection '{proj.name}': running '{kind}' rules automatically is "
-                       "not available yet; create or prune synapses from Python with "
-                       "dendrite.create_synapse()/prune_synapse() between simulate() calls")
+    if kind == "creating":
+        local = {a.name for a in proj.synapse_ir.attributes if a.locality == "local"}
+        used = {x.name for x in rule["condition"].free_symbols} & (local | {"w"})
+        if used:
+            raise NetworkError(f"projection '{proj.name}': the creating rule reads "
+                               f"{', '.join(sorted(used))}, which a synapse that does not "
+                               "exist yet has no value of")
+        if rule["d"] is not None and proj.uniform_delay \
+                and rule["d"] != float(proj.delays) and rule["d"] > 0:
+            raise NetworkError(f"projection '{proj.name}': the creating rule's delay "
+                               f"{rule['d']:g} ms differs from the projection's "
+                               f"{float(proj.delays):g} ms")
+    dt = proj.net.dt
+    steps = 1 if period is None else max(1, int(round(float(period) / dt)))
+    runs = proj.net.__dict__.setdefault("_structural_runs", {})
+    runs[(proj.id, kind)] = _Running(proj, kind, rule, steps, proj.net.get_current_step())
+
+
+def stop_rule(proj, kind: str):
+    proj.net.__dict__.get("_structural_runs", {}).pop((proj.id, kind), None)
+
+
+def active(net) -> bool:
+    return bool(net.__dict__.get("_structural_runs"))
+
+
+def simulate_with_rules(net, nsteps: int):
+    """Run ``nsteps`` steps, stopping after each step where a started rule is due."""
+    runs = list(net._structural_runs.values())
+    done = 0
+    while done < nsteps:
+        step = net.get_current_step()
+        wait = min(r.period - ((step - r.offset) % r.period) for r in runs)
+        chunk = min(wait, nsteps - done)
+        net._sim.run(chunk)
+        done += chunk
+        step = net.get_current_step()
+        for run in runs:
+            if run.due(step):
+                _evaluate(run, step)
+
+
+def _values(run, rows, cols, synapses=None) -> list:
+    proj, net = run.proj, run.proj.net
+    values = []
+    for name in run.names:
+        side, _, attr = name.partition(".")
+        if side in ("pre", "post") and attr:
+            pop = proj.pre if side == "pre" else proj.post
+            buffer = pop._buffer(attr)
+            values.append(buffer[0] if buffer.size == 1 and pop.size > 1 else
+                          buffer[cols if side == "pre" else rows])
+        elif name == "w":
+            values.append(proj.weight_buffer()[synapses])
+        elif name == "t":
+            values.append(net.get_time())
+        elif name == "dt":
+            values.append(net.dt)
+        elif name in net.constants:
+            values.append(net.constants[name].value)
+        else:
+            locality = proj.synapse_ir.attribute(name).locality
+            buffer = proj.synapse_buffer(name)
+            values.append({"global": buffer[0], "postsynaptic": buffer[rows]}.get(
+                locality, buffer[synapses] if synapses is not None else buffer[0]))
+    return values
+
+
+def _evaluate(run, step: int):
+    proj = run.proj
+    rng = proj.net.rng(("structural", run.kind, proj.id, step))
+    conn = proj.connectivity
+    if run.kind == "pruning":
+        rows, cols = conn.rows, conn.cols.astype(np.int64)
+        hit = np.broadcast_to(run.function(*_values(run, rows, cols, slice(None))), rows.shape)
+        hit = hit & (rng.random(rows.size) < run.rule["proba"])
+        if hit.any():
+            restructure(proj, ~hit, [], [], 0.0, None, ("pruned", proj.id, step))
+        return
+    exists = np.zeros((proj.post.size, proj.pre.size), dtype=bool)
+    exists[conn.rows, conn.cols] = True
+    if proj.pre is proj.post:
+        np.fill_diagonal(exists, True)       # no self-connections, as the connectors
+    rows, cols = np.nonzero(~exists)
+    hit = np.broadcast_to(run.function(*_values(run, rows, cols)), rows.shape)
+    hit = hit & (rng.random(rows.size) < run.rule["proba"])
+    if hit.any():
+        restructure(proj, np.ones(conn.nb_synapses, dtype=bool), rows[hit], cols[hit],
+                    run.rule["w"], run.rule["d"], ("created", proj.id, step))

@@ -98,8 +98,6 @@ def test_errors_name_the_problem():
         learn.dendrite(1).create_synapse(6)
     with pytest.raises(NetworkError, match="cannot change after compile"):
         net.config(structural_plasticity=False)
-    with pytest.raises(NetworkError, match="no 'creating' rule"):
-        learn.start_creating()
     off = neurogen.Network()
     x = off.create(geometry=3, neuron=INPUT)
     y = off.create(geometry=3, neuron=SINK)
@@ -124,8 +122,6 @@ def test_creating_and_pruning_rules_are_parsed():
     rules = rule._structural_rules
     assert rules["creating"]["proba"] == 1.0 and rules["creating"]["w"] == 1.0
     assert rules["pruning"]["proba"] == 0.5
-    with pytest.raises(NetworkError, match="not available yet"):
-        proj.start_pruning()
     bad = Synapse(equations="dw/dt = 1", creating="pre.q > 0 : proba = 1.0")
     with pytest.raises(ModelError, match="pre.q"):
         bad.parse(v.ir, v.ir, {}, "explicit")
@@ -135,3 +131,70 @@ def test_creating_and_pruning_rules_are_parsed():
     typo = Synapse(equations="dw/dt = 1", pruning="w < 0 : probability = 0.5")
     with pytest.raises(ParseError, match="unknown flag"):
         typo.parse(v.ir, v.ir, {}, "explicit")
+
+
+POST = Neuron(parameters="baseline = 0.0", equations="r = baseline + 0.001 * sum(exc)")
+
+
+def _rule_net(synapse, weights, seed=4):
+    net = neurogen.Network(seed=seed)
+    net.config(structural_plasticity=True)
+    a = net.create(geometry=5, neuron=INPUT)
+    b = net.create(geometry=4, neuron=POST)
+    proj = net.connect(a, b, "exc", synapse=synapse)
+    proj.connect_from_matrix(weights)
+    net.compile(silent=True)
+    return net, a, b, proj
+
+
+def test_pruning_rule_runs_every_period():
+    weights = np.random.default_rng(1).uniform(0, 1, size=(4, 5))
+    prune = Synapse(psp="w * pre.r", pruning="w < 0.5 : proba = 1.0")
+    net, a, b, proj = _rule_net(prune, weights)
+    proj.start_pruning(period=3.0)
+    net.simulate(2)
+    assert proj.nb_synapses == 20                      # not due yet
+    net.simulate(1)
+    np.testing.assert_array_equal(~np.isnan(proj.connectivity_matrix(np.nan)),
+                                  weights >= 0.5)
+    a.r = np.arange(1.0, 6.0)
+    net.simulate(2)
+    np.testing.assert_allclose(b.r, 0.001 * (np.where(weights >= 0.5, weights, 0) @ a.r),
+                               rtol=0, atol=1e-15)
+    proj.stop_pruning()
+
+
+def test_creating_rule_follows_pre_and_post_rates():
+    weights = np.full((4, 5), np.nan)
+    weights[0, 0] = 1.0
+    grow = Synapse(psp="w * pre.r", creating="pre.r * post.r > 0.9 : proba = 1.0, w = 0.25")
+    net, a, b, proj = _rule_net(grow, weights)
+    a.r = [0.0, 1.0, 2.0, 0.5, 3.0]
+    b.baseline = [0.0, 1.0, 0.4, 0.2]
+    proj.start_creating()
+    net.simulate(1)
+    product = np.outer(b.r, a.r)
+    expected = (product > 0.9)
+    expected[0, 0] = True
+    np.testing.assert_array_equal(~np.isnan(proj.connectivity_matrix(np.nan)), expected)
+    np.testing.assert_array_equal(proj.connectivity_matrix()[expected & (product > 0.9)],
+                                  0.25)
+
+
+def test_rules_with_a_probability_repeat_for_a_seed():
+    weights = np.full((4, 5), 0.2)
+    prune = Synapse(psp="w * pre.r", pruning="w < 0.5 : proba = 0.5")
+    kept = []
+    for _ in range(2):
+        net, a, b, proj = _rule_net(prune, weights, seed=11)
+        proj.start_pruning()
+        net.simulate(1)
+        kept.append(~np.isnan(proj.connectivity_matrix(np.nan)))
+    np.testing.assert_array_equal(kept[0], kept[1])
+    assert 0 < kept[0].sum() < 20
+    with pytest.raises(NetworkError, match="no 'creating' rule"):
+        proj.start_creating()
+    reads_w = Synapse(psp="w * pre.r", creating="w > 0 : proba = 1.0")
+    net, a, b, proj = _rule_net(reads_w, weights)
+    with pytest.raises(NetworkError, match="does not exist yet"):
+        proj.start_creating()
