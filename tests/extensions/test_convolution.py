@@ -229,6 +229,21 @@ def test_pooling_a_whole_axis_with_delay(pooled):
     np.testing.assert_allclose(column.v_depth, x.mean(axis=-1), **TOL)
 
 
+def test_network_state_round_trips_through_the_filter(conv, tmp_path):
+    """net.save/load store one weight per synapse; loading gives the filter back."""
+    net, proj, f = conv["net"], conv["projs"]["bank"], conv["f"]
+    net.save(tmp_path / "state.npz")
+    proj.weights = 0.0
+    net.load(tmp_path / "state.npz")
+    np.testing.assert_array_equal(proj.weights, f["bank"])
+    flat = proj._flat_weights().copy()
+    flat[0] += 1.0                      # no longer one shared filter
+    with pytest.raises(NetworkError, match="share one filter"):
+        proj.weights = flat
+    with pytest.raises(NetworkError, match="save proj.weights"):
+        proj.save_connectivity(tmp_path / "conn.npz")
+
+
 def test_errors_name_the_problem(net):
     inp = net.create(geometry=(6, 6), neuron=INPUT)
     out = net.create(geometry=(4, 4), neuron=_sink("exc"))

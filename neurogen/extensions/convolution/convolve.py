@@ -29,7 +29,7 @@ class Convolution(SharedProjection):
     """``Convolution(pre, post, target, psp="pre.r * w", operation="sum", name=None)``."""
 
     def __init__(self, pre, post, target, psp="pre.r * w", operation="sum", name=None,
-                 copied=False, net=None):
+                 net=None):
         super().__init__(pre, post, target, psp, operation, name=name, net=net)
         self.keep_last_dimension, self.padding, self.subsampling = False, 0.0, None
         self.multiple = False

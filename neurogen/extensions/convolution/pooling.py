@@ -19,7 +19,7 @@ class Pooling(SharedProjection):
     """``Pooling(pre, post, target, psp="pre.r", operation="max", name=None)``."""
 
     def __init__(self, pre, post, target, psp="pre.r", operation="max", name=None,
-                 copied=False, net=None):
+                 net=None):
         if operation not in ("max", "min", "mean"):
             from ...errors import NetworkError
             raise NetworkError(f"Pooling: the operation must be 'max', 'min' or 'mean', "

@@ -97,8 +97,13 @@ class SharedProjection(Projection):
 
     @weights.setter
     def weights(self, value):
+        """A new filter (its shape, or one number); or one value per synapse (a saved
+        state), which must repeat the shared values."""
         self._require_connected()
         value = np.asarray(value, dtype=np.float64)
+        if value.ndim == 1 and value.size == self.nb_synapses \
+                and value.shape != self._filter.shape:
+            value = self._filter_from_synapses(value)
         if value.shape != self._filter.shape and value.ndim != 0:
             raise NetworkError(f"{type(self).__name__} '{self.name}': the filter has shape "
                                f"{self._filter.shape}, got {value.shape}")
@@ -113,6 +118,23 @@ class SharedProjection(Projection):
             self.slot_weights[...] = self.slot_values()
 
     w = weights
+
+    def _filter_from_synapses(self, flat: np.ndarray) -> np.ndarray:
+        candidate = self._filter.copy().reshape(-1)
+        candidate[self._tap] = flat / self._scale
+        if not np.allclose(candidate[self._tap] * self._scale, flat, rtol=1e-12, atol=0):
+            raise NetworkError(f"{type(self).__name__} '{self.name}': its synapses share one "
+                               "filter; per-synapse weights that differ for the same filter "
+                               "entry cannot be set")
+        return candidate.reshape(self._filter.shape)
+
+    def save_connectivity(self, filename):
+        raise NetworkError(f"{type(self).__name__} '{self.name}': the synapses are given by "
+                           "the filter and the geometry; save proj.weights instead")
+
+    def connect_from_file(self, filename, **_):
+        raise NetworkError(f"{type(self).__name__} '{self.name}': connect with "
+                           "connect_filter()/connect_filters()/connect_pooling()")
 
     def get(self, name):
         if name in ("w", "weights"):
