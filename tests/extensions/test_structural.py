@@ -44,7 +44,7 @@ def test_created_synapses_are_sorted_and_learn():
     learn.dendrite(1).create_synapses([5, 0], [3.0, 4.0])
     assert learn.dendrite(1).pre_ranks == [0, 1, 5]
     np.testing.assert_array_equal(learn.dendrite(1).w, [4.0, 2.0, 3.0])
-    assert np.all(learn.dendrite(1).tau == 20.0)                     # the default
+    np.testing.assert_array_equal(learn.dendrite(1).tau, [20.0] * 3)   # the default
     alpha = np.asarray(learn.dendrite(1).alpha)
     assert np.all((alpha >= 0.1) & (alpha < 1.0)) and alpha.size == 3  # fresh draws
     net.simulate(2)      # dw/dt = eta * pre.r on every synapse, the new ones too
