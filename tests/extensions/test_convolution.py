@@ -11,7 +11,7 @@ import scipy.ndimage as ndi
 
 import neurogen
 from neurogen import Neuron
-from neurogen.errors import ConnectivityError, NetworkError
+from neurogen.errors import ConnectivityError, NetworkError, NeurogenError
 from neurogen.extensions.convolution import Convolution, Pooling
 
 TOL = dict(rtol=0, atol=1e-12)
@@ -242,6 +242,13 @@ def test_network_state_round_trips_through_the_filter(conv, tmp_path):
         proj.weights = flat
     with pytest.raises(NetworkError, match="save proj.weights"):
         proj.save_connectivity(tmp_path / "conn.npz")
+
+
+def test_copy_and_transpose_are_named_not_missing():
+    with pytest.raises(NeurogenError, match="Copy .*not available yet"):
+        from neurogen.extensions.convolution import Copy  # noqa: F401
+    with pytest.raises(ImportError, match="Transpose"):
+        from neurogen.extensions.convolution import Transpose  # noqa: F401
 
 
 def test_errors_name_the_problem(net):
