@@ -53,6 +53,29 @@ def test_scalars_images_histograms_are_written(tmp_path):
     assert (hist[0][1].min, hist[0][1].max) == (0.0, 9.0)
 
 
+def test_figures_scalar_groups_and_parameters(tmp_path):
+    pytest.importorskip("tensorboardX")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from neurogen.extensions.logger import Logger
+    fig = plt.figure(figsize=(2, 1), dpi=50)
+    plt.plot([0, 1], [1, 0])
+    with Logger(logdir=tmp_path, experiment="run") as logger:
+        logger.add_figure("Activity", fig, 3)
+        logger.add_scalars("Rates", {"first": 1.5, "second": 2.5}, 4)
+        logger.add_parameters({"tau": 10.0}, {"accuracy": 0.9})
+    values = _values(_events(tmp_path / "run"))
+    figure = [v.image for s, v in values if v.tag == "Activity"]
+    assert figure and (figure[0].height, figure[0].width) == (50, 100)
+    curves = {p.parent.relative_to(tmp_path / "run").as_posix()
+              for p in (tmp_path / "run").rglob("events.out.tfevents.*")}
+    assert {"Rates/first", "Rates/second"} <= curves      # one run per curve, as TensorBoard
+    first = _values(_events(tmp_path / "run" / "Rates" / "first"))
+    assert [(s, v.simple_value) for s, v in first] == [(4, 1.5)]
+    assert not plt.fignum_exists(fig.number)              # closed after logging
+
+
 def test_bad_image_shape_is_refused(tmp_path):
     pytest.importorskip("tensorboardX")
     from neurogen.extensions.logger import Logger
