@@ -14,7 +14,7 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np  # noqa: E402  (scripts written for ANNarchy 4 expect np from the star import)
 
 from ._version import __version__  # noqa: E402
-from .errors import (NeurogenError, ModelError, ParseError, UnknownNameError,  # noqa: E402
+from .errors import (NeurogenError, ANNarchyException, ModelError, ParseError, UnknownNameError,  # noqa: E402
                      UnknownFunctionError, FlagError, ODEError, NetworkError, ShapeError,
                      ConnectivityError, BuildError, BackendUnavailable)
 from .model.constant import Constant  # noqa: E402
@@ -25,6 +25,13 @@ from .model.population import Population  # noqa: E402
 from .model.projection import Projection  # noqa: E402
 from .model.synapse import Synapse  # noqa: E402
 from .model.timed_array import TimedArray  # noqa: E402
+from .model.input_array import InputArray  # noqa: E402
+from .model.definitions import Parameter, Variable  # noqa: E402
+from .model.connectors import LILConnectivity  # noqa: E402
+from .parser.user_functions import add_function  # noqa: E402
+from . import models  # noqa: E402
+from .models import (LeakyIntegrator, Hebb, Oja, IBCM,  # noqa: E402
+                     list_standard_neurons, list_standard_synapses)
 from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
                            RandomDistribution, Uniform)
 from .report import report  # noqa: E402
@@ -68,25 +75,29 @@ def set_time(t):
     default_network().set_time(t)
 
 
-def save(filename, **_):
-    default_network().save(filename)
-
-
-def load(filename, **_):
-    default_network().load(filename)
-
-
-def save_parameters(filename, net_id=0):
-    """Parameters of the network ``net_id`` (0: the default one) to a JSON file."""
+def _network(net_id):
+    """The default network, or the network with ANNarchy's ``net_id``."""
     from .model.network import network_by_id
-    network_by_id(net_id).save_parameters(filename)
+    return default_network() if net_id is None else network_by_id(net_id)
 
 
-def load_parameters(filename, global_only=True, verbose=False, net_id=0):
-    """Parameters from a JSON file written by :func:`save_parameters` (all of them:
-    neurogen's files hold per-neuron values too, so ``global_only`` changes nothing)."""
-    from .model.network import network_by_id
-    return network_by_id(net_id).load_parameters(filename)
+def save(filename, populations=True, projections=True, net_id=None):
+    """Save the state of the default network (or network ``net_id``)."""
+    _network(net_id).save(filename, populations=populations, projections=projections)
+
+
+def load(filename, populations=True, projections=True, pickle_encoding=None, net_id=None):
+    _network(net_id).load(filename, populations=populations, projections=projections,
+                          pickle_encoding=pickle_encoding)
+
+
+def save_parameters(filename, net_id=None):
+    _network(net_id).save_parameters(filename)
+
+
+def load_parameters(filename, global_only=True, verbose=False, net_id=None):
+    return _network(net_id).load_parameters(filename, global_only=global_only,
+                                            verbose=verbose)
 
 
 def get_population(name):
@@ -117,5 +128,7 @@ __all__ = [
     "set_time", "save", "load", "report", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
     "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
-    "BackendUnavailable",
+    "BackendUnavailable", "ANNarchyException", "InputArray", "Parameter", "Variable", "LILConnectivity",
+    "add_function", "models", "LeakyIntegrator", "Hebb", "Oja", "IBCM",
+    "list_standard_neurons", "list_standard_synapses",
 ]

@@ -194,9 +194,11 @@ def info(as_json):
             "platform": platform.platform(), "packages": _versions()}
     try:
         tc = toolchain()
-        data.update(compiler=tc.compiler, compiler_version=tc.version, openmp=tc.openmp)
+        data.update(compiler=tc.compiler, compiler_version=tc.version, openmp=tc.openmp,
+                    fft=tc.fft_library)
     except NeurogenError as exc:
-        data.update(compiler=None, compiler_version=batch.one_line(exc), openmp=False)
+        data.update(compiler=None, compiler_version=batch.one_line(exc), openmp=False,
+                    fft=None)
     data["cache"] = cache.info()
     if as_json:
         click.echo(json.dumps(data))
@@ -208,6 +210,7 @@ def info(as_json):
     click.echo(f"packages: {packages}" + (f" (not installed: {missing})" if missing else ""))
     click.echo(f"compiler: {data['compiler'] or 'none'} ({data['compiler_version']})")
     click.echo(f"openmp: {'yes' if data['openmp'] else 'no'}")
+    click.echo(f"fft storage: {data['fft'] or 'none (no compiler)'}")
     click.echo(f"cache: {c['path']} ({c['entries']} entries, {c['bytes'] / 1e6:.1f} MB)")
 
 

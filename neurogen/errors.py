@@ -10,6 +10,10 @@ class NeurogenError(Exception):
     """Base class of all neurogen errors."""
 
 
+#: ANNarchy's name of its base error, so ``except ANNarchyException`` keeps working
+ANNarchyException = NeurogenError
+
+
 class ModelError(NeurogenError):
     """A neuron, synapse or function definition that cannot be understood.
 

@@ -232,13 +232,14 @@ def _model(w, name, description, ir, value_of, skip=()):
 
 def report(network=None, filename: str = "./report.tex", standalone: bool = True,
            gather_subprojections: bool = False, title: str | None = None,
-           author: str | None = None, date: str | None = None, net_id: int = 0):
-    """Write the description of ``network`` (default: the network ``net_id``, 0 being
-    the default one) to ``filename``: LaTeX for ``.tex`` (a whole document when
+           author: str | None = None, date: str | None = None, net_id: int | None = None):
+    """Write the description of ``network`` (default: the network ``net_id``, else the
+    default one) to ``filename``: LaTeX for ``.tex`` (a whole document when
     ``standalone``), Markdown for ``.md``. Returns the text. (``gather_subprojections``
     is satisfied as is: neurogen never splits a projection into sub-projections.)"""
-    from .model.network import Network, network_by_id
-    net = network if network is not None else network_by_id(net_id)
+    from .model.network import Network, default_network, network_by_id
+    net = network if network is not None else \
+        (default_network() if net_id is None else network_by_id(net_id))
     if not isinstance(net, Network):
         raise NetworkError(f"report: network must be a Network, got {type(net).__name__}")
     path = Path(filename)

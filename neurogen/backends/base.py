@@ -33,9 +33,14 @@ class Backend:
         """What, besides the sources, decides the binary (part of the cache key)."""
         raise NotImplementedError
 
-    def commands(self, tc, module: str) -> tuple[list, list]:
-        """(compile command of the translation unit → network.o, link command prefix)."""
+    def commands(self, tc, module: str) -> tuple[list, list, list]:
+        """(compile command of the translation unit → network.o, link command before the
+        objects, link arguments after them: libraries)."""
         raise NotImplementedError
+
+    def template_flags(self, tc) -> dict:
+        """Toolchain features the templates branch on (part of the sources, so of the key)."""
+        return {}
 
     # -- running ----------------------------------------------------------------------------
     def threads(self, requested: int, tc) -> int:

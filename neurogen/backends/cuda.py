@@ -91,7 +91,8 @@ class CudaBackend(Backend):
         cuda = cuda_toolchain()
         return ([cuda.nvcc, *NVCC_FLAGS, *cuda.arch, "-ccbin", tc.compiler, "-c",
                  self.source, "-o", "network.o"],
-                [cuda.nvcc, "-shared", *cuda.arch, "-ccbin", tc.compiler, "-cudart", "static"])
+                [cuda.nvcc, "-shared", *cuda.arch, "-ccbin", tc.compiler, "-cudart", "static"],
+                [])
 
     def unavailable(self) -> str | None:
         reason = super().unavailable()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..codegen.printer import NeurogenPrinter
-from ..toolchain.compiler import KERNEL_FLAGS, OPENMP_FLAG
+from ..toolchain.compiler import FFTW_LIBS, KERNEL_FLAGS, OPENMP_FLAG
 from .base import Backend
 
 
@@ -11,7 +11,7 @@ class OpenMPBackend(Backend):
     printer = NeurogenPrinter
     template = "network.cpp.j2"
     source = "network.cpp"
-    storage = ("dense", "csr", "fft", "filter")
+    storage = ("dense", "csr", "fft", "separable", "filter")
 
     def fingerprint(self, tc) -> str:
         return tc.fingerprint()
@@ -19,7 +19,10 @@ class OpenMPBackend(Backend):
     def commands(self, tc, module):
         omp = [OPENMP_FLAG] if tc.openmp else []
         return ([tc.compiler, *KERNEL_FLAGS, *omp, "-c", self.source, "-o", "network.o"],
-                [tc.compiler, "-shared", *omp])
+                [tc.compiler, "-shared", *omp], list(FFTW_LIBS) if tc.fftw else [])
+
+    def template_flags(self, tc) -> dict:
+        return {"fftw": tc.fftw}
 
     def threads(self, requested, tc):
         return requested if tc.openmp else 1

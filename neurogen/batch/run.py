@@ -70,7 +70,7 @@ def run_once(model: Model, spec: RunSpec, duration: float, records=(), period=No
             if progress:
                 progress(n)
         wall = time.perf_counter() - start
-        arrays = {label: model.monitors[(pop.id, attr, period)].get(attr, keep=False)
+        arrays = {label: model.monitors[(pop.id, attr, period)].get(attr, keep=False, reshape=True)
                   for (pop, attr), label in recorded}
         analysis = {}
         if model.analyse is not None:

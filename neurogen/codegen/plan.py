@@ -118,7 +118,7 @@ class _PopulationLowering:
             self._pointer(a.name, f"p{self.k}_a{n}", CTYPES.get(a.ctype, "real"),
                           S.PopAttribute(self.k, a.name))
         self.sums = []
-        for n, target in enumerate(self.ir.targets):
+        for n, target in enumerate(pop.targets or self.ir.targets):
             self._pointer("_sum_" + target, f"p{self.k}_s{n}", "real", S.PopSum(self.k, target))
             self.sums.append(self.buffers["_sum_" + target])
         for n, red in enumerate(self.ir.reductions):
@@ -135,7 +135,7 @@ class _PopulationLowering:
         for a in self.ir.attributes:
             t[sp.Symbol(a.name)] = Access(self.buffers[a.name],
                                           "0" if a.locality == GLOBAL else index)
-        for target in self.ir.targets:
+        for target in self.pop.targets or self.ir.targets:
             t[sp.Symbol("_sum_" + target)] = Access(self.buffers["_sum_" + target], index)
         for red in self.ir.reductions:
             t[red.symbol] = Access(self.buffers[red.symbol.name], "0")
@@ -295,7 +295,8 @@ def build_plan(network: NetworkIR, backend) -> Plan:
                  "comment": comment(f"projection {j}: population {proj.pre} -> population "
                                     f"{proj.post}, sum {proj.target}, {kernel.name}"),
                  "w": f"w{j}", "tables": {}, "sizes": {}}
-        pointers.append((f"w{j}", "real", table.ptr(S.ProjWeights(j)), "weights"))
+        if kernel.uses_weights:
+            pointers.append((f"w{j}", "real", table.ptr(S.ProjWeights(j)), "weights"))
         for name, ctype in kernel.tables:
             entry["tables"][name] = f"k{j}_{name}"
             pointers.append((f"k{j}_{name}", ctype, table.ptr(S.KernelTable(j, name)),

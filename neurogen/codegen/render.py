@@ -57,10 +57,11 @@ def context(plan: Plan) -> dict:
                 NMONF=len(S.MONITOR_FIELDS))
 
 
-def render(plan: Plan, backend) -> tuple[str, str]:
-    """The translation unit and the Cython wrapper of ``plan`` for ``backend``."""
+def render(plan: Plan, backend, flags: dict | None = None) -> tuple[str, str]:
+    """The translation unit and the Cython wrapper of ``plan`` for ``backend``; ``flags``
+    are the toolchain features the templates branch on (``backend.template_flags``)."""
     env = _environment()
-    values = context(plan)
+    values = {**context(plan), **(flags or {})}
     try:
         code = env.get_template(backend.template).render(values)
         pyx = env.get_template(backend.wrapper_template).render(values)

@@ -32,6 +32,7 @@ class PopulationIR:
     neuron: NeuronIR
     stop: StopIR | None = None
     timed: bool = False      # a TimedArray: ``r`` replayed from a table of rates
+    targets: tuple = ()      # weighted sums: the neuron's, then those only projections feed
 
     @property
     def size(self) -> int:
@@ -46,7 +47,7 @@ class ProjectionIR:
     id: int
     pre: int
     post: int
-    target: int              # index into the post neuron's ``targets``
+    target: int              # index into the post population's ``targets``
     delay: str               # DELAY_NONE | DELAY_UNIFORM | DELAY_SYNAPSE
     synapse: SynapseIR | None
     storage: str             # a storage kernel's name (neurogen.storage)

@@ -43,20 +43,21 @@ def write(path, desc: dict):
                 pickle.dump(desc, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def read(path) -> dict:
+def read(path, pickle_encoding: str | None = None) -> dict:
     path = Path(path)
+    options = {"encoding": pickle_encoding} if pickle_encoding else {}
     if path.suffix == ".mat":
         raise AnnarchyFileError(f"{str(path)!r}: MATLAB files are written for analysis and "
                                 "cannot be loaded back (ANNarchy cannot either); use .npz")
     try:
         if path.suffix == ".npz":
-            with np.load(path, allow_pickle=True) as data:
+            with np.load(path, allow_pickle=True, **options) as data:
                 desc = {k: (data[k].item() if data[k].dtype == object and data[k].ndim == 0
                             else data[k]) for k in data.files}
         else:
             opener = gzip.open if path.suffix == ".gz" else open
             with opener(path, "rb") as handle:
-                desc = pickle.load(handle)
+                desc = pickle.load(handle, **options)
     except Exception as exc:   # any unreadable file: one clear error
         raise AnnarchyFileError(f"cannot read {str(path)!r} ({exc})") from None
     if not isinstance(desc, dict):

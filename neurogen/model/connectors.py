@@ -314,14 +314,15 @@ def fixed_number_post(pre_size, post_size, number, weights, allow_self, rng):
 
 
 def from_sparse(matrix, pre_size: int, post_size: int) -> Connectivity:
-    """A scipy.sparse matrix shaped (post, pre); stored entries are the synapses."""
+    """A scipy.sparse matrix shaped (pre, post) as in ANNarchy; stored entries are the
+    synapses."""
     try:
-        csr = matrix.tocsr()
+        csr = matrix.T.tocsr()
     except AttributeError:
         raise ConnectivityError("from_sparse expects a scipy.sparse matrix") from None
     if csr.shape != (post_size, pre_size):
-        raise ConnectivityError(f"the sparse matrix has shape {csr.shape}, expected "
-                                f"{(post_size, pre_size)} (post, pre)")
+        raise ConnectivityError(f"the sparse matrix has shape {csr.shape[::-1]}, expected "
+                                f"{(pre_size, post_size)} (pre, post)")
     csr.sort_indices()
     return Connectivity(pre_size, post_size, row_ptr=csr.indptr.astype(np.int64),
                         cols=csr.indices.astype(np.int32),
@@ -331,14 +332,15 @@ def from_sparse(matrix, pre_size: int, post_size: int) -> Connectivity:
 class LILConnectivity:
     """Connectivity built dendrite by dendrite, for ``from_function``::
 
-        def ring(pre, post, weight):
-            lil = LILConnectivity()
+        def ring(pre, post, dt, weight):
+            lil = LILConnectivity(dt=dt)
             for i in range(post.size):
                 lil.add(i, [(i - 1) % pre.size, (i + 1) % pre.size], [weight, weight])
             return lil
     """
 
-    def __init__(self):
+    def __init__(self, dt: float | None = None):
+        self.dt = dt          # the step the delays refer to (ANNarchy 5 passes it); in ms
         self.post_rank, self.pre_ranks, self.w, self.delay = [], [], [], []
 
     def add(self, rank: int, ranks, weights, delays=None):

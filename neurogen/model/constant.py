@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from ..errors import NetworkError
-from ..parser.neuron import RESERVED
+from ..parser.attributes import RESERVED
 from .default import default_network
+
+#: constants created without a network (module level): every Network created later has them
+GLOBAL_CONSTANTS: dict = {}
 
 
 def check_name(name) -> str:
@@ -20,7 +23,9 @@ def check_name(name) -> str:
 class Constant(float):
     """``Constant('tau', 10.0)``: a float for Python, a named value for equations.
 
-    Its value is runtime data: ``tau.set(20.0)`` changes it without recompiling.
+    Its value is runtime data: ``tau.set(20.0)`` changes it without recompiling, in every
+    network that uses it. Created without ``net=``, it belongs to the default network
+    and to every network created afterwards (as ANNarchy's module-level constants).
     """
 
     def __new__(cls, name: str, value: float, net=None):
@@ -28,15 +33,24 @@ class Constant(float):
         obj = super().__new__(cls, value)
         obj.name = name
         obj.value = float(value)
+        obj._nets = []
         if net is None:
+            GLOBAL_CONSTANTS[name] = obj
             net = default_network()
-        obj._net = net
-        net._add_constant(obj)
+            if net.compiled:          # later networks get it; the compiled one cannot
+                return obj
+        obj._attach(net)
         return obj
+
+    def _attach(self, net):
+        if not any(n is net for n in self._nets):
+            self._nets.append(net)
+        net._add_constant(self)
 
     def set(self, value: float):
         self.value = float(value)
-        self._net._constant_changed(self)
+        for net in self._nets:
+            net._constant_changed(self)
 
     def __repr__(self):
         return f"Constant({self.name!r}, {self.value!r})"

@@ -100,14 +100,15 @@ class FFTConvolution:
     ``(n0, n1, m0, m1)``: population and FFT extents per axis (a 1-D geometry is
     ``(1, n)``)."""
 
-    def __init__(self, matrix: np.ndarray, geometry: tuple, name: str = "projection"):
+    def __init__(self, matrix: np.ndarray | None, geometry: tuple, name: str = "projection",
+                 kernel: np.ndarray | None = None):
         geometry = tuple(int(g) for g in geometry)
         if len(geometry) > 2:
             raise ConnectivityError(f"{name}: storage_format='fft' supports 1-D and 2-D "
                                     f"populations, not geometry {geometry}")
         self.name = name
         self.geometry = geometry if len(geometry) == 2 else (1,) + geometry
-        kernel = self._kernel(matrix)
+        kernel = self._given(kernel) if kernel is not None else self._kernel(matrix)
         # per axis: the population size itself where the weights wrap around on a
         # power-of-two ring, else zero padding to >= 2n - 1 (no wrap-around)
         m = [n if self._unpadded(kernel, axis, n) else
@@ -116,6 +117,7 @@ class FFTConvolution:
         self.m0, self.m1 = m
         self.spectrum = np.zeros(2 * self.m0 * self.m1)
         self.work = np.zeros_like(self.spectrum)
+        self.plans = np.zeros(4, dtype=np.int64)      # used by the FFTW variant only
         self._fill(kernel)
         self.twiddles = np.concatenate([_twiddles(self.m0), _twiddles(self.m1)])
         if self.m0 == 1:   # 1-D: a real FFT of size m1 run as a complex one of size m1/2
@@ -126,6 +128,11 @@ class FFTConvolution:
 
     def _kernel(self, matrix) -> np.ndarray:
         return offset_kernel(np.asarray(matrix, dtype=np.float64), self.geometry, self.name)
+
+    def _given(self, kernel) -> np.ndarray:
+        """An offset kernel from a kernel-first connector (1-D: one row)."""
+        return np.asarray(kernel, dtype=np.float64).reshape(
+            tuple(2 * g - 1 for g in self.geometry))
 
     @staticmethod
     def _unpadded(kernel, axis: int, n: int) -> bool:
@@ -162,3 +169,74 @@ class FFTConvolution:
         spectrum = (self.spectrum[0::2] + 1j * self.spectrum[1::2]).reshape(self.m0, self.m1)
         y = np.fft.ifft2(np.fft.fft2(padded) * spectrum) * (self.m0 * self.m1)
         return y.real[:n0, :n1].reshape(-1)
+
+
+def smooth_size(n: int) -> int:
+    """The smallest m >= n whose prime factors are 2, 3, 5 and 7 (fast FFTW sizes)."""
+    m = max(1, int(n))
+    while True:
+        k = m
+        for p in (2, 3, 5, 7):
+            while k % p == 0:
+                k //= p
+        if k == 1:
+            return m
+        m += 1
+
+
+class FFTWConvolution(FFTConvolution):
+    """The runtime tables of one FFT projection computed with FFTW's real transforms.
+
+    Transform sizes are any integers: the population's own extent along an axis where the
+    weights wrap around (a ring or torus of any size), else the smallest 2-3-5-7-smooth
+    size >= ``2 n - 1`` (zero padding, no wrap-around). ``spectrum`` holds the kernel's
+    half spectrum (``m0 * (m1 // 2 + 1)`` complex values, normalisation included),
+    ``work`` the real input (``m0 * m1``) followed by room for its half spectrum. The
+    generated code plans once (``FFTW_ESTIMATE``: deterministic), storing the plans in
+    ``plans``; ``twiddles``/``bitrev`` are unused placeholders of the same table layout
+    as the built-in transform."""
+
+    def __init__(self, matrix: np.ndarray | None, geometry: tuple, name: str = "projection",
+                 kernel: np.ndarray | None = None):
+        geometry = tuple(int(g) for g in geometry)
+        if len(geometry) > 2:
+            raise ConnectivityError(f"{name}: storage_format='fft' supports 1-D and 2-D "
+                                    f"populations, not geometry {geometry}")
+        self.name = name
+        self.geometry = geometry if len(geometry) == 2 else (1,) + geometry
+        kernel = self._given(kernel) if kernel is not None else self._kernel(matrix)
+        self.m0, self.m1 = [n if self._unpadded(kernel, axis, n) else
+                            (1 if n == 1 else smooth_size(2 * n - 1))
+                            for axis, n in enumerate(self.geometry)]
+        half = self.m0 * (self.m1 // 2 + 1)
+        self.spectrum = np.zeros(2 * half)
+        self.work = np.zeros(self.m0 * self.m1 + 2 * half)
+        self.plans = np.zeros(4, dtype=np.int64)     # fwd, inv, work address, m0 * m1
+        self._fill(kernel)
+        self.twiddles = np.zeros(1)
+        self.bitrev = np.zeros(1, dtype=np.int32)
+        self.sizes = (*self.geometry, self.m0, self.m1)
+
+    @staticmethod
+    def _unpadded(kernel, axis: int, n: int) -> bool:
+        tol = TOEPLITZ_RTOL * float(np.max(np.abs(kernel), initial=0.0))
+        return n > 1 and _circulant_axis(kernel, axis, n, tol)
+
+    def _fill(self, kernel):
+        n0, n1 = self.geometry
+        embedded = np.zeros((self.m0, self.m1))
+        d0 = np.arange(-(n0 - 1), n0) % self.m0
+        d1 = np.arange(-(n1 - 1), n1) % self.m1
+        embedded[np.ix_(d0, d1)] = kernel
+        spectrum = np.fft.rfft2(embedded) / (self.m0 * self.m1)
+        self.spectrum[0::2], self.spectrum[1::2] = spectrum.real.ravel(), spectrum.imag.ravel()
+
+    def apply(self, x: np.ndarray) -> np.ndarray:
+        """``W @ x`` through the half spectrum, in NumPy (reference for tests)."""
+        n0, n1 = self.geometry
+        padded = np.zeros((self.m0, self.m1))
+        padded[:n0, :n1] = np.asarray(x, dtype=np.float64).reshape(n0, n1)
+        spectrum = (self.spectrum[0::2] + 1j * self.spectrum[1::2]).reshape(
+            self.m0, self.m1 // 2 + 1)
+        y = np.fft.irfft2(np.fft.rfft2(padded) * spectrum, s=(self.m0, self.m1))
+        return (y * (self.m0 * self.m1))[:n0, :n1].reshape(-1)

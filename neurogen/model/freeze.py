@@ -1,7 +1,7 @@
 """``compile()``'s first step: the model objects → a frozen :class:`NetworkIR`.
 
 This is where a network is checked as a whole (every projection transmits a rate to a
-weighted sum its target neuron uses) and where each projection's storage kernel is
+weighted sum of its postsynaptic population, read by the neuron or only by Python) and where each projection's storage kernel is
 chosen for the backend. After this, code generation reads only the IR.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ..ir.network import (DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, MonitorIR,
 def _population(pop) -> PopulationIR:
     stop = StopIR(*pop.stop) if pop.stop is not None else None
     return PopulationIR(id=pop.id, geometry=tuple(pop.geometry), neuron=pop.ir, stop=stop,
-                        timed=pop.replays_rates)
+                        timed=pop.replays_rates, targets=tuple(pop.targets))
 
 
 def _projection(proj, backend) -> ProjectionIR:
@@ -24,11 +24,7 @@ def _projection(proj, backend) -> ProjectionIR:
     if "r" not in proj.pre.ir.names:
         raise NetworkError(f"projection '{proj.name}': the pre-synaptic population "
                            f"'{proj.pre.name}' has no variable 'r' to transmit")
-    targets = proj.post.ir.targets
-    if proj.target not in targets:
-        used = ", ".join(f"sum({t})" for t in targets) or "no sum()"
-        raise NetworkError(f"projection '{proj.name}': target '{proj.target}' is not used "
-                           f"by the neuron of '{proj.post.name}' (its equations use {used})")
+    targets = proj.post.targets   # a target the neuron never reads is still summed
     syn = proj.synapse_ir
     if syn is not None and syn.attribute("w").locality != LOCAL:
         raise NetworkError(f"projection '{proj.name}': the weight w must have one value "

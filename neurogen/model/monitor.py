@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import NetworkError
 from ..ir import GLOBAL
 from .population import Population
-from .projection import Dendrite
+from .projection import Dendrite, Projection
 from .view import PopulationView
 
 
@@ -37,7 +37,7 @@ def _target_of(name: str):
 
 
 class Monitor:
-    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, *geometry).
+    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, size).
 
     ``obj`` is a population, a view (its neurons are kept on ``get``) or a dendrite
     (``proj.dendrite(i)``: its ``w`` and per-synapse variables). Populations also record
@@ -49,11 +49,11 @@ class Monitor:
         self.ranks = None
         if isinstance(obj, PopulationView):     # records the population, keeps the view's part
             self.ranks, obj = obj.ranks, obj.population
-        if not isinstance(obj, (Population, Dendrite)):
-            raise NetworkError(f"Monitor: can record populations, views and dendrites, got "
-                               f"{type(obj).__name__}")
-        self.net = net if net is not None else obj.net if isinstance(obj, Population) \
-            else obj.proj.net
+        if not isinstance(obj, (Population, Dendrite, Projection)):
+            raise NetworkError(f"Monitor: can record populations, views, projections and "
+                               f"dendrites, got {type(obj).__name__}")
+        self.net = net if net is not None else obj.proj.net if isinstance(obj, Dendrite) \
+            else obj.net
         self.obj = obj
         self.variables = [variables] if isinstance(variables, str) else list(variables)
         self.period = self.net.dt if period is None else float(period)
@@ -66,8 +66,48 @@ class Monitor:
         if start:
             self.start()
 
+    def _projection_recording(self, name: str) -> Recording:
+        """A whole projection: ``w`` or a synapse variable, every synapse (CSR order)."""
+        proj, net = self.obj, self.net
+        proj._require_connected()
+        if name == "w":
+            if proj.dense_layout():                             # the matrix, masked on get
+                return Recording(self, name, lambda: proj.weight_buffer().reshape(-1),
+                                 proj.post.size * proj.pre.size, net.real_dtype)
+            return Recording(self, name, lambda: proj.weight_buffer(), proj.nb_synapses,
+                             net.real_dtype)
+        attr = proj._synapse_attribute(name) if proj.synapse_ir is not None and \
+            name in proj.synapse_ir.names else None
+        if attr is None:
+            raise NetworkError(f"Monitor: projection '{proj.name}' has no attribute '{name}'"
+                               f" (attributes: {', '.join(proj.attributes)})")
+        width = {"global": 1, "postsynaptic": proj.post.size}.get(attr.locality,
+                                                                  proj.nb_synapses)
+        return Recording(self, name, lambda: proj.synapse_buffer(name), width,
+                         net.real_dtype, attr.locality)
+
+    def _projection_data(self, rec: Recording, data: np.ndarray):
+        """(steps, dendrites, synapses) when every dendrite has as many synapses, else one
+        list of per-dendrite arrays per step (as ANNarchy)."""
+        proj = self.obj
+        if rec.locality == "global":
+            return data[:, 0]
+        if rec.locality == "postsynaptic":
+            return data[:, proj.post_ranks]
+        conn = proj.connectivity
+        if rec.name == "w" and data.shape[1] != proj.nb_synapses:
+            data = data[:, conn.mask.reshape(-1)]
+        ptr = conn.row_ptr
+        sizes = {int(ptr[i + 1] - ptr[i]) for i in proj.post_ranks}
+        if len(sizes) == 1:
+            rows = [data[:, ptr[i]:ptr[i + 1]] for i in proj.post_ranks]
+            return np.stack(rows, axis=1)
+        return [[step[ptr[i]:ptr[i + 1]] for i in proj.post_ranks] for step in data]
+
     def _recording(self, name: str) -> Recording:
         obj, net = self.obj, self.net
+        if isinstance(obj, Projection):
+            return self._projection_recording(name)
         if isinstance(obj, Dendrite):
             proj = obj.proj
             if name == "w" and proj.dense_layout():   # the row, then its synapses
@@ -86,7 +126,7 @@ class Monitor:
                              obj.size, net.real_dtype)
         target = _target_of(name)
         if target is not None:
-            if target not in obj.ir.targets:
+            if target not in obj.targets:
                 raise NetworkError(f"Monitor: the neuron of '{obj.name}' has no {name}")
             return Recording(self, name, lambda: net._sim.sum_buffer(obj.id, target),
                              obj.size, net.real_dtype)
@@ -135,8 +175,10 @@ class Monitor:
         self.pause()
 
     # -- data ------------------------------------------------------------------------------
-    def get(self, variables=None, keep: bool = False, reshape: bool = True):
-        """Recorded values, shaped (steps, *geometry) (``reshape=False``: (steps, size)).
+    def get(self, variables=None, keep: bool = False, reshape: bool = False,
+            force_dict: bool = False):
+        """Recorded values, shaped (steps, size) as ANNarchy (``reshape=True``:
+        (steps, *geometry)).
 
         A single name gives an array, a list gives a dict. ``keep=False`` empties the
         buffers, as in ANNarchy.
@@ -151,7 +193,9 @@ class Monitor:
                                    f"(it records {', '.join(self.variables)})")
             rec = self.recordings[name]
             data = rec.data().copy()
-            if rec.locality == GLOBAL:
+            if isinstance(self.obj, Projection):
+                data = self._projection_data(rec, data)
+            elif rec.locality == GLOBAL:
                 data = data[:, 0]
             elif self.ranks is not None:
                 data = data[:, self.ranks]
@@ -160,7 +204,7 @@ class Monitor:
             result[name] = data
             if not keep:
                 self.net._clear_recording(rec)
-        return result[names] if single else result
+        return result[names] if single and not force_dict else result
 
     def __repr__(self):
         return f"Monitor({self.obj.name!r}, {self.variables!r}, period={self.period})"

@@ -4,6 +4,7 @@ constants, with its configuration, and the entry point of the pipeline
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import weakref
 import zlib
@@ -19,20 +20,28 @@ from .population import Population
 from .projection import Projection
 
 _PRECISIONS = {"double": np.float64, "float": np.float32}
+_IDS = itertools.count()
+_NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
+
+
+def network_by_id(net_id: int) -> "Network":
+    """The live network with ANNarchy's ``net_id`` (``Network.id``)."""
+    try:
+        return _NETWORKS[int(net_id)]
+    except KeyError:
+        raise NetworkError(f"no network with id {net_id!r}") from None
 
 
 class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
     _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm=None)
+                     paradigm=None, step_rounding="ceil")
 
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
         works whether or not it calls ``super().__init__()`` (as in ANNarchy 5)."""
         net = super().__new__(cls)
-        net.id = next(_IDS)            # ANNarchy's net_id; the default network is 0
-        _NETWORKS[net.id] = net
         net.populations, net.projections, net.monitors = [], [], []
         net.constants, net._config = {}, {}
         net.compiled, net._sim, net.build_info, net.ir = False, None, {}, None
@@ -40,6 +49,11 @@ class Network:
         if cls is not Network:   # a subclass may still be given dt=/seed=
             options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
         net.setup(**options)
+        net.id = next(_IDS)
+        _NETWORKS[net.id] = net
+        from .constant import GLOBAL_CONSTANTS
+        for const in list(GLOBAL_CONSTANTS.values()):
+            const._attach(net)
         return net
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
@@ -50,7 +64,8 @@ class Network:
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
-        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``."""
+        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
+        ``step_rounding``."""
         for key, value in options.items():
             if key == "dt":
                 if not value or float(value) <= 0:
@@ -85,6 +100,12 @@ class Network:
                 if self.compiled and bool(value) != self._config.get(key, False):
                     raise NetworkError("structural_plasticity cannot change after compile()")
                 self._config[key] = bool(value)
+            elif key == "step_rounding":
+                if value not in ("ceil", "nearest"):
+                    raise NetworkError("step_rounding must be 'ceil' (ANNarchy: "
+                                       "ceil(duration / dt) steps) or 'nearest', got "
+                                       f"{value!r}")
+                self._config["step_rounding"] = value
             elif key in ("verbose", "debug", "sparse_matrix_format",
                          "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
                 self._config[key] = value   # accepted for compatibility, no effect here
@@ -263,7 +284,7 @@ class Network:
         for proj, proj_ir in zip(self.projections, network_ir.projections):
             proj._attach_storage(proj_ir.storage, self.real_dtype)
         plan = build_plan(network_ir, backend)
-        code, pyx = render(plan, backend)
+        code, pyx = render(plan, backend, backend.template_flags(self.toolchain))
         module, self.build_info = builder.build(code, pyx, backend=backend,
                                                 directory=directory, clean=clean)
         self.ir = network_ir
@@ -281,9 +302,10 @@ class Network:
         return self._sim
 
     def simulate(self, duration: float, measure_time: bool = False):
-        """Advance by ``duration`` ms (``round(duration / dt)`` steps), in C++."""
+        """Advance by ``duration`` ms, in C++: ``ceil(duration / dt)`` steps as ANNarchy
+        (``setup(step_rounding='nearest')``: ``round(duration / dt)``)."""
         sim = self._require_sim()
-        nsteps = int(round(float(duration) / self.dt))
+        nsteps = self._steps(duration)
         if nsteps < 0:
             raise NetworkError(f"cannot simulate a negative duration ({duration} ms)")
         from . import structural
@@ -291,6 +313,14 @@ class Network:
             structural.simulate_with_rules(self, nsteps)
         else:
             sim.run(nsteps)
+
+    def _steps(self, duration: float) -> int:
+        """ANNarchy's ``ceil(duration / dt)``, except that a quotient a rounding error
+        above an integer (``300 * 0.1 / 0.1``) counts as that integer."""
+        ratio = float(duration) / self.dt
+        if self._config["step_rounding"] == "nearest":
+            return int(round(ratio))
+        return int(math.ceil(ratio - 1e-9 * max(1.0, abs(ratio))))
 
     def simulate_until(self, max_duration: float, population, operator: str = "and",
                        measure_time: bool = False) -> float:
@@ -309,7 +339,7 @@ class Network:
             raise NetworkError(f"operator must be 'and' or 'or', got {operator!r}")
         sim.select_stop(pops, operator)
         try:
-            done = sim.run(int(round(float(max_duration) / self.dt)))
+            done = sim.run(self._steps(max_duration))
         finally:
             sim.select_stop(None, operator)
         return done * self.dt
@@ -357,22 +387,23 @@ class Network:
                     self._clear_recording(rec)
 
     # -- persistence -----------------------------------------------------------------------------
-    def save(self, filename):
-        """The whole state (attributes, weights, synapse variables, time) to ``.npz``/``.h5``."""
+    def save(self, filename, populations=True, projections=True):
+        """The whole state (attributes, weights, synapse variables, time) to ``.npz``,
+        ``.h5``, ``.data``/``.txt.gz`` (pickle, as ANNarchy) or ``.mat`` (write only)."""
         from .persistence import save
-        save(self, filename)
+        save(self, filename, populations=populations, projections=projections)
 
-    def load(self, filename):
+    def load(self, filename, populations=True, projections=True, pickle_encoding=None):
         """Restore a state saved by :meth:`save`; a file that does not fit raises and
         leaves the network unchanged."""
         from .persistence import load
-        load(self, filename)
+        load(self, filename, populations=populations, projections=projections)
 
     def save_parameters(self, filename):
         from .persistence import save_parameters
         save_parameters(self, filename)
 
-    def load_parameters(self, filename):
+    def load_parameters(self, filename, global_only=True, verbose=False):
         from .persistence import load_parameters
         return load_parameters(self, filename)
 
@@ -397,33 +428,9 @@ class Network:
         return self.get_current_step()
 
 
-_IDS = itertools.count(1)
-_NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
-
-
-def _default_network() -> Network:
-    """The default network has ANNarchy's net_id 0."""
-    net = Network()
-    net.id = 0
-    return net
-
-
-register(_default_network)
-
-
-def network_by_id(net_id) -> Network:
-    """The network with ``net.id == net_id`` (0 or None: the default network)."""
-    if net_id in (0, None):
-        return default_network()
-    net = _NETWORKS.get(net_id)
-    if net is None:
-        raise NetworkError(f"no network with id {net_id!r} (ids: 0 for the default network, "
-                           f"{', '.join(map(str, sorted(_NETWORKS))) or 'no other'})")
-    return net
+register(Network)
 
 
 def clear(**setup_options) -> Network:
     """Forget the default network and start a new, empty one."""
-    net = Network(**setup_options)
-    net.id = 0
-    return set_default(net)
+    return set_default(Network(**setup_options))

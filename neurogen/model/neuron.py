@@ -1,8 +1,14 @@
 """Declarative neuron types: equation strings kept as written, parsed on demand."""
 from __future__ import annotations
 
+from ..errors import NeurogenError
 from ..ir import NeuronIR
 from ..parser.neuron import parse_neuron
+from ..parser.user_functions import functions_version
+from .definitions import equations_text, parameters_text
+
+#: ANNarchy's spiking-neuron fields; spiking populations are not built yet
+SPIKING_FIELDS = ("spike", "reset", "refractory", "axon_spike", "axon_reset")
 
 
 class Neuron:
@@ -14,16 +20,23 @@ class Neuron:
 
     _count = 0
 
-    def __init__(self, parameters: str = "", equations: str = "", functions: str | None = None,
+    def __init__(self, parameters="", equations="", functions: str | None = None,
                  name: str | None = None, description: str | None = None, **extra):
-        if extra:
-            unknown = ", ".join(sorted(extra))
-            raise TypeError(f"Neuron() got unexpected arguments: {unknown}")
+        unknown = sorted(set(extra) - set(SPIKING_FIELDS))
+        if unknown:
+            import difflib
+            hints = [h for u in unknown for h in difflib.get_close_matches(
+                u, ["parameters", "equations", "functions", "name", "description"], n=1)]
+            raise NeurogenError(f"Neuron() got unexpected arguments: {', '.join(unknown)}"
+                                + (f"; did you mean {', '.join(map(repr, hints))}?"
+                                   if hints else ""))
         Neuron._count += 1
-        self.parameters = parameters or ""
-        self.equations = equations or ""
-        self.functions = functions
         self.name = name or f"Neuron{Neuron._count}"
+        #: ANNarchy's spike=/reset=/refractory=, kept so that a population refuses it
+        self.spiking = {k: v for k, v in extra.items() if v is not None}
+        self.parameters = parameters_text(parameters, False, self.name)
+        self.equations = equations_text(equations, False, self.name)
+        self.functions = functions
         self.description = description or ""
         self._cache: dict = {}
 
@@ -31,7 +44,7 @@ class Neuron:
         """The IR of this neuron given the network's constants and default method."""
         constants = dict(constants or {})
         # values, not only names: a constant's value can become an initial value
-        key = (tuple(sorted(constants.items())), method)
+        key = (tuple(sorted(constants.items())), method, functions_version())
         if key not in self._cache:
             self._cache[key] = parse_neuron(self.parameters, self.equations, self.functions,
                                             self.name, constants, method, self.description)
@@ -55,7 +68,13 @@ def python_function(text, owner: str, name: str):
     if name not in functions:
         return None
     params, body = functions[name]
-    return sp.lambdify(params, body, modules=[{"modulo": _c_modulo}, "numpy"])
+    compiled = sp.lambdify(params, body, modules=[{"modulo": _c_modulo}, "numpy"])
+
+    def function(*args):
+        import numpy as np
+        return compiled(*(np.asarray(a, dtype=float) for a in args))
+    function.__name__ = name
+    return function
 
 
 def _c_modulo(a, b):

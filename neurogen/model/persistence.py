@@ -30,16 +30,44 @@ def _state(net) -> dict:
     return arrays
 
 
-def save(net, filename):
+def _selected(key: str, net, populations, projections) -> bool:
+    """``populations``/``projections``: True, False or a list of the objects to keep."""
+    kind, owner = (key.split("/") + [""])[:2]
+    chosen = {"pop": populations, "proj": projections}.get(kind, True)
+    if isinstance(chosen, (list, tuple)):
+        return owner in {obj.name for obj in chosen}
+    return bool(chosen) and (kind in ("pop", "proj") or (populations is True
+                                                        and projections is True))
+
+
+def save(net, filename, populations=True, projections=True):
     """Every attribute of every population, weights and synapse variables, the time."""
-    path = Path(filename)
-    arrays = _state(net)
+    arrays = {k: v for k, v in _state(net).items()
+              if _selected(k, net, populations, projections)}
+    write_arrays(Path(filename), arrays)
+
+
+_PICKLED = (".data", ".gz")
+
+
+def write_arrays(path: Path, arrays: dict):
+    """``{key: array}`` to ``.npz``, ``.h5``, pickle (``.data``, ``.txt.gz``) or ``.mat``."""
     with atomic_path(path) as tmp:
         if path.suffix in (".h5", ".hdf5"):
             h5py = _h5py()
             with h5py.File(tmp, "w") as handle:
                 for key, value in arrays.items():
                     handle.create_dataset(key, data=value)
+        elif path.suffix in _PICKLED:
+            import gzip
+            import pickle
+            opener = gzip.open if path.suffix == ".gz" else open
+            with opener(tmp, "wb") as handle:
+                pickle.dump({k: np.asarray(v) for k, v in arrays.items()}, handle)
+        elif path.suffix == ".mat":
+            from scipy.io import savemat
+            savemat(tmp, {k.replace("/", "_").replace("__", ""): np.asarray(v)
+                          for k, v in arrays.items()})
         else:
             with open(tmp, "wb") as handle:
                 np.savez(handle, **{k.replace("/", "|"): v for k, v in arrays.items()})
@@ -63,8 +91,24 @@ def _read(path: Path) -> dict:
                 handle.visititems(lambda key, item: data.__setitem__(key, item[()])
                                   if isinstance(item, h5py.Dataset) else None)
             return data
-        with np.load(path) as handle:
-            return {k.replace("|", "/"): handle[k] for k in handle.files}
+        if path.suffix in _PICKLED:
+            import gzip
+            import pickle
+            opener = gzip.open if path.suffix == ".gz" else open
+            with opener(path, "rb") as handle:
+                data = pickle.load(handle)
+            if not isinstance(data, dict):
+                raise ValueError("not a neurogen state")
+            return data
+        if path.suffix == ".mat":
+            raise StateFileError(f"{str(path)!r}: .mat files are written for MATLAB and "
+                                 "cannot be loaded back; use .npz")
+        try:
+            with np.load(path) as handle:
+                return {k.replace("|", "/"): handle[k] for k in handle.files}
+        except ValueError:        # pickled objects inside: a state in ANNarchy's layout
+            from .annarchy_files import read
+            return read(path)
     except StateFileError:
         raise
     except Exception as exc:   # any unreadable file: one clear error
@@ -72,10 +116,14 @@ def _read(path: Path) -> dict:
             from None
 
 
-def load(net, filename):
+def load(net, filename, populations=True, projections=True):
     """Restore what :func:`save` wrote; the network must have the same structure."""
     path = Path(filename)
-    data = _read(path)
+    raw = _read(path)
+    from .annarchy_files import apply_network, is_annarchy_layout
+    if is_annarchy_layout(raw):          # a state written by ANNarchy itself
+        return apply_network(net, raw, path.name)
+    data = {k: v for k, v in raw.items() if _selected(k, net, populations, projections)}
     writes = []
     for key, value in data.items():
         if key == "__step__":

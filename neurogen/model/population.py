@@ -30,13 +30,24 @@ class Population:
     """``Population(geometry=(20, 20), neuron=NeuralFieldNeuron, name='Focus')``."""
 
     replays_rates = False      # a TimedArray's rates come from a stored table
+    _movable = False           # TimedArray/InputArray: made to be handed to net.create(...)
 
     def __init__(self, geometry, neuron: Neuron, name: str | None = None, net=None,
                  stop_condition: str | None = None):
-        net = net if net is not None else default_network()
+        if net is None:
+            net = default_network()
+            if net.compiled and self._movable:
+                net = type(net)()   # staging: net.create(TimedArray(...)) moves it from here
+        if isinstance(neuron, type) and issubclass(neuron, Neuron):
+            neuron = neuron()                # a standard model class: default parameters
         if not isinstance(neuron, Neuron):
             raise NetworkError(f"Population {name or ''}: neuron must be a Neuron, "
                                f"got {type(neuron).__name__}")
+        if neuron.spiking:
+            raise NetworkError(f"Population {name or ''}: neuron '{neuron.name}' is a spiking "
+                               f"neuron ({', '.join(sorted(neuron.spiking))}=); neurogen "
+                               "simulates rate-coded neurons only, spiking ones are not "
+                               "built yet")
         object.__setattr__(self, "_attrs", {})
         self.geometry = normalize_geometry(geometry)
         self.size = int(np.prod(self.geometry))
@@ -53,6 +64,23 @@ class Population:
             if stop_condition else None
         self._init = {a.name: a.init for a in self.ir.attributes}
         self._attrs = {a.name: self._allocate(a) for a in self.ir.attributes}
+        net._add_population(self)
+
+    def _attach(self, net, name):
+        """``net.create(TimedArray(...))`` / ``net.create(InputArray(...))``: a population
+        created in the call moves from the default network to ``net``."""
+        old = self.net
+        if old is net:
+            return
+        if old.compiled or any(p.pre is self or p.post is self for p in old.projections) \
+                or old.populations[-1] is not self:
+            raise NetworkError(f"net.create({type(self).__name__}(...)): create it in the "
+                               f"call, e.g. net.create({type(self).__name__}(geometry=10))")
+        old.populations.pop()
+        self.net = net
+        self.id = len(net.populations)
+        if name or not self._named:
+            self.name = name or f"pop{self.id}"
         net._add_population(self)
 
     # -- storage --------------------------------------------------------------------------
@@ -126,10 +154,11 @@ class Population:
         if self.ir.attribute(name).locality == GLOBAL:
             raise ShapeError(f"population '{self.name}': '{name}' is population-wide and "
                              f"takes one value, got shape {value.shape}")
-        if value.shape not in (self.geometry, (self.size,)):
+        squeezed = tuple(d for d in value.shape if d != 1)
+        if squeezed not in (tuple(g for g in self.geometry if g != 1), (self.size,)):
             raise ShapeError(f"population '{self.name}': cannot assign an array of shape "
                              f"{value.shape} to '{name}', expected {self.geometry} or "
-                             f"({self.size},)")
+                             f"({self.size},) (extra axes of length 1 allowed)")
         array[...] = value.reshape(-1)
 
     def __getattr__(self, name):
@@ -161,8 +190,7 @@ class Population:
     def coordinates_from_rank(self, rank: int):
         if not 0 <= rank < self.size:
             raise NetworkError(f"population '{self.name}': rank {rank} outside [0, {self.size})")
-        coords = tuple(int(c) for c in np.unravel_index(rank, self.geometry))
-        return coords[0] if self.dimension == 1 else coords
+        return tuple(int(c) for c in np.unravel_index(rank, self.geometry))
 
     # -- views --------------------------------------------------------------------------------
     def __getitem__(self, key):
@@ -193,14 +221,16 @@ class Population:
         return self
 
     def sum(self, target: str) -> np.ndarray:
-        """The current weighted sum ``sum(target)`` of every neuron (geometry shape)."""
-        if target not in self.ir.targets:
-            raise NetworkError(f"population '{self.name}' has no sum({target}) (its neuron "
-                               f"uses {', '.join(self.ir.targets) or 'none'})")
+        """The current weighted sum ``sum(target)`` of every neuron, flat (size,) as in
+        ANNarchy."""
+        if target not in self.targets:
+            raise NetworkError(f"population '{self.name}' has no sum({target}) (no "
+                               f"projection targets it; targets: "
+                               f"{', '.join(self.targets) or 'none'})")
         sim = self.net._sim
         if sim is None:
-            return np.zeros(self.geometry)
-        return sim.sum_buffer(self.id, target).reshape(self.geometry).astype(float)
+            return np.zeros(self.size)
+        return sim.sum_buffer(self.id, target).reshape(-1).astype(float)
 
     # -- state ------------------------------------------------------------------------------
     def _snapshot_init(self):

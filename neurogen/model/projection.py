@@ -8,14 +8,27 @@ projection as a convolution). Weights and delays are runtime data.
 """
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 
 from ..errors import ConnectivityError, NetworkError
 from ..storage import STORAGE_FORMATS
+
+#: storage kernels that compute with a translation-invariant projection's offset kernel
+KERNEL_FIRST = ("fft", "separable")
+#: from this many neurons on one grid, storage_format='auto' keeps distance-based
+#: weights as a kernel too (and then picks a kernel by cost); below, the connectors give
+#: ANNarchy's single-precision weights exactly
+AUTO_KERNEL_MIN = 1024
 from . import connectors
 from .default import default_network
+from .kernel_connectivity import KernelConnectivity, f32, gaussian_profile
 from .population import Population
 
+#: ANNarchy's sparse containers; the results never depend on them
+ANNARCHY_SPARSE_FORMATS = ("lil", "ell", "ellr", "sell", "bsr", "hyb", "coo")
+STORAGE_ORDERS = ("post_to_pre", "pre_to_post")
 
 class Projection:
     """``Projection(pre=inp, post=focus, target='exc')`` then one ``connect_*`` call."""
@@ -40,14 +53,20 @@ class Projection:
         self.synapse_ir = None
         if synapse is not None:
             from .synapse import Synapse
+            if isinstance(synapse, type) and issubclass(synapse, Synapse):
+                synapse = synapse()          # a standard model class: default parameters
+                self.synapse = synapse
             if not isinstance(synapse, Synapse):
                 raise NetworkError(f"Projection: synapse must be a Synapse, got "
                                    f"{type(synapse).__name__}")
             self.synapse_ir = synapse.parse(self.pre.ir, self.post.ir, net.constant_values(),
                                             net._config["method"])
+            _refuse_unbuilt(self.synapse_ir, synapse.name)
         if not isinstance(target, str) or not target.isidentifier():
             raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
         self.target = target
+        if target not in self.post.targets:   # a target the neuron never reads: its sum is
+            self.post.targets.append(target)  # still computed and readable (pop.sum)
         self.id = len(net.projections)
         self.name = name or f"proj{self.id}"
         self.connectivity: connectors.Connectivity | None = None
@@ -59,23 +78,21 @@ class Projection:
         net._add_projection(self)
 
     # -- connectors -----------------------------------------------------------------------
-    def _connected(self, make, delays, storage_format):
+    def _connected(self, make, delays, storage_format, storage_order="post_to_pre"):
         """``make()`` builds the connectivity; it is kept to rebuild the initial weights
         on ``reset(synapses=True)`` (random weights come from seeded generators)."""
         if self.net.compiled:
             raise NetworkError(f"projection '{self.name}': cannot connect after compile()")
         if self.connectivity is not None:
             raise NetworkError(f"projection '{self.name}' is already connected")
-        if storage_format not in STORAGE_FORMATS:
-            raise NetworkError(f"projection '{self.name}': storage_format must be one of "
-                               f"{', '.join(map(repr, STORAGE_FORMATS))}, "
-                               f"got {storage_format!r}")
+        storage_format = self._storage_format(storage_format, storage_order)
         if self.pre_view is not None or self.post_view is not None:
             make = self._embedding(make)
         conn = make()
         self._make = make
         self.connectivity = conn
         self.storage_format = storage_format
+        self.storage_order = storage_order
         if hasattr(delays, "get_values"):
             self.delays = np.maximum(delays.get_values(conn.nb_synapses, self._rng()),
                                      self.net.dt)
@@ -91,7 +108,42 @@ class Projection:
             if float(delays) < 0:
                 raise NetworkError(f"projection '{self.name}': negative delay {delays}")
             self.delays = float(delays)
-        return self
+        from ..storage.base import needs_synapse_loop
+        if self.storage_format == "dense" and needs_synapse_loop(self):
+            self.storage_format = "auto"   # ANNarchy's dense container: same numbers, computed
+        return self                        # synapse by synapse (the dense kernel cannot)
+
+    def _storage_format(self, storage_format, storage_order) -> str:
+        """ANNarchy's container names → the neurogen storage giving the same numbers
+        fastest: the sparse ones (``lil``, ``csr``, ``ell``, ``ellr``, ``sell``, ``bsr``)
+        let neurogen choose dense or CSR from the pattern, as ``auto`` does."""
+        if storage_order not in STORAGE_ORDERS:
+            raise NetworkError(f"projection '{self.name}': storage_order must be one of "
+                               f"{', '.join(map(repr, STORAGE_ORDERS))}, got {storage_order!r}")
+        if storage_format in ANNARCHY_SPARSE_FORMATS:
+            return "auto"
+        if storage_format not in STORAGE_FORMATS:
+            hint = difflib.get_close_matches(str(storage_format),
+                                             STORAGE_FORMATS + ANNARCHY_SPARSE_FORMATS, n=1)
+            raise NetworkError(f"projection '{self.name}': storage_format must be one of "
+                               f"{', '.join(map(repr, STORAGE_FORMATS + ANNARCHY_SPARSE_FORMATS))}"
+                               f", got {storage_format!r}"
+                               + (f"; did you mean {hint[0]!r}?" if hint else ""))
+        return storage_format
+
+    def _refuse_unknown(self, connector: str, unknown: dict):
+        """A keyword the connector does not take is an error naming it (no typo is
+        silently ignored)."""
+        if not unknown:
+            return
+        import inspect
+        known = [p for p in inspect.signature(getattr(self, connector)).parameters
+                 if p not in ("self", "unknown", "args")]
+        name = sorted(unknown)[0]
+        hint = difflib.get_close_matches(name, known, n=1)
+        raise ConnectivityError(f"projection '{self.name}': {connector}() got an unexpected "
+                                f"keyword {name!r}" + (f"; did you mean {hint[0]!r}?" if hint
+                                                       else f" (it takes {', '.join(known)})"))
 
     def _embedding(self, make):
         """Connectors work on the views' sizes; synapses are then placed between the
@@ -123,7 +175,14 @@ class Projection:
         self._drop_self = views and self._same_population() and not allow_self_connections
         return allow_self_connections or not self._same_population() or views
 
-    def connect_one_to_one(self, weights=1.0, delays=0.0, storage_format="auto", **_):
+    # Every connector takes ANNarchy's storage keywords: storage_format (the container;
+    # never changes results), storage_order ('post_to_pre' | 'pre_to_post') and
+    # force_multiple_weights (neurogen always keeps one weight per synapse).
+
+    def connect_one_to_one(self, weights=1.0, delays=0.0, storage_format="auto",
+                           storage_order="post_to_pre", force_multiple_weights=False,
+                           **unknown):
+        self._refuse_unknown("connect_one_to_one", unknown)
         if self._pre_size != self._post_size:
             raise ConnectivityError(
                 f"projection '{self.name}': one_to_one needs populations of the same size, "
@@ -131,87 +190,144 @@ class Projection:
                 f"({self._post_size})")
         return self._connected(
             lambda: connectors.one_to_one(self._pre_size, self._post_size, weights, self._rng()),
-            delays, storage_format)
+            delays, storage_format, storage_order)
 
     def connect_all_to_all(self, weights=1.0, delays=0.0, allow_self_connections=False,
-                           storage_format="auto", **_):
+                           storage_format="auto", storage_order="post_to_pre",
+                           force_multiple_weights=False, **unknown):
+        self._refuse_unknown("connect_all_to_all", unknown)
         allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.all_to_all(self._pre_size, self._post_size, weights, allow,
-                                          self._rng()), delays, storage_format)
+                                          self._rng()), delays, storage_format, storage_order)
 
     def _no_views(self, connector: str):
         if self.pre_view is not None or self.post_view is not None:
             raise ConnectivityError(f"projection '{self.name}': {connector} needs whole "
                                     "populations (their geometry), not views")
 
+    def _kernel_first(self, storage_format) -> bool:
+        """Distance-based weights on one grid, for a storage that computes with the
+        offset kernel (asked for, or 'auto' on a large grid of a backend that has one):
+        keep the kernel, not the matrix (see kernel_connectivity)."""
+        if self.pre.geometry != self.post.geometry:
+            return False
+        if storage_format == "auto":
+            return self.pre.size >= AUTO_KERNEL_MIN and \
+                any(self.net.backend.provides(k) for k in KERNEL_FIRST)
+        return storage_format in KERNEL_FIRST
+
     def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01,
                          allow_self_connections=False, storage_format="auto",
-                         periodic=False, **_):
+                         storage_order="post_to_pre", periodic=False, **unknown):
         """ANNarchy's Gaussian connector; ``periodic=True`` (a neurogen extension) wraps
-        distances around each axis (ring/torus, see :func:`connectors.squared_distances`)."""
+        distances around each axis (ring/torus, see :func:`connectors.squared_distances`).
+        With ``storage_format='fft'``/``'separable'`` the weights are kept as a kernel
+        (double precision, see :mod:`neurogen.model.kernel_connectivity`)."""
+        self._refuse_unknown("connect_gaussian", unknown)
         self._no_views("connect_gaussian")
         allow = self._allow_self(allow_self_connections)
+        if self._kernel_first(storage_format):
+            return self._connected(lambda: KernelConnectivity.from_profile(
+                self.pre.geometry, lambda d2: gaussian_profile(d2, amp, sigma),
+                lambda w: w > limit * f32(amp), allow, periodic), delays, storage_format,
+                storage_order)
         return self._connected(
             lambda: connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma,
-                                        limit, allow, periodic), delays, storage_format)
+                                        limit, allow, periodic), delays, storage_format,
+            storage_order)
 
     def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
-                    allow_self_connections=False, storage_format="auto", periodic=False,
-                    **_):
-        """ANNarchy's difference-of-Gaussians connector; ``periodic`` as for
-        :meth:`connect_gaussian`."""
+                    allow_self_connections=False, storage_format="auto",
+                    storage_order="post_to_pre", periodic=False, **unknown):
+        """ANNarchy's difference-of-Gaussians connector; ``periodic`` and kernel-first
+        storage as for :meth:`connect_gaussian`."""
+        self._refuse_unknown("connect_dog", unknown)
         self._no_views("connect_dog")
         allow = self._allow_self(allow_self_connections)
+        if self._kernel_first(storage_format):
+            threshold = limit * abs(f32(f32(amp_pos) - f32(amp_neg)))
+            return self._connected(lambda: KernelConnectivity.from_profile(
+                self.pre.geometry, lambda d2: gaussian_profile(d2, amp_pos, sigma_pos)
+                - gaussian_profile(d2, amp_neg, sigma_neg), lambda w: np.abs(w) > threshold,
+                allow, periodic), delays, storage_format, storage_order)
         return self._connected(
             lambda: connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
                                    amp_neg, sigma_neg, limit, allow, periodic), delays,
-            storage_format)
+            storage_format, storage_order)
 
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
-                            **_):
+                            storage_order="post_to_pre", **unknown):
+        """A dense (post, pre) matrix (``pre_post=True``: (pre, post)); ``None``/NaN
+        where there is no synapse."""
+        self._refuse_unknown("connect_from_matrix", unknown)
         return self._connected(
             lambda: connectors.from_matrix(weights, self._pre_size, self._post_size, pre_post),
-            delays, storage_format)
+            delays, storage_format, storage_order)
 
-    def connect_fixed_probability(self, probability, weights, delays=0.0,
-                                  allow_self_connections=False, storage_format="auto", **_):
+    def connect_fixed_probability(self, probability, weights=1.0, delays=0.0,
+                                  allow_self_connections=False, force_multiple_weights=False,
+                                  storage_format="auto", storage_order="post_to_pre",
+                                  **unknown):
+        self._refuse_unknown("connect_fixed_probability", unknown)
         allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.fixed_probability(self._pre_size, self._post_size, probability,
                                                  weights, allow, self._rng()),
-            delays, storage_format)
+            delays, storage_format, storage_order)
 
-    def connect_fixed_number_pre(self, number, weights, delays=0.0,
-                                 allow_self_connections=False, storage_format="auto", **_):
+    def connect_fixed_number_pre(self, number, weights=1.0, delays=0.0,
+                                 allow_self_connections=False, force_multiple_weights=False,
+                                 storage_format="auto", storage_order="post_to_pre",
+                                 **unknown):
+        self._refuse_unknown("connect_fixed_number_pre", unknown)
         allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.fixed_number_pre(self._pre_size, self._post_size, int(number),
                                                 weights, allow, self._rng()),
-            delays, storage_format)
+            delays, storage_format, storage_order)
 
     def connect_fixed_number_post(self, number, weights=1.0, delays=0.0,
-                                  allow_self_connections=False, storage_format="auto", **_):
+                                  allow_self_connections=False, force_multiple_weights=False,
+                                  storage_format="auto", storage_order="post_to_pre",
+                                  **unknown):
+        self._refuse_unknown("connect_fixed_number_post", unknown)
         allow = self._allow_self(allow_self_connections)
         return self._connected(
             lambda: connectors.fixed_number_post(self._pre_size, self._post_size, int(number),
                                                  weights, allow, self._rng()),
-            delays, storage_format)
+            delays, storage_format, storage_order)
 
-    def connect_from_sparse(self, weights, delays=0.0, storage_format="auto", **_):
+    def connect_from_sparse(self, weights, delays=0.0, storage_format="auto",
+                            storage_order="post_to_pre", **unknown):
+        """A scipy.sparse matrix shaped (pre, post), as in ANNarchy; its stored entries
+        are the synapses."""
+        self._refuse_unknown("connect_from_sparse", unknown)
         return self._connected(
             lambda: connectors.from_sparse(weights, self._pre_size, self._post_size),
-            delays, storage_format)
+            delays, storage_format, storage_order)
 
-    def connect_with_func(self, method, storage_format="auto", **args):
-        """``method(pre, post, **args)`` returns a :class:`LILConnectivity`."""
+    def connect_with_func(self, method, storage_format="auto", storage_order="post_to_pre",
+                          **args):
+        """``method(pre, post, **args)`` returns a :class:`LILConnectivity`; a ``dt``
+        parameter of ``method`` receives the network's step (ANNarchy 5)."""
+        import inspect
+        try:
+            wanted = inspect.signature(method).parameters
+        except (TypeError, ValueError):
+            wanted = {}
+        if "dt" in wanted and "dt" not in args:
+            args["dt"] = self.net.dt
         lil = method(self.pre_view or self.pre, self.post_view or self.post, **args)
         if not isinstance(lil, connectors.LILConnectivity):
             raise ConnectivityError(f"projection '{self.name}': the connection function must "
                                     f"return a LILConnectivity, got {type(lil).__name__}")
         delays = lil.build(self._pre_size, self._post_size)[1]
+        if delays is not None and np.all(delays == delays[0]):
+            delays = float(delays[0])        # one delay for all: read back as one number
         return self._connected(lambda: lil.build(self._pre_size, self._post_size)[0],
-                               0.0 if delays is None else delays, storage_format)
+                               0.0 if delays is None else delays, storage_format,
+                               storage_order)
 
     connect_from_function = connect_with_func
 
@@ -227,7 +343,9 @@ class Projection:
                      delays=np.broadcast_to(np.asarray(self.delays, float),
                                             (conn.nb_synapses,)))
 
-    def connect_from_file(self, filename, storage_format="auto", **_):
+    def connect_from_file(self, filename, pickle_encoding=None, storage_format="auto",
+                          storage_order="post_to_pre", **unknown):
+        self._refuse_unknown("connect_from_file", unknown)
         data = _load_connectivity(filename, self)
         if self.net.compiled and self.connectivity is not None:
             return self._reload_connectivity(data, filename)
@@ -238,7 +356,7 @@ class Projection:
         uniform = delays.size == 0 or np.all(delays == delays[0])
         return self._connected(lambda: conn.to_csr(),
                                float(delays[0]) if uniform and delays.size else
-                               (0.0 if uniform else delays), storage_format)
+                               (0.0 if uniform else delays), storage_format, storage_order)
 
     def _reload_connectivity(self, data, filename):
         """``connect_from_file`` on a compiled projection: same synapses, new weights."""
@@ -262,10 +380,11 @@ class Projection:
         from .annarchy_files import projection_description, write
         write(filename, projection_description(self))
 
-    def load(self, filename):
-        """Restore what :meth:`save` (here or in ANNarchy) wrote for these synapses."""
+    def load(self, filename, pickle_encoding=None):
+        """Restore what :meth:`save` (here or in ANNarchy) wrote for these synapses;
+        ``pickle_encoding`` reads pickles written by Python 2."""
         from .annarchy_files import apply_projection, read
-        apply_projection(self, read(filename), repr(str(filename)))
+        apply_projection(self, read(filename, pickle_encoding), repr(str(filename)))
 
     # ANNarchy 5 names of the connectors
     one_to_one = connect_one_to_one
@@ -303,9 +422,10 @@ class Projection:
 
     @property
     def delay(self):
-        """The delay in ms: a number when uniform, else one list per dendrite."""
+        """The delay in ms: a number when uniform (``dt`` without delay, as ANNarchy),
+        else one list per dendrite."""
         if self.uniform_delay:
-            return float(self.delays)
+            return max(float(self.delays), self.net.dt)
         ptr = self.connectivity.row_ptr
         return [self.delays[ptr[i]:ptr[i + 1]].tolist() for i in self.post_ranks]
 
@@ -341,8 +461,20 @@ class Projection:
         self._allocate_synapse_attributes(dtype)
 
     def weight_buffer(self) -> np.ndarray:
-        """The live runtime weights (dense matrix or one per synapse), once compiled."""
+        """The live runtime weights (dense matrix or one per synapse), once compiled
+        (a kernel-first projection builds its dense view now)."""
+        if self._weights is None and self.storage is not None:
+            self._materialize()
         return self._weights
+
+    def _materialize(self):
+        """A kernel-first connectivity becomes its dense view (for writes and views)."""
+        conn = self.connectivity
+        if getattr(conn, "kernel", None) is None:
+            return
+        self.connectivity = conn.to_dense()
+        if self.storage is not None:
+            self._allocate_weights(self._weight_dtype)
 
     def synapse_buffer(self, name: str) -> np.ndarray:
         """The live runtime buffer of a synapse-model attribute, once compiled."""
@@ -358,8 +490,14 @@ class Projection:
         return int(steps) if self.uniform_delay else steps
 
     def _allocate_weights(self, dtype):
-        """The runtime weight buffer; the connectivity then refers to it (one copy)."""
+        """The runtime weight buffer; the connectivity then refers to it (one copy). A
+        kernel-first connectivity gets it on demand (:meth:`weight_buffer`)."""
+        self._weight_dtype = dtype
         conn = self.connectivity
+        if getattr(conn, "kernel", None) is not None and not conn.materialized:
+            self._weights = None
+            return
+        conn = self.connectivity = conn.to_dense() if conn.is_dense else conn
         if conn.is_dense:
             conn.matrix = np.ascontiguousarray(conn.matrix, dtype=dtype)
             self._weights = conn.matrix
@@ -469,6 +607,7 @@ class Projection:
     @w.setter
     def w(self, value):
         self._require_connected()
+        self._materialize()
         conn = self.connectivity
         if hasattr(value, "get_values"):
             flat = value.get_values(conn.nb_synapses, self._rng())
@@ -495,6 +634,51 @@ class Projection:
             conn.matrix[conn.mask] = flat
         else:
             conn._weights[...] = flat
+
+    @property
+    def attributes(self) -> list[str]:
+        """Names of the synapse model's parameters and variables (``w`` included)."""
+        return self.parameters + self.variables
+
+    @property
+    def parameters(self) -> list[str]:
+        ir = self.synapse_ir
+        return [a.name for a in ir.attributes if a.kind == "parameter"] if ir else []
+
+    @property
+    def variables(self) -> list[str]:
+        ir = self.synapse_ir
+        names = [a.name for a in ir.attributes if a.kind == "variable"] if ir else []
+        return names if "w" in names or "w" in self.parameters else names + ["w"]
+
+    def receptive_fields(self, variable: str = "w", in_post_geometry: bool = True):
+        """Every postsynaptic neuron's weights laid out in the presynaptic geometry, the
+        blocks tiled in the postsynaptic geometry (``in_post_geometry=False``: stacked in
+        one column), as ANNarchy; missing synapses read 0. 1-D populations count as one
+        row."""
+        if variable != "w":
+            raise NetworkError(f"projection '{self.name}': receptive_fields() shows 'w'")
+        matrix = self.connectivity_matrix()            # (post, pre)
+        pre = self.pre.geometry if len(self.pre.geometry) == 2 else (1, self.pre.size)
+        post = self.post.geometry if len(self.post.geometry) == 2 else (1, self.post.size)
+        if not in_post_geometry:
+            post = (self.post.size, 1)
+        blocks = matrix.reshape(post[0], post[1], pre[0], pre[1])
+        return blocks.transpose(0, 2, 1, 3).reshape(post[0] * pre[0], post[1] * pre[1])
+
+    def get(self, name: str):
+        """An attribute by name (``proj.get('w')``, ``proj.get('eta')``), as ``proj.<name>``."""
+        if name == "w":
+            return self.w
+        return self._get_synapse_attribute(name)
+
+    def set(self, values: dict):
+        """Several attributes at once: ``proj.set({'eta': 0.1, 'w': 0.5})``."""
+        for name, value in values.items():
+            if name == "w":
+                self.w = value
+            else:
+                self._set_synapse_attribute(name, value)
 
     def reset(self, synapses: bool = False):
         """With ``synapses=True``, weights go back to what the connector gave (and
@@ -531,6 +715,19 @@ class Projection:
     def __repr__(self):
         return f"Projection(name={self.name!r}, pre={self.pre.name!r}, " \
                f"post={self.post.name!r}, target={self.target!r})"
+
+
+def _refuse_unbuilt(ir, name: str):
+    """Parsed, but not generated yet: ``pre.sum(t)``/``post.sum(t)`` and population
+    reductions (``mean(pre.r)``) in synapse equations."""
+    used = set().union(*(e.rhs.free_symbols for e in ir.equations)) if ir.equations else set()
+    if ir.psp is not None:
+        used |= ir.psp.free_symbols
+    side_sums = sorted(s.name for s in used if s.name.startswith(("pre.sum(", "post.sum(")))
+    if side_sums or ir.reductions:
+        what = side_sums[0] if side_sums else f"{ir.reductions[0].op}({ir.reductions[0].expr})"
+        raise NetworkError(f"synapse '{name}': {what} in synapse equations is parsed but not "
+                           "simulated yet")
 
 
 def _load_connectivity(filename, proj):
@@ -573,6 +770,38 @@ class Dendrite:
     @property
     def pre_ranks(self) -> list:
         return self.proj.connectivity.cols[self._slice].tolist()
+
+    @property
+    def rank(self) -> int:
+        return self.post_rank
+
+    def get(self, name: str):
+        return getattr(self, name)
+
+    def set(self, values: dict):
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def synapse(self, pre) -> "Synapse":
+        """The synapse coming from presynaptic neuron ``pre`` (a rank)."""
+        ranks = self.pre_ranks
+        if pre not in ranks:
+            raise NetworkError(f"projection '{self.proj.name}': neuron {self.post_rank} of "
+                               f"'{self.proj.post.name}' receives no synapse from {pre}")
+        return Synapse(self, ranks.index(pre))
+
+    def __getitem__(self, index: int) -> "Synapse":
+        """The ``index``-th synapse of the dendrite (ANNarchy's ``dendrite[k]``)."""
+        if not -self.size <= index < self.size:
+            raise NetworkError(f"projection '{self.proj.name}': dendrite {self.post_rank} "
+                               f"has {self.size} synapses, no synapse {index}")
+        return Synapse(self, index % self.size)
+
+    def __iter__(self):
+        return (Synapse(self, k) for k in range(self.size))
+
+    def __len__(self):
+        return self.size
 
     def __getattr__(self, name):
         proj = self.__dict__["proj"]
@@ -618,3 +847,38 @@ class Dendrite:
 
     def __repr__(self):
         return f"Dendrite({self.proj.name!r}, post_rank={self.post_rank}, size={self.size})"
+
+
+class Synapse:
+    """One synapse of a dendrite: ``proj.dendrite(i)[k].w = 0.5`` reads and writes its
+    weight and per-synapse variables."""
+
+    def __init__(self, dendrite: Dendrite, index: int):
+        object.__setattr__(self, "dendrite", dendrite)
+        object.__setattr__(self, "index", index)
+
+    @property
+    def pre_rank(self) -> int:
+        return self.dendrite.pre_ranks[self.index]
+
+    @property
+    def post_rank(self) -> int:
+        return self.dendrite.post_rank
+
+    def __getattr__(self, name):
+        dendrite = self.__dict__["dendrite"]
+        values = getattr(dendrite, name)
+        return values if np.ndim(values) == 0 else values[self.__dict__["index"]]
+
+    def __setattr__(self, name, value):
+        dendrite = self.dendrite
+        proj = dendrite.proj
+        if name != "w" and proj._synapse_attribute(name).locality != "local":
+            raise NetworkError(f"projection '{proj.name}': '{name}' is not per synapse; set "
+                               "it on the dendrite or the projection")
+        values = np.array(getattr(dendrite, name), dtype=float)
+        values[self.index] = value
+        setattr(dendrite, name, values)
+
+    def __repr__(self):
+        return f"Synapse({self.pre_rank} -> {self.post_rank} of {self.dendrite.proj.name!r})"

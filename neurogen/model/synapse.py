@@ -1,8 +1,13 @@
 """Declarative rate-coded synapse types (learning rules, custom psp and summation)."""
 from __future__ import annotations
 
+from ..errors import NeurogenError
 from ..ir import SynapseIR
 from ..parser.neuron import parse_synapse
+from .definitions import equations_text, parameters_text
+
+
+_SPIKING_FIELDS = {"pre_spike", "post_spike", "pre_axon_spike"}
 
 
 class Synapse:
@@ -19,15 +24,21 @@ class Synapse:
 
     _count = 0
 
-    def __init__(self, parameters: str = "", equations: str = "", psp: str | None = None,
+    def __init__(self, parameters="", equations="", psp: str | None = None,
                  operation: str = "sum", functions: str | None = None,
                  name: str | None = None, description: str | None = None,
-                 creating: str | None = None, pruning: str | None = None):
+                 creating: str | None = None, pruning: str | None = None, **extra):
         Synapse._count += 1
         self.creating, self.pruning = creating, pruning   # structural plasticity rules
-        self.parameters, self.equations = parameters or "", equations or ""
-        self.psp, self.operation, self.functions = psp, operation, functions
         self.name = name or f"Synapse{Synapse._count}"
+        if extra:
+            raise NeurogenError(f"Synapse '{self.name}': "
+                                + ("spiking synapses (pre_spike=, post_spike=...) are not built "
+                                   "yet" if set(extra) & _SPIKING_FIELDS else
+                                   f"unexpected arguments: {', '.join(sorted(extra))}"))
+        self.parameters = parameters_text(parameters, True, self.name)
+        self.equations = equations_text(equations, True, self.name)
+        self.psp, self.operation, self.functions = psp, operation, functions
         self.description = description or ""
 
     def parse(self, pre_ir, post_ir, constants: dict, method: str) -> SynapseIR:

@@ -20,6 +20,7 @@ class TimedArray(Population):
     """
 
     replays_rates = True
+    _movable = True
 
     def __init__(self, rates=None, geometry=None, schedule: float = 0.0,
                  period: float = -1.0, name: str | None = None, net=None):
@@ -54,19 +55,7 @@ class TimedArray(Population):
 
     def _attach(self, net, name):
         """``net.create(TimedArray(...))``: move it from the default network to ``net``."""
-        old = self.net
-        if old is net:
-            return
-        if old.compiled or any(p.pre is self or p.post is self for p in old.projections) \
-                or old.populations[-1] is not self:
-            raise NetworkError("net.create(TimedArray(...)): create the TimedArray in the "
-                               "call, e.g. net.create(TimedArray(rates=...))")
-        old.populations.pop()
-        self.net = net
-        self.id = len(net.populations)
-        if name or not self._named:
-            self.name = name or f"pop{self.id}"
-        net._add_population(self)
+        super()._attach(net, name)
         self.rates = self.rates.astype(net.real_dtype)
 
     def _retype(self):

@@ -1,8 +1,9 @@
 """Turn one expression string into a sympy expression, on a whitelisted namespace.
 
-The string is first rewritten token by token (``^`` → ``**``, ``if c then a else b`` →
-``ite(c, a, b)``, ``dx/dt`` → a derivative placeholder, Python keywords used as variable
-names → mangled names), then parsed with Python's :mod:`ast` and converted node by node.
+The string is first rewritten token by token (``^`` → ``**``, ``if c then a else b`` and
+``if c: a else: b`` → ``ite(c, a, b)``, ``is`` → ``==``, ``true``/``false`` → booleans,
+``dx/dt`` → a derivative placeholder, Python keywords used as variable names → mangled
+names), then parsed with Python's :mod:`ast` and converted node by node.
 No string is ever handed to ``sympify``/``eval``: a name that is not declared, not a
 constant and not a built-in function is an error, so equation text cannot reach C++.
 """
@@ -40,6 +41,7 @@ class Scope:
     on_sum: Callable[[str], sp.Symbol] | None = None
     on_random: Callable[[str, tuple], sp.Symbol] | None = None
     on_global: Callable[[str, sp.Expr], sp.Symbol] | None = None
+    on_side_sum: Callable[[str, str], sp.Symbol] | None = None   # pre.sum(exc), post.sum(exc)
     derivatives: bool = False
 
 
@@ -128,6 +130,19 @@ def rewrite(text: str, derivatives: bool = False) -> str:
             continue
         if s == "^":
             s = "**"
+        elif s == ":":            # ANNarchy's ``if c: a else: b``
+            if toks and toks[-1] == "else":
+                k += 1
+                continue
+            s = "then"
+        elif s == "is":           # ``a is b`` / ``a is not b`` compare values
+            if k + 1 < len(raw) and raw[k + 1].string == "not":
+                toks.append("!=")
+                k += 2
+                continue
+            s = "=="
+        elif s in ("true", "false"):
+            s = s.capitalize()
         elif t.type == tokenize.NAME and keyword.iskeyword(s) and s not in _LANGUAGE_KEYWORDS:
             s = mangle_keyword(s)
         elif t.type == tokenize.NAME and s.startswith(_KEYWORD_PREFIX):
@@ -243,7 +258,21 @@ class _Converter:
         return BUILTIN_FUNCTIONS["ite"].build(
             (self.convert(node.test), self.convert(node.body), self.convert(node.orelse)))
 
+    def _side_sum(self, node):
+        """``pre.sum(exc)`` / ``post.sum(exc)``: the weighted sum of a neuron of a synapse."""
+        side = node.func.value.id
+        if self.scope.on_side_sum is None:
+            self.fail(ParseError, f"{side}.sum(target) is only available in synapse equations",
+                      node)
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.Name) or node.keywords:
+            self.fail(ParseError, f"write {side}.sum(target) with a target name, e.g. "
+                      f"{side}.sum(exc)", node)
+        return self.scope.on_side_sum(side, display_name(node.args[0].id))
+
     def visit_Call(self, node):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "sum" and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id in ("pre", "post"):
+            return self._side_sum(node)
         if not isinstance(node.func, ast.Name):
             self.fail(UnknownFunctionError, "only named functions can be called", node.func)
         if node.keywords:

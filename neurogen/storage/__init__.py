@@ -13,9 +13,11 @@ from .csr import CSR
 from .dense import Dense
 from .fft import FFT
 from .filter import Filter
+from .separable import Separable
 
 #: every kernel by name, in the order ``auto`` breaks ties
-KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT(), Filter())}
+KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT(), Separable(),
+                                                         Filter())}
 STORAGE_FORMATS = ("auto", *KERNELS)
 
 
@@ -38,8 +40,8 @@ def select(proj, backend) -> str:
         if reason is not None:
             raise NetworkError(f"{where}: storage_format='{chosen.name}' {reason}")
         return chosen.name
-    candidates = [k for k in KERNELS.values()
-                  if k.in_auto and backend.provides(k.name) and k.refuse(proj) is None]
+    candidates = [k for k in KERNELS.values() if backend.provides(k.name)
+                  and k.offered_to_auto(proj) and k.refuse(proj) is None]
     if not candidates:
         raise NetworkError(f"{where}: no storage kernel of the '{backend.name}' backend "
                            "applies to this projection")

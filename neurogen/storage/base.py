@@ -39,9 +39,14 @@ class StorageKernel:
     sizes: tuple = ()        # (name, ...)
     per_synapse = False      # computes synapse by synapse (synapse models, delays)
     dense_layout = False     # keeps the weights as a dense (post, pre) matrix
+    uses_weights = True      # the generated code reads the weight buffer
 
     def refuse(self, proj) -> str | None:
         return None
+
+    def offered_to_auto(self, proj) -> bool:
+        """Whether ``storage_format='auto'`` may consider this kernel for ``proj``."""
+        return self.in_auto
 
     def cost(self, proj) -> float:
         raise NotImplementedError
@@ -59,3 +64,11 @@ def needs_synapse_loop(proj) -> str | None:
     if proj.synapse_ir is not None and not proj.synapse_ir.is_static:
         return "a synapse model (learning rule, psp or operation)"
     return None
+
+
+def given_kernel(proj):
+    """The offset kernel of a kernel-first connectivity not yet made dense, or None."""
+    conn = proj.connectivity
+    if getattr(conn, "kernel", None) is None or conn.materialized:
+        return None
+    return conn.kernel

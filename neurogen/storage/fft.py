@@ -1,9 +1,13 @@
 """FFT convolution for translation-invariant projections (see
-:mod:`neurogen.model.convolution`): O(N log N) per step, only asked for by name."""
+:mod:`neurogen.model.convolution`): O(N log N) per step, only asked for by name. Runs on
+FFTW's real transforms where the toolchain found FFTW, else on the built-in radix-2
+transform (``neurogen info`` says which)."""
 from __future__ import annotations
 
-from ..model.convolution import FFTConvolution
-from .base import KernelData, StorageKernel, needs_synapse_loop
+import numpy as np
+
+from ..model.convolution import FFTConvolution, FFTWConvolution, smooth_size
+from .base import KernelData, StorageKernel, given_kernel, needs_synapse_loop
 
 
 class FFTData(KernelData):
@@ -13,7 +17,7 @@ class FFTData(KernelData):
         c = self.convolution = convolution
         super().__init__(
             arrays={"spectrum": c.spectrum, "work": c.work, "twiddles": c.twiddles,
-                    "bitrev": c.bitrev},
+                    "bitrev": c.bitrev, "plans": c.plans},
             ints=dict(zip(("n0", "n1", "m0", "m1"), (int(s) for s in c.sizes))))
 
     def weights_changed(self, matrix):
@@ -23,9 +27,9 @@ class FFTData(KernelData):
 class FFT(StorageKernel):
     name = "fft"
     dense_layout = True
-    in_auto = False          # checking translation invariance costs O(N^2) per projection
+    uses_weights = False     # reads the spectrum, not w
     tables = (("spectrum", "double"), ("work", "double"), ("twiddles", "double"),
-              ("bitrev", "int32_t"))
+              ("bitrev", "int32_t"), ("plans", "int64_t"))
     sizes = ("n0", "n1", "m0", "m1")
 
     def refuse(self, proj):
@@ -40,10 +44,23 @@ class FFT(StorageKernel):
         return None
 
     def cost(self, proj):
-        n = proj.connectivity.post_size
-        return 10.0 * n * max(1, n.bit_length())
+        """~ one real transform pair of the padded grid per step (FFTW-like constants)."""
+        import math
+        sizes = [2 * g - 1 for g in proj.pre.geometry]
+        m = float(np.prod([smooth_size(n) for n in sizes]))
+        return m * (math.log2(max(m, 2.0)) + 2.0)
+
+    def offered_to_auto(self, proj):
+        """Only a kernel-first connectivity is known to be translation-invariant (the
+        check on a matrix costs as much as a dense step or more)."""
+        return given_kernel(proj) is not None and self.refuse(proj) is None
 
     def prepare(self, proj):
+        fftw = proj.net.backend.template_flags(proj.net.toolchain).get("fftw", False)
+        tables = FFTWConvolution if fftw else FFTConvolution
+        name = f"projection '{proj.name}'"
+        kernel = given_kernel(proj)
+        if kernel is not None:      # kernel-first: no matrix
+            return FFTData(tables(None, proj.pre.geometry, name, kernel=kernel))
         proj.connectivity = proj.connectivity.to_dense()
-        return FFTData(FFTConvolution(proj.connectivity.matrix, proj.pre.geometry,
-                                      f"projection '{proj.name}'"))
+        return FFTData(tables(proj.connectivity.matrix, proj.pre.geometry, name))

@@ -197,7 +197,7 @@ class _SmoothTracking:
         if net.get_current_step() == 0:
             self._prime()
         net.simulate(self.run_steps * net.dt)
-        return monitor.get() if monitor is not None else None
+        return monitor.get(reshape=True) if monitor is not None else None
 
     # -- evaluation -----------------------------------------------------------------------
     def tracking_error(self, activity) -> np.ndarray:

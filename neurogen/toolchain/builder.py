@@ -61,14 +61,14 @@ def _compile(tmp: Path, module: str, key: str, tc, backend) -> Path:
     """Build ``module`` in ``tmp`` with the backend's commands; returns the shared object."""
     try:
         _cythonize(tmp / f"{module}.pyx")
-        kernel, link = backend.commands(tc, module)
+        kernel, link, libraries = backend.commands(tc, module)
         wrapper = [tc.compiler, *WRAPPER_FLAGS, f"-I{tc.python_include}", "-c",
                    f"{module}.cpp", "-o", "wrapper.o"]
         with ThreadPoolExecutor(max_workers=2) as pool:
             for job in [pool.submit(_run, cmd, tmp, tmp) for cmd in (kernel, wrapper)]:
                 job.result()
         target = f"{module}{tc.ext_suffix}"
-        _run([*link, "network.o", "wrapper.o", "-o", target], tmp, tmp)
+        _run([*link, "network.o", "wrapper.o", "-o", target, *libraries], tmp, tmp)
     except BuildError as exc:
         kept = _keep_failed(tmp, key)
         raise BuildError(str(exc).split("\n")[0], first_error=exc.first_error,

@@ -17,6 +17,7 @@ from ..errors import BackendUnavailable
 KERNEL_FLAGS = ("-O3", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-fno-math-errno")
 WRAPPER_FLAGS = ("-O1", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-w")
 OPENMP_FLAG = "-fopenmp"
+FFTW_LIBS = ("-lfftw3",)
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,18 @@ class Toolchain:
     openmp: bool
     python_include: str
     ext_suffix: str
+    fftw: bool = False       # FFTW 3 (libfftw3-dev) found: FFT storage links it
+
+    @property
+    def fft_library(self) -> str:
+        """What ``storage_format='fft'`` projections run on with this toolchain."""
+        return "FFTW 3 (libfftw3)" if self.fftw else "built-in radix-2"
 
     def fingerprint(self) -> str:
         import Cython
         import numpy
         return "|".join([self.compiler, self.version, str(self.openmp), self.ext_suffix,
+                         f"fftw={self.fftw}",
                          " ".join(KERNEL_FLAGS), " ".join(WRAPPER_FLAGS),
                          Cython.__version__, numpy.__version__])
 
@@ -53,6 +61,19 @@ def _has_openmp(compiler: str) -> bool:
         return result.returncode == 0
 
 
+def _has_fftw(compiler: str) -> bool:
+    """FFTW 3's header and library link (Debian: libfftw3-dev); NEUROGEN_FFTW=0 ignores it."""
+    if os.environ.get("NEUROGEN_FFTW", "1") == "0":
+        return False
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp, "fftw.cpp")
+        src.write_text("#include <fftw3.h>\nint main(){fftw_plan p = fftw_plan_dft_r2c_1d("
+                       "4, nullptr, nullptr, FFTW_ESTIMATE); (void)p; return 0;}\n")
+        result = subprocess.run([compiler, str(src), "-o", str(Path(tmp, "a")), *FFTW_LIBS],
+                                capture_output=True)
+        return result.returncode == 0
+
+
 @functools.lru_cache(maxsize=None)
 def toolchain() -> Toolchain:
     compiler = _find_compiler()
@@ -66,4 +87,4 @@ def toolchain() -> Toolchain:
         raise BackendUnavailable(f"Python headers not found in {include}: install the "
                                  "Python development package (e.g. 'apt-get install python3-dev')")
     return Toolchain(compiler, version, _has_openmp(compiler), include,
-                     sysconfig.get_config_var("EXT_SUFFIX") or ".so")
+                     sysconfig.get_config_var("EXT_SUFFIX") or ".so", _has_fftw(compiler))

@@ -41,8 +41,8 @@ def test_fixed_numbers():
 
 def test_from_sparse_and_from_function_run_in_the_simulation():
     net, pre, post = pair(4, 3)
-    m = scipy.sparse.random(3, 4, density=0.5, random_state=1, format="coo")
-    net.connect(pre, post, "exc").from_sparse(m)
+    m = scipy.sparse.random(3, 4, density=0.5, random_state=1, format="coo")   # (post, pre)
+    net.connect(pre, post, "exc").from_sparse(m.T)          # ANNarchy's orientation: (pre, post)
 
     def ring(pre, post, weight):
         lil = LILConnectivity()

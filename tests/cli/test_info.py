@@ -22,6 +22,16 @@ def test_info_reports_compiler_openmp_and_cache(tmp_path):
     assert text.stdout.startswith(f"neurogen {neurogen.__version__}")
 
 
+def test_info_says_which_fft_the_builds_use(tmp_path):
+    from neurogen.toolchain.compiler import toolchain
+    env = {"NEUROGEN_CACHE_DIR": str(tmp_path / "cache")}
+    data = json.loads(cli_process("info", "--json", env=env).stdout)
+    assert data["fft"] == toolchain().fft_library
+    assert f"fft storage: {data['fft']}" in cli_process("info", env=env).stdout
+    without = json.loads(cli_process("info", "--json", env={**env, "NEUROGEN_FFTW": "0"}).stdout)
+    assert without["fft"] == "built-in radix-2"
+
+
 def test_cache_clean_removes_compiled_networks(tmp_path):
     cache = tmp_path / "cache"
     env = {"NEUROGEN_CACHE_DIR": str(cache)}

@@ -28,7 +28,7 @@ def test_run_records_what_the_script_defines(field, tmp_path, capsys):
     monitor = neurogen.Monitor(focus, "r")
     neurogen.compile()
     neurogen.simulate(60.0)
-    np.testing.assert_array_equal(monitor.get("r"), arrays["focus.r"])
+    np.testing.assert_array_equal(monitor.get("r", reshape=True), arrays["focus.r"])
 
 
 def test_seed_and_set_change_the_run(field, tmp_path):

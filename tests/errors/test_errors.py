@@ -25,15 +25,6 @@ def test_ode_not_solvable_for_its_derivative():
         ng.Population(2, ng.Neuron(equations="exp(dr/dt) = 1"), net=make_network())
 
 
-def test_projection_target_not_used_by_post_neuron():
-    net = make_network()
-    a = ng.Population(3, ng.Neuron(equations="r = 1"), name="A", net=net)
-    b = ng.Population(3, ng.Neuron(equations="r = sum(exc)"), name="B", net=net)
-    ng.Projection(a, b, "inh", net=net).connect_one_to_one(1.0)
-    with pytest.raises(ng.NetworkError, match=r"target 'inh' is not used by the neuron of 'B'.*sum\(exc\)"):
-        net.compile()
-
-
 def test_unconnected_projection_and_incompatible_connector():
     net = make_network()
     a = ng.Population(3, ng.Neuron(equations="r = 1"), name="A", net=net)

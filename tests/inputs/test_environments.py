@@ -93,7 +93,7 @@ def test_c_world_equals_a_python_loop_and_keeps_monitors_recording(bubble):
         twin.step()
     assert net.get_current_step() == 300 and world.angle == pytest.approx(angle, rel=1e-12)
     np.testing.assert_allclose(inp.baseline, tinp.baseline, rtol=0, atol=1e-15)
-    recorded, expected = mon.get("r"), tmon.get("r")
+    recorded, expected = mon.get("r", reshape=True), tmon.get("r", reshape=True)
     assert recorded.shape == (300, 12, 12)
     np.testing.assert_allclose(recorded, expected, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(recorded[-1], focus.r)

@@ -100,7 +100,7 @@ def test_eilag_1d_matches_numpy(kind):
     I = rng.uniform(0, 1, N)
     m.set_input(I)
     m.simulate(300 * dt)
-    got = mon.get("r")
+    got = mon.get("r", reshape=True)
     ref = numpy_eilag(x0, I, m.w_rec_netE, m.w_rec_I, m.w_in, m.tau, dt, n_lag, 300)
     scale = np.abs(ref).max()
     assert got.shape == (300, N) and scale > 0.5
@@ -126,7 +126,7 @@ def test_eilag_2d_matches_numpy(selectivity):
     I = stim.sum(1)[:, None] + stim.sum(0)[None, :] if selectivity == "linear_mixed" else stim
     np.testing.assert_allclose(m.I_ext.reshape(N, N), I, rtol=1e-15)
     m.simulate(300 * dt)
-    got = mon.get("r")
+    got = mon.get("r", reshape=True)
     ref = numpy_eilag(x0, I, m.w_rec_netE, m.w_rec_I, m.w_in, m.tau, dt, n_lag, 300)
     assert got.shape == (300, N, N)
     np.testing.assert_allclose(got, ref, rtol=0, atol=1e-12 * np.abs(ref).max())

@@ -93,7 +93,7 @@ def run_noisy(threads):
     for s in range(100):
         inp.baseline = bubble(s)
         net.step()
-    return mon.get("r")
+    return mon.get("r", reshape=True)
 
 
 def test_noisy_field_is_bit_identical_with_one_and_two_threads():

@@ -135,9 +135,21 @@ def test_named_kernel_that_does_not_apply_is_refused():
     b = ng.Population(4, ng.Neuron(equations="r = sum(exc)"), net=net)
     learn = ng.Synapse(equations="dw/dt = pre.r")
     ng.Projection(a, b, "exc", synapse=learn, net=net).connect_all_to_all(
-        0.5, storage_format="dense")
-    with pytest.raises(NetworkError, match="'dense' cannot serve a synapse model"):
+        0.5, storage_format="fft")
+    with pytest.raises(NetworkError, match="'fft' computes .* no synapse model"):
         freeze(net, net.backend)
+
+
+def test_annarchy_dense_name_with_a_synapse_model_runs_synapse_by_synapse():
+    """ANNarchy's storage names never change results: 'dense' with a learning rule is
+    computed by the CSR kernel (the dense one cannot), not refused."""
+    net = make_network()
+    a = ng.Population(4, ng.Neuron(parameters="r = 1.0"), net=net)
+    b = ng.Population(4, ng.Neuron(equations="r = sum(exc)"), net=net)
+    learn = ng.Synapse(equations="dw/dt = pre.r")
+    proj = ng.Projection(a, b, "exc", synapse=learn, net=net)
+    proj.connect_all_to_all(0.5, storage_format="dense")
+    assert storage.select(proj, net.backend) == "csr"
 
 
 def test_every_backend_names_its_kernels_and_templates():

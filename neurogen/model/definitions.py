@@ -1,0 +1,120 @@
+"""ANNarchy 5's definition objects, written back as the equation text neurogen parses::
+
+    Neuron(parameters=dict(tau=10.0, baseline=Parameter(0.0, locality="local")),
+           equations=["r = baseline", Variable("tau * dv/dt = -v", init=1.0, min=0.0)])
+
+In the ``dict`` form a plain value is one value per population (per projection in a
+synapse); ``Parameter`` (``locality='local'`` by default) and ``Variable`` choose.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import ModelError
+
+_LOCALITIES = ("global", "semiglobal", "local")
+_TYPES = {float: None, "float": None, "double": None, int: "int", "int": "int",
+          bool: "bool", "bool": "bool"}
+
+
+@dataclass
+class Parameter:
+    """A parameter of ``parameters=dict(...)``: ``value``, ``locality`` ('global',
+    'semiglobal' (synapses: one per postsynaptic neuron) or 'local'), ``type``."""
+    value: object
+    locality: str = "local"
+    type: object = float
+
+
+@dataclass
+class Variable:
+    """A variable of ``equations=[...]``: the equation and its flags."""
+    equation: str
+    init: object = None
+    min: object = None
+    max: object = None
+    method: str | None = None
+    type: object = float
+    locality: str = "local"
+
+
+def _locality_flag(locality: str, is_synapse: bool, owner: str) -> str | None:
+    if locality not in _LOCALITIES:
+        raise ModelError(f"locality must be one of {', '.join(map(repr, _LOCALITIES))}, "
+                         f"got {locality!r}", obj=owner)
+    if locality == "local":
+        return None
+    if locality == "semiglobal":
+        if not is_synapse:
+            raise ModelError("locality 'semiglobal' exists for synapses only", obj=owner)
+        return "postsynaptic"
+    return "projection" if is_synapse else "population"
+
+
+def _type_flag(kind, owner: str) -> str | None:
+    if kind not in _TYPES:
+        raise ModelError(f"type must be float, int or bool, got {kind!r}", obj=owner)
+    return _TYPES[kind]
+
+
+def _number(value, what: str, owner: str) -> str:
+    if hasattr(value, "get_values"):
+        raise ModelError(f"{what}: a random initial value is not taken in a definition; "
+                         "assign it after creation (pop.x = Uniform(0, 1))", obj=owner)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return value
+    raise ModelError(f"{what}: expected a number, got {type(value).__name__}", obj=owner)
+
+
+def _line(statement: str, flags: list) -> str:
+    flags = [f for f in flags if f]
+    return statement + (" : " + ", ".join(flags) if flags else "")
+
+
+def parameters_text(parameters, is_synapse: bool, owner: str) -> str:
+    """``parameters=`` as text: a string is kept, a dict is written line by line."""
+    if parameters is None or isinstance(parameters, str):
+        return parameters or ""
+    if not isinstance(parameters, dict):
+        raise ModelError(f"parameters must be a string or a dict, got "
+                         f"{type(parameters).__name__}", obj=owner)
+    lines = []
+    for name, spec in parameters.items():
+        if not isinstance(spec, Parameter):
+            spec = Parameter(spec, locality="global",
+                             type=bool if isinstance(spec, bool) else float)
+        lines.append(_line(f"{name} = {_number(spec.value, name, owner)}",
+                           [_locality_flag(spec.locality, is_synapse, owner),
+                            _type_flag(spec.type, owner)]))
+    return "\n".join(lines)
+
+
+def equations_text(equations, is_synapse: bool, owner: str) -> str:
+    """``equations=`` as text: a string is kept, a list of strings and ``Variable``s is
+    written line by line."""
+    if equations is None or isinstance(equations, str):
+        return equations or ""
+    if not isinstance(equations, (list, tuple)):
+        raise ModelError(f"equations must be a string or a list, got "
+                         f"{type(equations).__name__}", obj=owner)
+    lines = []
+    for item in equations:
+        if isinstance(item, str):
+            lines.append(item)
+            continue
+        if not isinstance(item, Variable):
+            raise ModelError(f"equations: expected strings or Variable(...), got "
+                             f"{type(item).__name__}", obj=owner)
+        flags = [_locality_flag(item.locality, is_synapse, owner), _type_flag(item.type, owner)]
+        for key in ("init", "min", "max"):
+            value = getattr(item, key)
+            if value is not None:
+                flags.append(f"{key} = {_number(value, key, owner)}")
+        if item.method is not None:
+            flags.append(item.method)
+        lines.append(_line(" ".join(item.equation.split()), flags))
+    return "\n".join(lines)
