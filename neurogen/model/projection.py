@@ -815,7 +815,7 @@ class Dendrite:
             return buffer[0].item()
         if attr.locality == "postsynaptic":
             return buffer[self.post_rank].item()
-        return buffer[self._slice].copy()
+        return buffer[self._slice].tolist()      # a list, as ANNarchy's dendrites give
 
     def __setattr__(self, name, value):
         proj = self.proj
