@@ -244,6 +244,22 @@ def test_network_state_round_trips_through_the_filter(conv, tmp_path):
         proj.save_connectivity(tmp_path / "conn.npz")
 
 
+def test_single_precision():
+    """precision='float': the filter table and sums in float, within float rounding."""
+    x = np.random.default_rng(4).uniform(-1, 1, size=(20, 16))
+    h = np.random.default_rng(5).normal(size=(3, 3))
+    net = neurogen.Network(seed=1, precision="float")
+    inp = net.create(geometry=x.shape, neuron=INPUT)
+    out = net.create(geometry=x.shape, neuron=_sink("exc"))
+    proj = net.connect(Convolution(inp, out, "exc"))
+    proj.connect_filter(h)
+    net.compile(silent=True)
+    assert proj.storage == "filter" and proj.slot_weights.dtype == np.float32
+    inp.baseline = x
+    net.simulate(2)
+    np.testing.assert_allclose(out.v_exc, _correlate(x, h), rtol=0, atol=1e-5)
+
+
 def test_copy_and_transpose_are_named_not_missing():
     with pytest.raises(NeurogenError, match="Copy .*not available yet"):
         from neurogen.extensions.convolution import Copy  # noqa: F401
