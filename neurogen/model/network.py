@@ -14,7 +14,7 @@ import numpy as np
 from .. import backends
 from ..errors import NetworkError
 from ..ir import METHODS
-from .default import default_network, register, set_default
+from .default import default_network, register, set_default  # noqa: F401 (default_network: re-exported)
 from .monitor import Monitor
 from .population import Population
 from .projection import Projection
@@ -385,6 +385,18 @@ class Network:
                 monitor.offset = 0
                 for rec in monitor.recordings.values():
                     self._clear_recording(rec)
+
+    def disable_learning(self, projections=None):
+        """Stop the synapse equations of all projections (or those listed)."""
+        for proj in self._members(True if projections is None else projections,
+                                  "projection", self.projections):
+            proj.disable_learning()
+
+    def enable_learning(self, projections=None, period=None, offset=None):
+        """Run the synapse equations again (all projections, or those listed)."""
+        for proj in self._members(True if projections is None else projections,
+                                  "projection", self.projections):
+            proj.enable_learning(period, offset)
 
     # -- persistence -----------------------------------------------------------------------------
     def save(self, filename, populations=True, projections=True):

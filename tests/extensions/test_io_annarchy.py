@@ -8,7 +8,7 @@ import pytest
 
 import neurogen
 from neurogen import Neuron, Synapse, Uniform
-from neurogen.errors import ConnectivityError, NetworkError
+from neurogen.errors import NetworkError
 from neurogen.model import annarchy_files as af
 
 SYN = Synapse(parameters="eta = 0.5 : projection\ntau = 2.0",
@@ -107,7 +107,7 @@ def test_connect_from_file_onto_a_compiled_projection(tmp_path):
     np.testing.assert_allclose(b.r.reshape(-1), np.arange(12.0).reshape(4, 3).sum(axis=1)
                                + proj.connectivity_matrix().sum(axis=1) * 1.0)
     proj.save_connectivity(tmp_path / "other.npz")
-    with pytest.raises(ConnectivityError, match="other synapses"):
+    with pytest.raises(NetworkError, match="same synapses"):
         plain.connect_from_file(tmp_path / "other.npz")
 
 
