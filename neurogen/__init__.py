@@ -35,6 +35,7 @@ from .models import (LeakyIntegrator, Hebb, Oja, IBCM,  # noqa: E402
                      list_standard_neurons, list_standard_synapses)
 from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
                            RandomDistribution, Uniform)
+from .report import report  # noqa: E402
 
 
 
@@ -135,7 +136,7 @@ __all__ = [
     "np", "Neuron", "Synapse", "Population", "TimedArray", "Projection", "Monitor", "Constant", "Network",
     "Uniform", "DiscreteUniform", "Normal", "LogNormal", "Exponential", "RandomDistribution",
     "setup", "compile", "simulate", "step", "reset", "clear", "get_time", "get_current_step",
-    "set_time", "save", "load", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
+    "set_time", "save", "load", "report", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
     "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
     "BackendUnavailable", "SimulationError", "ANNarchyException", "InputArray", "Parameter",

@@ -11,7 +11,7 @@ class OpenMPBackend(Backend):
     printer = NeurogenPrinter
     template = "network.cpp.j2"
     source = "network.cpp"
-    storage = ("dense", "csr", "fft", "separable")
+    storage = ("dense", "csr", "fft", "separable", "filter")
     flags_nonfinite = True
 
     def fingerprint(self, tc) -> str:

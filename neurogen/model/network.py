@@ -113,13 +113,17 @@ class Network:
                 if self.compiled and value != self._config["paradigm"]:
                     raise NetworkError("paradigm cannot change after compile()")
                 self._config["paradigm"] = value
+            elif key == "structural_plasticity":   # synapses created/pruned: CSR storage
+                if self.compiled and bool(value) != self._config.get(key, False):
+                    raise NetworkError("structural_plasticity cannot change after compile()")
+                self._config[key] = bool(value)
             elif key == "step_rounding":
                 if value not in ("ceil", "nearest"):
                     raise NetworkError("step_rounding must be 'ceil' (ANNarchy: "
                                        "ceil(duration / dt) steps) or 'nearest', got "
                                        f"{value!r}")
                 self._config["step_rounding"] = value
-            elif key in ("structural_plasticity", "verbose", "debug", "sparse_matrix_format",
+            elif key in ("verbose", "debug", "sparse_matrix_format",
                          "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
                 self._config[key] = value   # accepted for compatibility, no effect here
             else:
@@ -246,9 +250,14 @@ class Network:
             raise NetworkError("create() needs geometry= and neuron= (or population=)")
         return Population(geometry, neuron, name=name, net=self, stop_condition=stop_condition)
 
-    def connect(self, pre, post, target: str, synapse=None, name: str | None = None,
-                disable_omp: bool = True):
-        """``net.connect(pre, post, 'exc')`` → a :class:`Projection` to call a connector on."""
+    def connect(self, pre, post=None, target: str | None = None, synapse=None,
+                name: str | None = None, disable_omp: bool = True):
+        """``net.connect(pre, post, 'exc')`` → a :class:`Projection` to call a connector on;
+        ``net.connect(Convolution(...))`` returns an extension projection of this network."""
+        if isinstance(pre, Projection) and post is None and target is None:
+            if pre.net is not self:
+                raise NetworkError(f"connect: {pre!r} belongs to another network")
+            return pre
         return Projection(pre, post, target, synapse=synapse, name=name, net=self)
 
     def monitor(self, obj, variables, period: float | None = None, start: bool = True,
@@ -344,7 +353,11 @@ class Network:
             report, number("simulate()", "report_period (s)", report_period, positive=True),
             self.get_time(), nsteps * self.dt)
         start = time.perf_counter()
-        sim.run(nsteps, progress)
+        from . import structural
+        if structural.active(self):      # started creating/pruning rules
+            structural.simulate_with_rules(self, nsteps, progress)
+        else:
+            sim.run(nsteps, progress)
         if measure_time:
             measured(float(duration), time.perf_counter() - start)
 
@@ -391,7 +404,11 @@ class Network:
         sim = self._sim
         if sim is None:
             self._require_sim()
-        sim.step()
+        from . import structural
+        if structural.active(self):
+            structural.simulate_with_rules(self, 1)
+        else:
+            sim.step()
 
     def _members(self, value, kind: str, pool: list) -> list:
         """``True``/``False`` or a list of objects that must belong to this network."""

@@ -143,8 +143,12 @@ def _read(path: Path) -> dict:
         if path.suffix == ".mat":
             raise StateFileError(f"{str(path)!r}: .mat files are written for MATLAB and "
                                  "cannot be loaded back; use .npz")
-        with np.load(path) as handle:
-            return {k.replace("|", "/"): handle[k] for k in handle.files}
+        try:
+            with np.load(path) as handle:
+                return {k.replace("|", "/"): handle[k] for k in handle.files}
+        except ValueError:        # pickled objects inside: a state in ANNarchy's layout
+            from .annarchy_files import read
+            return read(path)
     except StateFileError:
         raise
     except Exception as exc:   # any unreadable file: one clear error
@@ -155,8 +159,11 @@ def _read(path: Path) -> dict:
 def load(net, filename, populations=True, projections=True):
     """Restore what :func:`save` wrote; the network must have the same structure."""
     path = Path(filename)
-    data = {k: v for k, v in _read(path).items()
-            if _selected(k, net, populations, projections)}
+    raw = _read(path)
+    from .annarchy_files import apply_network, is_annarchy_layout
+    if is_annarchy_layout(raw):          # a state written by ANNarchy itself
+        return apply_network(net, raw, path.name)
+    data = {k: v for k, v in raw.items() if _selected(k, net, populations, projections)}
     step = _step(path, data.get("__step__"))
     writes = []
     for key, value in data.items():

@@ -398,6 +398,18 @@ class Projection(SealedAttributes):
                 [delays[mine.row_ptr[i]:mine.row_ptr[i + 1]] for i in self.post_ranks]
         return self
 
+    def save(self, filename):
+        """Synapses, weights, delays and synapse attributes in ANNarchy's layout
+        (``.npz``, ``.data``, ``.txt.gz``; ``.mat`` for analysis only)."""
+        from .annarchy_files import projection_description, write
+        write(filename, projection_description(self))
+
+    def load(self, filename, pickle_encoding=None):
+        """Restore what :meth:`save` (here or in ANNarchy) wrote for these synapses;
+        ``pickle_encoding`` reads pickles written by Python 2."""
+        from .annarchy_files import apply_projection, read
+        apply_projection(self, read(filename, pickle_encoding), repr(str(filename)))
+
     # ANNarchy 5 names of the connectors
     one_to_one = connect_one_to_one
     all_to_all = connect_all_to_all
@@ -778,20 +790,32 @@ class Projection(SealedAttributes):
             else:
                 self._set_synapse_attribute(name, value)
 
-    def save(self, filename):
-        """This projection's weights and synapse variables (formats as ``Network.save``)."""
-        from .persistence import save
-        save(self.net, filename, populations=False, projections=[self])
-
-    def load(self, filename, pickle_encoding=None):
-        """Restore what :meth:`save` wrote for this projection."""
-        from .persistence import load
-        load(self.net, filename, populations=False, projections=[self])
-
     def reset(self, synapses: bool = False):
-        """With ``synapses=True``, weights go back to what the connector gave."""
-        if synapses and self.connectivity is not None:
+        """With ``synapses=True``, weights go back to what the connector gave (and
+        synapses created or pruned since compile to the connector's)."""
+        if synapses and getattr(self, "_structure_changed", False):
+            from .structural import restore
+            restore(self)
+        elif synapses and self.connectivity is not None:
             self.w = self._make().weights
+
+    def start_creating(self, period=None):
+        """Run the synapse's ``creating`` rule every ``period`` ms (default: each step)."""
+        from .structural import start_rule
+        start_rule(self, "creating", period)
+
+    def start_pruning(self, period=None):
+        """Run the synapse's ``pruning`` rule every ``period`` ms (default: each step)."""
+        from .structural import start_rule
+        start_rule(self, "pruning", period)
+
+    def stop_creating(self):
+        from .structural import stop_rule
+        stop_rule(self, "creating")
+
+    def stop_pruning(self):
+        from .structural import stop_rule
+        stop_rule(self, "pruning")
 
     def connectivity_matrix(self, fill: float = 0.0) -> np.ndarray:
         """(post, pre) matrix of the current weights, ``fill`` where no synapse exists."""
@@ -888,7 +912,7 @@ class Dendrite:
             return buffer[0].item()
         if attr.locality == "postsynaptic":
             return buffer[self.post_rank].item()
-        return buffer[self._slice].copy()
+        return buffer[self._slice].tolist()      # a list, as ANNarchy's dendrites give
 
     def __setattr__(self, name, value):
         proj = self.proj
@@ -901,6 +925,22 @@ class Dendrite:
         buffer = proj._syn_buffers[name]
         index = {"global": 0, "postsynaptic": self.post_rank}.get(attr.locality, self._slice)
         buffer[index] = value
+
+    # -- structural plasticity (net.config(structural_plasticity=True)) -------------------
+    def create_synapse(self, rank: int, w: float = 0.0, delay: float = 0):
+        self.create_synapses([rank], [w], [delay])
+
+    def create_synapses(self, ranks, weights=None, delays=None):
+        from .structural import change_dendrite
+        change_dendrite(self.proj, self.post_rank, create=ranks,
+                        weights=0.0 if weights is None else weights, delays=delays)
+
+    def prune_synapse(self, rank: int):
+        self.prune_synapses([rank])
+
+    def prune_synapses(self, ranks):
+        from .structural import change_dendrite
+        change_dendrite(self.proj, self.post_rank, prune=ranks)
 
     def __repr__(self):
         return f"Dendrite({self.proj.name!r}, post_rank={self.post_rank}, size={self.size})"

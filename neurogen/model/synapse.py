@@ -7,7 +7,7 @@ from ..parser.neuron import parse_synapse
 from .definitions import equations_text, parameters_text
 
 
-_SPIKING_FIELDS = {"pre_spike", "post_spike", "pre_axon_spike", "pruning", "creating"}
+_SPIKING_FIELDS = {"pre_spike", "post_spike", "pre_axon_spike"}
 
 
 class Synapse:
@@ -26,13 +26,15 @@ class Synapse:
 
     def __init__(self, parameters="", equations="", psp: str | None = None,
                  operation: str = "sum", functions: str | None = None,
-                 name: str | None = None, description: str | None = None, **extra):
+                 name: str | None = None, description: str | None = None,
+                 creating: str | None = None, pruning: str | None = None, **extra):
         Synapse._count += 1
+        self.creating, self.pruning = creating, pruning   # structural plasticity rules
         self.name = name or f"Synapse{Synapse._count}"
         if extra:
             raise NeurogenError(f"Synapse '{self.name}': "
-                                + ("spiking synapses (pre_spike=, post_spike=...) and structural "
-                                   "plasticity are not built yet" if set(extra) & _SPIKING_FIELDS else
+                                + ("spiking synapses (pre_spike=, post_spike=...) are not built "
+                                   "yet" if set(extra) & _SPIKING_FIELDS else
                                    f"unexpected arguments: {', '.join(sorted(extra))}"))
         self.parameters = parameters_text(parameters, True, self.name)
         self.equations = equations_text(equations, True, self.name)
@@ -40,9 +42,13 @@ class Synapse:
         self.description = description or ""
 
     def parse(self, pre_ir, post_ir, constants: dict, method: str) -> SynapseIR:
-        return parse_synapse(self.parameters, self.equations, self.functions, self.psp,
-                             self.operation, self.name, dict(constants), pre_ir, post_ir,
-                             method, self.description)
+        ir = parse_synapse(self.parameters, self.equations, self.functions, self.psp,
+                           self.operation, self.name, dict(constants), pre_ir, post_ir,
+                           method, self.description)
+        if self.creating or self.pruning:
+            from .structural import parse_rules
+            self._structural_rules = parse_rules(self, ir, pre_ir, post_ir)
+        return ir
 
     def python_function(self, name: str):
         from .neuron import python_function

@@ -12,10 +12,12 @@ from .base import KernelData, StorageKernel
 from .csr import CSR
 from .dense import Dense
 from .fft import FFT
+from .filter import Filter
 from .separable import Separable
 
 #: every kernel by name, in the order ``auto`` breaks ties
-KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT(), Separable())}
+KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT(), Separable(),
+                                                         Filter())}
 STORAGE_FORMATS = ("auto", *KERNELS)
 
 

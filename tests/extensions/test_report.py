@@ -1,0 +1,66 @@
+"""report(): LaTeX and Markdown descriptions of a network, read from the parsed models."""
+import numpy as np
+import pytest
+
+import neurogen
+from neurogen import Neuron, Synapse, Uniform
+from neurogen.errors import NetworkError
+from neurogen.extensions.convolution import Convolution
+
+LEAKY = Neuron(name="Leaky", description="A leaky integrator.",
+               parameters="tau = 10.0 : population\nbaseline = 1.0",
+               equations="""tau * dmp/dt + mp = sum(exc) + baseline + Uniform(-0.1, 0.1)
+                            r = pos(mp)""")
+OJA = Synapse(name="Oja", parameters="eta = 10.0\nalpha = 0.5 : postsynaptic",
+              equations="eta * dw/dt = pre.r * post.r - alpha * post.r^2 * w : min=0.0")
+
+
+def _network():
+    net = neurogen.Network()
+    inp = net.create(geometry=(4, 4), neuron=Neuron(name="Input",
+                                                    parameters="r = 0.0"), name="inp")
+    out = net.create(geometry=(4, 4), neuron=LEAKY, name="out_pop")
+    out.baseline = np.linspace(0, 1, 16)
+    net.connect(inp, out, "exc", synapse=OJA, name="learned").connect_all_to_all(
+        Uniform(0.0, 0.5))
+    net.connect(Convolution(inp, out, "exc", name="edges")).connect_filter(np.eye(3))
+    net.monitor(out, "r")
+    return net
+
+
+@pytest.mark.parametrize("suffix", [".md", ".tex"])
+def test_report_names_every_part(tmp_path, suffix):
+    path = tmp_path / ("model" + suffix)
+    text = neurogen.report(network=_network(), filename=path, title="My model")
+    assert path.read_text() == text
+    for expected in ("My model", "out", "Leaky", "A leaky integrator.", "Oja", "edges",
+                     "Convolution", "256 synapses"):   # all-to-all between two populations of 16
+        assert expected in text.replace("\\_", "_"), expected
+    # equations are typeset from the IR: the ODE solved for its derivative, sums, draws
+    assert r"\frac{dmp}{dt}" in text and r"\sum_{\text{exc}}" in text
+    assert r"\mathcal{U}" in text and r"r^{\text{pre}}" in text
+    # parameters show the values set now: heterogeneous baseline as a range
+    assert "0 .. 1 (mean 0.5)" in text
+    if suffix == ".md":
+        assert text.startswith("# My model") and "| Name | Geometry |" in text
+    else:
+        assert text.startswith(r"\documentclass") and text.rstrip().endswith(r"\end{document}")
+        assert "out\\_pop" in text
+
+
+def test_latex_is_balanced(tmp_path):
+    """Every environment closed and every brace matched (what pdflatex needs first)."""
+    text = neurogen.report(network=_network(), filename=tmp_path / "model.tex")
+    body = text.replace(r"\{", "").replace(r"\}", "")
+    assert body.count("{") == body.count("}")
+    for env in ("document", "tabular", "equation*"):
+        assert text.count(rf"\begin{{{env}}}") == text.count(rf"\end{{{env}}}") > 0
+
+
+def test_report_defaults_and_errors(tmp_path, net, monkeypatch):
+    neurogen.Population(3, LEAKY, name="alone")
+    monkeypatch.chdir(tmp_path)
+    neurogen.report()                                   # default network, ./report.tex
+    assert "alone" in (tmp_path / "report.tex").read_text()
+    with pytest.raises(NetworkError, match=r"\.tex .*\.md"):
+        neurogen.report(filename=tmp_path / "model.html")
