@@ -123,17 +123,28 @@ class Dataset:
         self._fill()
 
     def _fill(self):
-        shape = (self.batch_size, self.cache_len)
-        self._inputs = np.zeros(shape + (self.task.num_inputs,))
-        self._targets = np.zeros(shape, dtype=np.int64)
+        """Trials have a fixed length, so each element's cache is drawn at once:
+        ground truths, coherences and noise as arrays, then laid out back to back."""
+        task, n = self.task, self.task.trial_steps
+        per = -(-self.cache_len // n)
+        one = task.new_trial(ground_truth=0, coh=0.0, rng=np.random.default_rng(0))
+        s0, s1 = one.periods["stimulus"]
+        d0, d1 = one.periods["decision"]
+        base = one.ob.copy()
+        base[s0:s1, 1:] = 0.5
+        self._inputs = np.empty((self.batch_size, self.cache_len, task.num_inputs))
+        self._targets = np.empty((self.batch_size, self.cache_len), dtype=np.int64)
         for i, rng in enumerate(self.rngs):
-            start = 0
-            while start < self.cache_len:
-                trial = self.task.new_trial(rng=rng)
-                n = min(len(trial.gt), self.cache_len - start)
-                self._inputs[i, start:start + n] = trial.ob[:n]
-                self._targets[i, start:start + n] = trial.gt[:n]
-                start += n
+            gt = rng.integers(0, 2, per)
+            coh = rng.choice(task.cohs, per)
+            ob = np.broadcast_to(base, (per, n, task.num_inputs)).copy()
+            signal = np.cos(task.theta[None, :] - task.theta[gt][:, None]) * coh[:, None] / 200
+            ob[:, s0:s1, 1:] += signal[:, None, :]
+            ob[:, s0:s1, 1:] += rng.normal(0.0, task.sigma, (per, s1 - s0, 2))
+            target = np.zeros((per, n), dtype=np.int64)
+            target[:, d0:d1] = gt[:, None] + 1
+            self._inputs[i] = ob.reshape(-1, task.num_inputs)[:self.cache_len]
+            self._targets[i] = target.reshape(-1)[:self.cache_len]
         self._start = 0
 
     def __iter__(self):
