@@ -8,10 +8,11 @@ batched forward pass and its backpropagation-through-time adjoint as C++
 Jacobian, for fixed-point analysis.
 """
 from .graph import TrainingError
+from .dynamics import CellMap
 from .losses import cross_entropy, mse
 from .model import DifferentiableNetwork
 from .optimizers import SGD, Adam, ExponentialDecay, clip_by_norm
 from .trainer import Trainer
 
-__all__ = ["TrainingError", "DifferentiableNetwork", "Trainer", "Adam", "SGD",
+__all__ = ["CellMap", "TrainingError", "DifferentiableNetwork", "Trainer", "Adam", "SGD",
            "ExponentialDecay", "clip_by_norm", "cross_entropy", "mse"]

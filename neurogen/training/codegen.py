@@ -2,9 +2,10 @@
 
 Names in the generated code are made from indices only (population ``k``, variable
 ``m``, projection ``p``...): no user text reaches it except through the printer. The
-buffers are handed over in a pointer table whose order :func:`layout` fixes; sizes and
-values (batch, steps, parameters, weights) are runtime data, so a new batch size or
-sequence length never recompiles.
+buffers are handed over in a pointer table whose order :class:`Layout` fixes. The batch
+size, the number of steps, parameters, constants and weights are runtime data (a new
+batch size, sequence length or weight never recompiles); population sizes are compiled
+in, so the loops and matrix products specialise on them.
 """
 from __future__ import annotations
 
