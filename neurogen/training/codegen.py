@@ -73,7 +73,7 @@ def _population_context(k: int, spec, step: PopulationStep, graph: Graph, layout
 
     base = {DT: "dt", T: "time", **constants}
     base.update({sp.Symbol(p): param_ref(p) for p in step.parameters})
-    base.update({sum_symbol(t): f"S{k}_{j}t[bi]" for t, j in target_index.items()})
+    base.update({sum_symbol(t): f"s{j}[i]" for t, j in target_index.items()})
     # forward: statements in order on locals v<m>
     table = dict(base)
     table.update({sp.Symbol(v): f"v{m}" for v, m in var_index.items()})
@@ -108,9 +108,9 @@ def _population_context(k: int, spec, step: PopulationStep, graph: Graph, layout
         values.append(f"const real o{n} = {print_expr(expr, table, precision)};")
         kind, name = key
         if kind == "var":
-            outputs.append(f"N{k}_{var_index[name]}[bi] = o{n};")
+            outputs.append(f"n{var_index[name]}[i] = o{n};")
         elif kind == "sum":
-            outputs.append(f"S{k}_{target_index[name]}t[bi] = o{n};")
+            outputs.append(f"s{target_index[name]}[i] = o{n};")
         elif name in step.global_params:
             outputs.append(f"gacc{step.parameters.index(name)} += o{n};")
         else:

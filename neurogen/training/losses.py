@@ -31,20 +31,24 @@ def cross_entropy(outputs, labels, mask=None):
     if labels.shape != y.shape[:2]:
         raise TrainingError(f"labels must be shaped {y.shape[:2]} (steps, batch), got "
                             f"{labels.shape}")
-    if labels.size and (labels.min() < 0 or labels.max() >= y.shape[2]):
-        raise TrainingError(f"labels must lie in [0, {y.shape[2]}) (one per output unit)")
+    n, units = labels.size, y.shape[2]
+    flat = labels.reshape(-1)
+    if n and (flat.min() < 0 or flat.max() >= units):
+        raise TrainingError(f"labels must lie in [0, {units}) (one per output unit)")
     shifted = y - y.max(axis=2, keepdims=True)
-    expo = np.exp(shifted)
-    total = expo.sum(axis=2, keepdims=True)
-    logp = shifted - np.log(total)
-    idx = labels[..., None].astype(np.intp)
-    nll = -np.take_along_axis(logp, idx, axis=2)[..., 0]
+    grad = np.exp(shifted)
+    total = grad.sum(axis=2, keepdims=True)
+    grad /= total
+    picked = np.arange(n) * units + flat          # flat index of each label's output
+    nll = np.log(total.reshape(-1)) - shifted.reshape(-1)[picked]
+    grad.reshape(-1)[picked] -= 1.0
     m = _mask(mask, labels.shape)
-    weight = np.ones(labels.shape) if m is None else m
+    if m is None:
+        grad *= 1.0 / n
+        return float(nll.sum() / n), grad
+    weight = m.reshape(-1)
     norm = weight.sum()
-    grad = expo / total
-    np.put_along_axis(grad, idx, np.take_along_axis(grad, idx, axis=2) - 1.0, axis=2)
-    grad *= (weight / norm)[..., None]
+    grad *= (m / norm)[..., None]
     return float((nll * weight).sum() / norm), grad
 
 

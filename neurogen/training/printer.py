@@ -54,14 +54,14 @@ class TrainingPrinter(CXX17CodePrinter):
         args = [self._print(a) for a in expr.args]
         out = args[0]
         for a in args[1:]:
-            out = f"std::{fn}({out}, {a})"
+            out = f"{fn}({out}, {a})"
         return out
 
     def _print_Max(self, expr):
-        return self._minmax(expr, "fmax")
+        return self._minmax(expr, "ng_max")
 
     def _print_Min(self, expr):
-        return self._minmax(expr, "fmin")
+        return self._minmax(expr, "ng_min")
 
     def _print_Heaviside(self, expr):
         return f"(({self._print(expr.args[0])}) > 0 ? {self._number('1')} : {self._number('0')})"
