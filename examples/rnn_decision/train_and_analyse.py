@@ -39,7 +39,7 @@ parser.add_argument("--retrain", action="store_true", help="train even if --weig
 parser.add_argument("--iterations", type=int, default=1500)
 parser.add_argument("--hidden", type=int, default=64)
 parser.add_argument("--seed", type=int, default=0)
-parser.add_argument("--candidates", type=int, default=600,
+parser.add_argument("--candidates", type=int, default=200,
                     help="visited states the slow-point search starts from")
 args = parser.parse_args()
 out = Path(args.out)

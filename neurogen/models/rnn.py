@@ -3,15 +3,16 @@
 ``tau dr/dt = -r + relu(W_rec r + W_in x + b)`` discretised with Euler's method and
 written, as in the paper's code, as the update
 ``r <- relu(r (1 - dt/tau) + dt/tau (sum(in) + sum(rec) + b))``; the readout is linear,
-``out = W_out r + b_out``. Weights start as PyTorch's ``nn.Linear`` does (uniform in
-``+/- 1/sqrt(fan_in)``), biases uniform in ``+/- 1/sqrt(hidden)`` as the seed's BrainPy port.
+``out = W_out r + b_out``. Weights start He/Kaiming-normal (standard deviation
+``sqrt(2 / fan_in)``, as the Kaiming-normal initializers of the seed's BrainPy port),
+biases uniform in ``+/- 1/sqrt(hidden)``; ``weight_scale`` multiplies the variance.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..model.neuron import Neuron
-from ..model.random import Uniform
+from ..model.random import Normal, Uniform
 
 #: an input population: its ``r`` is set from data (a parameter: no equation changes it)
 InputNeuron = Neuron(parameters="r = 0.0", name="InputNeuron",
@@ -44,7 +45,7 @@ class RateRNN:
 
 
 def rate_rnn(net, num_input: int = 3, num_hidden: int = 64, num_output: int = 3,
-             tau: float = 100.0) -> RateRNN:
+             tau: float = 100.0, weight_scale: float = 2.0) -> RateRNN:
     """Build the RNN in ``net`` (populations 'inp', 'rnn', 'out')."""
     inp = net.create(num_input, InputNeuron, name="inp")
     rnn = net.create(num_hidden, RateRNNNeuron, name="rnn")
@@ -53,10 +54,12 @@ def rate_rnn(net, num_input: int = 3, num_hidden: int = 64, num_output: int = 3,
     bound = num_hidden ** -0.5
     rnn.b = Uniform(-bound, bound)
     out.b = Uniform(-bound, bound)
-    w_in = net.connect(inp, rnn, "in", name="w_in").all_to_all(
-        weights=Uniform(-num_input ** -0.5, num_input ** -0.5))
+
+    def he(fan_in):
+        return Normal(0.0, (weight_scale / fan_in) ** 0.5)
+
+    w_in = net.connect(inp, rnn, "in", name="w_in").all_to_all(weights=he(num_input))
     w_rec = net.connect(rnn, rnn, "rec", name="w_rec").all_to_all(
-        weights=Uniform(-bound, bound), allow_self_connections=True)
-    w_out = net.connect(rnn, out, "ro", name="w_out").all_to_all(
-        weights=Uniform(-bound, bound))
+        weights=he(num_hidden), allow_self_connections=True)
+    w_out = net.connect(rnn, out, "ro", name="w_out").all_to_all(weights=he(num_hidden))
     return RateRNN(net, inp, rnn, out, w_in, w_rec, w_out)
