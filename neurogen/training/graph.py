@@ -140,6 +140,11 @@ def extract(net, inputs, output, trainable) -> Graph:
                                 "clamped through r, outputs are read from r)")
     if output in input_pops:
         raise TrainingError(f"population '{output.name}' cannot be both input and output")
+    for pop in net.populations:
+        if pop not in input_pops and "r" in pop.ir.names and \
+                pop.ir.attribute("r").kind != "variable":
+            raise TrainingError(f"population '{pop.name}': 'r' is a parameter; only input "
+                                "populations (inputs=) may have a clamped r")
     train_projs, train_params = _trainable_sets(net, trainable)
     if not train_projs and not train_params:
         raise TrainingError("nothing to train: pass trainable=[projections, 'pop.param', ...]")

@@ -133,3 +133,13 @@ def test_unknown_trainable_names_get_a_hint():
         mse_trainer(net, inp, out, ["w_ot"])
     with pytest.raises(TrainingError, match="nothing to train"):
         mse_trainer(net, inp, out, [])
+
+
+def test_clamped_rates_outside_the_inputs_are_refused():
+    from neurogen.models import InputNeuron
+    net, inp, pop, out, projs = small_network(Neuron(equations="r = tanh(sum(in))"),
+                                              recurrent=False)
+    other = net.create(2, InputNeuron, name="other")
+    net.connect(other, pop, "in", name="w_other").all_to_all(weights=0.5)
+    with pytest.raises(TrainingError, match="'other': 'r' is a parameter"):
+        mse_trainer(net, inp, out, projs)
