@@ -8,7 +8,8 @@ packages = find_packages(include=["neurogen", "neurogen.*"]) + ["neurogen.templa
 setup(
     packages=packages,
     package_dir={"neurogen.templates": "templates"},
-    package_data={"neurogen.templates": ["*.j2", "cuda/*.j2", "storage/*/*.j2"],
+    package_data={"neurogen.templates": ["*.j2", "cuda/*.j2", "storage/*/*.j2",
+                                         "training/*.j2"],
                   "neurogen.inputs": ["*.pxd"]},   # cimport neurogen.inputs.cnetwork
     include_package_data=False,
     zip_safe=False,

@@ -6,8 +6,8 @@
   ``cell`` method as in BrainPy's examples): ``F(x)`` and its exact Jacobian then come
   from the equations via sympy (:class:`~neurogen.analysis.symbolic.SymbolicField`), or
 * any Python callable ``f_cell(x)`` on one state vector (``vectorized=True``: on a batch
-  ``(batch, dim)``), with an optional ``f_jac(x)``; without it the Jacobian is taken by
-  central differences (fine for small systems).
+  ``(batch, dim)``, and ``f_jac`` too), with an optional ``f_jac(x)``; without it the
+  Jacobian is taken by central differences (fine for small systems).
 
 ``f_type='continuous'`` looks for ``F(x) = 0``; ``'discrete'`` for ``f(x) = x`` (for a
 model, ``f`` is its Euler map ``x + dt F(x)``). The loss of a point is
@@ -136,6 +136,9 @@ class SlowPointFinder:
             J = self.field.jacobian(points)
             if self.f_type == DISCRETE:
                 J = np.eye(J.shape[-1]) + self._dt() * J
+        elif self.f_jac is not None and self.vectorized:   # a batch at once, as f_cell
+            J = np.asarray(self.f_jac(points), dtype=np.float64).reshape(
+                points.shape[0], points.shape[1], points.shape[1])
         elif self.f_jac is not None:
             J = np.stack([np.asarray(self.f_jac(p), dtype=np.float64) for p in points])
         else:

@@ -1,14 +1,16 @@
 """Model library written as equation strings: continuous attractor networks
 (:class:`CANN1D`, :class:`CANN2D`), the Amari-Hopfield network and the E/I-lag
-networks of cooperative coding; ANNarchy's standard models (:class:`LeakyIntegrator`,
-:class:`Hebb`, :class:`Oja`, :class:`IBCM`)."""
+networks of cooperative coding, the trainable rate RNN of Yang & Wang (:func:`rate_rnn`);
+ANNarchy's standard models (:class:`LeakyIntegrator`, :class:`Hebb`, :class:`Oja`,
+:class:`IBCM`)."""
 from .cann import CANN1D, CANN2D, cann_neuron
 from .hopfield import AmariHopfieldNetwork, HebbianTrainer
 from .neurons import LeakyIntegrator, list_standard_neurons
 from .synapses import IBCM, STDP, STP, Hebb, Oja, list_standard_synapses
 from .coop import EILagNetwork1D, EILagNetwork2D, SFANetwork1D, lag_response_time
+from .rnn import InputNeuron, RateRNN, rate_rnn
 
 __all__ = ["CANN1D", "CANN2D", "cann_neuron", "AmariHopfieldNetwork", "HebbianTrainer",
            "EILagNetwork1D", "EILagNetwork2D", "SFANetwork1D", "lag_response_time",
            "LeakyIntegrator", "list_standard_neurons", "Hebb", "Oja", "IBCM", "STP", "STDP",
-           "list_standard_synapses"]
+           "list_standard_synapses", "InputNeuron", "RateRNN", "rate_rnn"]

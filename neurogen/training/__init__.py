@@ -1,0 +1,18 @@
+"""Training equation-string networks with gradients generated from their equations.
+
+sympy differentiates each population's update (:mod:`.symbolic`), jinja2 renders a
+batched forward pass and its backpropagation-through-time adjoint as C++
+(:mod:`.codegen`), compiled and cached like a network (:mod:`.toolchain`).
+:class:`Trainer` fits the trainable parameters and projections with :class:`Adam` or
+:class:`SGD`; :class:`CellMap` gives the trained update as a map with its exact
+Jacobian, for fixed-point analysis.
+"""
+from .graph import TrainingError
+from .dynamics import CellMap
+from .losses import cross_entropy, mse
+from .model import DifferentiableNetwork
+from .optimizers import SGD, Adam, ExponentialDecay, clip_by_norm
+from .trainer import Trainer
+
+__all__ = ["CellMap", "TrainingError", "DifferentiableNetwork", "Trainer", "Adam", "SGD",
+           "ExponentialDecay", "clip_by_norm", "cross_entropy", "mse"]
