@@ -498,6 +498,16 @@ class Network:
 register(Network)
 
 
-def clear(**setup_options) -> Network:
-    """Forget the default network and start a new, empty one."""
+def clear(functions: bool = True, neurons: bool = True, synapses: bool = True,
+          constants: bool = True, **setup_options) -> Network:
+    """Forget the default network and start a new, empty one, as ANNarchy's ``clear()``:
+    module-level ``Constant``s and ``add_function`` functions are forgotten too unless
+    ``constants=False`` / ``functions=False``. (``neurons``/``synapses``: neurogen keeps
+    no registry of definitions, so there is nothing else to erase.)"""
+    if constants:
+        from .constant import GLOBAL_CONSTANTS
+        GLOBAL_CONSTANTS.clear()
+    if functions:
+        from ..parser.user_functions import GLOBAL_FUNCTIONS
+        GLOBAL_FUNCTIONS.clear()
     return set_default(Network(**setup_options))

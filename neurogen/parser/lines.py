@@ -96,7 +96,8 @@ def statements(text: str | None) -> list[str]:
 
 def flag_colon(text: str) -> int | None:
     """Position of the ``:`` that starts the flags, or None. Colons of ``if c: a else: b``
-    belong to the conditional: each ``if`` claims one, a colon right after ``else`` too."""
+    belong to the conditional: each ``if`` without ``then`` claims one, a colon right after
+    ``else`` too."""
     pending_ifs, depth, previous = 0, 0, ""
     for token, start in _tokens(text):
         if token in "([{":
@@ -105,6 +106,8 @@ def flag_colon(text: str) -> int | None:
             depth -= 1
         elif token == "if":
             pending_ifs += 1
+        elif token == "then" and pending_ifs:     # ``if c then a else b`` claims no colon
+            pending_ifs -= 1
         elif token == ":":
             if previous == "else":
                 pass
