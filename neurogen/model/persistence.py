@@ -94,7 +94,9 @@ class _ArraysOnly:
     _ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"),
                 ("numpy.core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "scalar"),
                 ("numpy._core.multiarray", "_reconstruct"),
-                ("numpy._core.multiarray", "scalar")}
+                ("numpy._core.multiarray", "scalar"),
+                # arrays pickled with protocol 5 (NumPy >= 1.16) rebuild from a buffer
+                ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer")}
 
     def __init__(self, handle):
         import pickle

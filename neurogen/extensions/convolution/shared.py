@@ -51,6 +51,7 @@ class SharedProjection(Projection):
         self._initial_filter = None    # restored by reset(synapses=True)
         self._tap = None               # filter entry of each synapse (CSR order)
         self._scale = 1.0
+        self.slot_weights = None       # the filter kernel's table, once compiled
 
     # -- building -------------------------------------------------------------------------
     def _install(self, weights, layout, delays, linear_default: bool, filter_size: int):
