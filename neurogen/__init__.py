@@ -33,6 +33,10 @@ from .parser.user_functions import add_function  # noqa: E402
 from . import models  # noqa: E402
 from .models import (LeakyIntegrator, Hebb, Oja, IBCM,  # noqa: E402
                      list_standard_neurons, list_standard_synapses)
+from .models.synapses import STDP, STP  # noqa: E402  (spiking: refused when used)
+from .models.neurons import (IF_curr_exp, IF_cond_exp, IF_curr_alpha,  # noqa: E402
+                             IF_cond_alpha, Izhikevich, HH_cond_exp,
+                             EIF_cond_exp_isfa_ista, EIF_cond_alpha_isfa_ista)
 from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
                            RandomDistribution, Uniform)
 from .report import report  # noqa: E402
@@ -141,6 +145,8 @@ __all__ = [
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
     "BackendUnavailable", "SimulationError", "ANNarchyException", "InputArray", "Parameter",
     "Variable", "LILConnectivity", "add_function", "models", "LeakyIntegrator", "Hebb", "Oja",
+    "STDP", "STP", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha",
+    "Izhikevich", "HH_cond_exp", "EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista",
     "IBCM", "list_standard_neurons", "list_standard_synapses", "disable_learning",
     "enable_learning",
 ]

@@ -23,3 +23,15 @@ def test_if_then_else_leaves_the_flag_colon_to_the_flags():
     net = ng.Network()
     pop = net.create(2, ng.Neuron(equations="dr/dt = if r > 1 then 1 else -r : midpoint, init=2.0"))
     assert float(pop.r[0]) == 2.0
+
+
+def test_spiking_standard_models_import_but_are_refused_when_used():
+    """ANNarchy modules import IF_curr_exp, STDP...: the names load; using one is a clear
+    error (spiking networks are not built yet)."""
+    from neurogen import IF_curr_exp, Izhikevich, STDP  # noqa: F401
+    net = ng.Network()
+    for neuron in (IF_curr_exp, Izhikevich()):
+        with np.testing.assert_raises(ng.NeurogenError):
+            net.create(geometry=1, neuron=neuron)
+    with np.testing.assert_raises(ng.NeurogenError):
+        STDP()
