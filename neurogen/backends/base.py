@@ -20,6 +20,7 @@ class Backend:
     storage: tuple = ()            # storage kernels with a template block here
     mirrors_buffers = False        # device copies: the code needs every buffer's byte size
     checked_steps = False          # step() goes through the checked run() path
+    batches = False                # has the batched-network blocks (batch=B > 1)
 
     # -- code -------------------------------------------------------------------------------
     def provides(self, kernel: str) -> bool:

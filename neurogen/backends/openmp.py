@@ -12,6 +12,7 @@ class OpenMPBackend(Backend):
     template = "network.cpp.j2"
     source = "network.cpp"
     storage = ("dense", "csr", "fft", "separable")
+    batches = True
 
     def fingerprint(self, tc) -> str:
         return tc.fingerprint()

@@ -36,7 +36,7 @@ class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
     _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm=None, step_rounding="ceil")
+                     paradigm=None, step_rounding="ceil", batch=1)
 
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
@@ -58,14 +58,14 @@ class Network:
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
-                 paradigm: str | None = None):
+                 paradigm: str | None = None, batch: int = 1):
         self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
-                   method=method, paradigm=paradigm)
+                   method=method, paradigm=paradigm, batch=batch)
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
         """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
-        ``step_rounding``."""
+        ``step_rounding``, ``batch`` (B independent copies, see docs/architecture.md)."""
         for key, value in options.items():
             if key == "dt":
                 if not value or float(value) <= 0:
@@ -96,6 +96,8 @@ class Network:
                 if self.compiled and value != self._config["paradigm"]:
                     raise NetworkError("paradigm cannot change after compile()")
                 self._config["paradigm"] = value
+            elif key == "batch":
+                self._set_batch(value)
             elif key == "step_rounding":
                 if value not in ("ceil", "nearest"):
                     raise NetworkError("step_rounding must be 'ceil' (ANNarchy: "
@@ -110,6 +112,22 @@ class Network:
         if self._sim is not None:
             self._sim.bind()
 
+    def _set_batch(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise NetworkError(f"batch must be a positive integer (the number of copies), "
+                               f"got {value!r}")
+        if self.compiled and int(value) != self.batch:
+            raise NetworkError("batch cannot change after compile(): create a network "
+                               "with the new batch size (the compiled code is reused)")
+        changed = int(value) != self._config.get("batch", 1)
+        if changed and self.monitors:
+            raise NetworkError("set batch before creating monitors (they size their "
+                               "records by it)")
+        self._config["batch"] = int(value)
+        if changed:
+            for pop in self.populations:
+                pop._rebatch()
+
     def config(self, **options):
         """ANNarchy 5's name for :meth:`setup` (``num_threads``, ``seed``, ``dt``…)."""
         self.setup(**options)
@@ -121,6 +139,11 @@ class Network:
     @property
     def seed(self) -> int:
         return self._config["seed"]
+
+    @property
+    def batch(self) -> int:
+        """B: the number of independent copies this network simulates (1: a single run)."""
+        return self._config["batch"]
 
     @property
     def num_threads(self) -> int:
