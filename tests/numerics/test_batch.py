@@ -199,3 +199,44 @@ def test_timed_array_and_fft_loop_over_copies():
     assert results[2].shape == (10, 2, 16)
     np.testing.assert_array_equal(results[2][:, 0], results[1])
     assert not np.array_equal(results[2][:, 1], results[1])    # seed + 1: other noise
+
+
+def test_timed_array_update_reaches_every_copy():
+    net = ng.Network(seed=1, batch=3)
+    src = net.create(ng.TimedArray(rates=np.zeros((2, 5))), name="src")
+    net.compile()
+    net.simulate(2)
+    new = np.arange(10, dtype=float).reshape(2, 5)
+    src.update(new)
+    assert src.r.shape == (3, 5)
+    np.testing.assert_array_equal(src.r, np.tile(new[1], (3, 1)))
+    net.simulate(1)
+    np.testing.assert_array_equal(src.r, np.tile(new[1], (3, 1)))
+
+
+def test_analysis_refuses_a_batched_network():
+    from neurogen.analysis import AnalysisError, SymbolicField
+    net = ng.Network(batch=2)
+    pop = net.create(3, ng.Neuron(parameters="tau = 10.0", equations="tau * dr/dt = -r"),
+                     name="leaky")
+    with pytest.raises(AnalysisError, match="batch=2"):
+        SymbolicField(pop)
+
+
+def test_batch_one_code_has_no_batch_construct():
+    """batch=1 generates today's code (checked by hand against the code before batching
+    existed); batch > 1 the copy loop and the batch-wide sum, B itself as a slot."""
+    from neurogen.codegen.plan import build_plan
+    from neurogen.codegen.render import render
+    from neurogen.model.freeze import freeze
+    sources = {}
+    for batch in (1, 2, 5):
+        net = ng.Network(seed=1, batch=batch)
+        a = net.create(4, INPUT, name="a")
+        net.connect(a, a, "exc").connect_all_to_all(0.1, delays=2.0)
+        ir = freeze(net, net.backend)
+        net.projections[0]._attach_storage(ir.projections[0].storage, net.real_dtype)
+        sources[batch] = render(build_plan(ir, net.backend), net.backend)[0]
+    assert not any(s in sources[1] for s in ("ng_batch", "seed_all", "_B ", "every copy"))
+    assert "for (int64_t b = 0; b < ng_batch; ++b)" in sources[2]
+    assert sources[2] == sources[5]
