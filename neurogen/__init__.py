@@ -39,7 +39,8 @@ from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # n
 
 def setup(**options):
     """Configure the default network: ``dt``, ``seed``, ``num_threads``,
-    ``precision`` ('double' | 'float'), ``method``, ``paradigm`` ('openmp' | 'cuda')."""
+    ``precision`` ('double' | 'float'), ``method``, ``paradigm`` ('openmp' | 'cuda'),
+    ``batch`` (B independent copies, before compile)."""
     default_network().setup(**options)
 
 

@@ -64,6 +64,8 @@ class PopulationView:
         if hasattr(value, "get_values"):
             value = value.get_values(self.size, pop.net.rng(("view", pop.id, name)))
         value = np.asarray(value)
+        if pop._batched(name) and self.size == 1 and value.shape == (pop.net.batch,):
+            value = value.reshape(pop.net.batch, 1)     # one neuron, a value per copy
         if pop._batched(name) and value.shape == (pop.net.batch, self.size):
             buffer.reshape(pop.net.batch, pop.size)[:, self.ranks] = value
             return

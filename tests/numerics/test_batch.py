@@ -122,6 +122,10 @@ def test_reads_and_writes_shapes():
     assert view.baseline.shape == (4, 2)
     np.testing.assert_array_equal(view.baseline, each[:, 0:2, 0])
     assert inp.neuron(1).baseline.shape == (4,)
+    inp.neuron(1).baseline = [1.0, 2.0, 3.0, 4.0]          # one neuron, a value per copy
+    np.testing.assert_array_equal(inp.baseline[:, 0, 1], [1.0, 2.0, 3.0, 4.0])
+    view.baseline = [7.0, 8.0]                               # a view: every copy alike
+    np.testing.assert_array_equal(inp.baseline[:, 0:2, 0], np.full((4, 2), [7.0, 8.0]))
     focus.tau = 5.0
     assert focus.tau == 5.0
 
@@ -180,9 +184,10 @@ def test_backend_without_batch_is_refused():
         net.compile()
 
 
-def test_timed_array_and_fft_loop_over_copies():
-    """Kernels without a batch-wide block (fft) run copy by copy; a TimedArray replays
-    the same rates into every copy."""
+@pytest.mark.parametrize("storage", ["fft", "separable"])
+def test_timed_array_and_fft_loop_over_copies(storage):
+    """Kernels without a batch-wide block (fft, separable) run copy by copy; a
+    TimedArray replays the same rates into every copy."""
     rates = np.random.default_rng(2).random((4, 4, 4))
     results = {}
     for batch in (1, 2):
@@ -191,9 +196,10 @@ def test_timed_array_and_fft_loop_over_copies():
         sink = net.create((4, 4), ng.Neuron(equations="r = sum(exc) + Uniform(0, 1)"),
                           name="sink")
         net.connect(src, sink, "exc").connect_dog(
-            amp_pos=0.2, sigma_pos=0.3, amp_neg=0.1, sigma_neg=0.7, storage_format="fft")
+            amp_pos=0.2, sigma_pos=0.3, amp_neg=0.1, sigma_neg=0.7, storage_format=storage)
         mon = net.monitor(sink, "r")
         net.compile()
+        assert net.projections[0].storage == storage
         net.simulate(10)
         results[batch] = mon.get("r")
     assert results[2].shape == (10, 2, 16)
@@ -240,3 +246,16 @@ def test_batch_one_code_has_no_batch_construct():
     assert not any(s in sources[1] for s in ("ng_batch", "seed_all", "_B ", "every copy"))
     assert "for (int64_t b = 0; b < ng_batch; ++b)" in sources[2]
     assert sources[2] == sources[5]
+
+
+def test_save_and_load_keep_every_copy(tmp_path):
+    net, inp, focus, _ = field(2, 1)
+    each = np.random.default_rng(5).random((2, N, N))
+    inp.baseline = each
+    net.simulate(3)
+    before = focus.r
+    net.save(tmp_path / "state.npz")
+    inp.baseline, focus.r = 0.0, 0.0
+    net.load(tmp_path / "state.npz")
+    np.testing.assert_array_equal(inp.baseline, each)
+    np.testing.assert_array_equal(focus.r, before)
