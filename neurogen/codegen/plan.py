@@ -51,6 +51,7 @@ class Plan:
     nbytes_slots: list = field(default_factory=list)   # device mirrors: int slot of each buffer's size
     batched: bool = False   # B > 1 copies: per-copy buffers are offset by copy
     batch_strides: dict = field(default_factory=dict)  # per-copy pointer -> C elements per copy
+    parallel_copies: bool = False   # copies may run on different threads (no shared scratch)
 
     @property
     def real(self) -> str:
@@ -457,6 +458,8 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         plan.batched = True
         plan.sizes.append(("ng_batch", table.int(S.BatchSize())))
         plan.batch_strides = batch_strides(network, table, plan.pointers)
+        plan.parallel_copies = not any(storage.kernel(p.storage).scratch
+                                       for p in network.projections)
     if backend.mirrors_buffers:    # device mirrors need every buffer's byte size
         plan.nbytes_slots = [-1, -1] + [table.int(S.BufferBytes(k))
                                         for k in range(2, len(table.ptrs))]

@@ -245,6 +245,8 @@ def test_batch_one_code_has_no_batch_construct():
         sources[batch] = render(build_plan(ir, net.backend), net.backend)[0]
     assert not any(s in sources[1] for s in ("ng_batch", "seed_all", "_B ", "every copy"))
     assert "for (int64_t b = 0; b < ng_batch; ++b)" in sources[2]
+    assert "#pragma omp parallel for schedule(static) if (nthreads > 1)\n" \
+           "        for (int64_t b = 0;" in sources[2]      # copies on the threads
     assert sources[2] == sources[5]
 
 
