@@ -261,3 +261,40 @@ def test_save_and_load_keep_every_copy(tmp_path):
     net.load(tmp_path / "state.npz")
     np.testing.assert_array_equal(inp.baseline, each)
     np.testing.assert_array_equal(focus.r, before)
+
+
+PRE = ng.Neuron(parameters="g = 1.0", equations="r = g * Uniform(0.0, 1.0)")
+POST = ng.Neuron(equations="r = tanh(sum(exc))")
+PSP = ng.Synapse(parameters="c = 0.5", psp="w * pre.r * (pre.g + c)")
+
+
+def psp_net(batch, seed):
+    """A synapse model (csr, computed synapse by synapse, in the copy loop) with
+    per-synapse delays, whose psp reads the delayed per-copy parameter pre.g."""
+    rng = np.random.default_rng(4)
+    weights = rng.normal(size=(5, 6))
+    delays = rng.integers(1, 4, size=(5, 6)).astype(float)
+    net = ng.Network(seed=seed, batch=batch)
+    pre = net.create(6, PRE, name="pre")
+    post = net.create(5, POST, name="post")
+    net.connect(pre, post, "exc", synapse=PSP).connect_from_matrix(weights, delays=delays)
+    mon = net.monitor(post, ["r", "sum(exc)"])
+    net.compile()
+    return net, pre, mon
+
+
+def test_synapse_model_with_synaptic_delays_per_copy():
+    B, seed, steps = 3, 21, 12
+    g = np.random.default_rng(6).random((B, 6)) + 0.5
+    net, pre, mon = psp_net(B, seed)
+    assert net.ir.projections[0].delay == "synapse" and net.projections[0].storage == "csr"
+    pre.g = g
+    net.simulate(steps)
+    r, s = mon.get("r"), mon.get("sum(exc)")
+    for b in range(B):
+        net1, pre1, mon1 = psp_net(1, seed + b)
+        pre1.g = g[b]
+        net1.simulate(steps)
+        np.testing.assert_array_equal(r[:, b], mon1.get("r"))
+        np.testing.assert_array_equal(s[:, b], mon1.get("sum(exc)"))
+    assert np.abs(s).max() > 0
