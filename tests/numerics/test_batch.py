@@ -74,8 +74,8 @@ GLOBAL_OPS = ng.Neuron(
               "r = tanh(drive + g * (max(r) - m) + sum(exc)) + Uniform(-0.1, 0.1)")
 
 
-def global_net(batch, seed):
-    net = ng.Network(seed=seed, batch=batch)
+def global_net(batch, seed, threads=1):
+    net = ng.Network(seed=seed, batch=batch, num_threads=threads)
     pop = net.create(8, GLOBAL_OPS, name="pop")
     net.connect(pop, pop, "exc").connect_all_to_all(weights=0.05)
     mon = net.monitor(pop, ["r", "m"])
@@ -100,6 +100,18 @@ def test_global_operations_are_per_copy():
         np.testing.assert_array_equal(m[:, b], mon1.get("m"))
         # and against NumPy: m is the mean of r after the previous step
         np.testing.assert_allclose(m[1:, b], r[:-1, b].mean(axis=1), rtol=0, atol=1e-12)
+
+
+def test_global_operations_bit_identical_across_threads():
+    """Copies on two threads (the copy loop is parallel), reductions per copy."""
+    results = []
+    for threads in (1, 2):
+        net, pop, mon = global_net(5, 3, threads)
+        pop.drive = np.linspace(-1.0, 1.0, 5 * 8).reshape(5, 8)
+        net.simulate(20)
+        results.append((mon.get("r"), mon.get("m")))
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_reads_and_writes_shapes():
