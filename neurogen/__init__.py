@@ -45,7 +45,8 @@ from .report import report  # noqa: E402
 
 def setup(**options):
     """Configure the default network: ``dt``, ``seed``, ``num_threads``,
-    ``precision`` ('double' | 'float'), ``method``, ``paradigm`` ('openmp' | 'cuda')."""
+    ``precision`` ('double' | 'float'), ``method``, ``paradigm`` ('openmp' | 'cuda'),
+    ``batch`` (B independent copies, before compile)."""
     default_network().setup(**options)
 
 

@@ -50,6 +50,10 @@ class SymbolicField:
         pop = self.pop = _population(model)
         ir, net = pop.ir, pop.net
         self.n = pop.size
+        if net.batch > 1:
+            raise AnalysisError(f"population '{pop.name}': its network runs batch="
+                                f"{net.batch} copies; the analysis reads one state (build "
+                                "the network with batch=1)")
         if ir.randoms:
             raise AnalysisError(f"population '{pop.name}': its equations draw random "
                                 "numbers, so it has no deterministic vector field")

@@ -22,6 +22,7 @@ class Backend:
     checked_steps = False          # step() goes through the checked run() path
     flags_nonfinite = False        # the step flags NaN/infinity (else: checked per chunk)
     chunk_seconds = 0.05           # simulate() hands back to Python this often (Ctrl-C…)
+    batches = False                # has the batched-network blocks (batch=B > 1)
 
     # -- code -------------------------------------------------------------------------------
     def provides(self, kernel: str) -> bool:

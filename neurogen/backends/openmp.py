@@ -13,6 +13,7 @@ class OpenMPBackend(Backend):
     source = "network.cpp"
     storage = ("dense", "csr", "fft", "separable", "filter")
     flags_nonfinite = True
+    batches = True
 
     def fingerprint(self, tc) -> str:
         return tc.fingerprint()

@@ -49,6 +49,9 @@ class Plan:
     populations: list       # dicts for the template
     rings: list             # dicts: delayed rates of a population
     nbytes_slots: list = field(default_factory=list)   # device mirrors: int slot of each buffer's size
+    batched: bool = False   # B > 1 copies: per-copy buffers are offset by copy
+    batch_strides: dict = field(default_factory=dict)  # per-copy pointer -> C elements per copy
+    parallel_copies: bool = False   # copies may run on different threads (no shared scratch)
 
     @property
     def real(self) -> str:
@@ -349,6 +352,41 @@ def _delayed_reads(proj, entry, pre, var_rings: dict, table: S.SlotTable,
     return reads
 
 
+BATCHED_KERNELS = ("dense", "csr")   # storage kernels with a batch-wide weighted-sum block
+
+
+def copy_width(attribute, size: str) -> str | None:
+    """Elements per copy of a population attribute in a batched network: per-neuron
+    attributes and population-wide *variables* are per copy; population-wide parameters
+    are shared (None)."""
+    if attribute.locality != GLOBAL:
+        return size
+    return "1" if attribute.kind == "variable" else None
+
+
+def batch_strides(network: NetworkIR, table: S.SlotTable, pointers: list) -> dict:
+    """Per-copy buffers of a batched network: C name -> elements between two copies.
+    Weights, kernel tables, synapse attributes, delays and replayed rates are shared."""
+    strides = {}
+    for name, _, index, _ in pointers:
+        slot = table.ptrs[index]
+        if isinstance(slot, (S.PopAttribute, S.PopSum, S.DelayRing)):
+            size = f"p{slot.pop}_size"
+            if isinstance(slot, S.PopSum):
+                strides[name] = size
+                continue
+            attr = network.populations[slot.pop].neuron.attribute(slot.name)
+            width = copy_width(attr, size) if isinstance(slot, S.PopAttribute) else \
+                (size if attr.locality != GLOBAL else "1")
+            if isinstance(slot, S.DelayRing):
+                width = f"ring{slot.pop}_depth * {width}"
+            if width is not None:
+                strides[name] = width
+        elif isinstance(slot, S.PopReduction):
+            strides[name] = "1"
+    return strides
+
+
 def build_plan(network: NetworkIR, backend) -> Plan:
     """The plan of ``network`` for ``backend`` (reads the IR only)."""
     precision = network.precision
@@ -406,6 +444,7 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         if proj.delay != DELAY_NONE:
             entry["ring"] = rings[proj.pre]
         entry["psp"], entry["operation"], entry["learning"] = None, "sum", None
+        entry["batched"] = False
         if proj.synapse is not None:
             syn = _SynapseLowering(proj, table, _Emitter(backend.printer, precision, f"s{j}"),
                                    constants, pre, post,
@@ -416,11 +455,20 @@ def build_plan(network: NetworkIR, backend) -> Plan:
                 if proj.delay != DELAY_NONE and proj.synapse.psp is not None else {}
             entry["psp"], entry["operation"] = syn.psp(delayed), proj.synapse.operation
             entry["learning"] = syn.learning()
+        # batched networks: plain weighted sums of every copy in one pass over the weights
+        entry["batched"] = network.batched and kernel.name in BATCHED_KERNELS and \
+            entry["psp"] is None and proj.delay != DELAY_SYNAPSE
         projections.append(entry)
 
     plan = Plan(precision=precision, backend=backend.name, slots=table, pointers=pointers,
                 sizes=sizes, reals=reals, projections=projections, populations=lowered,
                 rings=list(rings.values()) + list(var_rings.values()))
+    if network.batched:
+        plan.batched = True
+        plan.sizes.append(("ng_batch", table.int(S.BatchSize())))
+        plan.batch_strides = batch_strides(network, table, plan.pointers)
+        plan.parallel_copies = not any(storage.kernel(p.storage).scratch
+                                       for p in network.projections)
     if backend.mirrors_buffers:    # device mirrors need every buffer's byte size
         plan.nbytes_slots = [-1, -1] + [table.int(S.BufferBytes(k))
                                         for k in range(2, len(table.ptrs))]

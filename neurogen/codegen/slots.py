@@ -185,6 +185,11 @@ class KernelSize(Slot):
 
 
 @dataclass(frozen=True)
+class BatchSize(Slot):
+    """B, the number of independent copies of a batched network (only when batched)."""
+
+
+@dataclass(frozen=True)
 class BufferBytes(Slot):
     """Byte size of the buffer in pointer slot ``ptr`` (device mirrors)."""
     ptr: int

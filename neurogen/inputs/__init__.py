@@ -68,7 +68,8 @@ def c_interface(net=None) -> tuple:
 
 def buffer_address(pop, name: str, dtype: str = "float64") -> int:
     """Address of the live buffer of ``pop.name`` (``pop.size`` contiguous values, or one
-    for a population-wide attribute), checked against ``dtype``."""
+    for a population-wide attribute; in a network of batch B > 1, B such blocks, copy
+    after copy, except for shared population-wide parameters), checked against ``dtype``."""
     if not hasattr(pop, "view") or not hasattr(pop, "attributes"):
         raise InputError(f"expected a Population, got {type(pop).__name__}")
     if name not in pop.attributes:

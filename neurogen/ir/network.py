@@ -3,7 +3,7 @@
 Structure only, by index: populations (their neuron IR, geometry, stop condition,
 whether they replay a TimedArray), projections (pre/post indices, which weighted sum of
 the postsynaptic neuron they feed, delay kind, synapse IR, chosen storage kernel),
-monitors, the constant names and the precision. Names of user objects are deliberately
+monitors, the constant names, the precision and whether it runs a batch of copies. Names of user objects are deliberately
 absent: they never reach generated code. Values (parameters, weights, delays, constants,
 sizes) are runtime data and absent too, except sizes kept for cost estimates and checks.
 """
@@ -69,6 +69,7 @@ class NetworkIR:
     monitors: tuple
     constants: tuple         # names, sorted; values are runtime data
     precision: str           # "double" | "float"
+    batched: bool = False    # B > 1 copies (the size B is a runtime slot, not structure)
 
     @property
     def real(self) -> str:

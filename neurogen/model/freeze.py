@@ -45,12 +45,32 @@ def _monitor(monitor) -> MonitorIR:
     return MonitorIR("population", obj.id, tuple(monitor.variables))
 
 
+def _check_batch(net, backend):
+    """What a batched network (B > 1 copies sharing parameters and weights) cannot do
+    is refused here, by name, rather than run wrongly."""
+    if not backend.batches:
+        raise NetworkError(f"batch={net.batch}: the '{backend.name}' backend does not run "
+                           "batched networks yet (use paradigm='openmp', or batch=1)")
+    for pop in net.populations:
+        if pop.stop is not None:
+            raise NetworkError(f"batch={net.batch}: population '{pop.name}' has a "
+                               "stop_condition; simulate_until cannot stop some copies "
+                               "and not others (use batch=1)")
+    for proj in net.projections:
+        if proj.synapse_ir is not None and proj.synapse_ir.equations:
+            raise NetworkError(f"batch={net.batch}: projection '{proj.name}' has synapse "
+                               "equations (a learning rule); its weights are shared by "
+                               "every copy, so each copy cannot learn its own (use batch=1)")
+
+
 def freeze(net, backend) -> NetworkIR:
     """The IR of ``net`` for ``backend`` (storage kernels chosen; nothing mutated)."""
     if not net.populations:
         raise NetworkError("the network has no population to compile")
+    if net.batch > 1:
+        _check_batch(net, backend)
     return NetworkIR(populations=tuple(_population(p) for p in net.populations),
                      projections=tuple(_projection(p, backend) for p in net.projections),
                      monitors=tuple(_monitor(m) for m in net.monitors),
                      constants=tuple(sorted(net.constants)),
-                     precision=net._config["precision"])
+                     precision=net._config["precision"], batched=net.batch > 1)

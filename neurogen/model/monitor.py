@@ -22,9 +22,11 @@ class Recording:
     buffer, and its row in the runtime table."""
 
     def __init__(self, monitor: "Monitor", name: str, source, width: int, dtype,
-                 locality: str = "local"):
+                 locality: str = "local", copies: int = 1):
         self.monitor, self.name, self.source = monitor, name, source
-        self.locality, self.width = locality, width
+        self.locality, self.copies = locality, copies    # copies: of a batched network
+        width *= copies
+        self.width = width
         self.buffer = np.empty((0, width), dtype=dtype)
         self.count = 0
 
@@ -38,7 +40,8 @@ def _target_of(name: str):
 
 
 class Monitor(SealedAttributes):
-    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, size).
+    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, size),
+    (steps, B, size) in a network of batch B > 1.
 
     ``obj`` is a population, a view (its neurons are kept on ``get``) or a dendrite
     (``proj.dendrite(i)``: its ``w`` and per-synapse variables). Populations also record
@@ -130,14 +133,13 @@ class Monitor(SealedAttributes):
             if target not in obj.targets:
                 raise NetworkError(f"Monitor: the neuron of '{obj.name}' has no {name}")
             return Recording(self, name, lambda: net._sim.sum_buffer(obj.id, target),
-                             obj.size, net.real_dtype)
+                             obj.size, net.real_dtype, copies=net.batch)
         if name not in obj.attributes:
             raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
                                f"'{name}' (attributes: {', '.join(obj.attributes)})")
-        locality = obj.ir.attribute(name).locality
-        return Recording(self, name, lambda: obj.buffer(name),
-                         1 if locality == GLOBAL else obj.size, obj._buffer(name).dtype,
-                         locality)
+        attribute = obj.ir.attribute(name)
+        return Recording(self, name, lambda: obj.buffer(name), obj._width(attribute),
+                         obj._buffer(name).dtype, attribute.locality, obj._copies(attribute))
 
     # -- control ---------------------------------------------------------------------------
     def start(self, variables=None, period: float | None = None):
@@ -201,6 +203,8 @@ class Monitor(SealedAttributes):
             data = rec.data().copy()
             if isinstance(self.obj, Projection):
                 data = self._projection_data(rec, data)
+            elif rec.copies > 1:         # a batched network: (steps, B, ...)
+                data = self._copies_data(rec, data, reshape)
             elif rec.locality == GLOBAL:
                 data = data[:, 0]
             elif self.ranks is not None:
@@ -211,6 +215,16 @@ class Monitor(SealedAttributes):
             if not keep:
                 self.net._clear_recording(rec)
         return result[names] if single and not force_dict else result
+
+    def _copies_data(self, rec: Recording, data: np.ndarray, reshape: bool) -> np.ndarray:
+        data = data.reshape(len(data), rec.copies, -1)
+        if rec.locality == GLOBAL:
+            return data[:, :, 0]
+        if self.ranks is not None:
+            return data[:, :, self.ranks]
+        if reshape and hasattr(self.obj, "geometry"):
+            return data.reshape((len(data), rec.copies) + self.obj.geometry)
+        return data
 
     def __repr__(self):
         return f"Monitor({self.obj.name!r}, {self.variables!r}, period={self.period})"

@@ -40,7 +40,7 @@ class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
     _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm=None, step_rounding="ceil", check_finite=True)
+                     paradigm=None, step_rounding="ceil", check_finite=True, batch=1)
 
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
@@ -63,17 +63,18 @@ class Network:
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
                  paradigm: str | None = None, step_rounding: str = "ceil",
-                 check_finite: bool = True, **unknown):
+                 check_finite: bool = True, batch: int = 1, **unknown):
         reject_unknown("Network()", unknown, self._DEFAULTS)
         self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
                    method=method, paradigm=paradigm, step_rounding=step_rounding,
-                   check_finite=check_finite)
+                   check_finite=check_finite, batch=batch)
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
         """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
         ``step_rounding``, ``check_finite`` (a NaN or infinity in a neuron variable stops
-        the run with a :class:`SimulationError`; ``False`` skips the check, for speed)."""
+        the run with a :class:`SimulationError`; ``False`` skips the check, for speed),
+        ``batch`` (B independent copies, see docs/architecture.md)."""
         for key, value in options.items():
             if key == "check_finite":
                 if not isinstance(value, (bool, np.bool_)):
@@ -117,6 +118,8 @@ class Network:
                 if self.compiled and bool(value) != self._config.get(key, False):
                     raise NetworkError("structural_plasticity cannot change after compile()")
                 self._config[key] = bool(value)
+            elif key == "batch":
+                self._set_batch(value)
             elif key == "step_rounding":
                 if value not in ("ceil", "nearest"):
                     raise NetworkError("step_rounding must be 'ceil' (ANNarchy: "
@@ -135,6 +138,22 @@ class Network:
         if self._sim is not None:
             self._sim.bind()
 
+    def _set_batch(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise NetworkError(f"batch must be a positive integer (the number of copies), "
+                               f"got {value!r}")
+        if self.compiled and int(value) != self.batch:
+            raise NetworkError("batch cannot change after compile(): create a network "
+                               "with the new batch size (the compiled code is reused)")
+        changed = int(value) != self._config.get("batch", 1)
+        if changed and self.monitors:
+            raise NetworkError("set batch before creating monitors (they size their "
+                               "records by it)")
+        self._config["batch"] = int(value)
+        if changed:
+            for pop in self.populations:
+                pop._rebatch()
+
     def config(self, **options):
         """ANNarchy 5's name for :meth:`setup` (``num_threads``, ``seed``, ``dt``…)."""
         self.setup(**options)
@@ -150,6 +169,11 @@ class Network:
     @property
     def seed(self) -> int:
         return self._config["seed"]
+
+    @property
+    def batch(self) -> int:
+        """B: the number of independent copies this network simulates (1: a single run)."""
+        return self._config["batch"]
 
     @property
     def num_threads(self) -> int:

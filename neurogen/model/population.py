@@ -2,8 +2,9 @@
 
 The buffers exist from creation on; ``compile()`` hands their addresses to the generated
 code, which then reads and writes them in place. Reading an attribute returns a copy
-shaped like the geometry (classic scripts append it to lists); writing broadcasts scalars
-and checks shapes. ``view(name)`` gives the live zero-copy buffer for viewers and input
+shaped like the geometry (classic scripts append it to lists), (B, *geometry) in a
+network of batch B > 1; writing broadcasts scalars (and a geometry-shaped array to every
+copy) and checks shapes. ``view(name)`` gives the live zero-copy buffer for viewers and input
 environments.
 """
 from __future__ import annotations
@@ -102,6 +103,7 @@ class Population(SealedAttributes):
                                f"call, e.g. net.create({type(self).__name__}(geometry=10))")
         old.populations.pop()
         self.net = net
+        self._rebatch()
         self.id = len(net.populations)
         if name or not self._named:
             self.name = name or f"pop{self.id}"
@@ -117,8 +119,29 @@ class Population(SealedAttributes):
 
     def _allocate(self, attribute) -> np.ndarray:
         dtype = _DTYPES.get(attribute.ctype, self.net.real_dtype)
-        n = 1 if attribute.locality == GLOBAL else self.size
-        return np.full(n, attribute.init, dtype=dtype)
+        return np.full(self._width(attribute) * self._copies(attribute), attribute.init,
+                       dtype=dtype)
+
+    def _width(self, attribute) -> int:
+        """Values per copy: one per neuron, or one for a population-wide attribute."""
+        return 1 if attribute.locality == GLOBAL else self.size
+
+    def _copies(self, attribute) -> int:
+        """Copies kept in a batched network: B for per-neuron attributes and
+        population-wide variables, 1 for population-wide parameters (shared)."""
+        shared = attribute.locality == GLOBAL and attribute.kind == "parameter"
+        return 1 if shared else self.net.batch
+
+    def _batched(self, name: str) -> bool:
+        """Whether ``name`` has one value set per copy here (batch > 1)."""
+        return self.net.batch > 1 and self._copies(self.ir.attribute(name)) > 1
+
+    def _rebatch(self):
+        """``setup(batch=B)`` before compile(): every copy starts as copy 0 is now."""
+        for a in self.ir.attributes:
+            old, n = self._attrs[a.name], self._width(a)
+            if old.size != n * self._copies(a):
+                self._attrs[a.name] = np.tile(old[:n], self._copies(a))
 
     def _retype(self):
         """Convert real buffers to the network's precision (before binding)."""
@@ -145,7 +168,9 @@ class Population(SealedAttributes):
         is compiled and the precision unchanged.
         """
         array = self._buffer(name)
-        return array if array.size == 1 and self.ir.attribute(name).locality == GLOBAL \
+        if self.ir.attribute(name).locality == GLOBAL:
+            return array
+        return array.reshape((self.net.batch,) + self.geometry) if self._batched(name) \
             else array.reshape(self.geometry)
 
     def buffer(self, name: str) -> np.ndarray:
@@ -166,9 +191,11 @@ class Population(SealedAttributes):
 
     def get(self, name: str):
         array = self._buffer(name)
+        batched = self._batched(name)
         if self.ir.attribute(name).locality == GLOBAL:
-            return array[0].item()
-        return array.reshape(self.geometry).copy()
+            return array.copy() if batched else array[0].item()
+        shape = ((self.net.batch,) if batched else ()) + self.geometry
+        return array.reshape(shape).copy()
 
     def set(self, values: dict):
         for name, value in values.items():
@@ -182,6 +209,9 @@ class Population(SealedAttributes):
         if value.size == 1:
             array[...] = value.reshape(())
             return
+        if self._batched(name):
+            self._write_copies(name, array, value)
+            return
         if self.ir.attribute(name).locality == GLOBAL:
             raise ShapeError(f"population '{self.name}': '{name}' is population-wide and "
                              f"takes one value, got shape {value.shape}")
@@ -191,6 +221,27 @@ class Population(SealedAttributes):
                              f"{value.shape} to '{name}', expected {self.geometry} or "
                              f"({self.size},) (extra axes of length 1 allowed)")
         array[...] = value.reshape(-1)
+
+    def _write_copies(self, name: str, array: np.ndarray, value: np.ndarray):
+        """A batched attribute: (B, *geometry) or (B, size) sets each copy, (*geometry)
+        or (size,) every copy alike; (B,) for a population-wide variable."""
+        batch, width = self.net.batch, self._width(self.ir.attribute(name))
+        per_copy = array.reshape(batch, width)
+        if width == 1:
+            if value.shape != (batch,):
+                raise ShapeError(f"population '{self.name}': '{name}' is population-wide, "
+                                 f"one value per copy: expected a scalar or shape "
+                                 f"({batch},), got {value.shape}")
+            per_copy[:, 0] = value
+        elif value.shape in ((batch,) + self.geometry, (batch, self.size)):
+            per_copy[...] = value.reshape(batch, width)
+        elif value.shape in (self.geometry, (self.size,)):
+            per_copy[...] = value.reshape(1, width)
+        else:
+            raise ShapeError(f"population '{self.name}': cannot assign an array of shape "
+                             f"{value.shape} to '{name}' of a network of batch {batch}: "
+                             f"expected {(batch,) + self.geometry} (one value set per "
+                             f"copy), {self.geometry} (every copy alike) or a scalar")
 
     def __getattr__(self, name):
         attrs = self.__dict__.get("_attrs")
@@ -263,8 +314,9 @@ class Population(SealedAttributes):
                                f"{', '.join(self.targets) or 'none'})")
         sim = self.net._sim
         if sim is None:
-            return np.zeros(self.size)
-        return sim.sum_buffer(self.id, target).reshape(-1).astype(float)
+            return np.zeros((self.net.batch, self.size) if self.net.batch > 1 else self.size)
+        values = sim.sum_buffer(self.id, target).astype(float)
+        return values.reshape(self.net.batch, self.size) if self.net.batch > 1 else values
 
     # -- state ------------------------------------------------------------------------------
     def _snapshot_init(self):

@@ -57,7 +57,7 @@ class TimedArray(Population):
             self.start_step = step - 1     # the entry written now counts as the first one
         if self.net._sim is not None:
             if step > 0:                   # what the last step would have shown
-                self.buffer("r")[...] = self.rates[self.entry(step - 1)]
+                self.buffer("r").reshape(-1, self.size)[...] = self.rates[self.entry(step - 1)]
             self.net._sim.bind()
 
     def entry(self, step: int) -> int:

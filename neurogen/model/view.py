@@ -49,6 +49,8 @@ class PopulationView:
         pop = self.population
         if pop.ir.attribute(name).locality == GLOBAL:
             return pop.get(name)
+        if pop._batched(name):     # (B, len(view))
+            return pop._buffer(name).reshape(pop.net.batch, pop.size)[:, self.ranks]
         return pop._buffer(name)[self.ranks].copy()
 
     def set(self, values: dict):
@@ -63,6 +65,19 @@ class PopulationView:
         if hasattr(value, "get_values"):
             value = value.get_values(self.size, pop.net.rng(("view", pop.id, name)))
         value = array_for(f"view of '{pop.name}'", name, value, buffer.dtype)
+        if pop._batched(name) and self.size == 1 and value.shape == (pop.net.batch,):
+            value = value.reshape(pop.net.batch, 1)     # one neuron, a value per copy
+        if pop._batched(name) and value.shape == (pop.net.batch, self.size):
+            buffer.reshape(pop.net.batch, pop.size)[:, self.ranks] = value
+            return
+        if pop._batched(name):     # one value set for every copy
+            if value.size not in (1, self.size):
+                raise ShapeError(f"view of '{pop.name}': cannot assign shape {value.shape} to "
+                                 f"'{name}' of {self.size} neurons in {pop.net.batch} copies")
+            pos = (slice(None), self.ranks)
+            pop._buffer(name).reshape(pop.net.batch, pop.size)[pos] = \
+                value.reshape(1, -1) if value.size > 1 else value.reshape(())
+            return
         if value.size not in (1, self.size):
             raise ShapeError(f"view of '{pop.name}': cannot assign {value.size} values to "
                              f"'{name}' of {self.size} neurons")
@@ -88,7 +103,7 @@ class PopulationView:
         return PopulationView(self.population, np.concatenate([self.ranks, other.ranks]))
 
     def sum(self, target: str) -> np.ndarray:
-        return self.population.sum(target).reshape(-1)[self.ranks]
+        return self.population.sum(target)[..., self.ranks]
 
     def __repr__(self):
         return f"PopulationView({self.population.name!r}, ranks={self.ranks.tolist()})"
@@ -106,7 +121,9 @@ class IndividualNeuron(PopulationView):
 
     def get(self, name: str):
         value = super().get(name)
-        return value if np.isscalar(value) else value[0].item()
+        if np.isscalar(value) or self.population.ir.attribute(name).locality == GLOBAL:
+            return value
+        return value[:, 0].copy() if value.ndim == 2 else value[0].item()
 
 
 def view_ranks(population, key) -> np.ndarray:

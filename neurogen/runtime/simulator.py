@@ -150,6 +150,11 @@ class Simulator:
         """The live weighted sum ``sum(target)`` of population ``pop`` (flat)."""
         return self.owned[S.PopSum(pop, target)]
 
+    def _ring_width(self, slot) -> int:
+        """Values per copy and step in a delay ring (the attribute's, per copy)."""
+        pop = self.net.populations[slot.pop]
+        return pop._width(pop.ir.attribute(slot.name))
+
     def _pointer(self, slot) -> np.ndarray:
         return self._POINTERS[type(slot)](self, slot)
 
@@ -165,11 +170,11 @@ class Simulator:
         S.MonitorFields: lambda self, s: self.monitors.fields,
         S.PopAttribute: lambda self, s: self.net.populations[s.pop].buffer(s.name),
         S.TimedRates: lambda self, s: self.net.populations[s.pop].rates,
-        S.PopSum: lambda self, s: self._own(s, self.net.populations[s.pop].size,
-                                            self.net.real_dtype),
-        S.PopReduction: lambda self, s: self._own(s, 1, np.float64),
+        S.PopSum: lambda self, s: self._own(
+            s, self.net.batch * self.net.populations[s.pop].size, self.net.real_dtype),
+        S.PopReduction: lambda self, s: self._own(s, self.net.batch, np.float64),
         S.DelayRing: lambda self, s: self._own(
-            s, self.ring_depth[s.pop] * self.net.populations[s.pop].buffer(s.name).size,
+            s, self.ring_depth[s.pop] * self.net.batch * self._ring_width(s),
             self.net.real_dtype),
         S.ProjWeights: lambda self, s: self.net.projections[s.proj].weight_buffer(),
         S.SynAttribute: lambda self, s: self.net.projections[s.proj].synapse_buffer(s.name),
@@ -197,6 +202,7 @@ class Simulator:
         S.LearningEnabled: lambda self, s: self.net.projections[s.proj].learning_enabled,
         S.TimedStart: lambda self, s: self.net.populations[s.pop].start_step,
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
+        S.BatchSize: lambda self, s: self.net.batch,
         S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
     }
 
@@ -233,8 +239,9 @@ class Simulator:
             if not isinstance(slot, S.DelayRing) or (pop is not None and pop.id != slot.pop):
                 continue
             source = self.net.populations[slot.pop].buffer(slot.name)
-            ring = self.owned[slot].reshape(self.ring_depth[slot.pop], source.size)
-            ring[...] = source
+            width = self._ring_width(slot)    # copy by copy: [copy][step][neuron]
+            ring = self.owned[slot].reshape(self.net.batch, self.ring_depth[slot.pop], width)
+            ring[...] = source.reshape(-1, 1, width)
             self.ints[self.plan.slots.ints.index(S.RingHead(slot.pop, slot.name))] = 0
 
     def update_delays(self, proj):

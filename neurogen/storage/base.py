@@ -40,6 +40,7 @@ class StorageKernel:
     per_synapse = False      # computes synapse by synapse (synapse models, delays)
     dense_layout = False     # keeps the weights as a dense (post, pre) matrix
     uses_weights = True      # the generated code reads the weight buffer
+    scratch = False          # writes a work table while summing (copies cannot run at once)
 
     def refuse(self, proj) -> str | None:
         return None

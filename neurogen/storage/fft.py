@@ -28,6 +28,7 @@ class FFT(StorageKernel):
     name = "fft"
     dense_layout = True
     uses_weights = False     # reads the spectrum, not w
+    scratch = True
     tables = (("spectrum", "double"), ("work", "double"), ("twiddles", "double"),
               ("bitrev", "int32_t"), ("plans", "int64_t"))
     sizes = ("n0", "n1", "m0", "m1")

@@ -93,6 +93,7 @@ class Separable(StorageKernel):
     name = "separable"
     dense_layout = True
     uses_weights = False     # reads its factors, not w
+    scratch = True
     tables = (("rows", "double"), ("cols", "double"), ("work", "double"))
     sizes = ("n0", "n1", "rank")
 
