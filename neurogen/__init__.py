@@ -111,7 +111,7 @@ def save_parameters(filename, net_id=None):
     _network(net_id).save_parameters(filename)
 
 
-def load_parameters(filename, global_only=True, verbose=False, net_id=None):
+def load_parameters(filename, global_only=None, verbose=False, net_id=None):
     return _network(net_id).load_parameters(filename, global_only=global_only,
                                             verbose=verbose)
 

@@ -2,6 +2,7 @@
 ANNarchy's ``InputArray``; the simulation only reads them."""
 from __future__ import annotations
 
+from ..errors import NetworkError
 from .neuron import Neuron
 from .population import Population
 
@@ -14,4 +15,7 @@ class InputArray(Population):
     _movable = True
 
     def __init__(self, geometry=None, name: str | None = None, dtype=float, net=None):
+        if dtype not in (float, "float", "double"):
+            raise NetworkError(f"InputArray: rates are real numbers (dtype=float), got "
+                               f"{dtype!r}")
         super().__init__(geometry, _INPUT, name=name, net=net)

@@ -488,15 +488,18 @@ class Network:
         """Restore a state saved by :meth:`save`; a file that does not fit raises and
         leaves the network unchanged."""
         from .persistence import load
-        load(self, filename, populations=populations, projections=projections)
+        load(self, filename, populations=populations, projections=projections,
+             pickle_encoding=pickle_encoding)
 
     def save_parameters(self, filename):
         from .persistence import save_parameters
         save_parameters(self, filename)
 
-    def load_parameters(self, filename, global_only=True, verbose=False):
+    def load_parameters(self, filename, global_only=None, verbose=False):
+        """Parameters saved by :meth:`save_parameters` (``global_only=True``: only the
+        population- and projection-wide ones)."""
         from .persistence import load_parameters
-        return load_parameters(self, filename)
+        return load_parameters(self, filename, global_only=global_only, verbose=verbose)
 
     def get_time(self) -> float:
         return self.get_current_step() * self.dt

@@ -98,7 +98,7 @@ class _ArraysOnly:
                 # arrays pickled with protocol 5 (NumPy >= 1.16) rebuild from a buffer
                 ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer")}
 
-    def __init__(self, handle):
+    def __init__(self, handle, encoding: str = "ASCII"):
         import pickle
 
         allowed = self._ALLOWED
@@ -109,7 +109,7 @@ class _ArraysOnly:
                     raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a "
                                                  "state file")
                 return super().find_class(module, name)
-        self._unpickler = Restricted(handle)
+        self._unpickler = Restricted(handle, encoding=encoding)
 
     def load(self):
         return self._unpickler.load()
@@ -124,7 +124,7 @@ def _h5py():
     return h5py
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path, pickle_encoding: str | None = None) -> dict:
     try:
         if path.suffix in (".h5", ".hdf5"):
             h5py = _h5py()
@@ -138,7 +138,7 @@ def _read(path: Path) -> dict:
             import pickle
             opener = gzip.open if path.suffix == ".gz" else open
             with opener(path, "rb") as handle:
-                data = _ArraysOnly(handle).load()
+                data = _ArraysOnly(handle, pickle_encoding or "ASCII").load()
             if not isinstance(data, dict):
                 raise ValueError("not a neurogen state")
             return data
@@ -158,10 +158,12 @@ def _read(path: Path) -> dict:
             from None
 
 
-def load(net, filename, populations=True, projections=True):
+def load(net, filename, populations=True, projections=True, pickle_encoding=None):
     """Restore what :func:`save` wrote; the network must have the same structure."""
     path = Path(filename)
-    raw = _read(path)
+    if pickle_encoding is not None and path.suffix not in _PICKLED:
+        raise StateFileError(f"{path.name}: pickle_encoding applies to .data/.txt.gz files")
+    raw = _read(path, pickle_encoding)
     from .annarchy_files import apply_network, is_annarchy_layout
     if is_annarchy_layout(raw):          # a state written by ANNarchy itself
         return apply_network(net, raw, path.name)
@@ -253,7 +255,11 @@ def save_parameters(net, filename):
     atomic_write_text(filename, json.dumps(content, indent=2))
 
 
-def load_parameters(net, filename) -> dict:
+def load_parameters(net, filename, global_only: bool | None = None,
+                    verbose: bool = False) -> dict:
+    """Parameters from a JSON file of :func:`save_parameters`; ``global_only=True`` takes
+    the population- and projection-wide ones only (``None``: all the file holds);
+    ``verbose`` prints each change."""
     try:
         content = json.loads(Path(filename).read_text())
         sections = (content["populations"], content.get("projections", {}),
@@ -279,8 +285,19 @@ def load_parameters(net, filename) -> dict:
     for name in constants:
         if name not in net.constants:
             raise StateFileError(f"{filename}: no constant named '{name}'")
+    if global_only:
+        updates = [(obj, attr, value) for obj, attr, value in updates
+                   if _is_global(obj, attr)]
     for obj, attr, value in updates:
+        if verbose:
+            print(f"  {obj.name}.{attr}: -> {value}")
         setattr(obj, attr, np.asarray(value) if isinstance(value, list) else value)
     for name, value in constants.items():
         net.constants[name].set(value)
     return content
+
+
+def _is_global(obj, attr: str) -> bool:
+    """One value per population (neurons) or per projection (synapses)."""
+    ir = getattr(obj, "synapse_ir", None) or obj.ir
+    return ir.attribute(attr).locality == "global"

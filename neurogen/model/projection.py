@@ -372,6 +372,9 @@ class Projection(SealedAttributes):
     def connect_from_file(self, filename, pickle_encoding=None, storage_format="auto",
                           storage_order="post_to_pre", **unknown):
         self._refuse_unknown("connect_from_file", unknown)
+        if pickle_encoding is not None:
+            raise ConnectivityError(f"projection '{self.name}': connectivity files are .npz "
+                                    "(save_connectivity); pickle_encoding does not apply")
         data = _load_connectivity(filename, self)
         conn = connectors.Connectivity(int(data["pre_size"]), int(data["post_size"]),
                                        row_ptr=data["row_ptr"], cols=data["cols"],

@@ -139,3 +139,20 @@ def test_from_file_on_a_compiled_projection_reloads_its_weights(tmp_path):
     np.testing.assert_array_equal(proj.connectivity_matrix(), saved)
     with pytest.raises(ng.NetworkError, match="same synapses"):
         other.from_file(tmp_path / "c.npz")
+
+
+def test_load_parameters_global_only_and_verbose(tmp_path, capsys):
+    net = ng.Network()
+    pop = net.create(geometry=2, neuron=ng.Neuron(parameters="tau = 5.0 : population\nb = 1.0",
+                                                  equations="r = b / tau"), name="p")
+    net.compile()
+    pop.tau, pop.b = 7.0, [2.0, 3.0]
+    net.save_parameters(tmp_path / "p.json")
+    pop.tau, pop.b = 1.0, 1.0
+    net.load_parameters(tmp_path / "p.json", global_only=True, verbose=True)
+    assert pop.tau == 7.0 and pop.b.tolist() == [1.0, 1.0]
+    assert "p.tau" in capsys.readouterr().out
+    net.load_parameters(tmp_path / "p.json")          # everything the file holds
+    assert pop.b.tolist() == [2.0, 3.0]
+    with pytest.raises(ng.NetworkError, match="pickle_encoding"):
+        net.load(tmp_path / "p.npz", pickle_encoding="latin1")
