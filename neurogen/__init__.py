@@ -64,6 +64,15 @@ def reset(populations=True, projections=False, synapses=False, monitors=True):
     default_network().reset(populations, projections, synapses, monitors)
 
 
+def disable_learning(projections=None, net_id=None):
+    """Stop the synapse equations (all projections of the default network, or those listed)."""
+    _network(net_id).disable_learning(projections)
+
+
+def enable_learning(projections=None, period=None, offset=None, net_id=None):
+    _network(net_id).enable_learning(projections, period, offset)
+
+
 def get_time():
     return default_network().get_time()
 
@@ -131,5 +140,6 @@ __all__ = [
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
     "BackendUnavailable", "SimulationError", "ANNarchyException", "InputArray", "Parameter",
     "Variable", "LILConnectivity", "add_function", "models", "LeakyIntegrator", "Hebb", "Oja",
-    "IBCM", "list_standard_neurons", "list_standard_synapses",
+    "IBCM", "list_standard_neurons", "list_standard_synapses", "disable_learning",
+    "enable_learning",
 ]

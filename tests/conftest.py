@@ -26,3 +26,16 @@ def paradigm(request, monkeypatch):
 def net():
     """A new network with a fixed seed, also installed as the default one."""
     return neurogen.clear(seed=1234)
+
+
+@pytest.fixture(autouse=True)
+def _module_level_definitions():
+    """Module-level ``Constant``s and ``add_function``s reach every later network (as in
+    ANNarchy): restore them after each test so tests stay independent of their order."""
+    from neurogen.model.constant import GLOBAL_CONSTANTS
+    from neurogen.parser.user_functions import GLOBAL_FUNCTIONS
+    saved = dict(GLOBAL_CONSTANTS), dict(GLOBAL_FUNCTIONS)
+    yield
+    for registry, before in zip((GLOBAL_CONSTANTS, GLOBAL_FUNCTIONS), saved):
+        registry.clear()
+        registry.update(before)

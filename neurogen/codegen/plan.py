@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..errors import NeurogenError
+from ..errors import NetworkError, NeurogenError
 from ..integrators import Store, Temp, blocks
-from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC
+from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC, Reduction
 from ..ir.network import DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, NetworkIR
 from .. import storage
 from . import slots as S
@@ -124,6 +124,20 @@ class _PopulationLowering:
         for n, red in enumerate(self.ir.reductions):
             self._pointer(red.symbol.name, f"p{self.k}_g{n}", "double",
                           S.PopReduction(self.k, red.symbol.name))
+        self.for_synapses = []   # reductions synapse equations read (mean(pre.r)…)
+
+    def synapse_reduction(self, proj: int, red) -> Access:
+        """A reduction over this population written in a synapse of projection ``proj``
+        (``mean(pre.r)``): computed at the end of each step with the population's own,
+        before the learning rules read it."""
+        key = f"_syn{proj}{red.symbol.name}"
+        if key not in self.buffers:
+            n = len(self.ir.reductions) + len(self.for_synapses)
+            self._pointer(key, f"p{self.k}_g{n}", "double", S.PopReduction(self.k, key))
+            side = {sp.Symbol(f"{s}.{a.name}"): sp.Symbol(a.name)
+                    for s in ("pre", "post") for a in self.ir.attributes}
+            self.for_synapses.append(Reduction(sp.Symbol(key), red.op, red.expr.xreplace(side)))
+        return Access(self.buffers[key], "0")
 
     def _pointer(self, key, cname, ctype, slot):
         self.pointers.append((cname, ctype, self.slots.ptr(slot), comment(key)))
@@ -198,7 +212,8 @@ class _PopulationLowering:
             timed = {"rates": rates, "r": self.buffers["r"],
                      "entries": self.slots.int(S.TimedEntries(self.k)),
                      "schedule": self.slots.int(S.TimedSchedule(self.k)),
-                     "period": self.slots.int(S.TimedPeriod(self.k))}
+                     "period": self.slots.int(S.TimedPeriod(self.k)),
+                     "start": self.slots.int(S.TimedStart(self.k))}
         stop = None
         if self.pop.stop is not None:
             stop = {"mode": self.pop.stop.mode,
@@ -212,7 +227,8 @@ class _PopulationLowering:
                 "global_checks": self.real_stores(global_stmts),
                 "stages": stages,
                 "end_reductions": [self.reduction(r) for r in self.ir.reductions
-                                   if not r.in_place]}
+                                   if not r.in_place]
+                                  + [self.reduction(r) for r in self.for_synapses]}
 
 
 class _SynapseLowering:
@@ -222,8 +238,10 @@ class _SynapseLowering:
     position) and ``j = cols[k]`` the presynaptic neuron; the psp reads the (possibly
     delayed) presynaptic rate from the local ``pre_r`` its template block declares."""
 
-    def __init__(self, proj, table: S.SlotTable, emit: _Emitter, constants: dict, pre, post):
-        self.ir, self.j = proj.synapse, proj.id
+    def __init__(self, proj, table: S.SlotTable, emit: _Emitter, constants: dict, pre, post,
+                 reductions: dict | None = None):
+        self.ir, self.j, self.slots = proj.synapse, proj.id, table
+        self.reductions = reductions or {}
         self.emit, self.constants, self.pre, self.post = emit, constants, pre, post
         self.pointers, self.buffers = [], {}
         for n, a in enumerate(self.ir.attributes):
@@ -246,18 +264,35 @@ class _SynapseLowering:
                 t[sp.Symbol(f"{side}.{a.name}")] = \
                     Access(low.buffers[a.name], "0" if a.locality == GLOBAL else idx)
         t[sp.Symbol("pre.r")] = pre_r
+        # pre.sum(exc) / post.sum(exc): that neuron's weighted sum, 0 without such a target
+        for sym in self._side_sums():
+            side, target = sym.name[:-1].split(".sum(")
+            low, idx = (self.pre, "j") if side == "pre" else (self.post, "i")
+            cname = low.buffers.get("_sum_" + target)
+            t[sym] = Access(cname, idx) if cname is not None else "0.0"
+        t.update(self.reductions)
         for n, rv in enumerate(self.ir.randoms):
             t[rv.symbol] = f"_rnd{n}"
         for name in self.ir.constants:
             t[sp.Symbol(name)] = self.constants[name]
         return t
 
-    def psp(self) -> str | None:
+    def _side_sums(self) -> list:
+        used = set().union(*(e.rhs.free_symbols for e in self.ir.equations)) \
+            if self.ir.equations else set()
+        if self.ir.psp is not None:
+            used |= self.ir.psp.free_symbols
+        return sorted((s for s in used if s.name.startswith(("pre.sum(", "post.sum("))),
+                      key=lambda x: x.name)
+
+    def psp(self, delayed: dict | None = None) -> str | None:
+        """The printed psp; ``delayed`` maps presynaptic symbols other than ``pre.r`` to
+        their reads in a delay ring (a delayed projection)."""
         ir = self.ir
         if ir.psp is None and ir.operation == "sum":
             return None   # the default w * pre.r, summed: the fast kernels
         expr = ir.psp if ir.psp is not None else sp.Symbol("w") * sp.Symbol("pre.r")
-        return self.emit.expr(expr, self.table("pre_r"))
+        return self.emit.expr(expr, {**self.table("pre_r"), **(delayed or {})})
 
     def learning(self) -> dict | None:
         if not self.ir.equations:
@@ -275,7 +310,43 @@ class _SynapseLowering:
             parts[locality] = {"randoms": self.emit.randoms(randoms, used, stream, index, table),
                                "statements": stmts}
         return {"global": parts[GLOBAL], "post": parts[POSTSYNAPTIC], "local": parts[LOCAL],
-                "comments": [comment(e.text) for e in self.ir.equations]}
+                "comments": [comment(e.text) for e in self.ir.equations],
+                "enabled": self.slots.int(S.LearningEnabled(self.j))}
+
+
+def _delayed_reads(proj, entry, pre, var_rings: dict, table: S.SlotTable,
+                   pointers: list) -> dict:
+    """Presynaptic attributes other than ``r`` read by the psp of a delayed projection go
+    through delay rings of their own (advancing with ``r``'s, so its ``head`` indexes
+    them): symbol → the delayed read, per neuron ``j`` (or ``0`` when population-wide)."""
+    reads = {}
+    for sym in sorted(proj.synapse.psp.free_symbols, key=lambda x: x.name):
+        name = sym.name
+        if not name.startswith("pre.") or name == "pre.r" or "(" in name:
+            continue
+        attr = name[4:]
+        n, a = next((n, a) for n, a in enumerate(pre.ir.attributes) if a.name == attr)
+        if a.ctype != "real":
+            raise NetworkError(f"projection {proj.id}: a delayed psp can read real-valued "
+                               f"presynaptic attributes only, not the {a.ctype} '{attr}'")
+        k = proj.pre
+        if (k, attr) not in var_rings:
+            buffer = f"ring{k}_a{n}"
+            pointers.append((buffer, "real", table.ptr(S.DelayRing(k, attr)), "delay ring"))
+            var_rings[(k, attr)] = {
+                "pop": k, "buffer": buffer, "depth": f"ring{k}_depth",
+                "head_slot": table.int(S.RingHead(k, attr)), "source": pre.buffers[attr],
+                "size": "1" if a.locality == GLOBAL else pre.size_name}
+        ring = var_rings[(k, attr)]
+        depth, size = ring["depth"], ring["size"]
+        index = "0" if a.locality == GLOBAL else "j"
+        if proj.delay == DELAY_UNIFORM:
+            back = f"({entry['delay_steps']} - 1)"
+        else:     # per synapse: at least one step, as the ring of r
+            d = f"(int64_t){entry['delays']}[k]"
+            back = f"(({d} > 1 ? {d} : (int64_t)1) - 1)"
+        reads[sym] = f"{ring['buffer']}[((head - {back} + {depth}) % {depth}) * {size} + {index}]"
+    return reads
 
 
 def build_plan(network: NetworkIR, backend) -> Plan:
@@ -286,11 +357,17 @@ def build_plan(network: NetworkIR, backend) -> Plan:
     constants = {name: f"c{n}" for n, name in enumerate(network.constants)}
     pops = [_PopulationLowering(p, table, _Emitter(backend.printer, precision, f"p{p.id}"),
                                 constants) for p in network.populations]
+    synapse_reductions = {}      # (projection, symbol) -> Access of the population buffer
+    for proj in network.projections:
+        for red in (proj.synapse.reductions if proj.synapse is not None else ()):
+            side = next(iter(red.expr.free_symbols)).name.split(".")[0]
+            low = pops[proj.pre if side == "pre" else proj.post]
+            synapse_reductions[(proj.id, red.symbol)] = low.synapse_reduction(proj.id, red)
     lowered = [low.lower() for low in pops]
     pointers = [ptr for low in pops for ptr in low.pointers]
     sizes = [(low.size_name, low.size_slot) for low in pops]
 
-    rings, projections = {}, []
+    rings, var_rings, projections = {}, {}, []
     for proj in network.projections:
         kernel = storage.kernel(proj.storage)
         if not backend.provides(kernel.name):
@@ -331,15 +408,19 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         entry["psp"], entry["operation"], entry["learning"] = None, "sum", None
         if proj.synapse is not None:
             syn = _SynapseLowering(proj, table, _Emitter(backend.printer, precision, f"s{j}"),
-                                   constants, pre, post)
+                                   constants, pre, post,
+                                   {sym: acc for (pj, sym), acc in synapse_reductions.items()
+                                    if pj == j})
             pointers.extend(syn.pointers)
-            entry["psp"], entry["operation"] = syn.psp(), proj.synapse.operation
+            delayed = _delayed_reads(proj, entry, pre, var_rings, table, pointers) \
+                if proj.delay != DELAY_NONE and proj.synapse.psp is not None else {}
+            entry["psp"], entry["operation"] = syn.psp(delayed), proj.synapse.operation
             entry["learning"] = syn.learning()
         projections.append(entry)
 
     plan = Plan(precision=precision, backend=backend.name, slots=table, pointers=pointers,
                 sizes=sizes, reals=reals, projections=projections, populations=lowered,
-                rings=list(rings.values()))
+                rings=list(rings.values()) + list(var_rings.values()))
     if backend.mirrors_buffers:    # device mirrors need every buffer's byte size
         plan.nbytes_slots = [-1, -1] + [table.int(S.BufferBytes(k))
                                         for k in range(2, len(table.ptrs))]

@@ -53,8 +53,10 @@ class TimedRates(Slot):
 
 @dataclass(frozen=True)
 class DelayRing(Slot):
-    """Past rates of a population read by delayed projections (runtime-owned)."""
+    """Past values of a population's attribute (``r``, or another one a delayed psp
+    reads) for delayed projections (runtime-owned)."""
     pop: int
+    name: str = "r"
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,18 @@ class UniformDelay(Slot):
 
 
 @dataclass(frozen=True)
+class TimedStart(Slot):
+    """The step a TimedArray's sequence (re)started at (``update(..., reset=True)``)."""
+    pop: int
+
+
+@dataclass(frozen=True)
+class LearningEnabled(Slot):
+    """1 while the projection's synapse equations run, 0 after disable_learning()."""
+    proj: int
+
+
+@dataclass(frozen=True)
 class RingDepth(Slot):
     pop: int
 
@@ -160,6 +174,7 @@ class RingDepth(Slot):
 @dataclass(frozen=True)
 class RingHead(Slot):
     pop: int
+    name: str = "r"       # every ring of a population advances with the one of ``r``
 
 
 @dataclass(frozen=True)

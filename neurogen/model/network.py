@@ -16,9 +16,9 @@ from .. import backends
 from ..console import measured, say, timed
 from ..errors import InvalidValueError, NetworkError
 from ..ir import METHODS
-from ..validation import did_you_mean, number, reject_unknown, steps
 from ..runtime.watch import Progress
-from .default import default_network, register, set_default
+from ..validation import did_you_mean, number, reject_unknown, steps
+from .default import default_network, register, set_default  # noqa: F401 (default_network: re-exported)
 from .monitor import Monitor
 from .population import Population
 from .projection import Projection
@@ -423,6 +423,18 @@ class Network:
                 monitor.offset = 0
                 for rec in monitor.recordings.values():
                     self._clear_recording(rec)
+
+    def disable_learning(self, projections=None):
+        """Stop the synapse equations of all projections (or those listed)."""
+        for proj in self._members(True if projections is None else projections,
+                                  "projection", self.projections):
+            proj.disable_learning()
+
+    def enable_learning(self, projections=None, period=None, offset=None):
+        """Run the synapse equations again (all projections, or those listed)."""
+        for proj in self._members(True if projections is None else projections,
+                                  "projection", self.projections):
+            proj.enable_learning(period, offset)
 
     # -- persistence -----------------------------------------------------------------------------
     def save(self, filename, populations=True, projections=True):

@@ -65,7 +65,6 @@ class Projection(SealedAttributes):
                                    f"{type(synapse).__name__}")
             self.synapse_ir = synapse.parse(self.pre.ir, self.post.ir, net.constant_values(),
                                             net._config["method"])
-            _refuse_unbuilt(self.synapse_ir, synapse.name)
         if not isinstance(target, str) or not target.isidentifier():
             raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
         self.target = target
@@ -80,6 +79,7 @@ class Projection(SealedAttributes):
         self.storage = None                  # the storage kernel chosen at compile
         self.kernel_data = None              # that kernel's runtime tables
         self._weights = None                 # runtime buffer once compiled
+        self.learning_enabled = True         # synapse equations run (disable_learning)
         net._add_projection(self)
 
     # -- connectors -----------------------------------------------------------------------
@@ -378,9 +378,25 @@ class Projection(SealedAttributes):
                                        weights=data["weights"])
         delays = data["delays"]
         uniform = delays.size == 0 or np.all(delays == delays[0])
+        if self.connectivity is not None and self.net.compiled:
+            return self._reload(conn, delays)
         return self._connected(lambda: conn.to_csr(),
                                float(delays[0]) if uniform and delays.size else
                                (0.0 if uniform else delays), storage_format, storage_order)
+
+    def _reload(self, conn, delays):
+        """``from_file`` on a compiled projection: the file must hold the same synapses;
+        its weights (and delays) are loaded into them."""
+        mine = self.connectivity
+        if not (np.array_equal(mine.row_ptr, conn.row_ptr)
+                and np.array_equal(mine.cols, conn.cols)):
+            raise NetworkError(f"projection '{self.name}' is compiled: from_file() can only "
+                               "load weights and delays of the same synapses")
+        self.w = conn.weights
+        if delays.size:
+            self.delay = float(delays[0]) if np.all(delays == delays[0]) else \
+                [delays[mine.row_ptr[i]:mine.row_ptr[i + 1]] for i in self.post_ranks]
+        return self
 
     # ANNarchy 5 names of the connectors
     one_to_one = connect_one_to_one
@@ -424,6 +440,61 @@ class Projection(SealedAttributes):
             return max(float(self.delays), self.net.dt)
         ptr = self.connectivity.row_ptr
         return [self.delays[ptr[i]:ptr[i + 1]].tolist() for i in self.post_ranks]
+
+    @delay.setter
+    def delay(self, value):
+        """A number (every synapse), or one list per dendrite (``post_ranks`` order).
+        After compile the kind of delay is fixed: a projection compiled without delay
+        stays without, one compiled with a single delay keeps a single one."""
+        self._require_connected()
+        if hasattr(value, "get_values"):
+            value = value.get_values(self.nb_synapses, self._rng())
+        if np.ndim(value) == 0:
+            new = float(value)
+        else:
+            new = self._per_synapse(value)
+            if np.all(new == new[0]) and self.uniform_delay:
+                new = float(new[0])
+        if np.any(np.asarray(new) < 0):
+            raise NetworkError(f"projection '{self.name}': negative delay")
+        sim = self.net._sim
+        if sim is not None:
+            new = self._compiled_kind(new)
+        self.delays = new
+        if sim is not None:
+            sim.update_delays(self)
+
+    def _per_synapse(self, value) -> np.ndarray:
+        """One list per dendrite → one value per synapse, in CSR order."""
+        ptr = self.connectivity.row_ptr
+        rows = [np.asarray(v, dtype=float).reshape(-1) for v in value]
+        sizes = [int(ptr[i + 1] - ptr[i]) for i in self.post_ranks]
+        if len(rows) != len(sizes) or any(r.size not in (1, n) for r, n in zip(rows, sizes)):
+            raise NetworkError(f"projection '{self.name}': delays are one number or one list "
+                               f"per dendrite ({len(sizes)} dendrites, sizes {sizes})")
+        flat = np.zeros(self.nb_synapses)
+        for i, r in zip(self.post_ranks, rows):
+            flat[ptr[i]:ptr[i + 1]] = r
+        return flat
+
+    def _compiled_kind(self, new):
+        """The new delays in the form the compiled code reads (see :meth:`delay`)."""
+        dt = self.net.dt
+        if self.uniform_delay and self.delay_steps() <= 1:
+            if np.any(np.rint(np.asarray(new) / dt) > 1):
+                raise NetworkError(f"projection '{self.name}' was compiled without delay; "
+                                   "give delays= to its connector before compile() to change "
+                                   "them later")
+            return 0.0
+        if self.uniform_delay:
+            if np.ndim(new):
+                raise NetworkError(f"projection '{self.name}' was compiled with one delay for "
+                                   "all synapses; give per-synapse delays before compile()")
+            if np.rint(new / dt) <= 1:
+                raise NetworkError(f"projection '{self.name}': a delay of at least 2 steps "
+                                   "keeps its compiled form; 0 is not available after compile()")
+            return new
+        return np.full(self.nb_synapses, new) if np.ndim(new) == 0 else new
 
     # -- storage and runtime ----------------------------------------------------------------
     def _require_connected(self):
@@ -673,6 +744,26 @@ class Projection(SealedAttributes):
         blocks = matrix.reshape(post[0], post[1], pre[0], pre[1])
         return blocks.transpose(0, 2, 1, 3).reshape(post[0] * pre[0], post[1] * pre[1])
 
+    def enable_learning(self, period=None, offset=None):
+        """The synapse equations run again at every step."""
+        if period is not None or offset is not None:
+            raise NetworkError(f"projection '{self.name}': enable_learning(period=, offset=) "
+                               "is not available; learning runs at every step")
+        self._set_learning(True)
+
+    def disable_learning(self, update=None):
+        """Stop the synapse equations: weights and synapse variables stay as they are
+        (the psp still uses them)."""
+        if update is not None:
+            raise NetworkError(f"projection '{self.name}': disable_learning(update=) is not "
+                               "available")
+        self._set_learning(False)
+
+    def _set_learning(self, enabled: bool):
+        self.learning_enabled = bool(enabled)
+        if self.net._sim is not None:
+            self.net._sim.bind()
+
     def get(self, name: str):
         """An attribute by name (``proj.get('w')``, ``proj.get('eta')``), as ``proj.<name>``."""
         if name == "w":
@@ -710,19 +801,6 @@ class Projection(SealedAttributes):
     def __repr__(self):
         return f"Projection(name={self.name!r}, pre={self.pre.name!r}, " \
                f"post={self.post.name!r}, target={self.target!r})"
-
-
-def _refuse_unbuilt(ir, name: str):
-    """Parsed, but not generated yet: ``pre.sum(t)``/``post.sum(t)`` and population
-    reductions (``mean(pre.r)``) in synapse equations."""
-    used = set().union(*(e.rhs.free_symbols for e in ir.equations)) if ir.equations else set()
-    if ir.psp is not None:
-        used |= ir.psp.free_symbols
-    side_sums = sorted(s.name for s in used if s.name.startswith(("pre.sum(", "post.sum(")))
-    if side_sums or ir.reductions:
-        what = side_sums[0] if side_sums else f"{ir.reductions[0].op}({ir.reductions[0].expr})"
-        raise NetworkError(f"synapse '{name}': {what} in synapse equations is parsed but not "
-                           "simulated yet")
 
 
 def _load_connectivity(filename, proj):

@@ -32,10 +32,14 @@ class TimedArray(Population):
         if rates.ndim < 2:
             raise NetworkError("TimedArray: rates must be shaped (entries, *geometry)")
         super().__init__(rates.shape[1:], _TIMED, name=name, net=net)
+        self.start_step = 0
         self.update(rates, schedule, period)
 
-    def update(self, rates, schedule: float | None = None, period: float | None = None):
-        """New rates (same geometry), schedule and period; takes effect at the next step."""
+    def update(self, rates, schedule: float | None = None, period: float | None = None,
+               reset: bool = False):
+        """New rates (same geometry), schedule and period, in effect at once: the rates
+        the network reads next are the new buffer's current entry; ``reset=True``
+        restarts the sequence from its first entry."""
         from ..validation import array_for, number
         rates = array_for(f"TimedArray '{self.name}'", "rates", rates, np.float64)
         if rates.shape[1:] != self.geometry:
@@ -48,6 +52,31 @@ class TimedArray(Population):
                                    non_negative=True)
         if period is not None:
             self.period = number(f"TimedArray '{self.name}'", "period (ms)", period)
+        step = self.net.get_current_step()
+        if reset and step > 0:
+            self.start_step = step - 1     # the entry written now counts as the first one
+        if self.net._sim is not None:
+            if step > 0:                   # what the last step would have shown
+                self.buffer("r")[...] = self.rates[self.entry(step - 1)]
+            self.net._sim.bind()
+
+    def entry(self, step: int) -> int:
+        """The entry shown at ``step`` (as the generated code computes it)."""
+        sched, period = self.timing_steps()
+        since = step - self.start_step
+        k = (since % period if period > 0 else since) // sched
+        return int(min(max(k, 0), len(self.rates) - 1))
+
+    def _snapshot_init(self):
+        super()._snapshot_init()
+        self._initial = (self.rates.copy(), self.schedule, self.period)
+
+    def reset(self, attributes=None):
+        """Back to the buffer, schedule and period of compile time, from the first entry."""
+        self.rates, self.schedule, self.period = (self._initial[0].copy(),
+                                                  *self._initial[1:])
+        self.start_step = 0
+        super().reset(attributes)
         if self.net._sim is not None:
             self.net._sim.bind()
 

@@ -169,7 +169,8 @@ class Simulator:
                                             self.net.real_dtype),
         S.PopReduction: lambda self, s: self._own(s, 1, np.float64),
         S.DelayRing: lambda self, s: self._own(
-            s, self.ring_depth[s.pop] * self.net.populations[s.pop].size, self.net.real_dtype),
+            s, self.ring_depth[s.pop] * self.net.populations[s.pop].buffer(s.name).size,
+            self.net.real_dtype),
         S.ProjWeights: lambda self, s: self.net.projections[s.proj].weight_buffer(),
         S.SynAttribute: lambda self, s: self.net.projections[s.proj].synapse_buffer(s.name),
         S.KernelTable: lambda self, s: self.net.projections[s.proj].kernel_data.arrays[s.name],
@@ -193,6 +194,8 @@ class Simulator:
         S.TimedPeriod: lambda self, s: self.net.populations[s.pop].timing_steps()[1],
         S.KernelSize: lambda self, s: self.net.projections[s.proj].kernel_data.ints[s.name],
         S.UniformDelay: lambda self, s: self.net.projections[s.proj].delay_steps(),
+        S.LearningEnabled: lambda self, s: self.net.projections[s.proj].learning_enabled,
+        S.TimedStart: lambda self, s: self.net.populations[s.pop].start_step,
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
         S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
     }
@@ -226,13 +229,29 @@ class Simulator:
 
     def fill_delays(self, pop=None):
         """Delay buffers start (and restart on reset) filled with the current rates."""
-        for k, depth in self.ring_depth.items():
-            if pop is not None and pop.id != k:
+        for slot in self.plan.slots.ptrs:
+            if not isinstance(slot, S.DelayRing) or (pop is not None and pop.id != slot.pop):
                 continue
-            population = self.net.populations[k]
-            ring = self.owned[S.DelayRing(k)].reshape(depth, population.size)
-            ring[...] = population.buffer("r")
-            self.ints[self.plan.slots.ints.index(S.RingHead(k))] = 0
+            source = self.net.populations[slot.pop].buffer(slot.name)
+            ring = self.owned[slot].reshape(self.ring_depth[slot.pop], source.size)
+            ring[...] = source
+            self.ints[self.plan.slots.ints.index(S.RingHead(slot.pop, slot.name))] = 0
+
+    def update_delays(self, proj):
+        """New delays of a compiled projection: its per-synapse step table, and deeper
+        delay rings where needed (a grown ring restarts filled with the current rates)."""
+        table = self.owned.get(S.SynDelays(proj.id))
+        if table is not None:
+            table[...] = proj.delay_steps()
+        needed = self._ring_depths()
+        grown = [k for k, depth in needed.items() if depth > self.ring_depth.get(k, depth)]
+        for k in grown:
+            self.ring_depth[k] = needed[k]
+            for slot in [s for s in self.owned if isinstance(s, S.DelayRing) and s.pop == k]:
+                del self.owned[slot]
+        self.bind()
+        for k in grown:
+            self.fill_delays(self.net.populations[k])
 
     def clear_transients(self):
         for slot, array in self.owned.items():

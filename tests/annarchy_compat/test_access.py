@@ -121,3 +121,21 @@ def test_monitor_on_a_projection_records_every_synapse():
     assert y.shape == (4, 1, 2)
     np.testing.assert_allclose(y[:, 0, 0], expected, rtol=1e-14)
     np.testing.assert_allclose(m.get("w")[:, 0, :], 0.5)
+
+
+def test_from_file_on_a_compiled_projection_reloads_its_weights(tmp_path):
+    net = ng.Network(seed=8)
+    pre = net.create(geometry=4, neuron=ng.Neuron(parameters="r = 1.0"))
+    post = net.create(geometry=3, neuron=ng.Neuron(equations="r = sum(exc)"))
+    proj = net.connect(pre, post, "exc")
+    proj.fixed_number_pre(2, weights=ng.Uniform(0.0, 1.0))
+    other = net.connect(pre, post, "exc")
+    other.all_to_all(1.0)
+    net.compile()
+    saved = proj.connectivity_matrix()
+    proj.save_connectivity(tmp_path / "c.npz")
+    proj.w = 0.0
+    proj.from_file(tmp_path / "c.npz")
+    np.testing.assert_array_equal(proj.connectivity_matrix(), saved)
+    with pytest.raises(ng.NetworkError, match="same synapses"):
+        other.from_file(tmp_path / "c.npz")

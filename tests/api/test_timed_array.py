@@ -22,10 +22,13 @@ def test_timed_array_schedule_period_update_and_projection():
     expected = rates[[0, 0, 1, 1, 2, 2, 3, 3, 3, 3]]           # the last entry is kept
     np.testing.assert_array_equal(seen, expected)
     np.testing.assert_array_equal(out.r, rates[3])              # read one step later
-    inp.update(rates[::-1], schedule=0.0, period=2.0)
     net.reset()
+    inp.update(rates[::-1], schedule=0.0, period=2.0)
     net.simulate(5.0)
     np.testing.assert_array_equal(m.get("r"), rates[::-1][[0, 1, 0, 1, 0]])
+    net.reset()                  # as ANNarchy: back to the compile-time buffer and timing
+    net.simulate(3.0)
+    np.testing.assert_array_equal(m.get("r"), rates[[0, 0, 1]])
     with pytest.raises(ng.NetworkError, match="entries"):
         inp.update(np.zeros((2, 4)))
 
