@@ -16,7 +16,8 @@ from neurogen.models.base import NetworkModel, count, positive
 def test_step_and_monitor_through_the_base(make, variable):
     model = make()
     assert isinstance(model, NetworkModel)
-    model.pop.I_ext = 1.0 if hasattr(model.pop, "I_ext") else 0.0
+    if hasattr(model.pop, "I_ext"):             # (CANNs have Iext, set below)
+        model.pop.I_ext = 1.0
     if isinstance(model, CANN1D):
         model.Iext = model.get_stimulus_by_pos(0.0)
     mon = model.monitor()                       # the model's default variable
