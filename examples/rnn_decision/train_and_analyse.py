@@ -13,6 +13,8 @@
    points below 1e-5. They form a line along PC 1, and the Jacobian (exact, from the
    equations) there has an eigenvalue close to 1: a line attractor integrating evidence.
    Levenberg-Marquardt from those points then finds the exact fixed point(s) on it.
+   (Which slow points are found depends on when the descent stops: run much longer,
+   every point falls into the network's stable fixed point on that line.)
 
 Figures (PNG, needs matplotlib) go to ``--out`` (default ``examples/rnn_decision/output``):
 ``training.png``, ``pca_trials.png``, ``fixed_points.png``, ``eigenvalues.png``.
@@ -91,7 +93,7 @@ def project(x):
 # -- fixed points ---------------------------------------------------------------------------------
 cell = CellMap(trainer, rnn.rnn, inputs={rnn.inp: [1.0, 0.5, 0.5]})
 finder = SlowPointFinder(cell.f, f_type="discrete", f_jac=cell.jacobian, vectorized=True)
-candidates = activity.reshape(-1, args.hidden)
+candidates = trainer.model.history("rnn")[1:xs.shape[0] + 1].reshape(-1, args.hidden)
 pick = np.random.default_rng(0).choice(len(candidates), args.candidates, replace=False)
 finder.find_fps_with_gd_method(candidates[pick], tolerance=1e-5, num_batch=200,
                                optimizer=Adam_(lr=ExponentialDecay(0.01, 1, 0.9999)))

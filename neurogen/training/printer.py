@@ -39,7 +39,6 @@ class TrainingPrinter(CXX17CodePrinter):
 
     def _print_Pow(self, expr):
         base, exp = expr.args
-        b = self.parenthesize(base, 1000)   # atom-level parentheses
         if exp.is_Integer and 1 <= abs(int(exp)) <= 4:
             product = " * ".join([f"({self._print(base)})"] * abs(int(exp)))
             return f"({product})" if exp > 0 else f"({self._number('1')} / ({product}))"
@@ -47,7 +46,6 @@ class TrainingPrinter(CXX17CodePrinter):
             return f"std::sqrt({self._print(base)})"
         if exp == -sp.Rational(1, 2):
             return f"({self._number('1')} / std::sqrt({self._print(base)}))"
-        del b
         return f"std::pow({self._print(base)}, {self._print(exp)})"
 
     def _minmax(self, expr, fn):

@@ -79,8 +79,6 @@ def _check(ir: NeuronIR):
                     _refuse(ir, eq, what)
             if any(type(f).__name__ == "modulo" for f in expr.atoms(sp.Function)):
                 _refuse(ir, eq, "modulo()")
-            if expr.has(sp.Symbol("t")):
-                pass   # time is an input like dt: fine
 
 
 def build_step(ir: NeuronIR, trainable: tuple = ()) -> PopulationStep:

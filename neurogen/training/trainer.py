@@ -203,8 +203,8 @@ class Trainer:
                  if k.startswith("optimizer/")}
         try:
             self.optimizer.load_state(state)
-        except (KeyError, ValueError):
-            pass   # values from another optimizer: the state starts afresh
+        except (KeyError, ValueError):   # saved by another optimizer: start its state afresh
+            self.optimizer.init(self.model.theta)
 
 
 def _batches(data):
