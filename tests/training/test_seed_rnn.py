@@ -128,7 +128,7 @@ def test_small_training_run_learns():
     assert history["mean_accuracy"][0] < 0.3 and history["mean_accuracy"][-1] > 0.6
 
 
-@pytest.mark.slow
+@pytest.mark.heavy
 def test_seed_training_and_line_attractor():
     """The seed's setup: 1500 iterations of batch 16 x 100 steps, 64 hidden units,
     Adam(1e-3); accuracy on decision steps (label > 0) over the last 100 iterations.
