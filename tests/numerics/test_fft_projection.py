@@ -10,19 +10,12 @@ import neurogen as ng
 from neurogen.errors import ConnectivityError, NetworkError
 from neurogen.model.connectors import squared_distances
 from neurogen.model.convolution import FFTConvolution
-from netutil import make_network
+from netutil import make_network, offset_matrix
 
 SOURCE = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")
 SINK = ng.Neuron(equations="r = sum(exc)")
 
 
-def offset_matrix(geometry, profile, periodic=False):
-    """W[i, j] = profile(i - j) (per-axis offsets, wrapped when periodic)."""
-    idx = np.indices(geometry).reshape(len(geometry), -1).T
-    d = idx[:, None, :] - idx[None, :, :]
-    if periodic:
-        d = np.remainder(d, geometry)
-    return profile(d)
 
 
 PROFILES = {

@@ -6,18 +6,12 @@ import pytest
 import neurogen as ng
 from neurogen.model.convolution import FFTWConvolution, smooth_size
 from neurogen.toolchain import compiler
-from netutil import make_network
+from netutil import make_network, offset_matrix
 
 SOURCE = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")
 SINK = ng.Neuron(equations="r = sum(exc)")
 
 
-def offset_matrix(geometry, profile, periodic=False):
-    idx = np.indices(geometry).reshape(len(geometry), -1).T
-    d = idx[:, None, :] - idx[None, :, :]
-    if periodic:
-        d = np.remainder(d, geometry)
-    return profile(d)
 
 
 CASES = {   # geometry, periodic, profile
