@@ -40,6 +40,7 @@ from .models.neurons import (IF_curr_exp, IF_cond_exp, IF_curr_alpha,  # noqa: E
 from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
                            RandomDistribution, Uniform)
 from .report import report  # noqa: E402
+from .validation import reject_unknown as _reject_unknown  # noqa: E402
 
 
 
@@ -97,21 +98,28 @@ def _network(net_id):
     return default_network() if net_id is None else network_by_id(net_id)
 
 
-def save(filename, populations=True, projections=True, net_id=None):
+def save(filename, populations=True, projections=True, net_id=None, **unknown):
     """Save the state of the default network (or network ``net_id``)."""
+    _reject_unknown("save()", unknown, ("filename", "populations", "projections", "net_id"))
     _network(net_id).save(filename, populations=populations, projections=projections)
 
 
-def load(filename, populations=True, projections=True, pickle_encoding=None, net_id=None):
+def load(filename, populations=True, projections=True, pickle_encoding=None, net_id=None,
+         **unknown):
+    _reject_unknown("load()", unknown, ("filename", "populations", "projections",
+                                        "pickle_encoding", "net_id"))
     _network(net_id).load(filename, populations=populations, projections=projections,
                           pickle_encoding=pickle_encoding)
 
 
-def save_parameters(filename, net_id=None):
+def save_parameters(filename, net_id=None, **unknown):
+    _reject_unknown("save_parameters()", unknown, ("filename", "net_id"))
     _network(net_id).save_parameters(filename)
 
 
-def load_parameters(filename, global_only=None, verbose=False, net_id=None):
+def load_parameters(filename, global_only=None, verbose=False, net_id=None, **unknown):
+    _reject_unknown("load_parameters()", unknown, ("filename", "global_only", "verbose",
+                                                   "net_id"))
     return _network(net_id).load_parameters(filename, global_only=global_only,
                                             verbose=verbose)
 

@@ -163,10 +163,12 @@ def test_unknown_setup_option_suggests_the_right_one(net):
 
 
 def test_save_and_load_refuse_keywords_they_do_not_take(net, pop, tmp_path):
-    with pytest.raises(TypeError):
+    with pytest.raises(UnknownKeywordError, match="did you mean 'populations'"):
         ng.save(tmp_path / "s.npz", populaton=False)
-    with pytest.raises(TypeError):
+    with pytest.raises(UnknownKeywordError, match="did you mean 'projections'"):
         ng.load(tmp_path / "s.npz", projection=False)
+    with pytest.raises(UnknownKeywordError, match="did you mean 'verbose'"):
+        ng.load_parameters(tmp_path / "p.json", verbos=True)
 
 
 @pytest.mark.parametrize("kwargs", [dict(rates=[["a", "b"]]), dict(rates=np.zeros((2, 2)),
