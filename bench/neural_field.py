@@ -28,7 +28,7 @@ import json, resource, sys, time
 t_start = time.perf_counter()
 import numpy as np
 from neurogen import *
-N, threads, steps, precision = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+N, threads, steps, precision, storage = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 setup(num_threads=threads, seed=1, precision=precision)
 InputNeuron = Neuron(parameters="baseline = 0.0", equations="r = pos(baseline + Uniform(-0.5, 0.5))")
 NeuralFieldNeuron = Neuron(parameters="tau = 10.0 : population",
@@ -38,7 +38,7 @@ focus = Population((N, N), NeuralFieldNeuron, name="Focus")
 Projection(inp, focus, "exc").connect_one_to_one(weights=1.0, delays=20.0)
 t0 = time.perf_counter()
 lat = Projection(focus, focus, "inh")
-lat.connect_dog(amp_pos=0.2, sigma_pos=0.1, amp_neg=0.1, sigma_neg=0.7)
+lat.connect_dog(amp_pos=0.2, sigma_pos=0.1, amp_neg=0.1, sigma_neg=0.7, storage_format=storage)
 t_connect = time.perf_counter() - t0
 t0 = time.perf_counter()
 compile()
@@ -119,16 +119,16 @@ def main():
                         help="the batch case: B copies in one network (batch=B) against B "
                              "sequential runs of the same network, at each size and thread count")
     parser.add_argument("--storage", default="auto",
-                        help="the batch case: storage_format of the lateral projection")
+                        help="storage_format of the lateral projection")
     opts = parser.parse_args()
     if opts.batch:
         return batch_case(opts)
     results = []
     for n in opts.sizes:
         with tempfile.TemporaryDirectory() as cache:
-            cold = run((n, 1, 10, opts.precision), cache)
+            cold = run((n, 1, 10, opts.precision, opts.storage), cache)
             for threads in opts.threads:
-                warm = run((n, threads, opts.steps, opts.precision), cache)
+                warm = run((n, threads, opts.steps, opts.precision, opts.storage), cache)
                 results.append({
                     "N": n, "neurons_per_population": n * n, "threads": threads,
                     "precision": opts.precision, "cold_compile_s": round(cold["compile_s"], 3),

@@ -13,20 +13,16 @@ import difflib
 import numpy as np
 
 from ..errors import ConnectivityError, InvalidValueError, NetworkError, UnknownAttributeError
-from ..storage import STORAGE_FORMATS
+from ..storage import STORAGE_FORMATS, kernel_first_pays
 from ..validation import (SealedAttributes, array_for, check_memory, did_you_mean, number,
                           reject_unknown)
-
-#: storage kernels that compute with a translation-invariant projection's offset kernel
-KERNEL_FIRST = ("fft", "separable")
-#: from this many neurons on one grid, storage_format='auto' keeps distance-based
-#: weights as a kernel too (and then picks a kernel by cost); below, the connectors give
-#: ANNarchy's single-precision weights exactly
-AUTO_KERNEL_MIN = 1024
 from . import connectors
 from .default import default_network
 from .kernel_connectivity import KernelConnectivity, f32, gaussian_profile
 from .population import Population
+
+#: storage kernels that compute with a translation-invariant projection's offset kernel
+KERNEL_FIRST = ("fft", "separable")
 
 #: ANNarchy's sparse containers; the results never depend on them
 ANNARCHY_SPARSE_FORMATS = ("lil", "ell", "ellr", "sell", "bsr", "hyb", "coo")
@@ -232,16 +228,25 @@ class Projection(SealedAttributes):
             raise ConnectivityError(f"projection '{self.name}': {connector} needs whole "
                                     "populations (their geometry), not views")
 
-    def _kernel_first(self, storage_format) -> bool:
-        """Distance-based weights on one grid, for a storage that computes with the
-        offset kernel (asked for, or 'auto' on a large grid of a backend that has one):
-        keep the kernel, not the matrix (see kernel_connectivity)."""
-        if self.pre.geometry != self.post.geometry:
-            return False
-        if storage_format == "auto":
-            return self.pre.size >= AUTO_KERNEL_MIN and \
-                any(self.net.backend.provides(k) for k in KERNEL_FIRST)
-        return storage_format in KERNEL_FIRST
+    def _on_grid(self, kernel, exact, delays, storage_format, storage_order):
+        """Distance-based weights on one grid. ``kernel()`` builds them as an offset kernel
+        (double precision, O(N) values: see kernel_connectivity), ``exact()`` as ANNarchy's
+        connector does (single-precision weights, a matrix). The kernel is kept when a
+        storage that computes with it is asked for, or when ``auto`` may pick one (one
+        delay, no synapse model) and one of the backend's costs less than the dense
+        product; else the exact weights."""
+        if self.pre.geometry == self.post.geometry:
+            if storage_format in KERNEL_FIRST:
+                return self._connected(kernel, delays, storage_format, storage_order)
+            if storage_format == "auto" and self.synapse_ir is None and np.ndim(delays) == 0 \
+                    and not hasattr(delays, "get_values") \
+                    and not self.net._config.get("structural_plasticity"):
+                conn = kernel()
+                if kernel_first_pays(conn, self.net.backend):
+                    return self._connected(lambda: conn, delays, storage_format,
+                                           storage_order)
+        return self._connected(exact, delays, storage_format, storage_order,
+                               pairs=self.pre.size * self.post.size)
 
     def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01,
                          allow_self_connections=False, storage_format="auto",
@@ -253,15 +258,13 @@ class Projection(SealedAttributes):
         self._refuse_unknown("connect_gaussian", unknown)
         self._no_views("connect_gaussian")
         allow = self._allow_self(allow_self_connections)
-        if self._kernel_first(storage_format):
-            return self._connected(lambda: KernelConnectivity.from_profile(
+        return self._on_grid(
+            lambda: KernelConnectivity.from_profile(
                 self.pre.geometry, lambda d2: gaussian_profile(d2, amp, sigma),
-                lambda w: w > limit * f32(amp), allow, periodic), delays, storage_format,
-                storage_order)
-        return self._connected(
+                lambda w: w > limit * f32(amp), allow, periodic),
             lambda: connectors.gaussian(self.pre.geometry, self.post.geometry, amp, sigma,
-                                        limit, allow, periodic), delays, storage_format,
-            storage_order, pairs=self.pre.size * self.post.size)
+                                        limit, allow, periodic),
+            delays, storage_format, storage_order)
 
     def connect_dog(self, amp_pos, sigma_pos, amp_neg, sigma_neg, delays=0.0, limit=0.01,
                     allow_self_connections=False, storage_format="auto",
@@ -271,16 +274,15 @@ class Projection(SealedAttributes):
         self._refuse_unknown("connect_dog", unknown)
         self._no_views("connect_dog")
         allow = self._allow_self(allow_self_connections)
-        if self._kernel_first(storage_format):
-            threshold = limit * abs(f32(f32(amp_pos) - f32(amp_neg)))
-            return self._connected(lambda: KernelConnectivity.from_profile(
+        threshold = limit * abs(f32(f32(amp_pos) - f32(amp_neg)))
+        return self._on_grid(
+            lambda: KernelConnectivity.from_profile(
                 self.pre.geometry, lambda d2: gaussian_profile(d2, amp_pos, sigma_pos)
                 - gaussian_profile(d2, amp_neg, sigma_neg), lambda w: np.abs(w) > threshold,
-                allow, periodic), delays, storage_format, storage_order)
-        return self._connected(
+                allow, periodic),
             lambda: connectors.dog(self.pre.geometry, self.post.geometry, amp_pos, sigma_pos,
-                                   amp_neg, sigma_neg, limit, allow, periodic), delays,
-            storage_format, storage_order, pairs=self.pre.size * self.post.size)
+                                   amp_neg, sigma_neg, limit, allow, periodic),
+            delays, storage_format, storage_order)
 
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
                             storage_order="post_to_pre", **unknown):

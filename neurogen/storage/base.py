@@ -52,6 +52,12 @@ class StorageKernel:
     def cost(self, proj) -> float:
         raise NotImplementedError
 
+    def grid_cost(self, geometry: tuple, rank: int) -> float | None:
+        """The cost for a translation-invariant projection on one grid, known before
+        anything is built (``rank``: its offset kernel's), or None where it does not apply
+        or does not compute with the kernel. Decides whether ``auto`` keeps a kernel."""
+        return None
+
     def prepare(self, proj) -> KernelData:
         raise NotImplementedError
 

@@ -1,6 +1,8 @@
 """Dense storage: a (post, pre) matrix, one dot product per postsynaptic neuron."""
 from __future__ import annotations
 
+import numpy as np
+
 from .base import KernelData, StorageKernel, needs_synapse_loop
 
 
@@ -16,6 +18,9 @@ class Dense(StorageKernel):
     def cost(self, proj):
         conn = proj.connectivity
         return float(conn.pre_size) * conn.post_size
+
+    def grid_cost(self, geometry, rank):
+        return float(np.prod(geometry)) ** 2
 
     def prepare(self, proj):
         proj.connectivity = proj.connectivity.to_dense()

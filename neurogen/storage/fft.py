@@ -4,6 +4,8 @@ FFTW's real transforms where the toolchain found FFTW, else on the built-in radi
 transform (``neurogen info`` says which)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..model.convolution import FFTConvolution, FFTWConvolution, smooth_size
@@ -45,10 +47,11 @@ class FFT(StorageKernel):
         return None
 
     def cost(self, proj):
+        return self.grid_cost(proj.pre.geometry, 0)
+
+    def grid_cost(self, geometry, rank):
         """~ one real transform pair of the padded grid per step (FFTW-like constants)."""
-        import math
-        sizes = [2 * g - 1 for g in proj.pre.geometry]
-        m = float(np.prod([smooth_size(n) for n in sizes]))
+        m = float(np.prod([smooth_size(2 * g - 1) for g in geometry]))
         return m * (math.log2(max(m, 2.0)) + 2.0)
 
     def offered_to_auto(self, proj):

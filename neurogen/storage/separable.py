@@ -34,6 +34,13 @@ def low_rank(kernel: np.ndarray, rtol: float = SVD_RTOL):
     return len(s), s, u, vt, error
 
 
+def kernel_rank(conn) -> int:
+    """The rank of a kernel-first connectivity's offset kernel (computed once)."""
+    if getattr(conn, "_low_rank", None) is None:
+        conn._low_rank = low_rank(conn.kernel)[0]
+    return conn._low_rank
+
+
 class SeparableData(KernelData):
     watches_weights = True
 
@@ -112,18 +119,23 @@ class Separable(StorageKernel):
         """Two row passes per rank; the rank from the SVD of a kernel-first connectivity
         (cached on it), else of the matrix's offset kernel. A vectorised row update costs
         ~0.4 of a streamed dense multiply-add (bench/limits.py, N = 20..64)."""
-        n0, n1 = proj.pre.geometry
-        return 0.4 * self.rank(proj) * float(n0 * n0 * n1 + n0 * n1 * n1)
+        return self.grid_cost(proj.pre.geometry, self.rank(proj))
+
+    def grid_cost(self, geometry, rank):
+        if len(geometry) != 2:
+            return None
+        n0, n1 = geometry
+        return 0.4 * max(rank, 1) * float(n0 * n0 * n1 + n0 * n1 * n1)
 
     @staticmethod
     def rank(proj) -> int:
         conn = proj.connectivity
+        if given_kernel(proj) is not None:
+            return max(kernel_rank(conn), 1)
         cached = getattr(conn, "_low_rank", None)
         if cached is None:
-            kernel = given_kernel(proj)
-            if kernel is None:
-                kernel = offset_kernel(np.asarray(conn.to_dense().matrix, dtype=float),
-                                       proj.pre.geometry, f"projection '{proj.name}'")
+            kernel = offset_kernel(np.asarray(conn.to_dense().matrix, dtype=float),
+                                   proj.pre.geometry, f"projection '{proj.name}'")
             cached = low_rank(kernel)[0]
             try:
                 conn._low_rank = cached

@@ -81,20 +81,39 @@ def test_new_weights_after_compile():
     np.testing.assert_allclose(focus.sum("inh").reshape(-1), W @ np.ones(144), atol=1e-13)
 
 
-def test_auto_keeps_small_grids_exact_and_picks_by_cost_on_large_ones():
+def test_auto_keeps_a_kernel_where_a_kernel_storage_is_cheaper_than_dense():
     from neurogen import storage
-    from neurogen.model.projection import AUTO_KERNEL_MIN
-    _, _, small = field(20, "auto")              # the tutorial: ANNarchy's weights, dense
-    assert not isinstance(small.connectivity, KernelConnectivity)
-    assert storage.select(small, small.net.backend) == "dense"
-    n = int(np.ceil(np.sqrt(AUTO_KERNEL_MIN)))
+    net, _, small = field(20, "auto")           # the tutorial: rank 2, separable wins
+    assert isinstance(small.connectivity, KernelConnectivity)
+    costs = {k: storage.kernel(k).cost(small) for k in ("dense", "fft", "separable")}
+    assert costs["separable"] < costs["fft"] < costs["dense"]
+    net.compile()
+    assert small.storage == "separable" and not small.connectivity.materialized
+    n = 64
     net, _, large = field(n, "auto")
-    assert isinstance(large.connectivity, KernelConnectivity)
     costs = {k: storage.kernel(k).cost(large) for k in ("dense", "fft", "separable")}
     assert costs["fft"] < costs["separable"] < costs["dense"]
     net.compile()
     assert large.storage == "fft" and not large.connectivity.materialized
-    # a backend without structured kernels keeps the exact connector
+
+
+def test_auto_keeps_annarchys_exact_weights_where_dense_is_cheapest():
+    # a ring of 8: a transform pair of 16 values costs more than 64 multiply-adds
+    net = make_network()
+    ring = ng.Population(8, FIELD, net=net)
+    proj = ng.Projection(ring, ring, "inh", net=net)
+    proj.connect_dog(0.2, 0.1, 0.1, 0.7)
+    assert not isinstance(proj.connectivity, KernelConnectivity)
+    # per-synapse delays (computed synapse by synapse): exact too
+    net = make_network()
+    a = ng.Population((20, 20), FIELD, net=net)
+    proj = ng.Projection(a, a, "inh", net=net)
+    proj.connect_dog(0.2, 0.1, 0.1, 0.7, delays=ng.Uniform(1.0, 2.0))
+    assert not isinstance(proj.connectivity, KernelConnectivity)
+
+
+def test_a_backend_without_kernel_storages_keeps_the_exact_connector():
+    n = 32
     cuda = make_network(paradigm="cuda")
     a = ng.Population((n, n), FIELD, net=cuda)
     proj = ng.Projection(a, a, "inh", net=cuda)
