@@ -104,6 +104,29 @@ def test_non_separable_function_against_numpy_over_steps(storage):
     np.testing.assert_array_equal(lat.connectivity_matrix(), W)
 
 
+def skewed(dx):
+    """A 1-D kernel peaked off-centre (dx = 2) with a wide negative surround."""
+    return 0.4 * np.exp(-(dx - 2.0) ** 2 / 8.0) - 0.08 * np.exp(-dx ** 2 / 50.0)
+
+
+@pytest.mark.parametrize("storage", ["fft", "dense"])
+@pytest.mark.parametrize("periodic", [False, True])
+def test_1d_rings_and_lines_against_numpy_over_steps(storage, periodic):
+    n, dt, tau, steps = 30, 1.0, 10.0, 6
+    net, inp, focus, lat = field((n,), skewed, storage, periodic=periodic)
+    W = numpy_matrix((n,), skewed, periodic=periodic, self_connections=False)
+    I = np.random.default_rng(6).random(n)
+    inp.baseline = I
+    inp.r = I
+    net.compile()
+    assert lat.storage == storage
+    r = np.zeros(n)
+    for _ in range(steps):
+        r = r + dt / tau * (W @ r + I - r)
+    net.simulate(steps * dt)
+    np.testing.assert_allclose(focus.r, r, rtol=0, atol=1e-12 * np.abs(r).max())
+
+
 @pytest.mark.parametrize("geometry", [(5, 4), (4, 7), (8,), (7,)])
 def test_periodic_offsets_wrap_to_the_minimal_image(geometry):
     calls = []
