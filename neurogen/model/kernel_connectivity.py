@@ -1,7 +1,8 @@
 """Kernel-first connectivity: a translation-invariant projection kept as its offset kernel.
 
-Distance-based connectors on regular grids (``connect_gaussian``, ``connect_dog``) give
-weights that depend only on the offset between two neurons. When a projection asks for a
+Distance-based connectors on regular grids (``connect_gaussian``, ``connect_dog``,
+``connect_from_offset_function``) give weights that depend only on the offset between two
+neurons. When a projection asks for a
 storage that computes with that structure (``storage_format="fft"`` or ``"separable"``),
 the connector produces the *kernel* (one value per offset, O(N) for N neurons) instead of
 the (N, N) matrix; the matrix, CSR arrays and per-dendrite weights are built only when
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ConnectivityError
 from .connectors import Connectivity
 
 
@@ -42,6 +44,61 @@ def squared_offsets(geometry: tuple, periodic: bool) -> np.ndarray:
     return total
 
 
+def grid_offsets(geometry: tuple, periodic: bool) -> tuple:
+    """Per axis, the offset ``post - pre`` in grid units (floats holding integers) at each
+    kernel position; with ``periodic`` its minimal image on the ring of ``n`` positions, in
+    ``[-(n // 2), (n - 1) // 2]`` (on an even ring ``n / 2`` is ``-n / 2``, as in
+    ``numpy.fft.fftfreq(n) * n``)."""
+    result = []
+    for d, n in zip(offsets(geometry), geometry):
+        if periodic:
+            d = np.remainder(d, n)
+            d = np.where(d >= (n + 1) // 2, d - n, d)
+        result.append(d.astype(np.float64))
+    return tuple(result)
+
+
+def offset_weights(function, geometry: tuple, periodic: bool, owner: str) -> np.ndarray:
+    """``function(*grid_offsets)``, called once on the offset grid, as finite doubles of
+    the offset grid's shape; anything else is a :class:`ConnectivityError` naming
+    ``owner`` and the function."""
+    name = getattr(function, "__qualname__", None) or repr(function)
+    if not callable(function):
+        raise ConnectivityError(f"{owner}: the offset function must be callable (one "
+                                f"array of offsets per grid axis -> weights), got {name}")
+    d = grid_offsets(geometry, periodic)
+    try:
+        weights = function(*d)
+    except Exception as exc:
+        raise ConnectivityError(
+            f"{owner}: the offset function {name} raised {type(exc).__name__}: {exc} (it "
+            f"is called once with {len(d)} array(s) of offsets post - pre, one per axis of "
+            f"the grid {tuple(geometry)}, each of shape {d[0].shape})") from exc
+    shape = d[0].shape
+    try:
+        array = np.asarray(weights)
+    except (TypeError, ValueError):        # e.g. ragged lists
+        array = np.empty(0, dtype=object)
+    if array.dtype.kind not in "biuf":
+        raise ConnectivityError(f"{owner}: the offset function {name} must return real "
+                                f"numbers, got {type(weights).__name__}"
+                                f" of dtype {array.dtype}"[:300])
+    array = array.astype(np.float64)
+    if array.shape != shape:
+        raise ConnectivityError(
+            f"{owner}: the offset function {name} must return one weight per offset, an "
+            f"array of shape {shape} like its arguments, got shape {array.shape} (for a "
+            "constant use np.full_like(dx, value))")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        first = np.unravel_index(np.argmax(bad), shape)
+        where = tuple(int(a[first]) for a in d)
+        raise ConnectivityError(f"{owner}: the offset function {name} returned "
+                                f"{int(bad.sum())} non-finite weight(s), e.g. "
+                                f"{array[first]} at offset {where}")
+    return array
+
+
 def f32(x: float) -> float:
     """Amplitudes and widths as the connector takes them (C ``float`` in ANNarchy)."""
     return float(np.float32(x))
@@ -64,8 +121,19 @@ class KernelConnectivity:
 
     @classmethod
     def from_profile(cls, geometry, profile, keep, allow_self: bool, periodic: bool):
+        """``profile(squared normalised distance)``; ``keep(weights)`` says which exist."""
         weights = profile(squared_offsets(geometry, periodic))
-        mask = keep(weights)
+        return cls._masked(geometry, weights, keep(weights), allow_self)
+
+    @classmethod
+    def from_offset_function(cls, geometry, function, allow_self: bool, periodic: bool,
+                             owner: str):
+        """``function(*offsets)`` (see :func:`offset_weights`); zero means no synapse."""
+        weights = offset_weights(function, geometry, periodic, owner)
+        return cls._masked(geometry, weights, weights != 0.0, allow_self)
+
+    @classmethod
+    def _masked(cls, geometry, weights, mask, allow_self: bool):
         if not allow_self:
             mask[tuple(g - 1 for g in geometry)] = False      # the centre tap
         conn = cls(geometry, np.where(mask, weights, 0.0))

@@ -284,6 +284,40 @@ class Projection(SealedAttributes):
                                    amp_neg, sigma_neg, limit, allow, periodic),
             delays, storage_format, storage_order)
 
+    def connect_from_offset_function(self, function, delays=0.0, periodic=False,
+                                     allow_self_connections=False, storage_format="auto",
+                                     storage_order="post_to_pre", **unknown):
+        """Weights that depend only on the offset between two neurons of one grid:
+        ``w = function(dx, dy, ...)`` with one NumPy array per grid axis holding
+        ``post - pre`` coordinates in grid units (``periodic=True``: the wrapped minimal
+        image, see :func:`~neurogen.model.kernel_connectivity.grid_offsets`). The function
+        is called once, on the (2 n - 1)-per-axis offset grid, and returns the weights
+        in the same shape; zero means no synapse; ``allow_self_connections=False``
+        removes the centre tap. The result is kept as that kernel (as for
+        :meth:`connect_gaussian`): ``fft``/``separable``/``auto`` compute with it,
+        ``dense``/``csr`` get the matrix it implies.
+
+        Named after PyNN's ``DisplacementDependentProbabilityConnector`` (a function of
+        post minus pre positions) and ANNarchy's ``from_function``, whose name is taken by
+        ANNarchy 5's ``method(pre, post) -> LILConnectivity`` connector (here too)."""
+        self._refuse_unknown("connect_from_offset_function", unknown)
+        self._no_views("connect_from_offset_function")
+        if self.pre.geometry != self.post.geometry:
+            raise ConnectivityError(
+                f"projection '{self.name}': connect_from_offset_function needs pre- and "
+                f"post-synaptic populations on the same grid, got '{self.pre.name}' "
+                f"{self.pre.geometry} and '{self.post.name}' {self.post.geometry}")
+        allow = self._allow_self(allow_self_connections)
+        owner = f"projection '{self.name}'"
+
+        def kernel():
+            return KernelConnectivity.from_offset_function(self.pre.geometry, function,
+                                                           allow, bool(periodic), owner)
+        if self._kernel_first(storage_format):
+            return self._connected(kernel, delays, storage_format, storage_order)
+        return self._connected(lambda: kernel().to_dense(), delays, storage_format,
+                               storage_order, pairs=self.pre.size * self.post.size)
+
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
                             storage_order="post_to_pre", **unknown):
         """A dense (post, pre) matrix (``pre_post=True``: (pre, post)); ``None``/NaN
@@ -426,6 +460,7 @@ class Projection(SealedAttributes):
     from_matrix = connect_from_matrix
     from_sparse = connect_from_sparse
     from_function = connect_with_func
+    from_offset_function = connect_from_offset_function
     from_file = connect_from_file
 
     # -- dendrites -------------------------------------------------------------------------------
