@@ -229,22 +229,31 @@ class Projection(SealedAttributes):
                                     "populations (their geometry), not views")
 
     def _on_grid(self, kernel, exact, delays, storage_format, storage_order):
-        """Distance-based weights on one grid. ``kernel()`` builds them as an offset kernel
-        (double precision, O(N) values: see kernel_connectivity), ``exact()`` as ANNarchy's
-        connector does (single-precision weights, a matrix). The kernel is kept when a
-        storage that computes with it is asked for, or when ``auto`` may pick one (one
-        delay, no synapse model) and one of the backend's costs less than the dense
-        product; else the exact weights."""
-        if self.pre.geometry == self.post.geometry:
-            if storage_format in KERNEL_FIRST:
-                return self._connected(kernel, delays, storage_format, storage_order)
-            if storage_format == "auto" and self.synapse_ir is None and np.ndim(delays) == 0 \
-                    and not hasattr(delays, "get_values") \
-                    and not self.net._config.get("structural_plasticity"):
-                conn = kernel()
-                if kernel_first_pays(conn, self.net.backend):
-                    return self._connected(lambda: conn, delays, storage_format,
-                                           storage_order)
+        """Weights that depend only on the offset between two neurons of one grid.
+        ``kernel()`` builds them as an offset kernel (double precision, O(N) values: see
+        kernel_connectivity), ``exact()`` as ANNarchy's connector does (single-precision
+        weights, a matrix; None: the kernel's matrix). The kernel is kept when a storage
+        that computes with it is asked for, or when ``auto`` may pick one (one delay, no
+        synapse model) and one of the backend's costs less than the dense product."""
+        grid = self.pre.geometry == self.post.geometry
+        if grid and storage_format in KERNEL_FIRST:
+            return self._connected(kernel, delays, storage_format, storage_order)
+        if grid and storage_format == "auto" and self.synapse_ir is None \
+                and np.ndim(delays) == 0 and not hasattr(delays, "get_values") \
+                and not self.net._config.get("structural_plasticity"):
+            built = [kernel()]
+
+            def first_built_then_new():           # reset(synapses=True) rebuilds
+                return built.pop() if built else kernel()
+            if kernel_first_pays(built[0], self.net.backend):
+                return self._connected(first_built_then_new, delays, storage_format,
+                                       storage_order)
+            if exact is None:
+                return self._connected(lambda: first_built_then_new().to_dense(), delays,
+                                       storage_format, storage_order)
+        if exact is None:
+            return self._connected(lambda: kernel().to_dense(), delays, storage_format,
+                                   storage_order, pairs=self.pre.size * self.post.size)
         return self._connected(exact, delays, storage_format, storage_order,
                                pairs=self.pre.size * self.post.size)
 
@@ -313,10 +322,7 @@ class Projection(SealedAttributes):
         def kernel():
             return KernelConnectivity.from_offset_function(self.pre.geometry, function,
                                                            allow, bool(periodic), owner)
-        if self._kernel_first(storage_format):
-            return self._connected(kernel, delays, storage_format, storage_order)
-        return self._connected(lambda: kernel().to_dense(), delays, storage_format,
-                               storage_order, pairs=self.pre.size * self.post.size)
+        return self._on_grid(kernel, None, delays, storage_format, storage_order)
 
     def connect_from_matrix(self, weights, delays=0.0, pre_post=False, storage_format="auto",
                             storage_order="post_to_pre", **unknown):
