@@ -38,14 +38,14 @@ def _offsets(geometry: tuple, rows: np.ndarray) -> np.ndarray:
 
 
 def offset_kernel(matrix: np.ndarray, geometry: tuple, name: str = "projection",
-                  rtol: float = TOEPLITZ_RTOL) -> np.ndarray:
+                  rtol: float = TOEPLITZ_RTOL, storage: str = "fft") -> np.ndarray:
     """The kernel ``t`` (shape ``2 n - 1`` per axis, offset ``d`` at index ``d + n - 1``)
     with ``matrix[i, j] = t[i - j]``; :class:`ConnectivityError` when the matrix is not
     of that form (within ``rtol`` times its largest weight)."""
     geometry = tuple(int(g) for g in geometry)
     n = int(np.prod(geometry))
     if matrix.shape != (n, n):
-        raise ConnectivityError(f"{name}: storage_format='fft' needs pre- and post-synaptic "
+        raise ConnectivityError(f"{name}: storage_format='{storage}' needs pre- and post-synaptic "
                                 f"populations of the same geometry {geometry}")
     grid = np.indices(tuple(2 * g - 1 for g in geometry)).reshape(len(geometry), -1).T
     delta = grid - (np.array(geometry) - 1)                    # every offset d
@@ -62,9 +62,10 @@ def offset_kernel(matrix: np.ndarray, geometry: tuple, name: str = "projection",
         worst = max(worst, float(np.max(np.abs(matrix[rows] - kernel[index]))))
     if worst > rtol * scale:
         raise ConnectivityError(
-            f"{name}: storage_format='fft' needs translation-invariant weights "
+            f"{name}: storage '{storage}' needs translation-invariant weights "
             f"(w[i, j] depending only on i - j), but they deviate from that by up to "
-            f"{worst:.3g} (largest weight {scale:.3g}); use 'dense' or 'csr'")
+            f"{worst:.3g} (largest weight {scale:.3g}); for arbitrary weights connect with "
+            "storage_format='dense' or 'csr'")
     return kernel
 
 

@@ -58,7 +58,7 @@ class SeparableData(KernelData):
     def _decompose(self, matrix, kernel=None) -> int:
         if kernel is None:
             kernel = offset_kernel(np.asarray(matrix, dtype=np.float64), self.geometry,
-                                   self.name)
+                                   self.name, storage="separable")
         rank, self._s, self._u, self._vt, self.truncation_error = low_rank(kernel)
         return rank
 
@@ -135,7 +135,8 @@ class Separable(StorageKernel):
         cached = getattr(conn, "_low_rank", None)
         if cached is None:
             kernel = offset_kernel(np.asarray(conn.to_dense().matrix, dtype=float),
-                                   proj.pre.geometry, f"projection '{proj.name}'")
+                                   proj.pre.geometry, f"projection '{proj.name}'",
+                                   storage="separable")
             cached = low_rank(kernel)[0]
             try:
                 conn._low_rank = cached

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
+from neurogen.errors import ConnectivityError
 from neurogen.model.kernel_connectivity import KernelConnectivity
 from netutil import make_network
 
@@ -119,3 +120,17 @@ def test_a_backend_without_kernel_storages_keeps_the_exact_connector():
     proj = ng.Projection(a, a, "inh", net=cuda)
     proj.connect_dog(0.2, 0.1, 0.1, 0.7)
     assert not isinstance(proj.connectivity, KernelConnectivity)
+
+
+def test_weights_that_break_the_kernel_are_refused_with_the_way_out():
+    net, _, lat = field(20, "auto")
+    net.compile()
+    assert lat.storage == "separable"
+    w = np.array(lat.connectivity_matrix())
+    w[0, 1] += 1.0                                   # no longer translation-invariant
+    with pytest.raises(ConnectivityError, match=r"storage 'separable'.*"
+                                                r"storage_format='dense' or 'csr'"):
+        lat.w = w
+    same = np.array(lat.connectivity_matrix()) * 0.5   # still a kernel: accepted
+    lat.w = same
+    np.testing.assert_allclose(lat.connectivity_matrix(), same, rtol=1e-12, atol=1e-15)
