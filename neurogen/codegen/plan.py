@@ -93,6 +93,11 @@ class _Emitter:
                 for n, rv in enumerate(randoms) if rv.symbol in used]
 
 
+#: a counter-based random draw (10 Philox rounds) costs about as much as 16 plain lines
+#: of a vectorised update loop (~7 ns against ~0.35 ns per line, measured on x86-64)
+RANDOM_LINES = 16
+
+
 def _lines(records: list[dict]) -> int:
     """C lines of a loop body (sizes the parallel threshold, as one line per statement)."""
     return sum(1 + len(r.get("bounds", ())) for r in records)
@@ -204,7 +209,8 @@ class _PopulationLowering:
             if stage["kind"] == "loop":
                 stage["randoms"] = emit.randoms(self.ir.randoms, stage.pop("used"),
                                                 self.k << 16, "i", ltable)
-                stage["lines"] = len(stage["randoms"]) + _lines(stage["statements"])
+                stage["lines"] = (RANDOM_LINES * len(stage["randoms"])
+                                  + _lines(stage["statements"]))
                 stage["checks"] = [t.split("[")[0] for t in
                                    self.real_stores(stage["statements"])]
         timed = None

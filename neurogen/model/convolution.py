@@ -191,11 +191,16 @@ class FFTWConvolution(FFTConvolution):
     Transform sizes are any integers: the population's own extent along an axis where the
     weights wrap around (a ring or torus of any size), else the smallest 2-3-5-7-smooth
     size >= ``2 n - 1`` (zero padding, no wrap-around). ``spectrum`` holds the kernel's
-    half spectrum (``m0 * (m1 // 2 + 1)`` complex values, normalisation included),
-    ``work`` the real input (``m0 * m1``) followed by room for its half spectrum. The
-    generated code plans once (``FFTW_ESTIMATE``: deterministic), storing the plans in
-    ``plans``; ``twiddles``/``bitrev`` are unused placeholders of the same table layout
-    as the built-in transform."""
+    half spectrum (``m0 * (m1 // 2 + 1)`` complex values, normalisation included, the
+    layout of ``numpy.fft.rfft2``), ``work`` the scratch of :meth:`work_size`. The
+    generated code runs the 2-D transform as 1-D transforms of rows and column blocks
+    (the same plan for each, so threads share them without changing the result), plans
+    once (``FFTW_ESTIMATE``: deterministic) and keeps the plans in ``plans``;
+    ``twiddles``/``bitrev`` are unused placeholders of the same table layout as the
+    built-in transform."""
+
+    #: columns of the half spectrum per complex column transform (fft.j2: NG_FFTW_BLOCK)
+    BLOCK = 4
 
     def __init__(self, matrix: np.ndarray | None, geometry: tuple, name: str = "projection",
                  kernel: np.ndarray | None = None):
@@ -211,8 +216,9 @@ class FFTWConvolution(FFTConvolution):
                             for axis, n in enumerate(self.geometry)]
         half = self.m0 * (self.m1 // 2 + 1)
         self.spectrum = np.zeros(2 * half)
-        self.work = np.zeros(self.m0 * self.m1 + 2 * half)
-        self.plans = np.zeros(4, dtype=np.int64)     # fwd, inv, work address, m0 * m1
+        self.work = np.zeros(self.work_size(self.geometry[0], self.m0, self.m1))
+        # row r2c, row c2r, column forward, column backward, work address, m0 * m1
+        self.plans = np.zeros(6, dtype=np.int64)
         self._fill(kernel)
         self.twiddles = np.zeros(1)
         self.bitrev = np.zeros(1, dtype=np.int32)
@@ -222,6 +228,15 @@ class FFTWConvolution(FFTConvolution):
     def _unpadded(kernel, axis: int, n: int) -> bool:
         tol = TOEPLITZ_RTOL * float(np.max(np.abs(kernel), initial=0.0))
         return n > 1 and _circulant_axis(kernel, axis, n, tol)
+
+    @classmethod
+    def work_size(cls, n0: int, m0: int, m1: int) -> int:
+        """Doubles of scratch: up to 7 to align to 64 bytes, ``n0`` real rows of stride
+        ``m1`` rounded up to 8, then ``m0`` half-spectrum rows of ``m1 // 2 + 1`` complex
+        values rounded up to a whole number of column blocks (all rows 64-byte aligned)."""
+        rows = (m1 + 7) // 8 * 8
+        half = -(-(m1 // 2 + 1) // cls.BLOCK) * cls.BLOCK
+        return 7 + n0 * rows + 2 * m0 * half
 
     def _fill(self, kernel):
         n0, n1 = self.geometry

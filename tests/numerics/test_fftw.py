@@ -83,3 +83,43 @@ def test_compiled_fft_matches_dense_each_step(case, fft_library, tmp_path):
         runs[threads] = history
     for a, b in zip(runs[1], runs[2]):     # bit-identical across thread counts
         assert np.array_equal(a["fft"], b["fft"])
+
+
+def parallel_threshold(code: str, name: str) -> int:
+    """The work size from which a generated kernel splits its loops over threads."""
+    line = next(ln for ln in code.splitlines() if f"{name} =" in ln)
+    return int(line.split("=")[1].split(";")[0])
+
+
+def test_large_grid_runs_on_two_threads_bit_identically(fft_library, tmp_path):
+    """A grid past the parallel threshold (FFTW: rows and column blocks split over the
+    threads; an odd transform width and zero-padded rows) against NumPy's dense
+    product, 1e-12 relative to the sum of absolute terms, at every step."""
+    geometry = (40, 61)
+    W = offset_matrix(geometry, lambda d: 0.2 * np.exp(-(d ** 2).sum(-1) / 30.0)
+                      - 0.1 * np.exp(-(d ** 2).sum(-1) / 400.0) + 0.01 * d[..., 1])
+    plan = FFTWConvolution(W, geometry)
+    assert (plan.m0, plan.m1) == (80, 125)
+    runs = {}
+    for threads in (1, 2):
+        net = make_network(num_threads=threads)
+        src = ng.Population(geometry, SOURCE, net=net)
+        sink = ng.Population(geometry, SINK, net=net)
+        ng.Projection(src, sink, "exc", net=net).connect_from_matrix(W, storage_format="fft")
+        net.compile(directory=str(tmp_path / str(threads)))
+        if fft_library == "fftw":
+            code = (tmp_path / str(threads) / "network.cpp").read_text()
+            assert plan.m0 * plan.m1 >= parallel_threshold(code, "NG_FFTW_PARALLEL")
+        rng = np.random.default_rng(11)
+        history = []
+        for _ in range(4):
+            x = src.r.reshape(-1).copy()          # what this step's weighted sum reads
+            src.baseline = rng.normal(size=src.size).reshape(geometry)
+            net.step()
+            got = sink.r.reshape(-1).copy()
+            terms = (np.abs(W) @ np.abs(x)).max()
+            assert np.abs(got - W @ x).max() <= 1e-12 * terms
+            history.append(got)
+        runs[threads] = history
+    for a, b in zip(runs[1], runs[2]):
+        assert np.array_equal(a, b)
