@@ -106,13 +106,16 @@ def test_native_build_gives_the_default_results():
 @pytest.mark.parametrize("precision", ["double", "float"])
 def test_dense_product_against_numpy_and_across_threads(precision):
     """sum(exc) of a dense projection against NumPy (weights rounded to the precision,
-    the sum in double), and bit-identical for 1 and 2 threads."""
+    the sum in double), and bit-identical for 1 and 2 threads. Rows 0-23 go through the
+    eight-row vector kernel, rows 24-29 through ng_dot: row 29 repeats row 0, and must give
+    the same sum bit for bit."""
     sums = {}
     for threads in (1, 2):
         net = make_network(num_threads=threads, precision=precision)
         src = ng.Population(61, SOURCE, net=net)
         sink = ng.Population(30, ng.Neuron(equations="r = sum(exc)"), net=net)
         W = np.random.default_rng(1).normal(size=(30, 61))
+        W[29] = W[0]
         proj = ng.Projection(src, sink, "exc", net=net)
         proj.connect_from_matrix(W, storage_format="dense")
         net.compile(silent=True)
@@ -126,6 +129,7 @@ def test_dense_product_against_numpy_and_across_threads(precision):
         rtol = 1e-12 if precision == "double" else 2 ** -23
         np.testing.assert_allclose(sums[threads], expected, rtol=rtol, atol=1e-12)
     assert np.array_equal(sums[1], sums[2])
+    assert sums[1][29] == sums[1][0]
 
 
 def test_float_weights_are_summed_in_double():
@@ -138,15 +142,15 @@ def test_float_weights_are_summed_in_double():
     row[8:8 * (ones + 1):8] = 1.0
     net = make_network(precision="float")
     src = ng.Population(cols, SOURCE, net=net)
-    sink = ng.Population(5, ng.Neuron(equations="r = sum(exc)"), net=net)
-    proj = ng.Projection(src, sink, "exc", net=net)
-    proj.connect_from_matrix(np.tile(row, (5, 1)), storage_format="dense")
+    sink = ng.Population(11, ng.Neuron(equations="r = sum(exc)"), net=net)
+    proj = ng.Projection(src, sink, "exc", net=net)     # the vector kernel, and ng_dot
+    proj.connect_from_matrix(np.tile(row, (11, 1)), storage_format="dense")
     net.compile(silent=True)
     assert proj.weight_buffer().dtype == np.float32
     src.baseline = np.ones(cols)
     net.step()
     net.step()
-    assert np.array_equal(sink.r, np.full(5, float(ones), dtype=np.float32))
+    assert np.array_equal(sink.r, np.full(11, float(ones), dtype=np.float32))
 
 
 # -- ANNarchy's other compile() keywords ----------------------------------------------------
