@@ -228,3 +228,15 @@ def test_annarchy_defaults_are_accepted_and_classic_compile_takes_net_id(tmp_pat
                cuda_config={"device": 0}, annarchy_json="", silent=True, debug_build=False,
                profile_enabled=False, net_id=net.id)
     assert net.compiled and net.build_info["compiler_flags"] == ""
+
+
+def test_native_means_this_cpu_in_the_key():
+    """-march=native is resolved to the CPU's target options: a cache shared with another
+    machine must not hand it this CPU's binary."""
+    import dataclasses
+    from neurogen.toolchain.compiler import toolchain
+    tc = toolchain().with_flags(("-march=native",))
+    assert tc.native and "native(unresolved)" not in tc.native
+    assert toolchain().with_flags(("-O2",)).native == ""
+    other_cpu = dataclasses.replace(tc, native=tc.native + " -mno-avx512f")
+    assert other_cpu.fingerprint() != tc.fingerprint()
