@@ -19,7 +19,7 @@ _NAME = r"[A-Za-z0-9][A-Za-z0-9_.+-]*"
 
 #: (pattern, what it is): every flag must match one of these in full
 ALLOWED = (
-    (r"-O[0-3s]", "optimisation level"),
+    (r"-O[0-3sg]?", "optimisation level (-O0 to -O3, -Os, -Og)"),
     (rf"-march={_NAME}", "target architecture (e.g. -march=native)"),
     (rf"-mtune={_NAME}", "tuning"),
     (rf"-mcpu={_NAME}", "target CPU (ARM, POWER)"),

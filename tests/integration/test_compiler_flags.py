@@ -44,7 +44,7 @@ def run(net, src, sink, steps=5):
     ("  -O3   -mavx2 -mfma -funroll-loops -g ", ("-O3", "-mavx2", "-mfma", "-funroll-loops", "-g")),
     (["-mtune=skylake", "-mavx512f -mprefer-vector-width=512"],
      ("-mtune=skylake", "-mavx512f", "-mprefer-vector-width=512")),
-    ("default", ()), ("", ()), (None, ()),
+    ("-O -Og", ("-O", "-Og")), ("default", ()), ("", ()), (None, ()),
 ])
 def test_accepted_flags(text, flags):
     assert parse_compiler_flags(text) == flags
@@ -240,3 +240,11 @@ def test_native_means_this_cpu_in_the_key():
     assert toolchain().with_flags(("-O2",)).native == ""
     other_cpu = dataclasses.replace(tc, native=tc.native + " -mno-avx512f")
     assert other_cpu.fingerprint() != tc.fingerprint()
+
+
+def test_flags_are_refused_on_the_cuda_backend():
+    """nvcc's flags are fixed: refused before anything is built (no GPU needed)."""
+    net = make_network(paradigm="cuda")
+    ng.Population(4, SOURCE, net=net)
+    with pytest.raises(CompilerFlagError, match="'cuda' backend"):
+        net.compile(silent=True, compiler_flags="-O2")
