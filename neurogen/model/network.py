@@ -339,11 +339,18 @@ class Network:
                                      if k not in _ANNARCHY_COMPILE},
                        ("directory", "clean", "silent", "compiler", "compiler_flags",
                         *_ANNARCHY_COMPILE))
-        if self.compiled:
-            return
         backend = self.backend
-        self._toolchain = options.resolve(self, backend, compiler=compiler,
-                                          compiler_flags=compiler_flags, **annarchy)
+        chosen = options.resolve(self, backend, compiler=compiler,
+                                 compiler_flags=compiler_flags, **annarchy)
+        if self.compiled:   # as ANNarchy: nothing to do; but other options would not apply
+            if chosen != self.toolchain and (compiler or compiler_flags or annarchy):
+                raise NetworkError(
+                    "compile(): the network is already compiled (compiler "
+                    f"{self.toolchain.compiler}, compiler_flags "
+                    f"{' '.join(self.toolchain.user_flags)!r}); a second compile() cannot "
+                    "change them: build the network anew (clear() or a new Network)")
+            return
+        self._toolchain = chosen
         for pop in self.populations:
             pop._retype()
         say(f"generating code for {len(self.populations)} population(s) and "

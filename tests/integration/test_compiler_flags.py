@@ -248,3 +248,12 @@ def test_flags_are_refused_on_the_cuda_backend():
     ng.Population(4, SOURCE, net=net)
     with pytest.raises(CompilerFlagError, match="'cuda' backend"):
         net.compile(silent=True, compiler_flags="-O2")
+
+
+def test_a_second_compile_cannot_change_the_flags():
+    net, *_ = dense_network()
+    net.compile(silent=True, compiler_flags="-O2")
+    net.compile(silent=True)                              # nothing to do, as in ANNarchy
+    net.compile(silent=True, compiler_flags="-O2")        # the same options: nothing to do
+    with pytest.raises(NetworkError, match="already compiled.*'-O2'"):
+        net.compile(silent=True, compiler_flags="-O3")
