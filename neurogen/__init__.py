@@ -51,9 +51,11 @@ def setup(**options):
     default_network().setup(**options)
 
 
-def compile(directory=None, clean=False, silent=False, **kwargs):  # noqa: A001 (ANNarchy name)
-    """Generate, build (cached) and load the default network."""
-    default_network().compile(directory=directory, clean=clean, silent=silent, **kwargs)
+def compile(directory=None, clean=False, silent=False, net_id=None, **kwargs):  # noqa: A001 (ANNarchy name)
+    """Generate, build (cached) and load the default network (or network ``net_id``);
+    ANNarchy's other keywords (``compiler``, ``compiler_flags``…): see
+    :meth:`Network.compile`."""
+    _network(net_id).compile(directory=directory, clean=clean, silent=silent, **kwargs)
 
 
 def simulate(duration, measure_time=False, **options):

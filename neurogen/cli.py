@@ -196,10 +196,10 @@ def info(as_json):
     try:
         tc = toolchain()
         data.update(compiler=tc.compiler, compiler_version=tc.version, openmp=tc.openmp,
-                    fft=tc.fft_library)
+                    fft=tc.fft_library, kernel_flags=" ".join(tc.kernel_flags))
     except NeurogenError as exc:
         data.update(compiler=None, compiler_version=batch.one_line(exc), openmp=False,
-                    fft=None)
+                    fft=None, kernel_flags=None)
     data["cache"] = cache.info()
     if as_json:
         click.echo(json.dumps(data))
@@ -211,6 +211,9 @@ def info(as_json):
     click.echo(f"packages: {packages}" + (f" (not installed: {missing})" if missing else ""))
     click.echo(f"compiler: {data['compiler'] or 'none'} ({data['compiler_version']})")
     click.echo(f"openmp: {'yes' if data['openmp'] else 'no'}")
+    if data["kernel_flags"]:
+        click.echo(f"kernel flags: {data['kernel_flags']} (compile(compiler_flags=...) adds "
+                   "to them; a network's build_info says which it used)")
     click.echo(f"fft storage: {data['fft'] or 'none (no compiler)'}")
     click.echo(f"cache: {c['path']} ({c['entries']} entries, {c['bytes'] / 1e6:.1f} MB)")
 

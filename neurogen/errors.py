@@ -89,6 +89,15 @@ class InvalidValueError(NetworkError, ValueError):
     """A value of the wrong type or out of range (NaN duration, negative period…)."""
 
 
+class CompilerFlagError(InvalidValueError):
+    """A flag in ``compile(compiler_flags=...)`` that neurogen does not pass to the compiler
+    (``flag`` names it)."""
+
+    def __init__(self, message: str, *, flag: str | None = None):
+        self.flag = flag
+        super().__init__(message)
+
+
 class ConnectivityError(NetworkError):
     """A connector cannot connect the given populations."""
 

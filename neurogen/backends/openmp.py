@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..codegen.printer import NeurogenPrinter
-from ..toolchain.compiler import FFTW_LIBS, KERNEL_FLAGS, OPENMP_FLAG
+from ..toolchain.compiler import FFTW_LIBS, OPENMP_FLAG
 from .base import Backend
 
 
@@ -14,13 +14,14 @@ class OpenMPBackend(Backend):
     storage = ("dense", "csr", "fft", "separable", "filter")
     flags_nonfinite = True
     batches = True
+    takes_compiler_flags = True
 
     def fingerprint(self, tc) -> str:
         return tc.fingerprint()
 
     def commands(self, tc, module):
         omp = [OPENMP_FLAG] if tc.openmp else []
-        return ([tc.compiler, *KERNEL_FLAGS, *omp, "-c", self.source, "-o", "network.o"],
+        return ([tc.compiler, *tc.kernel_flags, *omp, "-c", self.source, "-o", "network.o"],
                 [tc.compiler, "-shared", *omp], list(FFTW_LIBS) if tc.fftw else [])
 
     def template_flags(self, tc) -> dict:

@@ -24,6 +24,10 @@ from .population import Population
 from .projection import Projection
 
 _PRECISIONS = {"double": np.float64, "float": np.float32}
+#: ANNarchy's compile() keywords besides directory/clean/silent/compiler/compiler_flags
+#: (handled, or refused with a reason, in neurogen/toolchain/options.py)
+_ANNARCHY_COMPILE = ("populations", "projections", "add_sources", "extra_libs", "cuda_config",
+                     "annarchy_json", "debug_build", "profile_enabled", "trace_calls")
 _IDS = itertools.count()
 _NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
 
@@ -49,6 +53,7 @@ class Network:
         net.populations, net.projections, net.monitors = [], [], []
         net.constants, net._config = {}, {}
         net.compiled, net._sim, net.build_info, net.ir = False, None, {}, None
+        net._toolchain = None
         options = dict(cls._DEFAULTS)
         if cls is not Network:   # a subclass may still be given dt=/seed=
             options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
@@ -190,9 +195,10 @@ class Network:
 
     @property
     def toolchain(self):
-        """The C++ toolchain (compiler, OpenMP) this machine builds with."""
+        """The C++ toolchain (compiler, OpenMP, flags) this network builds with: the one
+        ``compile()`` chose, else this machine's default."""
         from ..toolchain.compiler import toolchain
-        return toolchain()
+        return self._toolchain or toolchain()
 
     def rng(self, key) -> np.random.Generator:
         """A NumPy generator for one purpose, derived from the seed (order-independent)."""
@@ -314,21 +320,37 @@ class Network:
 
     # -- pipeline ------------------------------------------------------------------------------
     def compile(self, directory: str | None = None, clean: bool = False, silent: bool = False,
-                **unknown):
+                *, compiler: str | None = None, compiler_flags=None, **annarchy):
         """Generate, build (or fetch from the cache) and attach the simulation code.
 
         ``directory`` receives a copy of the generated sources; nothing in it is deleted.
         Progress goes to stderr (and the ``neurogen`` logger) unless ``silent``.
+        ``compiler`` (e.g. ``'clang++'``) and ``compiler_flags`` (e.g. ``'-march=native'``,
+        checked against a list of optimisation and target options) are ANNarchy's; the
+        flags are part of the cache key and of :attr:`build_info`. ANNarchy's other
+        keywords are given their meaning or refused (:mod:`neurogen.toolchain.options`).
         """
         from ..codegen.plan import build_plan
         from ..codegen.render import render
         from ..runtime.simulator import Simulator
-        from ..toolchain import builder
+        from ..toolchain import builder, options
         from .freeze import freeze
-        reject_unknown("compile()", unknown, ("directory", "clean", "silent"))
-        if self.compiled:
-            return
+        reject_unknown("compile()", {k: v for k, v in annarchy.items()
+                                     if k not in _ANNARCHY_COMPILE},
+                       ("directory", "clean", "silent", "compiler", "compiler_flags",
+                        *_ANNARCHY_COMPILE))
         backend = self.backend
+        chosen = options.resolve(self, backend, compiler=compiler,
+                                 compiler_flags=compiler_flags, **annarchy)
+        if self.compiled:   # as ANNarchy: nothing to do; but other options would not apply
+            if chosen != self.toolchain and (compiler or compiler_flags or annarchy):
+                raise NetworkError(
+                    "compile(): the network is already compiled (compiler "
+                    f"{self.toolchain.compiler}, compiler_flags "
+                    f"{' '.join(self.toolchain.user_flags)!r}); a second compile() cannot "
+                    "change them: build the network anew (clear() or a new Network)")
+            return
+        self._toolchain = chosen
         for pop in self.populations:
             pop._retype()
         say(f"generating code for {len(self.populations)} population(s) and "
@@ -341,7 +363,8 @@ class Network:
         code, pyx = render(plan, backend, backend.template_flags(self.toolchain))
         with timed("building the module (reused from the cache when unchanged)", silent):
             module, self.build_info = builder.build(code, pyx, backend=backend,
-                                                    directory=directory, clean=clean)
+                                                    directory=directory, clean=clean,
+                                                    tc=self._toolchain)
         say(("cache hit: " if self.build_info.get("cached") else "compiled and cached: ")
             + str(self.build_info.get("path", "")), silent)
         self.ir = network_ir

@@ -87,16 +87,18 @@ def _load(path: Path, module: str):
     return mod
 
 
-def build(cpp: str, pyx: str, backend, directory: str | None = None, clean: bool = False):
+def build(cpp: str, pyx: str, backend, directory: str | None = None, clean: bool = False,
+          tc=None):
     """Compile (or fetch from the cache) the module for these sources.
 
     The cache key is the rendered sources plus the toolchain (compilers, flags, Python
     ABI, NumPy/Cython versions) and neurogen's version: equal sources are the definition
     of equal structure, whatever produced them. The module's name is derived from the key
     (the wrapper does not spell it: Cython takes it from the file name).
-    Returns ``(module, info)`` where info says whether the cache was hit.
+    ``tc``: the toolchain (default: this machine's, without user flags).
+    Returns ``(module, info)`` where info says whether the cache was hit and the flags.
     """
-    tc = toolchain()
+    tc = tc or toolchain()
     source = backend.source
     key = cache.cache_key(__version__, backend.name, cpp, pyx, backend.fingerprint(tc))
     module = f"ng_{key[:24]}"
@@ -125,6 +127,9 @@ def build(cpp: str, pyx: str, backend, directory: str | None = None, clean: bool
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
     try:
-        return _load(final, module), {"key": key, "cached": hit, "path": str(final)}
+        return _load(final, module), {"key": key, "cached": hit, "path": str(final),
+                                      "compiler": tc.compiler,
+                                      "compiler_flags": " ".join(tc.user_flags),
+                                      "kernel_flags": " ".join(tc.kernel_flags)}
     except ImportError as exc:
         raise BackendUnavailable(f"the compiled network could not be loaded: {exc}") from None

@@ -9,12 +9,13 @@ import shutil
 import subprocess
 import sysconfig
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import BackendUnavailable
 
-KERNEL_FLAGS = ("-O3", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-fno-math-errno")
+KERNEL_FLAGS = ("-O3", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-fno-math-errno",
+                "-ffp-contract=off")
 WRAPPER_FLAGS = ("-O1", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-w")
 OPENMP_FLAG = "-fopenmp"
 FFTW_LIBS = ("-lfftw3",)
@@ -28,6 +29,20 @@ class Toolchain:
     python_include: str
     ext_suffix: str
     fftw: bool = False       # FFTW 3 (libfftw3-dev) found: FFT storage links it
+    user_flags: tuple = ()   # compile(compiler_flags=...), checked (toolchain/flags.py)
+    native: str = ""         # what "=native" in user_flags means on this CPU
+
+    @property
+    def kernel_flags(self) -> tuple:
+        """The flags of the generated translation unit: neurogen's, then the user's (so
+        that a user's -O2 or -march=... wins)."""
+        return KERNEL_FLAGS + self.user_flags
+
+    def with_flags(self, flags: tuple) -> "Toolchain":
+        """This toolchain with the user's extra kernel flags (already checked)."""
+        from .flags import resolve_native
+        flags = tuple(flags)
+        return replace(self, user_flags=flags, native=resolve_native(self.compiler, flags))
 
     @property
     def fft_library(self) -> str:
@@ -39,11 +54,16 @@ class Toolchain:
         import numpy
         return "|".join([self.compiler, self.version, str(self.openmp), self.ext_suffix,
                          f"fftw={self.fftw}",
-                         " ".join(KERNEL_FLAGS), " ".join(WRAPPER_FLAGS),
+                         " ".join(self.kernel_flags), self.native, " ".join(WRAPPER_FLAGS),
                          Cython.__version__, numpy.__version__])
 
 
-def _find_compiler() -> str:
+def _find_compiler(wanted: str | None = None) -> str:
+    if wanted is not None:   # compile(compiler=...): that one or an error
+        if shutil.which(wanted):
+            return shutil.which(wanted)
+        raise BackendUnavailable(f"compile(compiler={wanted!r}): no such compiler on PATH "
+                                 "(give a name such as 'g++' or 'clang++', or a path)")
     for candidate in (os.environ.get("CXX"), "g++", "c++", "clang++"):
         if candidate and shutil.which(candidate):
             return shutil.which(candidate)
@@ -75,8 +95,9 @@ def _has_fftw(compiler: str) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def toolchain() -> Toolchain:
-    compiler = _find_compiler()
+def toolchain(compiler: str | None = None) -> Toolchain:
+    """The toolchain of ``compiler`` (default: $CXX, else g++, c++, clang++), probed once."""
+    compiler = _find_compiler(compiler)
     try:
         version = subprocess.run([compiler, "--version"], capture_output=True, text=True,
                                  timeout=30).stdout.splitlines()[0]

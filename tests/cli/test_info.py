@@ -14,12 +14,15 @@ def test_info_reports_compiler_openmp_and_cache(tmp_path):
     import neurogen
     assert data["neurogen"] == neurogen.__version__
     assert data["compiler"] and "openmp" in data
+    from neurogen.toolchain.compiler import KERNEL_FLAGS
+    assert data["kernel_flags"] == " ".join(KERNEL_FLAGS)
     assert data["packages"]["numpy"] and data["packages"]["click"]
     assert data["cache"] == {"path": str(cache), "entries": 0, "bytes": 0, "temporary": 0,
                              "stale": 0, "stale_bytes": 0}
     text = cli_process("info", env=env)
     assert text.returncode == 0
     assert f"cache: {cache} (0 entries, 0.0 MB)" in text.stdout
+    assert f"kernel flags: {data['kernel_flags']} (compile(compiler_flags=...)" in text.stdout
     assert text.stdout.startswith(f"neurogen {neurogen.__version__}")
 
 

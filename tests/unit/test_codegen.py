@@ -47,7 +47,9 @@ def test_plan_has_typed_slots_in_order():
 
 def test_openmp_golden_snippets():
     code = sources(tiny())
-    for line in ["p1_s0[i] += (real)ng_dot(w0 + i * p0_size, pre, p0_size);",
+    for line in ["ng_dot_rows8(row, p0_size, pre, p0_size, d);",
+                 "for (int r = 0; r < 8; ++r) p1_s0[i + r] += (real)d[r];",
+                 "p1_s0[i + r] += (real)ng_dot(row + r * p0_size, pre, p0_size);",
                  "const double _rnd0 = (0.0) + ((1.0) - (0.0)) * ng_uniform(seed, 0ULL, step, i);",
                  "p1_a1[i] = _p1t0*dt + p1_a1[i];",
                  "if (p1_a1[i] < 0.0) p1_a1[i] = 0.0;",
