@@ -124,10 +124,12 @@ class FFTConvolution:
     C++ (all contiguous): ``spectrum``, the kernel's half spectrum (``m0 * (m1 // 2 + 1)``
     complex values, interleaved, normalisation included); ``work``, scratch for the
     row spectra; ``twiddles``, the Stockham stage twiddles of the row transform, then of
-    the column transform, then (1-D, even ``m1``: a real transform packed into a complex
-    one of size ``m1 / 2``) ``exp(-2 pi i k / m1)``, ``k < m1 / 2``; ``bitrev``, the int
-    table of stage radices: ``[count, radices...]`` for the row transform, then for the
-    column transform. ``sizes`` are the ints ``(n0, n1, m0, m1)``: population and
+    the column transform; ``bitrev``, the int table of stage radices: ``[count,
+    radices...]`` for the row transform, then for the column transform. In 1-D with an
+    even ``m1`` the real transform is packed into a complex one of size ``h = m1 / 2``
+    run in four steps as ``h = A B``: the two plans are those of sizes A and B, and the
+    twiddles go on with ``exp(-2 pi i k / m1)``, ``k < h``, then ``exp(-2 pi i a kb / h)``
+    at ``kb A + a``. ``sizes`` are the ints ``(n0, n1, m0, m1)``: population and
     transform extents per axis (a 1-D geometry is ``(1, n)``)."""
 
     def __init__(self, matrix: np.ndarray | None, geometry: tuple, name: str = "projection",
@@ -148,12 +150,18 @@ class FFTConvolution:
         self.work = np.zeros(2 * max(n0 * half, self.m1))
         self.plans = np.zeros(4, dtype=np.int64)      # used by the FFTW variant only
         self._fill(kernel)
-        packed = self.m0 == 1 and self.m1 % 2 == 0
-        rows, row_twiddles = _stages(self.m1 // 2 if packed else self.m1)
-        columns, column_twiddles = _stages(self.m0)
-        split = np.exp(-2j * np.pi * np.arange(self.m1 // 2 if packed else 0) / self.m1)
+        if self.m0 == 1 and self.m1 % 2 == 0:      # packed real 1-D, in four steps
+            h = self.m1 // 2
+            a = max(d for d in range(1, int(np.sqrt(h)) + 1) if h % d == 0)
+            (rows, row_twiddles), (columns, column_twiddles) = _stages(a), _stages(h // a)
+            kb, i = np.meshgrid(np.arange(h // a), np.arange(a), indexing="ij")
+            extra = np.concatenate([np.exp(-2j * np.pi * np.arange(h) / self.m1),
+                                    np.exp(-2j * np.pi * (kb * i).ravel() / h)])
+        else:
+            (rows, row_twiddles), (columns, column_twiddles) = _stages(self.m1), _stages(self.m0)
+            extra = np.zeros(0, complex)
         self.twiddles = np.concatenate([row_twiddles, column_twiddles,
-                                        np.stack([split.real, split.imag], -1).reshape(-1)])
+                                        np.stack([extra.real, extra.imag], -1).reshape(-1)])
         self.bitrev = np.concatenate([rows, columns])
         self.sizes = (*self.geometry, self.m0, self.m1)
 

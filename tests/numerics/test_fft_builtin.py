@@ -44,7 +44,7 @@ def test_sizes_and_stages():
     ring = offset_matrix((100,), lambda d: np.cos(2 * np.pi * d[..., 0] / 100), periodic=True)
     plan = FFTConvolution(ring, (100,))
     assert plan.m1 == 100                                   # a ring of any 2-3-5 size
-    assert list(plan.bitrev) == [3, 2, 5, 5, 0]             # packed: 50 = 2 5 5; no columns
+    assert list(plan.bitrev) == [1, 5, 2, 2, 5]         # packed: 50 = 5 x 10, four steps
     line = offset_matrix((37,), lambda d: np.exp(-0.1 * d[..., 0] ** 2))
     assert FFTConvolution(line, (37,)).m1 == 80             # even, >= 2 * 37 - 1
     ring7 = offset_matrix((14,), lambda d: np.cos(2 * np.pi * d[..., 0] / 14), periodic=True)
