@@ -2,11 +2,12 @@
 (and on FFTW where the toolchain finds it) against NumPy's pocketfft, one thread.
 
 For each case, a network of a source (``r = baseline``) and a sink (``r = sum(exc)``)
-joined by a kernel-first Gaussian stored as ``fft``: microseconds per step (best of 5
-timings; the step includes the two neuron updates). Against it, the same convolution
+joined by a kernel-first Gaussian stored as ``fft``: microseconds per step (the step
+includes the two neuron updates). Against it, the same convolution
 in NumPy (``numpy.fft.rfft2``/``irfft2``, pocketfft, and ``scipy.fft`` likewise) on the
 transform sizes the built-in plan chose: zero padding, forward, product with the
-kernel's half spectrum, inverse, crop. Prints one JSON line.
+kernel's half spectrum, inverse, crop. Times are process CPU time (one thread), best
+of 15 windows: steadier than wall time on a shared machine. Prints one JSON line.
 
     nice python bench/fft.py [--cases grid64 grid128 torus100 torus128 ring512 ring2048]
 """
@@ -19,19 +20,32 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import sys  # noqa: E402
+import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import neurogen as ng  # noqa: E402
 from neurogen.toolchain import compiler  # noqa: E402
-from limits import per_call_us  # noqa: E402
 
 CASES = {   # geometry, periodic
     "grid64": ((64, 64), False), "grid128": ((128, 128), False),
     "torus100": ((100, 100), True), "torus128": ((128, 128), True),
     "ring512": ((512,), True), "ring2048": ((2048,), True),
 }
+
+
+def per_call_us(fn, seconds: float, windows: int = 15) -> float:
+    """Best per-call process CPU time of ``fn`` over ``windows`` windows, microseconds."""
+    fn()
+    best = float("inf")
+    for _ in range(windows):
+        calls, t0 = 0, time.process_time()
+        while time.process_time() - t0 < seconds / windows:
+            fn()
+            calls += 1
+        best = min(best, (time.process_time() - t0) / calls)
+    return best * 1e6
 
 
 def network(geometry, periodic):
