@@ -20,6 +20,8 @@ precision).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..errors import ConnectivityError
@@ -114,6 +116,24 @@ def _stages(m: int) -> tuple[np.ndarray, np.ndarray]:
             np.stack([w.real, w.imag], axis=-1).reshape(-1))
 
 
+def _plan_tables(m0: int, m1: int) -> tuple[np.ndarray, np.ndarray]:
+    """The twiddle and int tables of the built-in transform for sizes ``(m0, m1)``
+    (layout in :class:`FFTConvolution`)."""
+    if m0 == 1 and m1 % 2 == 0:          # packed real 1-D of size h, in four steps h = A B
+        h = m1 // 2
+        a = max(d for d in range(1, math.isqrt(h) + 1) if h % d == 0)
+        (rows, row_twiddles), (columns, column_twiddles) = _stages(a), _stages(h // a)
+        kb, i = np.meshgrid(np.arange(h // a), np.arange(a), indexing="ij")
+        extra = np.concatenate([np.exp(-2j * np.pi * np.arange(h) / m1),
+                                np.exp(-2j * np.pi * (kb * i).ravel() / h)])
+    else:
+        (rows, row_twiddles), (columns, column_twiddles) = _stages(m1), _stages(m0)
+        extra = np.zeros(0, complex)
+    twiddles = np.concatenate([row_twiddles, column_twiddles,
+                               np.stack([extra.real, extra.imag], -1).reshape(-1)])
+    return twiddles, np.concatenate([rows, columns])
+
+
 class FFTConvolution:
     """The runtime tables of one FFT projection (1-D or 2-D geometry) on the built-in
     mixed-radix transform.
@@ -122,10 +142,11 @@ class FFTConvolution:
     ring or torus) and it has no prime factor above 5, else the smallest even
     2-3-5-smooth size >= ``2 n - 1`` (zero padding, no wrap-around). Buffers handed to
     C++ (all contiguous): ``spectrum``, the kernel's half spectrum (``m0 * (m1 // 2 + 1)``
-    complex values, interleaved, normalisation included); ``work``, scratch for the
-    row spectra; ``twiddles``, the Stockham stage twiddles of the row transform, then of
-    the column transform; ``bitrev``, the int table of stage radices: ``[count,
-    radices...]`` for the row transform, then for the column transform. In 1-D with an
+    complex values, interleaved, normalisation included); ``work``, scratch (in 2-D
+    the row spectra); ``twiddles``, the Stockham stage twiddles of the row transform,
+    then of the column transform; ``bitrev``, the int table of stage radices:
+    ``[count, radices...]`` for the row transform, then for the column transform (the
+    name is the storage's table layout, shared with FFTW's variant). In 1-D with an
     even ``m1`` the real transform is packed into a complex one of size ``h = m1 / 2``
     run in four steps as ``h = A B``: the two plans are those of sizes A and B, and the
     twiddles go on with ``exp(-2 pi i k / m1)``, ``k < h``, then ``exp(-2 pi i a kb / h)``
@@ -150,19 +171,7 @@ class FFTConvolution:
         self.work = np.zeros(2 * max(n0 * half, self.m1))
         self.plans = np.zeros(4, dtype=np.int64)      # used by the FFTW variant only
         self._fill(kernel)
-        if self.m0 == 1 and self.m1 % 2 == 0:      # packed real 1-D, in four steps
-            h = self.m1 // 2
-            a = max(d for d in range(1, int(np.sqrt(h)) + 1) if h % d == 0)
-            (rows, row_twiddles), (columns, column_twiddles) = _stages(a), _stages(h // a)
-            kb, i = np.meshgrid(np.arange(h // a), np.arange(a), indexing="ij")
-            extra = np.concatenate([np.exp(-2j * np.pi * np.arange(h) / self.m1),
-                                    np.exp(-2j * np.pi * (kb * i).ravel() / h)])
-        else:
-            (rows, row_twiddles), (columns, column_twiddles) = _stages(self.m1), _stages(self.m0)
-            extra = np.zeros(0, complex)
-        self.twiddles = np.concatenate([row_twiddles, column_twiddles,
-                                        np.stack([extra.real, extra.imag], -1).reshape(-1)])
-        self.bitrev = np.concatenate([rows, columns])
+        self.twiddles, self.bitrev = _plan_tables(self.m0, self.m1)
         self.sizes = (*self.geometry, self.m0, self.m1)
 
     def _kernel(self, matrix) -> np.ndarray:
