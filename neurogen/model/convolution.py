@@ -8,15 +8,19 @@ ring and torus weights of continuous attractor networks and the distance-based
 connectors give.
 
 Everything here is NumPy: the offset kernel ``t`` is read off the dense matrix (and the
-matrix is checked to really be of that form), the FFT sizes are chosen (the matrix size
-per axis when it is circulant and a power of two, else the next power of two >=
-``2 n - 1`` so the circular convolution has no wrap-around), and the kernel's spectrum,
-the twiddle factors and bit-reversal tables are computed once. The generated C++ only
-runs radix-2 butterflies over these tables, in a fixed order (results do not depend on
-the thread count). The result differs from the dense product by rounding only (~1e-16
-relative to the largest input, in double precision).
+matrix is checked to really be of that form) or given by a kernel-first connector, the
+FFT sizes are chosen (the matrix size per axis when it is circulant and factors into
+2, 3 and 5, else an even 2-3-5-smooth size >= ``2 n - 1`` so the circular convolution has
+no wrap-around), and the kernel's half spectrum and the twiddles of every transform
+stage are computed once. The generated C++ (built-in path) only runs mixed-radix
+Stockham passes over these tables, in a fixed order (results do not depend on the
+thread count). :class:`FFTWConvolution` is the variant for FFTW. The result differs from
+the dense product by rounding only (~1e-16 relative to the largest input, in double
+precision).
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -26,10 +30,6 @@ from ..errors import ConnectivityError
 #: (weights computed from floating-point coordinates are invariant only up to rounding)
 TOEPLITZ_RTOL = 1e-9
 _BLOCK = 256   # rows checked at a time
-
-
-def _next_pow2(n: int) -> int:
-    return 1 << max(0, int(n - 1).bit_length())
 
 
 def _offsets(geometry: tuple, rows: np.ndarray) -> np.ndarray:
@@ -78,28 +78,81 @@ def _circulant_axis(kernel: np.ndarray, axis: int, size: int, tol: float) -> boo
     return bool(np.max(np.abs(positive - negative), initial=0.0) <= tol)
 
 
-def _twiddles(m: int) -> np.ndarray:
-    k = np.arange(m // 2)
-    w = np.exp(-2j * np.pi * k / m) if m > 1 else np.zeros(0, complex)
-    return np.ascontiguousarray(np.stack([w.real, w.imag], axis=-1).reshape(-1))
+#: radices of the built-in transform, in the order its stages run (4 first: fewest passes)
+RADICES = (4, 2, 3, 5)
 
 
-def _bit_reversal(m: int) -> np.ndarray:
-    bits = max(0, m.bit_length() - 1)
-    r = np.zeros(m, dtype=np.int64)
-    for b in range(bits):
-        r |= ((np.arange(m) >> b) & 1) << (bits - 1 - b)
-    return r.astype(np.int32)
+def smooth235(n: int) -> int:
+    """The smallest m >= n whose prime factors are 2, 3 and 5 (sizes the built-in
+    transform runs without padding)."""
+    m = max(1, int(n))
+    while _factors(m) is None:
+        m += 1
+    return m
+
+
+def _factors(m: int) -> list | None:
+    """The radices (from :data:`RADICES`) whose product is ``m``; None when ``m`` has
+    another prime factor."""
+    out = []
+    for p in RADICES:
+        while m % p == 0:
+            out.append(p)
+            m //= p
+    return out if m == 1 else None
+
+
+def _stages(m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The plan of a complex transform of size ``m``: its radices (int32) and the
+    twiddles of every Stockham stage (interleaved complex): stage s of radix p after
+    sub-transforms of length l uses ``exp(-2 pi i j q / (l p))``, j < l, 0 < q < p."""
+    radices = _factors(m)
+    twiddles, l = [], 1
+    for p in radices:
+        j, q = np.meshgrid(np.arange(l), np.arange(1, p), indexing="ij")
+        twiddles.append(np.exp(-2j * np.pi * j * q / (l * p)).ravel())
+        l *= p
+    w = np.concatenate(twiddles) if twiddles else np.zeros(0, complex)
+    return (np.array([len(radices)] + radices, dtype=np.int32),
+            np.stack([w.real, w.imag], axis=-1).reshape(-1))
+
+
+def _plan_tables(m0: int, m1: int) -> tuple[np.ndarray, np.ndarray]:
+    """The twiddle and int tables of the built-in transform for sizes ``(m0, m1)``
+    (layout in :class:`FFTConvolution`)."""
+    if m0 == 1 and m1 % 2 == 0:          # packed real 1-D of size h, in four steps h = A B
+        h = m1 // 2
+        a = max(d for d in range(1, math.isqrt(h) + 1) if h % d == 0)
+        (rows, row_twiddles), (columns, column_twiddles) = _stages(a), _stages(h // a)
+        kb, i = np.meshgrid(np.arange(h // a), np.arange(a), indexing="ij")
+        extra = np.concatenate([np.exp(-2j * np.pi * np.arange(h) / m1),
+                                np.exp(-2j * np.pi * (kb * i).ravel() / h)])
+    else:
+        (rows, row_twiddles), (columns, column_twiddles) = _stages(m1), _stages(m0)
+        extra = np.zeros(0, complex)
+    twiddles = np.concatenate([row_twiddles, column_twiddles,
+                               np.stack([extra.real, extra.imag], -1).reshape(-1)])
+    return twiddles, np.concatenate([rows, columns])
 
 
 class FFTConvolution:
-    """The runtime tables of one FFT projection (1-D or 2-D geometry).
+    """The runtime tables of one FFT projection (1-D or 2-D geometry) on the built-in
+    mixed-radix transform.
 
-    Buffers handed to C++ (all contiguous): ``spectrum`` (interleaved complex,
-    ``m0 * m1``, normalisation included), ``work`` (same size, scratch), ``twiddles``
-    (axis 0 then axis 1) and ``bitrev`` (axis 0 then axis 1). ``sizes`` are the ints
-    ``(n0, n1, m0, m1)``: population and FFT extents per axis (a 1-D geometry is
-    ``(1, n)``)."""
+    Transform sizes per axis: the population's extent where the weights wrap around (a
+    ring or torus) and it has no prime factor above 5, else the smallest even
+    2-3-5-smooth size >= ``2 n - 1`` (zero padding, no wrap-around). Buffers handed to
+    C++ (all contiguous): ``spectrum``, the kernel's half spectrum (``m0 * (m1 // 2 + 1)``
+    complex values, interleaved, normalisation included); ``work``, scratch (in 2-D
+    the row spectra); ``twiddles``, the Stockham stage twiddles of the row transform,
+    then of the column transform; ``bitrev``, the int table of stage radices:
+    ``[count, radices...]`` for the row transform, then for the column transform (the
+    name is the storage's table layout, shared with FFTW's variant). In 1-D with an
+    even ``m1`` the real transform is packed into a complex one of size ``h = m1 / 2``
+    run in four steps as ``h = A B``: the two plans are those of sizes A and B, and the
+    twiddles go on with ``exp(-2 pi i k / m1)``, ``k < h``, then ``exp(-2 pi i a kb / h)``
+    at ``kb A + a``. ``sizes`` are the ints ``(n0, n1, m0, m1)``: population and
+    transform extents per axis (a 1-D geometry is ``(1, n)``)."""
 
     def __init__(self, matrix: np.ndarray | None, geometry: tuple, name: str = "projection",
                  kernel: np.ndarray | None = None):
@@ -110,21 +163,16 @@ class FFTConvolution:
         self.name = name
         self.geometry = geometry if len(geometry) == 2 else (1,) + geometry
         kernel = self._given(kernel) if kernel is not None else self._kernel(matrix)
-        # per axis: the population size itself where the weights wrap around on a
-        # power-of-two ring, else zero padding to >= 2n - 1 (no wrap-around)
-        m = [n if self._unpadded(kernel, axis, n) else
-             (1 if n == 1 else _next_pow2(2 * n - 1)) for axis, n in enumerate(self.geometry)]
-        m[1] = max(m[1], 2)          # the real 1-D transform needs at least 2 points
+        m = [n if self._unpadded(kernel, axis, n) else (1 if n == 1 else 2 * smooth235(n))
+             for axis, n in enumerate(self.geometry)]
+        m[1] = max(m[1], 2)          # the packed real 1-D transform needs 2 points or more
         self.m0, self.m1 = m
-        self.spectrum = np.zeros(2 * self.m0 * self.m1)
-        self.work = np.zeros_like(self.spectrum)
+        n0, half = self.geometry[0], self.m1 // 2 + 1
+        self.spectrum = np.zeros(2 * self.m0 * half)
+        self.work = np.zeros(2 * max(n0 * half, self.m1))
         self.plans = np.zeros(4, dtype=np.int64)      # used by the FFTW variant only
         self._fill(kernel)
-        self.twiddles = np.concatenate([_twiddles(self.m0), _twiddles(self.m1)])
-        if self.m0 == 1:   # 1-D: a real FFT of size m1 run as a complex one of size m1/2
-            self.bitrev = _bit_reversal(self.m1 // 2)
-        else:
-            self.bitrev = np.concatenate([_bit_reversal(self.m0), _bit_reversal(self.m1)])
+        self.twiddles, self.bitrev = _plan_tables(self.m0, self.m1)
         self.sizes = (*self.geometry, self.m0, self.m1)
 
     def _kernel(self, matrix) -> np.ndarray:
@@ -138,7 +186,7 @@ class FFTConvolution:
     @staticmethod
     def _unpadded(kernel, axis: int, n: int) -> bool:
         tol = TOEPLITZ_RTOL * float(np.max(np.abs(kernel), initial=0.0))
-        return n > 1 and n & (n - 1) == 0 and _circulant_axis(kernel, axis, n, tol)
+        return n > 1 and _factors(n) is not None and _circulant_axis(kernel, axis, n, tol)
 
     def update(self, matrix: np.ndarray):
         """Recompute the spectrum for new weights, in place (the C++ side keeps reading
@@ -159,17 +207,18 @@ class FFTConvolution:
         d1 = np.arange(-(n1 - 1), n1) % self.m1
         # offsets that wrap onto the same FFT bin are equal (circulant case): assign
         embedded[np.ix_(d0, d1)] = kernel
-        spectrum = np.fft.fft2(embedded) / (self.m0 * self.m1)
+        spectrum = np.fft.rfft2(embedded) / (self.m0 * self.m1)
         self.spectrum[0::2], self.spectrum[1::2] = spectrum.real.ravel(), spectrum.imag.ravel()
 
     def apply(self, x: np.ndarray) -> np.ndarray:
-        """``W @ x`` through the spectrum, in NumPy (reference for tests)."""
+        """``W @ x`` through the half spectrum, in NumPy (reference for tests)."""
         n0, n1 = self.geometry
         padded = np.zeros((self.m0, self.m1))
         padded[:n0, :n1] = np.asarray(x, dtype=np.float64).reshape(n0, n1)
-        spectrum = (self.spectrum[0::2] + 1j * self.spectrum[1::2]).reshape(self.m0, self.m1)
-        y = np.fft.ifft2(np.fft.fft2(padded) * spectrum) * (self.m0 * self.m1)
-        return y.real[:n0, :n1].reshape(-1)
+        spectrum = (self.spectrum[0::2] + 1j * self.spectrum[1::2]).reshape(
+            self.m0, self.m1 // 2 + 1)
+        y = np.fft.irfft2(np.fft.rfft2(padded) * spectrum, s=(self.m0, self.m1))
+        return (y * (self.m0 * self.m1))[:n0, :n1].reshape(-1)
 
 
 def smooth_size(n: int) -> int:

@@ -1,6 +1,6 @@
 """FFT convolution for translation-invariant projections (see
 :mod:`neurogen.model.convolution`): O(N log N) per step, only asked for by name. Runs on
-FFTW's real transforms where the toolchain found FFTW, else on the built-in radix-2
+FFTW's real transforms where the toolchain found FFTW, else on the built-in mixed-radix
 transform (``neurogen info`` says which)."""
 from __future__ import annotations
 

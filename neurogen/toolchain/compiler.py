@@ -47,7 +47,7 @@ class Toolchain:
     @property
     def fft_library(self) -> str:
         """What ``storage_format='fft'`` projections run on with this toolchain."""
-        return "FFTW 3 (libfftw3)" if self.fftw else "built-in radix-2"
+        return "FFTW 3 (libfftw3)" if self.fftw else "built-in mixed radix (2, 3, 4, 5)"
 
     def fingerprint(self) -> str:
         import Cython

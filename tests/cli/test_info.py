@@ -33,7 +33,7 @@ def test_info_says_which_fft_the_builds_use(tmp_path):
     assert data["fft"] == toolchain().fft_library
     assert f"fft storage: {data['fft']}" in cli_process("info", env=env).stdout
     without = json.loads(cli_process("info", "--json", env={**env, "NEUROGEN_FFTW": "0"}).stdout)
-    assert without["fft"] == "built-in radix-2"
+    assert without["fft"] == "built-in mixed radix (2, 3, 4, 5)"
 
 
 def test_cache_clean_removes_compiled_networks(tmp_path):
