@@ -117,15 +117,15 @@ class Separable(StorageKernel):
 
     def cost(self, proj):
         """Two row passes per rank; the rank from the SVD of a kernel-first connectivity
-        (cached on it), else of the matrix's offset kernel. A vectorised row update costs
-        ~0.4 of a streamed dense multiply-add (bench/limits.py, N = 20..64)."""
+        (cached on it), else of the matrix's offset kernel."""
         return self.grid_cost(proj.pre.geometry, self.rank(proj))
 
     def grid_cost(self, geometry, rank):
         if len(geometry) != 2:
             return None
-        n0, n1 = geometry
-        return 0.4 * max(rank, 1) * float(n0 * n0 * n1 + n0 * n1 * n1)
+        n0, n1 = geometry    # a register-blocked row update costs about one cached dense
+        # multiply-add, plus a fixed cost per step (bench/limits.py, N = 20..128)
+        return max(rank, 1) * float(n0 * n0 * n1 + n0 * n1 * n1) + 25000.0
 
     @staticmethod
     def rank(proj) -> int:
