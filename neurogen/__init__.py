@@ -7,9 +7,12 @@ The classic ANNarchy-style API: ``from neurogen import *`` gives ``Neuron``,
 """
 import os as _os
 
-# OpenMP threads must sleep, not spin, while Python runs between steps: on a loaded
-# machine busy-waiting makes two threads slower than one.
-_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OpenMP threads (GNU libgomp) spin briefly at a barrier, then sleep. A step has several
+# parallel loops: waking a sleeping thread costs ~50 us, which made two threads three
+# times slower than one (OMP_WAIT_POLICY=PASSIVE); spinning for ever burns a core while
+# Python runs between steps. OMP_WAIT_POLICY or GOMP_SPINCOUNT set by the user win.
+if "OMP_WAIT_POLICY" not in _os.environ:
+    _os.environ.setdefault("GOMP_SPINCOUNT", "30000")
 
 import numpy as np  # noqa: E402  (scripts written for ANNarchy 4 expect np from the star import)
 
