@@ -12,12 +12,16 @@ plus ``sum(ext)`` (``input_target``), the external input from another population
 onto it). ``total(u^2)`` is computed in place right before ``r``, so one step is exactly BrainPy's
 (and the canns library's) Euler step: ``r`` from ``u``, ``Irec = W r``, ``u += dt *
 (-u + Irec + Iext) / tau``. The recurrent weights are Gaussian in the periodic distance
-between the neurons' preferred features and are built in NumPy (``make_conn``), then
-handed to the projection with ``connect_from_matrix``; being translation-invariant, they
-are applied as an FFT convolution (``storage_format="fft"``, O(N log N) per step) from
-``FFT_MIN_SIZE`` neurons on, as a dense product below.
+between the neurons' preferred features. They depend only on the offset between two
+neurons on the grid, so the projection keeps them as an offset kernel
+(``connect_from_offset_function``: O(N) values, never the N x N matrix unless a dense
+storage is chosen) and ``storage_format="auto"`` picks the cheapest storage by cost: an
+FFT convolution (O(N log N) per step) on all but small rings, the dense product there.
+``conn_mat`` / ``make_conn()`` give the dense matrix in NumPy on demand.
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -27,10 +31,6 @@ from ..model.neuron import Neuron
 from ..model.population import Population
 from ..model.projection import Projection
 from .base import NetworkModel, positive
-
-#: from this many neurons on, ``storage_format="auto"`` computes the recurrent input as
-#: an FFT convolution (faster than the dense product from ~64 neurons, see bench/cann.py)
-FFT_MIN_SIZE = 64
 
 _EQUATIONS = """
     tau * du/dt = -u + sum(rec){extra} + Iext : {method}
@@ -80,12 +80,27 @@ class _CANNBase(NetworkModel):
         self.input_target = input_target
         self.neuron = cann_neuron(tau, float(k), method, input_target)
         self.pop = Population(geometry, self.neuron, name=name, net=self.net)
-        self.conn_mat = self.make_conn()
         self.proj = Projection(self.pop, self.pop, "rec", name=f"{name}_rec", net=self.net)
-        if storage_format == "auto":     # the ring's weights are translation-invariant
-            storage_format = "fft" if self.pop.size >= FFT_MIN_SIZE and \
-                self.net.backend.provides("fft") else "dense"
-        self.proj.connect_from_matrix(self.conn_mat.copy(), storage_format=storage_format)
+        self.proj.connect_from_offset_function(self._offset_weights, storage_format=storage_format,
+                                               allow_self_connections=True)
+
+    def _offset_weights(self, *offsets):
+        """The weight between neurons ``offsets`` grid steps apart (post - pre, per axis):
+        the model's formula on the features of the neurons ``max(k, 0)`` and ``max(-k, 0)``
+        of each axis, i.e. what ``make_conn()`` holds at that offset in its first row or
+        column (the grid's features are evenly spaced: every pair at that offset agrees
+        to rounding)."""
+        differences = []
+        for k in offsets:
+            k = k.astype(np.int64)
+            differences.append(self.dist(self.x[np.maximum(k, 0)] - self.x[np.maximum(-k, 0)]))
+        return self._weights(differences)
+
+    @functools.cached_property
+    def conn_mat(self) -> np.ndarray:
+        """The recurrent weights as a dense ``(num, num)`` matrix (``make_conn()``, built
+        on first access: the projection itself keeps only the offset kernel)."""
+        return self.make_conn()
 
     # -- geometry ---------------------------------------------------------------------------
     def _feature_axis(self, name, n, z_min, z_max, endpoint) -> int:
@@ -223,7 +238,11 @@ class CANN1D(_CANNBase):
     def make_conn(self, x=None) -> np.ndarray:
         """``J0 exp(-d^2 / (2 a^2)) / (sqrt(2 pi) a)`` with the periodic distance ``d``."""
         x = self.x if x is None else np.asarray(x, dtype=np.float64)
-        d = self.dist(x[:, None] - x[None, :])
+        return self._weights([self.dist(x[:, None] - x[None, :])])
+
+    def _weights(self, differences):
+        """The formula on the periodic feature differences (one array per axis)."""
+        d = differences[0]
         return self.J0 * np.exp(-0.5 * np.square(d / self.a)) / (np.sqrt(2 * np.pi) * self.a)
 
     def get_stimulus_by_pos(self, pos) -> np.ndarray:
@@ -273,7 +292,11 @@ class CANN2D(_CANNBase):
     def make_conn(self) -> np.ndarray:
         g = self.value_grid
         d = self.dist(g[:, None, :] - g[None, :, :])
-        d2 = np.square(d).sum(axis=-1)
+        return self._weights([d[..., 0], d[..., 1]])
+
+    def _weights(self, differences):
+        """The formula on the periodic feature differences (one array per axis)."""
+        d2 = np.square(differences[0]) + np.square(differences[1])
         return self.J0 * np.exp(-0.5 * d2 / self.a ** 2) / (2 * np.pi * self.a ** 2)
 
     def get_stimulus_by_pos(self, pos) -> np.ndarray:

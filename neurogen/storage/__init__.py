@@ -29,11 +29,9 @@ def kernel_first_pays(conn, backend) -> bool:
     """Whether ``auto`` should keep a translation-invariant connectivity (a
     :class:`~neurogen.model.kernel_connectivity.KernelConnectivity`) as its kernel: some
     kernel that computes with it, on this backend, costs less than the dense product."""
-    from .separable import kernel_rank
-    rank = kernel_rank(conn) if len(conn.geometry) == 2 else 0
     costs = [c for k in KERNELS.values() if k.name != "dense" and backend.provides(k.name)
-             for c in (k.grid_cost(conn.geometry, rank),) if c is not None]
-    return bool(costs) and min(costs) < KERNELS["dense"].grid_cost(conn.geometry, rank)
+             for c in (k.grid_cost(conn),) if c is not None]
+    return bool(costs) and min(costs) < KERNELS["dense"].grid_cost(conn)
 
 
 def select(proj, backend) -> str:

@@ -52,10 +52,11 @@ class StorageKernel:
     def cost(self, proj) -> float:
         raise NotImplementedError
 
-    def grid_cost(self, geometry: tuple, rank: int) -> float | None:
-        """The cost for a translation-invariant projection on one grid, known before
-        anything is built (``rank``: its offset kernel's), or None where it does not apply
-        or does not compute with the kernel. Decides whether ``auto`` keeps a kernel."""
+    def grid_cost(self, conn) -> float | None:
+        """The cost for a kernel-first connectivity (its ``geometry`` and offset
+        ``kernel``), known before anything is built, or None where the kernel does not
+        apply or does not compute with the offset kernel. Decides whether ``auto`` keeps
+        a kernel (:func:`neurogen.storage.kernel_first_pays`)."""
         return None
 
     def prepare(self, proj) -> KernelData:

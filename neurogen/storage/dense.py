@@ -19,8 +19,8 @@ class Dense(StorageKernel):
         conn = proj.connectivity
         return float(conn.pre_size) * conn.post_size
 
-    def grid_cost(self, geometry, rank):
-        return float(np.prod(geometry)) ** 2
+    def grid_cost(self, conn):
+        return float(np.prod(conn.geometry)) ** 2
 
     def prepare(self, proj):
         proj.connectivity = proj.connectivity.to_dense()

@@ -118,11 +118,14 @@ class Separable(StorageKernel):
     def cost(self, proj):
         """Two row passes per rank; the rank from the SVD of a kernel-first connectivity
         (cached on it), else of the matrix's offset kernel."""
-        return self.grid_cost(proj.pre.geometry, self.rank(proj))
+        return self._cost(proj.pre.geometry, self.rank(proj))
 
-    def grid_cost(self, geometry, rank):
-        if len(geometry) != 2:
-            return None
+    def grid_cost(self, conn):
+        return self._cost(conn.geometry, kernel_rank(conn)) if len(conn.geometry) == 2 \
+            else None
+
+    @staticmethod
+    def _cost(geometry, rank):
         n0, n1 = geometry    # a register-blocked row update costs about one cached dense
         # multiply-add, plus a fixed cost per step (bench/limits.py, N = 20..128)
         return max(rank, 1) * float(n0 * n0 * n1 + n0 * n1 * n1) + 25000.0

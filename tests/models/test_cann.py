@@ -33,8 +33,10 @@ def test_feature_grid_and_weights_match_the_seed():
     assert m.rho == pytest.approx(64 / (2 * np.pi))
     assert m.dx == pytest.approx(2 * np.pi / 64)
     np.testing.assert_allclose(m.conn_mat, ring_weights(m.x, 3.0, 0.4, 2 * np.pi), rtol=1e-14)
-    # the projection holds the same matrix, in (post, pre) order
-    np.testing.assert_array_equal(m.proj.connectivity_matrix(), m.conn_mat)
+    # the projection holds the same weights, in (post, pre) order (built from the offset
+    # kernel: each offset's value from one pair at that offset, equal to rounding,
+    # which the exponent amplifies to ~2e-14 relative in the tails)
+    np.testing.assert_allclose(m.proj.connectivity_matrix(), m.conn_mat, rtol=1e-12)
     # stimulus: peak A at the position, periodic in the position, batched over rows
     s = m.get_stimulus_by_pos(m.x[10])
     assert s.shape == (64,) and s.argmax() == 10 and s.max() == pytest.approx(7.0)
@@ -42,6 +44,25 @@ def test_feature_grid_and_weights_match_the_seed():
     batch = m.get_stimulus_by_pos(np.arange(-np.pi, np.pi, 0.5).reshape(-1, 1))
     assert batch.shape == (13, 64)
     np.testing.assert_allclose(batch[3], m.get_stimulus_by_pos(-np.pi + 1.5))
+
+
+def test_large_models_keep_an_offset_kernel_not_the_matrix():
+    from neurogen.model.kernel_connectivity import KernelConnectivity
+    ring = CANN1D(num=512, seed=0)
+    assert isinstance(ring.proj.connectivity, KernelConnectivity)
+    assert ring.proj.connectivity.kernel.shape == (1023,)
+    assert "conn_mat" not in vars(ring)                # nothing N x N built yet
+    ring.compile()
+    assert ring.proj.storage == "fft" and not ring.proj.connectivity.materialized
+    torus = CANN2D(length=64, seed=0)
+    assert torus.proj.connectivity.kernel.shape == (127, 127)
+    torus.compile()            # a Gaussian: rank 1, separable and fft cost about the same
+    assert torus.proj.storage in ("fft", "separable")
+    assert not torus.proj.connectivity.materialized
+    small = CANN1D(num=32, seed=0)                     # a dense product is cheaper here
+    small.compile()
+    assert small.proj.storage == "dense"
+    np.testing.assert_allclose(small.proj.connectivity_matrix(), small.conn_mat, rtol=1e-12)
 
 
 def test_exact_ring_is_circulant():
