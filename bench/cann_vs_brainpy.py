@@ -1,7 +1,8 @@
 """Side-by-side speed against BrainPy itself: CANN1D (the seed workload 000) at each
 size, BrainPy 2.x with JAX on the CPU (its own ``for_loop``, float32, in its own venv)
 and neurogen's CANN1D (``storage_format='auto'``, double precision, one thread),
-interleaved round by round; the best round of each is reported.
+interleaved round by round; the best round of each is reported. BrainPy runs twice:
+as it comes (XLA uses every core) and on one thread (``XLA_FLAGS``).
 
     python bench/cann_vs_brainpy.py --brainpy-python /path/to/venv-with-brainpy/bin/python \
         [--sizes 512 2048] [--steps 20000] [--rounds 3]
@@ -26,9 +27,16 @@ BRAINPY_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "anchor
                              "brainpy_cann1d.py")
 
 
-def brainpy_run(python, num, steps):
+#: XLA on the CPU on one thread (its default uses every core)
+ONE_THREAD = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+
+
+def brainpy_run(python, num, steps, one_thread=False):
+    env = interpreter_env(python)
+    if one_thread:
+        env["XLA_FLAGS"] = ONE_THREAD
     out = subprocess.run([python, BRAINPY_MODEL, str(num), str(steps)],
-                         env=interpreter_env(python), capture_output=True, text=True)
+                         env=env, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"BrainPy failed (num={num}):\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -57,14 +65,21 @@ def main():
         for num in opts.sizes:
             for lib, run in (("brainpy", lambda: brainpy_run(opts.brainpy_python, num,
                                                              opts.steps)),
+                             ("brainpy_1thread", lambda: brainpy_run(
+                                 opts.brainpy_python, num, opts.steps, one_thread=True)),
                              ("neurogen", lambda: neurogen_run(num, opts.steps))):
                 got = run()
                 if got["steps_per_s"] > best.get((num, lib), {}).get("steps_per_s", 0.0):
                     best[num, lib] = got
     results = [{"num": num, "brainpy_steps_per_s": round(best[num, "brainpy"]["steps_per_s"], 1),
                 "neurogen_steps_per_s": round(best[num, "neurogen"]["steps_per_s"], 1),
+                "brainpy_1thread_steps_per_s": round(
+                    best[num, "brainpy_1thread"]["steps_per_s"], 1),
                 "neurogen_over_brainpy": round(best[num, "neurogen"]["steps_per_s"]
                                                / best[num, "brainpy"]["steps_per_s"], 2),
+                "neurogen_over_brainpy_1thread": round(
+                    best[num, "neurogen"]["steps_per_s"]
+                    / best[num, "brainpy_1thread"]["steps_per_s"], 2),
                 "neurogen_storage": best[num, "neurogen"]["storage"],
                 "bump_max_brainpy": round(best[num, "brainpy"]["bump_max"], 4),
                 "bump_max_neurogen": round(best[num, "neurogen"]["bump_max"], 4)}
