@@ -4,8 +4,9 @@ same run; plus CANN2D on a torus. Prints one JSON line per configuration.
 
     python bench/cann.py [--steps 100000] [--threads 1] [--sizes 512 2048]
 
-The issue's reference (BrainPy 2.9/JAX, CPU, float32): 48 000 steps/s at N=512 and
-850 steps/s at N=2048.
+``vs_brainpy`` divides by the figures in the issue (BrainPy/JAX, CPU, float32, measured
+once on the development machine: 44 800 steps/s at N=512, 1 665 at N=2048); for BrainPy
+run side by side in the same session use bench/cann_vs_brainpy.py.
 """
 import argparse
 import json
@@ -15,7 +16,7 @@ import numpy as np
 from benchutil import timed_steps
 from neurogen.models import CANN1D, CANN2D
 
-BRAINPY = {512: 48000, 2048: 850}
+BRAINPY = {512: 44800, 2048: 1665}
 
 
 def steps_per_second(model, steps: int, max_seconds: float) -> tuple:
