@@ -21,7 +21,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 
 WORKER = r"""
 import json, resource, sys, time

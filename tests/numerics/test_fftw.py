@@ -6,7 +6,7 @@ import pytest
 import neurogen as ng
 from neurogen.model.convolution import FFTWConvolution, smooth_size
 from neurogen.toolchain import compiler
-from netutil import make_network, offset_matrix
+from netutil import make_network, offset_matrix, parallel_threshold, steps_against_matrix
 
 SOURCE = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")
 SINK = ng.Neuron(equations="r = sum(exc)")
@@ -85,12 +85,6 @@ def test_compiled_fft_matches_dense_each_step(case, fft_library, tmp_path):
         assert np.array_equal(a["fft"], b["fft"])
 
 
-def parallel_threshold(code: str, name: str) -> int:
-    """The work size from which a generated kernel splits its loops over threads."""
-    line = next(ln for ln in code.splitlines() if f"{name} =" in ln)
-    return int(line.split("=")[1].split(";")[0])
-
-
 def test_large_grid_runs_on_two_threads_bit_identically(fft_library, tmp_path):
     """A grid past the parallel threshold (FFTW: rows and column blocks split over the
     threads; an odd transform width and zero-padded rows) against NumPy's dense
@@ -110,16 +104,6 @@ def test_large_grid_runs_on_two_threads_bit_identically(fft_library, tmp_path):
         if fft_library == "fftw":
             code = (tmp_path / str(threads) / "network.cpp").read_text()
             assert plan.m0 * plan.m1 >= parallel_threshold(code, "NG_FFTW_PARALLEL")
-        rng = np.random.default_rng(11)
-        history = []
-        for _ in range(4):
-            x = src.r.reshape(-1).copy()          # what this step's weighted sum reads
-            src.baseline = rng.normal(size=src.size).reshape(geometry)
-            net.step()
-            got = sink.r.reshape(-1).copy()
-            terms = (np.abs(W) @ np.abs(x)).max()
-            assert np.abs(got - W @ x).max() <= 1e-12 * terms
-            history.append(got)
-        runs[threads] = history
+        runs[threads] = steps_against_matrix(net, src, sink, W, seed=11)
     for a, b in zip(runs[1], runs[2]):
         assert np.array_equal(a, b)

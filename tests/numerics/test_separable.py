@@ -6,7 +6,7 @@ import pytest
 import neurogen as ng
 from neurogen.errors import ConnectivityError, NetworkError
 from neurogen.storage.separable import SeparableData, low_rank
-from netutil import make_network
+from netutil import make_network, parallel_threshold, steps_against_matrix
 
 SOURCE = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")
 SINK = ng.Neuron(equations="r = sum(exc)")
@@ -92,19 +92,9 @@ def test_large_grid_runs_on_two_threads_bit_identically(tmp_path):
         proj.connect_from_matrix(W, storage_format="separable")
         net.compile(directory=str(tmp_path / str(threads)))
         code = (tmp_path / str(threads) / "network.cpp").read_text()
-        line = next(ln for ln in code.splitlines() if "NG_SEPARABLE_PARALLEL =" in ln)
         rank = SeparableData(W, geometry, "test").rank
-        assert rank * 40 * 44 * (40 + 44) >= int(line.split("=")[1].split(";")[0])
-        rng = np.random.default_rng(7)
-        history = []
-        for _ in range(4):
-            x = src.r.reshape(-1).copy()          # what this step's weighted sum reads
-            src.baseline = rng.normal(size=src.size).reshape(geometry)
-            net.step()
-            got = sink.r.reshape(-1).copy()
-            assert np.abs(got - W @ x).max() <= 1e-12 * (np.abs(W) @ np.abs(x)).max()
-            history.append(got)
-        runs[threads] = history
+        assert rank * 40 * 44 * (40 + 44) >= parallel_threshold(code, "NG_SEPARABLE_PARALLEL")
+        runs[threads] = steps_against_matrix(net, src, sink, W)
     for a, b in zip(runs[1], runs[2]):
         assert np.array_equal(a, b)
 
