@@ -188,6 +188,27 @@ class KernelConnectivity:
     def to_dense(self) -> Connectivity:
         return self._dense()
 
+    def sparse(self) -> Connectivity:
+        """The CSR form built tap by tap, O(taps x N), never the N x N matrix: for a
+        kernel of a few taps (a few synapses per neuron)."""
+        g = np.array(self.geometry)
+        posts = np.indices(self.geometry).reshape(len(g), -1).T
+        taps = np.argwhere(self._mask)
+        post_idx, pre_idx, weights = [], [], []
+        for tap in taps:
+            pre = posts - (tap - (g - 1))          # pre = post - offset
+            inside = np.all((pre >= 0) & (pre < g), axis=1)
+            post_idx.append(np.nonzero(inside)[0])
+            pre_idx.append(np.ravel_multi_index(tuple(pre[inside].T), self.geometry))
+            weights.append(np.full(post_idx[-1].size, self.kernel[tuple(tap)]))
+        post_idx, pre_idx = np.concatenate(post_idx), np.concatenate(pre_idx)
+        order = np.lexsort((pre_idx, post_idx))
+        row_ptr = np.zeros(self.post_size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(post_idx, minlength=self.post_size), out=row_ptr[1:])
+        return Connectivity(self.pre_size, self.post_size, row_ptr=row_ptr,
+                            cols=pre_idx[order].astype(np.int32),
+                            weights=np.concatenate(weights)[order])
+
     def to_csr(self) -> Connectivity:
         return self._dense().to_csr()
 

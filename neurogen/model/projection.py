@@ -13,7 +13,7 @@ import difflib
 import numpy as np
 
 from ..errors import ConnectivityError, InvalidValueError, NetworkError, UnknownAttributeError
-from ..storage import STORAGE_FORMATS, kernel_first_pays
+from ..storage import KERNELS, STORAGE_FORMATS, kernel_first_pays
 from ..validation import (SealedAttributes, array_for, check_memory, did_you_mean, number,
                           reject_unknown)
 from . import connectors
@@ -248,9 +248,12 @@ class Projection(SealedAttributes):
             if kernel_first_pays(built[0], self.net.backend):
                 return self._connected(first_built_then_new, delays, storage_format,
                                        storage_order)
-            if exact is None:
-                return self._connected(lambda: first_built_then_new().to_dense(), delays,
-                                       storage_format, storage_order)
+            if exact is None:       # the kernel's matrix, as CSR where that is cheaper
+                sparse = KERNELS["csr"].grid_cost(built[0]) < KERNELS["dense"].grid_cost(built[0])
+                return self._connected(
+                    lambda: first_built_then_new().sparse() if sparse
+                    else first_built_then_new().to_dense(), delays, storage_format,
+                    storage_order)
         if exact is None:
             return self._connected(lambda: kernel().to_dense(), delays, storage_format,
                                    storage_order, pairs=self.pre.size * self.post.size)

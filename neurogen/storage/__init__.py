@@ -28,10 +28,13 @@ def kernel(name: str) -> StorageKernel:
 def kernel_first_pays(conn, backend) -> bool:
     """Whether ``auto`` should keep a translation-invariant connectivity (a
     :class:`~neurogen.model.kernel_connectivity.KernelConnectivity`) as its kernel: some
-    kernel that computes with it, on this backend, costs less than the dense product."""
-    costs = [c for k in KERNELS.values() if k.name != "dense" and backend.provides(k.name)
-             for c in (k.grid_cost(conn),) if c is not None]
-    return bool(costs) and min(costs) < KERNELS["dense"].grid_cost(conn)
+    kernel that computes with it, on this backend, costs less than the dense product and
+    than CSR (a kernel of a few taps: a few synapses per neuron)."""
+    def cheapest(with_kernel: bool) -> float:
+        return min((c for k in KERNELS.values()
+                    if k.computes_with_offset_kernel == with_kernel and backend.provides(k.name)
+                    for c in (k.grid_cost(conn),) if c is not None), default=float("inf"))
+    return cheapest(True) < cheapest(False)
 
 
 def select(proj, backend) -> str:

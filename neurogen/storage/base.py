@@ -52,11 +52,13 @@ class StorageKernel:
     def cost(self, proj) -> float:
         raise NotImplementedError
 
+    computes_with_offset_kernel = False   # fft, separable: no matrix needed
+
     def grid_cost(self, conn) -> float | None:
         """The cost for a kernel-first connectivity (its ``geometry`` and offset
-        ``kernel``), known before anything is built, or None where the kernel does not
-        apply or does not compute with the offset kernel. Decides whether ``auto`` keeps
-        a kernel (:func:`neurogen.storage.kernel_first_pays`)."""
+        ``kernel``), known before anything is built, or None where this kernel does not
+        apply. Decides whether ``auto`` keeps a kernel
+        (:func:`neurogen.storage.kernel_first_pays`)."""
         return None
 
     def prepare(self, proj) -> KernelData:

@@ -19,6 +19,9 @@ class CSR(StorageKernel):
         # DENSE_THRESHOLD of the synapses on
         return proj.connectivity.nb_synapses / DENSE_THRESHOLD
 
+    def grid_cost(self, conn):
+        return conn.nb_synapses / DENSE_THRESHOLD       # counted from the kernel
+
     def prepare(self, proj):
         conn = proj.connectivity = proj.connectivity.to_csr()
         return KernelData(arrays={

@@ -29,6 +29,7 @@ class FFTData(KernelData):
 class FFT(StorageKernel):
     name = "fft"
     dense_layout = True
+    computes_with_offset_kernel = True
     uses_weights = False     # reads the spectrum, not w
     scratch = True
     tables = (("spectrum", "double"), ("work", "double"), ("twiddles", "double"),

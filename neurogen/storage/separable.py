@@ -99,6 +99,7 @@ class SeparableData(KernelData):
 class Separable(StorageKernel):
     name = "separable"
     dense_layout = True
+    computes_with_offset_kernel = True
     uses_weights = False     # reads its factors, not w
     scratch = True
     tables = (("rows", "double"), ("cols", "double"), ("work", "double"))

@@ -134,3 +134,28 @@ def test_weights_that_break_the_kernel_are_refused_with_the_way_out():
     same = np.array(lat.connectivity_matrix()) * 0.5   # still a kernel: accepted
     lat.w = same
     np.testing.assert_allclose(lat.connectivity_matrix(), same, rtol=1e-12, atol=1e-15)
+
+
+def test_a_kernel_of_a_few_taps_stays_sparse_under_auto():
+    # four nearest neighbours on a torus: 4 synapses per neuron, CSR beats any transform
+    net = make_network()
+    a = ng.Population((64, 64), FIELD, net=net)
+    proj = ng.Projection(a, a, "inh", net=net)
+    proj.connect_from_offset_function(
+        lambda dx, dy: np.where(np.abs(dx) + np.abs(dy) == 1, 0.25, 0.0), periodic=True)
+    assert not isinstance(proj.connectivity, KernelConnectivity)
+    assert not proj.connectivity.is_dense             # built as CSR, no 4096 x 4096 matrix
+    net.compile()
+    assert proj.storage == "csr" and proj.nb_synapses == 4 * 64 * 64
+
+
+def test_the_sparse_form_of_a_kernel_equals_its_matrix():
+    from neurogen.model.kernel_connectivity import KernelConnectivity
+    rng = np.random.default_rng(3)
+    for geometry in ((7,), (5, 6), (3, 4, 2)):
+        kernel = rng.normal(size=tuple(2 * g - 1 for g in geometry))
+        kernel[rng.random(kernel.shape) < 0.6] = 0.0
+        conn = KernelConnectivity(geometry, kernel)
+        sparse = conn.sparse()
+        assert not sparse.is_dense and sparse.nb_synapses == conn.nb_synapses
+        np.testing.assert_array_equal(sparse.dense(), KernelConnectivity(geometry, kernel).dense())
