@@ -130,6 +130,7 @@ def build(cpp: str, pyx: str, backend, directory: str | None = None, clean: bool
         return _load(final, module), {"key": key, "cached": hit, "path": str(final),
                                       "compiler": tc.compiler,
                                       "compiler_flags": " ".join(tc.user_flags),
-                                      "kernel_flags": " ".join(tc.kernel_flags)}
+                                      "kernel_flags": " ".join(tc.kernel_flags),
+                                      "fft_library": tc.fft_library}
     except ImportError as exc:
         raise BackendUnavailable(f"the compiled network could not be loaded: {exc}") from None

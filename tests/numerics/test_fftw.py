@@ -71,6 +71,7 @@ def test_compiled_fft_matches_dense_each_step(case, fft_library, tmp_path):
         assert ("ng_fftw_convolve(pre" in code) == (fft_library == "fftw")
         assert compiler.toolchain().fft_library.startswith(
             "FFTW" if fft_library == "fftw" else "built-in")
+        assert net.build_info["fft_library"] == compiler.toolchain().fft_library
         rng = np.random.default_rng(3)
         history = []
         for _ in range(4):
