@@ -163,17 +163,23 @@ class FFTConvolution:
         self.name = name
         self.geometry = geometry if len(geometry) == 2 else (1,) + geometry
         kernel = self._given(kernel) if kernel is not None else self._kernel(matrix)
+        self.m0, self.m1 = self._transform_sizes(kernel)
+        self.spectrum = np.zeros(2 * self.m0 * (self.m1 // 2 + 1))
+        self._make_tables()
+        self._fill(kernel)
+        self.sizes = (*self.geometry, self.m0, self.m1)
+
+    def _transform_sizes(self, kernel) -> list:
         m = [n if self._unpadded(kernel, axis, n) else (1 if n == 1 else 2 * smooth235(n))
              for axis, n in enumerate(self.geometry)]
         m[1] = max(m[1], 2)          # the packed real 1-D transform needs 2 points or more
-        self.m0, self.m1 = m
-        n0, half = self.geometry[0], self.m1 // 2 + 1
-        self.spectrum = np.zeros(2 * self.m0 * half)
-        self.work = np.zeros(2 * max(n0 * half, self.m1))
+        return m
+
+    def _make_tables(self):
+        """``work``, ``plans``, ``twiddles`` and ``bitrev`` for these transform sizes."""
+        self.work = np.zeros(2 * max(self.geometry[0] * (self.m1 // 2 + 1), self.m1))
         self.plans = np.zeros(4, dtype=np.int64)      # used by the FFTW variant only
-        self._fill(kernel)
         self.twiddles, self.bitrev = _plan_tables(self.m0, self.m1)
-        self.sizes = (*self.geometry, self.m0, self.m1)
 
     def _kernel(self, matrix) -> np.ndarray:
         return offset_kernel(np.asarray(matrix, dtype=np.float64), self.geometry, self.name)
@@ -251,27 +257,17 @@ class FFTWConvolution(FFTConvolution):
     #: columns of the half spectrum per complex column transform (fft.j2: NG_FFTW_BLOCK)
     BLOCK = 4
 
-    def __init__(self, matrix: np.ndarray | None, geometry: tuple, name: str = "projection",
-                 kernel: np.ndarray | None = None):
-        geometry = tuple(int(g) for g in geometry)
-        if len(geometry) > 2:
-            raise ConnectivityError(f"{name}: storage_format='fft' supports 1-D and 2-D "
-                                    f"populations, not geometry {geometry}")
-        self.name = name
-        self.geometry = geometry if len(geometry) == 2 else (1,) + geometry
-        kernel = self._given(kernel) if kernel is not None else self._kernel(matrix)
-        self.m0, self.m1 = [n if self._unpadded(kernel, axis, n) else
-                            (1 if n == 1 else smooth_size(2 * n - 1))
-                            for axis, n in enumerate(self.geometry)]
-        half = self.m0 * (self.m1 // 2 + 1)
-        self.spectrum = np.zeros(2 * half)
+    def _transform_sizes(self, kernel) -> list:
+        return [n if self._unpadded(kernel, axis, n) else
+                (1 if n == 1 else smooth_size(2 * n - 1))
+                for axis, n in enumerate(self.geometry)]
+
+    def _make_tables(self):
         self.work = np.zeros(self.work_size(self.geometry[0], self.m0, self.m1))
         # row r2c, row c2r, column forward, column backward, work address, m0 * m1
         self.plans = np.zeros(6, dtype=np.int64)
-        self._fill(kernel)
         self.twiddles = np.zeros(1)
         self.bitrev = np.zeros(1, dtype=np.int32)
-        self.sizes = (*self.geometry, self.m0, self.m1)
 
     @staticmethod
     def _unpadded(kernel, axis: int, n: int) -> bool:
@@ -286,22 +282,3 @@ class FFTWConvolution(FFTConvolution):
         rows = (m1 + 7) // 8 * 8
         half = -(-(m1 // 2 + 1) // cls.BLOCK) * cls.BLOCK
         return 7 + n0 * rows + 2 * m0 * half
-
-    def _fill(self, kernel):
-        n0, n1 = self.geometry
-        embedded = np.zeros((self.m0, self.m1))
-        d0 = np.arange(-(n0 - 1), n0) % self.m0
-        d1 = np.arange(-(n1 - 1), n1) % self.m1
-        embedded[np.ix_(d0, d1)] = kernel
-        spectrum = np.fft.rfft2(embedded) / (self.m0 * self.m1)
-        self.spectrum[0::2], self.spectrum[1::2] = spectrum.real.ravel(), spectrum.imag.ravel()
-
-    def apply(self, x: np.ndarray) -> np.ndarray:
-        """``W @ x`` through the half spectrum, in NumPy (reference for tests)."""
-        n0, n1 = self.geometry
-        padded = np.zeros((self.m0, self.m1))
-        padded[:n0, :n1] = np.asarray(x, dtype=np.float64).reshape(n0, n1)
-        spectrum = (self.spectrum[0::2] + 1j * self.spectrum[1::2]).reshape(
-            self.m0, self.m1 // 2 + 1)
-        y = np.fft.irfft2(np.fft.rfft2(padded) * spectrum, s=(self.m0, self.m1))
-        return (y * (self.m0 * self.m1))[:n0, :n1].reshape(-1)
