@@ -65,6 +65,22 @@ class StorageKernel:
         raise NotImplementedError
 
 
+class OffsetKernelStorage(StorageKernel):
+    """A kernel that computes with a translation-invariant projection's offset kernel
+    (fft, separable): its own tables instead of ``w``, a scratch table, and offered to
+    ``auto`` only for kernel-first connectivity."""
+
+    dense_layout = True
+    computes_with_offset_kernel = True
+    uses_weights = False
+    scratch = True
+
+    def offered_to_auto(self, proj):
+        """Only a kernel-first connectivity is known to be translation-invariant (the
+        check on a matrix costs as much as a dense step or more)."""
+        return given_kernel(proj) is not None and self.refuse(proj) is None
+
+
 def needs_synapse_loop(proj) -> str | None:
     """Why a projection must be computed synapse by synapse, or None."""
     if not proj.uniform_delay:

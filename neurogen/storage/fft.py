@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..model.convolution import FFTConvolution, FFTWConvolution, smooth_size
-from .base import KernelData, StorageKernel, given_kernel, needs_synapse_loop
+from .base import KernelData, OffsetKernelStorage, given_kernel, needs_synapse_loop
 
 
 class FFTData(KernelData):
@@ -26,12 +26,8 @@ class FFTData(KernelData):
         self.convolution.update(matrix)
 
 
-class FFT(StorageKernel):
+class FFT(OffsetKernelStorage):
     name = "fft"
-    dense_layout = True
-    computes_with_offset_kernel = True
-    uses_weights = False     # reads the spectrum, not w
-    scratch = True
     tables = (("spectrum", "double"), ("work", "double"), ("twiddles", "double"),
               ("bitrev", "int32_t"), ("plans", "int64_t"))
     sizes = ("n0", "n1", "m0", "m1")
@@ -69,11 +65,6 @@ class FFT(StorageKernel):
         m = float(np.prod(sizes))
         fixed = 40000.0 if len(sizes) > 1 else 8000.0
         return 2.5 * m * math.log2(max(m, 2.0)) + fixed
-
-    def offered_to_auto(self, proj):
-        """Only a kernel-first connectivity is known to be translation-invariant (the
-        check on a matrix costs as much as a dense step or more)."""
-        return given_kernel(proj) is not None and self.refuse(proj) is None
 
     def prepare(self, proj):
         fftw = proj.net.backend.template_flags(proj.net.toolchain).get("fftw", False)

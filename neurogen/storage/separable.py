@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import ConnectivityError
 from ..model.convolution import offset_kernel
-from .base import KernelData, StorageKernel, given_kernel, needs_synapse_loop
+from .base import KernelData, OffsetKernelStorage, given_kernel, needs_synapse_loop
 
 SVD_RTOL = 1e-13
 
@@ -96,12 +96,8 @@ class SeparableData(KernelData):
         return sum(rows[k] @ X @ cols[k] for k in range(self.rank)).reshape(-1)
 
 
-class Separable(StorageKernel):
+class Separable(OffsetKernelStorage):
     name = "separable"
-    dense_layout = True
-    computes_with_offset_kernel = True
-    uses_weights = False     # reads its factors, not w
-    scratch = True
     tables = (("rows", "double"), ("cols", "double"), ("work", "double"))
     sizes = ("n0", "n1", "rank")
 
@@ -147,11 +143,6 @@ class Separable(StorageKernel):
             except AttributeError:
                 pass
         return max(cached, 1)
-
-    def offered_to_auto(self, proj):
-        """Only a kernel-first connectivity is known to be translation-invariant (the
-        check on a matrix costs as much as a dense step or more)."""
-        return given_kernel(proj) is not None and self.refuse(proj) is None
 
     def prepare(self, proj):
         name = f"projection '{proj.name}'"
