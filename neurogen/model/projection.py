@@ -232,33 +232,35 @@ class Projection(SealedAttributes):
         """Weights that depend only on the offset between two neurons of one grid.
         ``kernel()`` builds them as an offset kernel (double precision, O(N) values: see
         kernel_connectivity), ``exact()`` as ANNarchy's connector does (single-precision
-        weights, a matrix; None: the kernel's matrix). The kernel is kept when a storage
-        that computes with it is asked for, or when ``auto`` may pick one (one delay, no
-        synapse model) and one of the backend's costs less than the dense product."""
+        weights, a matrix; None: the kernel's matrix, as CSR where that is cheaper than
+        dense). The kernel is kept when a storage that computes with it is asked for, or
+        when ``auto`` may pick one (one delay, no synapse model: see needs_synapse_loop)
+        and one of the backend's costs less than dense and CSR."""
         grid = self.pre.geometry == self.post.geometry
         if grid and storage_format in KERNEL_FIRST:
             return self._connected(kernel, delays, storage_format, storage_order)
-        if grid and storage_format == "auto" and self.synapse_ir is None \
-                and np.ndim(delays) == 0 and not hasattr(delays, "get_values") \
-                and not self.net._config.get("structural_plasticity"):
-            built = [kernel()]
+        may_keep = grid and storage_format == "auto" and self.synapse_ir is None \
+            and np.ndim(delays) == 0 and not hasattr(delays, "get_values") \
+            and not self.net._config.get("structural_plasticity")
+        pairs = self.pre.size * self.post.size
+        if not may_keep and exact is not None:
+            return self._connected(exact, delays, storage_format, storage_order, pairs=pairs)
+        built = [kernel()]
 
-            def first_built_then_new():           # reset(synapses=True) rebuilds
-                return built.pop() if built else kernel()
-            if kernel_first_pays(built[0], self.net.backend):
-                return self._connected(first_built_then_new, delays, storage_format,
-                                       storage_order)
-            if exact is None:       # the kernel's matrix, as CSR where that is cheaper
-                sparse = KERNELS["csr"].grid_cost(built[0]) < KERNELS["dense"].grid_cost(built[0])
-                return self._connected(
-                    lambda: first_built_then_new().sparse() if sparse
-                    else first_built_then_new().to_dense(), delays, storage_format,
-                    storage_order)
-        if exact is None:
-            return self._connected(lambda: kernel().to_dense(), delays, storage_format,
-                                   storage_order, pairs=self.pre.size * self.post.size)
-        return self._connected(exact, delays, storage_format, storage_order,
-                               pairs=self.pre.size * self.post.size)
+        def first_built_then_new():               # reset(synapses=True) rebuilds
+            return built.pop() if built else kernel()
+        if may_keep and kernel_first_pays(built[0], self.net.backend):
+            return self._connected(first_built_then_new, delays, storage_format,
+                                   storage_order)
+        if exact is not None:
+            return self._connected(exact, delays, storage_format, storage_order, pairs=pairs)
+        sparse = storage_format == "csr" or storage_format != "dense" and \
+            KERNELS["csr"].grid_cost(built[0]) < KERNELS["dense"].grid_cost(built[0])
+        if sparse:
+            return self._connected(lambda: first_built_then_new().sparse(), delays,
+                                   storage_format, storage_order)
+        return self._connected(lambda: first_built_then_new().to_dense(), delays,
+                               storage_format, storage_order, pairs=pairs)
 
     def connect_gaussian(self, amp, sigma, delays=0.0, limit=0.01,
                          allow_self_connections=False, storage_format="auto",
