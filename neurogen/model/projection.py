@@ -235,7 +235,9 @@ class Projection(SealedAttributes):
         weights, a matrix; None: the kernel's matrix, as CSR where that is cheaper than
         dense). The kernel is kept when a storage that computes with it is asked for, or
         when ``auto`` may pick one (one delay, no synapse model: see needs_synapse_loop)
-        and one of the backend's costs less than dense and CSR."""
+        and one of the backend's costs less than dense and CSR. Where some kernel storage
+        would pay but the backend has none (CUDA), the kernel's weights are still the
+        ones used, as a matrix: the weights do not depend on the backend."""
         grid = self.pre.geometry == self.post.geometry
         if grid and storage_format in KERNEL_FIRST:
             return self._connected(kernel, delays, storage_format, storage_order)
@@ -249,10 +251,11 @@ class Projection(SealedAttributes):
 
         def first_built_then_new():               # reset(synapses=True) rebuilds
             return built.pop() if built else kernel()
-        if may_keep and kernel_first_pays(built[0], self.net.backend):
+        from_kernel = may_keep and kernel_first_pays(built[0])
+        if from_kernel and kernel_first_pays(built[0], self.net.backend):
             return self._connected(first_built_then_new, delays, storage_format,
                                    storage_order)
-        if exact is not None:
+        if exact is not None and not from_kernel:
             return self._connected(exact, delays, storage_format, storage_order, pairs=pairs)
         sparse = storage_format == "csr" or storage_format != "dense" and \
             KERNELS["csr"].grid_cost(built[0]) < KERNELS["dense"].grid_cost(built[0])

@@ -113,13 +113,23 @@ def test_auto_keeps_annarchys_exact_weights_where_dense_is_cheapest():
     assert not isinstance(proj.connectivity, KernelConnectivity)
 
 
-def test_a_backend_without_kernel_storages_keeps_the_exact_connector():
+def test_a_backend_without_kernel_storages_gets_the_same_weights():
+    # CUDA has no fft/separable storage: the kernel's (double-precision) weights are
+    # used as a matrix there, as OpenMP computes with them, so the same script gives the
+    # same numbers on both (ANNarchy's float-rounded weights differ by ~1e-8)
     n = 32
-    cuda = make_network(paradigm="cuda")
-    a = ng.Population((n, n), FIELD, net=cuda)
-    proj = ng.Projection(a, a, "inh", net=cuda)
-    proj.connect_dog(0.2, 0.1, 0.1, 0.7)
-    assert not isinstance(proj.connectivity, KernelConnectivity)
+    weights = {}
+    for paradigm in ("openmp", "cuda"):
+        net = make_network(paradigm=paradigm)
+        a = ng.Population((n, n), FIELD, net=net)
+        proj = ng.Projection(a, a, "inh", net=net)
+        proj.connect_dog(0.2, 0.1, 0.1, 0.7)
+        assert isinstance(proj.connectivity, KernelConnectivity) == (paradigm == "openmp")
+        weights[paradigm] = np.asarray(proj.connectivity_matrix())
+    assert np.array_equal(weights["openmp"], weights["cuda"])
+    exact = np.asarray(ng.Projection(a, a, "exc", net=net).connect_dog(
+        0.2, 0.1, 0.1, 0.7, storage_format="dense").connectivity_matrix())
+    assert 0.0 < np.abs(exact - weights["cuda"]).max() <= 1e-7
 
 
 def test_weights_that_break_the_kernel_are_refused_with_the_way_out():
