@@ -7,6 +7,12 @@ O(r (n0^2 n1 + n0 n1^2)) per step instead of O(n0^2 n1^2), exact at the borders 
 padding is implicit), and vectorisable. A Gaussian is rank 1, a difference of Gaussians
 rank 2. The rank is the smallest whose reconstruction deviates from the kernel by at most
 ``SVD_RTOL`` of its largest value (``truncation_error`` says by how much it does).
+
+A removed self-connection (``allow_self_connections=False``: the centre tap set to 0)
+adds one to the rank. Where it does, the kernel is kept as the low-rank kernel it came
+from plus a correction ``diag`` at the centre tap (``W = sum_k A_k (x) B_k + diag I``),
+the centre value of that kernel found from the others (:func:`centre_completion`): the
+tutorial's difference of Gaussians is two components, not three.
 """
 from __future__ import annotations
 
@@ -34,10 +40,44 @@ def low_rank(kernel: np.ndarray, rtol: float = SVD_RTOL):
     return len(s), s, u, vt, error
 
 
+def centre_completion(kernel: np.ndarray, rtol: float = SVD_RTOL) -> float:
+    """The centre tap's value in the lowest-rank kernel that agrees with ``kernel`` off
+    its centre: with the centre row and column left out, the rest has the rank ``r`` of
+    that kernel, and its centre is ``row (rest)^+ column`` (the pseudo-inverse truncated
+    at ``rtol``). The kernel's own centre value where the rest is zero."""
+    c0, c1 = (s // 2 for s in kernel.shape)
+    rest = np.delete(np.delete(kernel, c0, axis=0), c1, axis=1)
+    if rest.size == 0:
+        return float(kernel[c0, c1])
+    u, s, vt = np.linalg.svd(rest, full_matrices=False)
+    r = int(np.sum(s > rtol * s[0])) if s[0] > 0.0 else 0
+    if r == 0:
+        return float(kernel[c0, c1])
+    row = np.delete(kernel[c0], c1) @ vt[:r].T
+    column = u[:, :r].T @ np.delete(kernel[:, c1], c0)
+    return float(np.sum(row / s[:r] * column))
+
+
+def decompose(kernel: np.ndarray, rtol: float = SVD_RTOL):
+    """(rank, singular values, U, Vt, truncation error, diag): the offset kernel as
+    ``sum_k s_k u_k v_k^T + diag`` at its centre tap, ``diag`` nonzero only where that
+    lowers the rank (a removed centre tap)."""
+    plain = low_rank(kernel, rtol)
+    if plain[0] <= 1:
+        return (*plain, 0.0)
+    centre = tuple(s // 2 for s in kernel.shape)
+    full = kernel.copy()
+    full[centre] = centre_completion(kernel, rtol)
+    completed = low_rank(full, rtol)
+    if completed[0] >= plain[0]:
+        return (*plain, 0.0)
+    return (*completed, float(kernel[centre] - full[centre]))
+
+
 def kernel_rank(conn) -> int:
     """The rank of a kernel-first connectivity's offset kernel (computed once)."""
     if getattr(conn, "_low_rank", None) is None:
-        conn._low_rank = low_rank(conn.kernel)[0]
+        conn._low_rank = decompose(conn.kernel)[0]
     return conn._low_rank
 
 
@@ -51,15 +91,18 @@ class SeparableData(KernelData):
         self.rows = np.zeros(max(self.rank, 1) * n0 * n0)
         self.cols = np.zeros(max(self.rank, 1) * n1 * n1)
         self.work = np.zeros(2 * n0 * n1)
+        self.diag = np.zeros(1)
         self._fill()
-        super().__init__(arrays={"rows": self.rows, "cols": self.cols, "work": self.work},
+        super().__init__(arrays={"rows": self.rows, "cols": self.cols, "work": self.work,
+                                 "diag": self.diag},
                          ints={"n0": n0, "n1": n1, "rank": self.rank})
 
     def _decompose(self, matrix, kernel=None) -> int:
         if kernel is None:
             kernel = offset_kernel(np.asarray(matrix, dtype=np.float64), self.geometry,
                                    self.name, storage="separable")
-        rank, self._s, self._u, self._vt, self.truncation_error = low_rank(kernel)
+        rank, self._s, self._u, self._vt, self.truncation_error, self._diag = \
+            decompose(kernel)
         return rank
 
     def _fill(self):
@@ -72,6 +115,7 @@ class SeparableData(KernelData):
         cols = self.cols.reshape(-1, n1, n1)
         rows[...] = 0.0
         cols[...] = 0.0
+        self.diag[0] = self._diag
         for k in range(min(self.rank, len(rows))):
             rows[k] = self._s[k] * self._u[d0, k]
             cols[k] = self._vt[k, d1]
@@ -93,12 +137,13 @@ class SeparableData(KernelData):
         X = np.asarray(x, dtype=np.float64).reshape(n0, n1)
         rows = self.rows.reshape(-1, n0, n0)
         cols = self.cols.reshape(-1, n1, n1)
-        return sum(rows[k] @ X @ cols[k] for k in range(self.rank)).reshape(-1)
+        return (sum(rows[k] @ X @ cols[k] for k in range(self.rank))
+                + self.diag[0] * X).reshape(-1)
 
 
 class Separable(OffsetKernelStorage):
     name = "separable"
-    tables = (("rows", "double"), ("cols", "double"), ("work", "double"))
+    tables = (("rows", "double"), ("cols", "double"), ("work", "double"), ("diag", "double"))
     sizes = ("n0", "n1", "rank")
 
     def refuse(self, proj):
@@ -137,7 +182,7 @@ class Separable(OffsetKernelStorage):
             kernel = offset_kernel(np.asarray(conn.to_dense().matrix, dtype=float),
                                    proj.pre.geometry, f"projection '{proj.name}'",
                                    storage="separable")
-            cached = low_rank(kernel)[0]
+            cached = decompose(kernel)[0]
             try:
                 conn._low_rank = cached
             except AttributeError:

@@ -5,7 +5,8 @@ import pytest
 
 import neurogen as ng
 from neurogen.errors import ConnectivityError, NetworkError
-from neurogen.storage.separable import SeparableData, low_rank
+from neurogen.model.convolution import offset_kernel
+from neurogen.storage.separable import SeparableData, decompose, low_rank
 from netutil import make_network, parallel_threshold, steps_against_matrix
 
 SOURCE = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")
@@ -36,7 +37,7 @@ def dog(geometry, periodic=False, self_connections=True):
     (gaussian((9, 13), 0.2), (9, 13), 1),
     (dog((12, 17)), (12, 17), 2),
     (dog((16, 16), periodic=True), (16, 16), 2),
-    (dog((10, 10), self_connections=False), (10, 10), 3),
+    (dog((10, 10), self_connections=False), (10, 10), 2),    # + the centre tap's diag
 ])
 def test_rank_and_numpy_product(W, geometry, rank):
     data = SeparableData(W, geometry, "test")
@@ -48,6 +49,21 @@ def test_rank_and_numpy_product(W, geometry, rank):
 def test_low_rank_of_a_random_kernel_is_full():
     kernel = np.random.default_rng(1).random((7, 9))
     assert low_rank(kernel)[0] == 7
+    assert decompose(kernel)[0] == 7 and decompose(kernel)[5] == 0.0   # nothing to gain
+
+
+@pytest.mark.parametrize("geometry", [(10, 10), (9, 14)])
+def test_a_removed_centre_tap_is_a_correction_not_a_component(geometry):
+    # without self-connections a difference of Gaussians is rank 3; as the rank-2 kernel
+    # plus a correction at the centre tap it is two components, and the correction is
+    # minus the removed self-weight
+    W, full = dog(geometry, self_connections=False), dog(geometry)
+    assert low_rank(offset_kernel(W, geometry))[0] == 3
+    data = SeparableData(W, geometry, "test")
+    assert data.rank == 2 and data.truncation_error <= 1e-13
+    assert data.diag[0] == pytest.approx(-full[0, 0], rel=1e-12)
+    x = np.random.default_rng(2).normal(size=W.shape[0])
+    assert np.abs(data.apply(x) - W @ x).max() <= 1e-12 * np.abs(W).max() * np.abs(x).sum()
 
 
 def run(W, geometry, threads, steps=4):
@@ -110,8 +126,14 @@ def test_new_weights_of_the_compiled_rank_or_lower():
     net.step()
     np.testing.assert_allclose(net.get_population("separable").r.reshape(-1),
                                gaussian(geometry, 0.3) @ np.ones(64), rtol=1e-12)
+    no_self = dog(geometry, self_connections=False)     # rank 2 and the centre's diag
+    proj.w = no_self
+    net.step()
+    np.testing.assert_allclose(net.get_population("separable").r.reshape(-1),
+                               no_self @ np.ones(64), rtol=1e-12, atol=1e-15)
+    three = gaussian(geometry, 0.1) + gaussian(geometry, 0.3) + gaussian(geometry, 0.7)
     with pytest.raises(ConnectivityError, match="rank 3"):
-        proj.w = dog(geometry, self_connections=False)
+        proj.w = three
 
 
 def test_refusals_name_the_projection():
