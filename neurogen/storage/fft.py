@@ -59,11 +59,13 @@ class FFT(OffsetKernelStorage):
     def _cost(sizes):
         """One real transform pair of ``prod(sizes) = m`` points per step, ``m log2 m``
         at ~2.5 cached dense multiply-adds each, plus a fixed cost per step (plans,
-        rows; fitted to bench/limits.py, N = 20..128, FFTW and the built-in transform
-        alike: within ~1.6x of the measured step, so near a crossover ``auto`` may pick
-        the second best)."""
+        rows, column blocks; fitted to bench/limits.py, N = 20..128, on an Intel AVX-512
+        and an AMD AVX2 machine, FFTW and the built-in transform alike: the crossover
+        with the separable product of a difference of Gaussians lies between N = 40 and
+        64 on both; within ~1.6x of the measured step, so near a crossover ``auto`` may
+        pick the second best)."""
         m = float(np.prod(sizes))
-        fixed = 40000.0 if len(sizes) > 1 else 8000.0
+        fixed = 100000.0 if len(sizes) > 1 else 8000.0
         return 2.5 * m * math.log2(max(m, 2.0)) + fixed
 
     def prepare(self, proj):
