@@ -68,10 +68,13 @@ def decompose(kernel: np.ndarray, rtol: float = SVD_RTOL):
     centre = tuple(s // 2 for s in kernel.shape)
     full = kernel.copy()
     full[centre] = centre_completion(kernel, rtol)
-    completed = low_rank(full, rtol)
-    if completed[0] >= plain[0]:
+    # low_rank measures against the largest value of what it is given: keep the bound
+    # relative to the kernel's own
+    scale = float(np.max(np.abs(full))) / float(np.max(np.abs(kernel)))
+    rank, s, u, vt, error = low_rank(full, rtol / scale)
+    if rank >= plain[0]:
         return (*plain, 0.0)
-    return (*completed, float(kernel[centre] - full[centre]))
+    return rank, s, u, vt, error * scale, float(kernel[centre] - full[centre])
 
 
 def kernel_rank(conn) -> int:

@@ -115,6 +115,17 @@ def test_large_grid_runs_on_two_threads_bit_identically(tmp_path):
         assert np.array_equal(a, b)
 
 
+def test_a_gaussian_torus_without_self_connections_is_rank_one_plus_diag():
+    geometry = (11, 13)
+    W = gaussian(geometry, 0.2, periodic=True)
+    np.fill_diagonal(W, 0.0)
+    net, history = run(W, geometry, 1)
+    assert net.get_projection("separable").kernel_data.rank == 1
+    for h in history:
+        scale = np.abs(W).max() * np.abs(h["dense"]).size * 4.0
+        assert np.abs(h["separable"] - h["dense"]).max() <= 1e-12 * scale
+
+
 def test_new_weights_of_the_compiled_rank_or_lower():
     geometry = (8, 8)
     net, _ = run(dog(geometry), geometry, 1, steps=1)
