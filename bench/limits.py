@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import neurogen as ng  # noqa: E402
-from neurogen.model import connectors  # noqa: E402
+from neurogen.core import connectors  # noqa: E402
 from neurogen.toolchain.compiler import toolchain  # noqa: E402
 
 DOG = dict(amp_pos=0.2, sigma_pos=0.1, amp_neg=0.1, sigma_neg=0.7)

@@ -21,17 +21,17 @@ from .errors import (NeurogenError, ANNarchyException, ModelError, ParseError, U
                      UnknownFunctionError, FlagError, ODEError, NetworkError, ShapeError,
                      ConnectivityError, BuildError, BackendUnavailable,
                      SimulationError)
-from .model.constant import Constant  # noqa: E402
-from .model.monitor import Monitor  # noqa: E402
-from .model.network import Network, clear, default_network  # noqa: E402
-from .model.neuron import Neuron  # noqa: E402
-from .model.population import Population  # noqa: E402
-from .model.projection import Projection  # noqa: E402
-from .model.synapse import Synapse  # noqa: E402
-from .model.timed_array import TimedArray  # noqa: E402
-from .model.input_array import InputArray  # noqa: E402
-from .model.definitions import Parameter, Variable  # noqa: E402
-from .model.connectors import LILConnectivity  # noqa: E402
+from .core.constant import Constant  # noqa: E402
+from .core.monitor import Monitor  # noqa: E402
+from .core.network import Network, clear, default_network  # noqa: E402
+from .core.neuron import Neuron  # noqa: E402
+from .core.population import Population  # noqa: E402
+from .core.projection import Projection  # noqa: E402
+from .core.synapse import Synapse  # noqa: E402
+from .core.timed_array import TimedArray  # noqa: E402
+from .core.input_array import InputArray  # noqa: E402
+from .core.definitions import Parameter, Variable  # noqa: E402
+from .core.connectors import LILConnectivity  # noqa: E402
 from .parser.user_functions import add_function  # noqa: E402
 from . import models  # noqa: E402
 from .models import (LeakyIntegrator, Hebb, Oja, IBCM,  # noqa: E402
@@ -40,7 +40,7 @@ from .models.synapses import STDP, STP  # noqa: E402  (spiking: refused when use
 from .models.neurons import (IF_curr_exp, IF_cond_exp, IF_curr_alpha,  # noqa: E402
                              IF_cond_alpha, Izhikevich, HH_cond_exp,
                              EIF_cond_exp_isfa_ista, EIF_cond_alpha_isfa_ista)
-from .model.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
+from .core.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
                            RandomDistribution, Uniform)
 from .report import report  # noqa: E402
 from .validation import reject_unknown as _reject_unknown  # noqa: E402
@@ -99,7 +99,7 @@ def set_time(t):
 
 def _network(net_id):
     """The default network, or the network with ANNarchy's ``net_id``."""
-    from .model.network import network_by_id
+    from .core.network import network_by_id
     return default_network() if net_id is None else network_by_id(net_id)
 
 

@@ -18,14 +18,14 @@ import sys
 
 import click
 
-from . import backends, batch
+from . import backends, sweeps
 from ._version import __version__
 from .errors import NeurogenError
 from .io import FORMATS, check_format, format_for, write_results
 
 
 def _fail(message: str):
-    raise batch.BatchError(message)
+    raise sweeps.SweepError(message)
 
 
 def _common(func):
@@ -76,21 +76,21 @@ def run(model, duration, records, period, fmt, threads, paradigm, network, quiet
         _fail("--record needs --out FILE")
     if seed is not None and seed < 0:
         _fail(f"--seed must not be negative, got {seed}")
-    params = batch.parse_sets(sets, multiple=False)
+    params = sweeps.parse_sets(sets, multiple=False)
     for spec in records:
-        batch.parse_record(spec)
+        sweeps.parse_record(spec)
     fmt = format_for(out, fmt) if out else None
     if fmt:
         check_format(fmt)
-    loaded = batch.load_model(model, network=network, threads=threads, paradigm=paradigm)
-    spec = batch.RunSpec(tuple((k, v[0]) for k, v in params.items()), seed)
+    loaded = sweeps.load_model(model, network=network, threads=threads, paradigm=paradigm)
+    spec = sweeps.RunSpec(tuple((k, v[0]) for k, v in params.items()), seed)
     nsteps = int(round(duration / loaded.net.dt))
     if quiet or nsteps == 0 or not sys.stderr.isatty():
-        arrays, info = batch.run_once(loaded, spec, duration, records, period)
+        arrays, info = sweeps.run_once(loaded, spec, duration, records, period)
     else:
         with click.progressbar(length=nsteps, label=f"{loaded.name}", file=sys.stderr,
                                show_pos=True, width=30) as bar:
-            arrays, info = batch.run_once(loaded, spec, duration, records, period,
+            arrays, info = sweeps.run_once(loaded, spec, duration, records, period,
                                           progress=bar.update)
     if out:
         write_results(out, arrays, info, fmt)
@@ -132,31 +132,31 @@ def sweep(model, duration, records, period, fmt, threads, paradigm, network, qui
         _fail(f"--jobs must be at least 1, got {jobs}")
     if duration < 0:
         _fail(f"--duration must not be negative, got {duration}")
-    params = batch.parse_sets(sets, multiple=True)
-    seed_list = batch.parse_seeds(seeds)
+    params = sweeps.parse_sets(sets, multiple=True)
+    seed_list = sweeps.parse_seeds(seeds)
     for spec in records:
-        batch.parse_record(spec)
+        sweeps.parse_record(spec)
     fmt = fmt or "npz"
     check_format(fmt)
     # Load and compile here first: validates every name and fills the build cache, so
     # the workers load the binary instead of compiling it.
-    loaded = batch.load_model(model, network=network, threads=threads, paradigm=paradigm)
+    loaded = sweeps.load_model(model, network=network, threads=threads, paradigm=paradigm)
     for target in params:
         loaded.attribute(target)
     for spec in records:
         loaded.attribute(spec)
-    config = batch.SweepConfig(model=model, duration=duration, records=tuple(records),
+    config = sweeps.SweepConfig(model=model, duration=duration, records=tuple(records),
                                fmt=fmt, period=period, network=network, threads=threads,
                                paradigm=paradigm)
-    total = len(batch.sweep_specs(params, seed_list))
+    total = len(sweeps.sweep_specs(params, seed_list))
     if quiet or not sys.stderr.isatty():
-        summary = batch.run_sweep(config, params, seed_list, out, jobs=jobs,
+        summary = sweeps.run_sweep(config, params, seed_list, out, jobs=jobs,
                                   scheduler=scheduler, model=loaded,
                                   connect_timeout=connect_timeout)
     else:
         with click.progressbar(length=total, label=f"sweep {loaded.name}", file=sys.stderr,
                                show_pos=True, width=30) as bar:
-            summary = batch.run_sweep(config, params, seed_list, out, jobs=jobs,
+            summary = sweeps.run_sweep(config, params, seed_list, out, jobs=jobs,
                                       scheduler=scheduler, model=loaded,
                                       connect_timeout=connect_timeout,
                                       on_result=lambda row: bar.update(1))
@@ -198,7 +198,7 @@ def info(as_json):
         data.update(compiler=tc.compiler, compiler_version=tc.version, openmp=tc.openmp,
                     fft=tc.fft_library, kernel_flags=" ".join(tc.kernel_flags))
     except NeurogenError as exc:
-        data.update(compiler=None, compiler_version=batch.one_line(exc), openmp=False,
+        data.update(compiler=None, compiler_version=sweeps.one_line(exc), openmp=False,
                     fft=None, kernel_flags=None)
     data["cache"] = cache.info()
     if as_json:
@@ -270,13 +270,13 @@ def _main(argv) -> int:
             return 0
         hint = f" (neurogen {exc.ctx.command_path.split(' ', 1)[-1]} --help)" \
             if exc.ctx and " " in exc.ctx.command_path else " (neurogen --help)"
-        click.echo(f"neurogen: error: {batch.one_line(exc)}{hint}", err=True)
+        click.echo(f"neurogen: error: {sweeps.one_line(exc)}{hint}", err=True)
         return 2
     except click.exceptions.ClickException as exc:
-        click.echo(f"neurogen: error: {batch.one_line(exc)}", err=True)
+        click.echo(f"neurogen: error: {sweeps.one_line(exc)}", err=True)
         return 2
     except NeurogenError as exc:
-        click.echo(f"neurogen: error: {batch.one_line(exc)}", err=True)
+        click.echo(f"neurogen: error: {sweeps.one_line(exc)}", err=True)
         return 2
     except KeyboardInterrupt:
         click.echo("neurogen: interrupted", err=True)

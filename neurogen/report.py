@@ -237,7 +237,7 @@ def report(network=None, filename: str = "./report.tex", standalone: bool = True
     default one) to ``filename``: LaTeX for ``.tex`` (a whole document when
     ``standalone``), Markdown for ``.md``. Returns the text. (``gather_subprojections``
     is satisfied as is: neurogen never splits a projection into sub-projections.)"""
-    from .model.network import Network, default_network, network_by_id
+    from .core.network import Network, default_network, network_by_id
     net = network if network is not None else \
         (default_network() if net_id is None else network_by_id(net_id))
     if not isinstance(net, Network):

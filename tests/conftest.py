@@ -32,7 +32,7 @@ def net():
 def _module_level_definitions():
     """Module-level ``Constant``s and ``add_function``s reach every later network (as in
     ANNarchy): restore them after each test so tests stay independent of their order."""
-    from neurogen.model.constant import GLOBAL_CONSTANTS
+    from neurogen.core.constant import GLOBAL_CONSTANTS
     from neurogen.parser.user_functions import GLOBAL_FUNCTIONS
     saved = dict(GLOBAL_CONSTANTS), dict(GLOBAL_FUNCTIONS)
     yield

@@ -13,8 +13,8 @@ import os
 import numpy as np
 
 from ..errors import NetworkError
-from ..model.neuron import Neuron
-from ..model.population import Population
+from ..core.neuron import Neuron
+from ..core.population import Population
 from .optional import MissingExtraError, require
 
 __all__ = ["ImagePopulation", "VideoPopulation", "MissingExtraError"]

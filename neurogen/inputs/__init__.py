@@ -49,7 +49,7 @@ def get_include() -> str:
 # -- the C interface ------------------------------------------------------------------------
 def _network(net):
     if net is None:
-        from ..model.network import default_network
+        from ..core.network import default_network
         net = default_network()
     if not getattr(net, "compiled", False) or getattr(net, "_sim", None) is None:
         raise InputError("the network is not compiled: call compile() before binding an "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import NetworkError
-from ..model.monitor import Monitor
+from ..core.monitor import Monitor
 
 
 def positive(owner: str, name: str, value) -> float:

@@ -26,10 +26,10 @@ import functools
 import numpy as np
 
 from ..errors import NetworkError
-from ..model.network import Network
-from ..model.neuron import Neuron
-from ..model.population import Population
-from ..model.projection import Projection
+from ..core.network import Network
+from ..core.neuron import Neuron
+from ..core.population import Population
+from ..core.projection import Projection
 from .base import NetworkModel, positive
 
 _EQUATIONS = """

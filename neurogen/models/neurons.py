@@ -1,5 +1,5 @@
 """Standard rate-coded neuron models, as classes (``neuron=LeakyIntegrator()``)."""
-from ..model.neuron import Neuron
+from ..core.neuron import Neuron
 
 
 class LeakyIntegrator(Neuron):

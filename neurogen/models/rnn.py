@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.neuron import Neuron
-from ..model.random import Normal, Uniform
+from ..core.neuron import Neuron
+from ..core.random import Normal, Uniform
 
 #: an input population: its ``r`` is set from data (a parameter: no equation changes it)
 InputNeuron = Neuron(parameters="r = 0.0", name="InputNeuron",

@@ -3,7 +3,7 @@ definitions): plain Hebbian learning, Oja's normalised rule and the BCM rule wit
 sliding threshold (IBCM). Classes, as in ANNarchy: ``synapse=Hebb`` uses the default
 parameters, ``synapse=Hebb(eta=0.1)`` others."""
 from ..errors import NeurogenError
-from ..model.synapse import Synapse
+from ..core.synapse import Synapse
 
 
 class Hebb(Synapse):

@@ -27,7 +27,7 @@ def kernel(name: str) -> StorageKernel:
 
 def kernel_first_pays(conn, backend=None) -> bool:
     """Whether a translation-invariant connectivity (a
-    :class:`~neurogen.model.kernel_connectivity.KernelConnectivity`) is worth keeping as
+    :class:`~neurogen.core.kernel_connectivity.KernelConnectivity`) is worth keeping as
     its kernel: some kernel that computes with it costs less than the dense product and
     than CSR (a kernel of a few taps: a few synapses per neuron). Over the kernels that
     ``backend`` provides, or, without one, over every kernel: whether a projection's

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Fraction of existing synapses from which a connector keeps a dense matrix (and from
+#: which CSR stops paying).
+DENSE_THRESHOLD = 0.25
+
 
 class KernelData:
     """A projection's runtime data for its kernel: arrays (pointer slots) and integers

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.connectors import DENSE_THRESHOLD
-from .base import KernelData, StorageKernel
+from .base import DENSE_THRESHOLD, KernelData, StorageKernel
 
 
 class CSR(StorageKernel):

@@ -1,5 +1,5 @@
 """FFT convolution for translation-invariant projections (see
-:mod:`neurogen.model.convolution`): O(N log N) per step, only asked for by name. Runs on
+:mod:`neurogen.storage.fft_numerics`): O(N log N) per step, only asked for by name. Runs on
 FFTW's real transforms where the toolchain found FFTW, else on the built-in mixed-radix
 transform (``neurogen info`` says which)."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..model.convolution import FFTConvolution, FFTWConvolution, smooth_size
+from .fft_numerics import FFTConvolution, FFTWConvolution, smooth_size
 from .base import KernelData, OffsetKernelStorage, given_kernel, needs_synapse_loop
 
 

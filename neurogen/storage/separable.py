@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConnectivityError
-from ..model.convolution import offset_kernel
+from .fft_numerics import offset_kernel
 from .base import KernelData, OffsetKernelStorage, given_kernel, needs_synapse_loop
 
 SVD_RTOL = 1e-13

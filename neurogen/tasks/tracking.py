@@ -23,8 +23,8 @@ import numpy as np
 
 from ..errors import NeurogenError
 from ..io import atomic_path
-from ..model.projection import Projection
-from ..model.timed_array import TimedArray
+from ..core.projection import Projection
+from ..core.timed_array import TimedArray
 
 
 class TaskError(NeurogenError):

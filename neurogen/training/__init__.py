@@ -10,7 +10,7 @@ Jacobian, for fixed-point analysis.
 from .graph import TrainingError
 from .dynamics import CellMap
 from .losses import cross_entropy, mse
-from .model import DifferentiableNetwork
+from .differentiable import DifferentiableNetwork
 from .optimizers import SGD, Adam, ExponentialDecay, clip_by_norm
 from .trainer import Trainer
 

@@ -21,7 +21,7 @@ import numpy as np
 from ..io import atomic_path
 from .graph import TrainingError, extract, write_back
 from .losses import get_loss
-from .model import DifferentiableNetwork
+from .differentiable import DifferentiableNetwork
 from .optimizers import Adam, clip_by_norm
 
 FORMAT = "neurogen-trained-1"

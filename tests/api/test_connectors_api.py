@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse
 
 import neurogen as ng
-from neurogen.model.connectors import LILConnectivity
+from neurogen.core.connectors import LILConnectivity
 
 SRC = ng.Neuron(parameters="I = 0.0", equations="r = I")
 DST = ng.Neuron(equations="r = sum(exc)")

@@ -9,7 +9,7 @@ import pytest
 import neurogen
 from neurogen import Neuron, Synapse, Uniform
 from neurogen.errors import NetworkError
-from neurogen.model import annarchy_files as af
+from neurogen.core import annarchy_files as af
 
 SYN = Synapse(parameters="eta = 0.5 : projection\ntau = 2.0",
               equations="dx/dt = -x / tau : init = 1.0")

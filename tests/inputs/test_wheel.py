@@ -23,5 +23,5 @@ def test_wheel_ships_the_pxd_and_the_neurogen_command(tmp_path):
     assert "Requires-Dist: click" in requires
     assert "Requires-Dist: matplotlib" in requires    # the examples draw their figures
     # the packages split by responsibility ship whole
-    assert {"neurogen/batch/sweep.py", "neurogen/models/coop/eilag.py",
+    assert {"neurogen/sweeps/sweep.py", "neurogen/models/coop/eilag.py",
             "neurogen/models/base.py", "neurogen/analysis/measures.py"} <= set(names)

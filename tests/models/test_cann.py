@@ -47,7 +47,7 @@ def test_feature_grid_and_weights_match_the_seed():
 
 
 def test_large_models_keep_an_offset_kernel_not_the_matrix():
-    from neurogen.model.kernel_connectivity import KernelConnectivity
+    from neurogen.core.kernel_connectivity import KernelConnectivity
     ring = CANN1D(num=512, seed=0)
     assert isinstance(ring.proj.connectivity, KernelConnectivity)
     assert ring.proj.connectivity.kernel.shape == (1023,)

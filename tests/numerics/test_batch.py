@@ -246,7 +246,7 @@ def test_batch_one_code_has_no_batch_construct():
     existed); batch > 1 the copy loop and the batch-wide sum, B itself as a slot."""
     from neurogen.codegen.plan import build_plan
     from neurogen.codegen.render import render
-    from neurogen.model.freeze import freeze
+    from neurogen.core.freeze import freeze
     sources = {}
     for batch in (1, 2, 5):
         net = ng.Network(seed=1, batch=batch)

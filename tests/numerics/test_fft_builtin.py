@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
-from neurogen.model.convolution import FFTConvolution, smooth235
+from neurogen.storage.fft_numerics import FFTConvolution, smooth235
 from neurogen.toolchain import compiler
 from netutil import make_network, offset_matrix
 

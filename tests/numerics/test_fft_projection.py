@@ -8,8 +8,8 @@ import pytest
 
 import neurogen as ng
 from neurogen.errors import ConnectivityError, NetworkError
-from neurogen.model.connectors import squared_distances
-from neurogen.model.convolution import FFTConvolution
+from neurogen.core.connectors import squared_distances
+from neurogen.storage.fft_numerics import FFTConvolution
 from netutil import make_network, offset_matrix
 
 SOURCE = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")

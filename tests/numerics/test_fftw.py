@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
-from neurogen.model.convolution import FFTWConvolution, smooth_size
+from neurogen.storage.fft_numerics import FFTWConvolution, smooth_size
 from neurogen.toolchain import compiler
 from netutil import make_network, offset_matrix, parallel_threshold, steps_against_matrix
 

@@ -5,7 +5,7 @@ import pytest
 
 import neurogen as ng
 from neurogen.errors import ConnectivityError
-from neurogen.model.kernel_connectivity import KernelConnectivity
+from neurogen.core.kernel_connectivity import KernelConnectivity
 from netutil import make_network
 
 INPUT = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")
@@ -160,7 +160,7 @@ def test_a_kernel_of_a_few_taps_stays_sparse_under_auto():
 
 
 def test_the_sparse_form_of_a_kernel_equals_its_matrix():
-    from neurogen.model.kernel_connectivity import KernelConnectivity
+    from neurogen.core.kernel_connectivity import KernelConnectivity
     rng = np.random.default_rng(3)
     for geometry in ((7,), (5, 6), (3, 4, 2)):
         kernel = rng.normal(size=tuple(2 * g - 1 for g in geometry))

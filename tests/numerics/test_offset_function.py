@@ -8,7 +8,7 @@ import pytest
 
 import neurogen as ng
 from neurogen.errors import ConnectivityError
-from neurogen.model.kernel_connectivity import KernelConnectivity, f32
+from neurogen.core.kernel_connectivity import KernelConnectivity, f32
 from netutil import make_network
 
 INPUT = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")

@@ -5,7 +5,7 @@ import pytest
 
 import neurogen as ng
 from neurogen.errors import ConnectivityError, NetworkError
-from neurogen.model.convolution import offset_kernel
+from neurogen.storage.fft_numerics import offset_kernel
 from neurogen.storage.separable import SeparableData, decompose, low_rank
 from netutil import make_network, parallel_threshold, steps_against_matrix
 

@@ -143,7 +143,7 @@ def generate_code(net):
     """Plan and render the network's code (what compile() does before the C++ compiler)."""
     from neurogen.codegen.plan import build_plan
     from neurogen.codegen.render import render
-    from neurogen.model.freeze import freeze
+    from neurogen.core.freeze import freeze
     backend = net.backend
     for pop in net.populations:
         pop._retype()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
-from neurogen.model.persistence import StateFileError
+from neurogen.core.persistence import StateFileError
 
 LEAKY = ng.Neuron(parameters="tau = 10.0\nk = 3 : int", equations="tau * dr/dt + r = sum(exc) + 1.0")
 

@@ -12,7 +12,7 @@ from neurogen.codegen.sanitize import comment
 from neurogen.errors import NetworkError, NeurogenError
 from neurogen.ir.network import (DELAY_NONE, DELAY_SYNAPSE, NetworkIR, PopulationIR,
                                  ProjectionIR, StopIR)
-from neurogen.model.freeze import freeze
+from neurogen.core.freeze import freeze
 from neurogen.parser.neuron import parse_neuron, parse_synapse
 from netutil import make_network
 

@@ -3,7 +3,7 @@ literally (loops over post and pre neurons, single-precision distances)."""
 import numpy as np
 import pytest
 
-from neurogen.model import connectors
+from neurogen.core import connectors
 
 
 def coords(rank, geometry):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from ...errors import ConnectivityError, NetworkError
-from ...model import connectors
-from ...model.projection import Projection
-from ...model.synapse import Synapse
+from ...core import connectors
+from ...core.projection import Projection
+from ...core.synapse import Synapse
 
 OPERATIONS = ("sum", "max", "min", "mean")
 DEFAULT_PSP = ("pre.r * w", "w * pre.r")
@@ -33,7 +33,7 @@ class SharedProjection(Projection):
     _kind = "shared projection"
 
     def __init__(self, pre, post, target, psp, operation, name=None, net=None):
-        from ...model.view import PopulationView
+        from ...core.view import PopulationView
         label = f"{type(self).__name__}"
         if operation not in OPERATIONS:
             raise NetworkError(f"{label}: operation must be one of "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...errors import NetworkError
-from ...model.projection import Projection
+from ...core.projection import Projection
 
 
 def ring_neighbours(n: int) -> tuple[np.ndarray, np.ndarray]:

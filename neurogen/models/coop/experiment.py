@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...model.monitor import Monitor
+from ...core.monitor import Monitor
 from ..base import NetworkModel
 
 _MAX_BLOCK_VALUES = 4_000_000      # monitor values fetched at a time (bounds memory)

@@ -1,7 +1,7 @@
 """The neurons of the cooperative-coding networks, as equation strings."""
 from __future__ import annotations
 
-from ...model.neuron import Neuron
+from ...core.neuron import Neuron
 
 
 def lag_neuron() -> Neuron:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ...errors import NetworkError
-from ...model.network import Network
-from ...model.population import Population
-from ...model.projection import Projection
+from ...core.network import Network
+from ...core.population import Population
+from ...core.projection import Projection
 from ..base import count, positive
 from .adjacency import connect_neighbours, ring_neighbours
 from .experiment import CoopModel, PulseResponse, Recorder

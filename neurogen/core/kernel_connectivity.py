@@ -110,7 +110,7 @@ def gaussian_profile(d2, amp, sigma):
 
 
 class KernelConnectivity:
-    """Same interface as :class:`~neurogen.model.connectors.Connectivity`; the dense
+    """Same interface as :class:`~neurogen.core.connectors.Connectivity`; the dense
     view is built on first use and then is the truth (``materialized``)."""
 
     def __init__(self, geometry: tuple, kernel: np.ndarray):

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from ..io import ResultFileError, atomic_write_text, verify_results
-from .errors import BatchError, one_line
+from .errors import SweepError, one_line
 
 INDEX = "index.csv"
 _FIXED_COLUMNS = ("seed", "status", "runtime_s", "file", "compile", "worker", "error")
@@ -24,7 +24,7 @@ class SweepIndex:
             with open(self.path, newline="") as handle:
                 reader = csv.DictReader(handle)
                 if not reader.fieldnames or "run" not in reader.fieldnames:
-                    raise BatchError(f"{self.path} is not a neurogen sweep index")
+                    raise SweepError(f"{self.path} is not a neurogen sweep index")
                 self.columns = list(reader.fieldnames)
                 for row in reader:
                     self.rows[row["run"]] = row

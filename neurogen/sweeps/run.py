@@ -11,7 +11,7 @@ import numpy as np
 
 from .._version import __version__
 from ..errors import NeurogenError
-from .errors import BatchError, one_line, script_line
+from .errors import SweepError, one_line, script_line
 from .options import format_value
 from .script import Model
 
@@ -37,11 +37,11 @@ def run_once(model: Model, spec: RunSpec, duration: float, records=(), period=No
              progress=None, default_seed: int | None = None) -> tuple[dict, dict]:
     """Reset the network to the script's starting state, apply ``spec``, simulate
     ``duration`` ms and return ``(arrays, info)``. ``progress(steps)`` is called after
-    each chunk of steps. Errors are :class:`BatchError`."""
-    from ..model.monitor import Monitor
+    each chunk of steps. Errors are :class:`SweepError`."""
+    from ..core.monitor import Monitor
     net = model.net
     if duration < 0:
-        raise BatchError(f"--duration must not be negative, got {duration}")
+        raise SweepError(f"--duration must not be negative, got {duration}")
     targets = [(model.attribute(t), t, v) for t, v in spec.params]
     recorded = [(model.attribute(r), r) for r in records]
     for (pop, attr), label in recorded:
@@ -80,9 +80,9 @@ def run_once(model: Model, spec: RunSpec, duration: float, records=(), period=No
                                 f"{type(analysis).__name__}")
             analysis = {str(k): _scalar(k, v) for k, v in analysis.items()}
     except NeurogenError as exc:
-        raise BatchError(f"{model.name}: {one_line(exc)}") from None
+        raise SweepError(f"{model.name}: {one_line(exc)}") from None
     except Exception as exc:   # noqa: BLE001
-        raise BatchError(f"{model.name}{script_line(exc, model.path)}: "
+        raise SweepError(f"{model.name}{script_line(exc, model.path)}: "
                          f"{type(exc).__name__}: {one_line(exc)}") from None
     info = {"model": model.name, "duration_ms": float(duration), "steps": nsteps,
             "dt": net.dt, "seed": net.seed, "params": dict(spec.params),

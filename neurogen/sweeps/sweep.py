@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..io import TEMP_PREFIX
-from .errors import BatchError
+from .errors import SweepError
 from .index import SweepIndex
 from .parallel import run_dask, run_pool
 from .run import RunSpec
@@ -43,7 +43,7 @@ def _lock_folder(folder: Path):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         handle.close()
-        raise BatchError(f"another sweep is writing into {folder}") from None
+        raise SweepError(f"another sweep is writing into {folder}") from None
     for stale in folder.glob(TEMP_PREFIX + "*"):   # left by a killed sweep
         stale.unlink(missing_ok=True)
     return handle

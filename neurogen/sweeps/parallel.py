@@ -5,7 +5,7 @@ import os
 import threading
 import time
 
-from .errors import BatchError, one_line
+from .errors import SweepError, one_line
 from .worker import execute, failed_row, worker_init
 
 
@@ -66,12 +66,12 @@ def run_dask(config, todo, folder, address, finished, timeout: float = 20.0):
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise BatchError("--scheduler needs dask.distributed: pip install distributed "
+        raise SweepError("--scheduler needs dask.distributed: pip install distributed "
                          "(or pip install 'neurogen[distributed]')") from None
     try:
         client = Client(address, timeout=f"{timeout}s")
     except Exception as exc:   # noqa: BLE001
-        raise BatchError(f"cannot reach the Dask scheduler at {address}: "
+        raise SweepError(f"cannot reach the Dask scheduler at {address}: "
                          f"{one_line(exc)}") from None
     try:
         futures = {}

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConnectivityError
+from ..storage.base import DENSE_THRESHOLD
 
 
-DENSE_THRESHOLD = 0.25   # fraction of existing synapses from which a dense matrix is kept
 _CHUNK = 256             # post-synaptic rows computed at a time (bounds temporaries)
 
 

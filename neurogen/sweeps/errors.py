@@ -7,7 +7,7 @@ from pathlib import Path
 from ..errors import NeurogenError
 
 
-class BatchError(NeurogenError):
+class SweepError(NeurogenError):
     """Bad input to a batch run: a model script that fails, an unknown population or
     attribute, a malformed ``--set``/``--seeds``/``--record``, a run that raises."""
 

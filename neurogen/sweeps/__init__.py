@@ -19,7 +19,7 @@ Modules: :mod:`.options` (``--set``/``--seeds``/``--record``), :mod:`.script` (l
 model script), :mod:`.run` (one run), :mod:`.worker` (what a sweep worker does),
 :mod:`.parallel` (process pool, Dask), :mod:`.index` (``index.csv``), :mod:`.sweep`.
 """
-from .errors import BatchError, one_line
+from .errors import SweepError, one_line
 from .index import INDEX, SweepIndex
 from .options import parse_record, parse_seeds, parse_set, parse_sets, parse_value
 from .run import RunSpec, run_once
@@ -27,7 +27,7 @@ from .script import Model, load_model
 from .sweep import SweepSummary, run_sweep, summary_json, sweep_specs
 from .worker import SweepConfig, execute
 
-__all__ = ["BatchError", "INDEX", "Model", "RunSpec", "SweepConfig", "SweepIndex",
+__all__ = ["SweepError", "INDEX", "Model", "RunSpec", "SweepConfig", "SweepIndex",
            "SweepSummary", "execute", "load_model", "one_line", "parse_record",
            "parse_seeds", "parse_set", "parse_sets", "parse_value", "run_once",
            "run_sweep", "summary_json", "sweep_specs"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import NeurogenError
-from .errors import BatchError, one_line, script_line
+from .errors import SweepError, one_line, script_line
 from .options import parse_record
 
 
@@ -39,7 +39,7 @@ class Model:
     def population(self, name: str):
         """A population by name, by the script's variable name, or by a unique
         case-insensitive name."""
-        from ..model.population import Population
+        from ..core.population import Population
         pops = self.net.populations
         for pop in pops:
             if pop.name == name:
@@ -54,7 +54,7 @@ class Model:
         for pop in pops:
             names = [k for k, v in self.namespace.items() if v is pop and k != pop.name]
             known.append(pop.name + (f" ({', '.join(names)})" if names else ""))
-        raise BatchError(f"{self.name} has no population '{name}' (populations: "
+        raise SweepError(f"{self.name} has no population '{name}' (populations: "
                          f"{', '.join(known)})")
 
     def attribute(self, spec: str):
@@ -62,7 +62,7 @@ class Model:
         pop_name, attr = parse_record(spec)
         pop = self.population(pop_name)
         if attr not in pop.attributes:
-            raise BatchError(f"population '{pop.name}' of {self.name} has no attribute "
+            raise SweepError(f"population '{pop.name}' of {self.name} has no attribute "
                              f"'{attr}' (attributes: {', '.join(pop.attributes)})")
         return pop, attr
 
@@ -73,10 +73,10 @@ def load_model(path, network: str | None = None, threads: int | None = None,
     same model was built before). ``paradigm`` ('openmp' | 'cuda') becomes the default
     of the networks the script creates (``NEUROGEN_PARADIGM``)."""
     import neurogen
-    from ..model.network import Network
+    from ..core.network import Network
     path = Path(path)
     if not path.is_file():
-        raise BatchError(f"model script not found: {path}")
+        raise SweepError(f"model script not found: {path}")
     saved_argv, saved_path = sys.argv, list(sys.path)
     saved_paradigm = os.environ.get("NEUROGEN_PARADIGM")
     if paradigm is not None:
@@ -87,11 +87,11 @@ def load_model(path, network: str | None = None, threads: int | None = None,
     try:
         namespace = runpy.run_path(str(path), run_name="__neurogen__")
     except NeurogenError as exc:
-        raise BatchError(f"{path.name}{script_line(exc, path)}: {one_line(exc)}") from None
+        raise SweepError(f"{path.name}{script_line(exc, path)}: {one_line(exc)}") from None
     except SystemExit as exc:
-        raise BatchError(f"{path.name} called exit({exc.code})") from None
+        raise SweepError(f"{path.name} called exit({exc.code})") from None
     except Exception as exc:   # noqa: BLE001 (any error of a user's script is reported)
-        raise BatchError(f"{path.name}{script_line(exc, path)}: "
+        raise SweepError(f"{path.name}{script_line(exc, path)}: "
                          f"{type(exc).__name__}: {one_line(exc)}") from None
     finally:
         if saved_paradigm is None:
@@ -104,7 +104,7 @@ def load_model(path, network: str | None = None, threads: int | None = None,
     if network is not None:
         net = namespace.get(network)
         if not isinstance(net, Network):
-            raise BatchError(f"{path.name} has no Network named '{network}'")
+            raise SweepError(f"{path.name} has no Network named '{network}'")
     else:
         found: list = []
         for name, value in namespace.items():
@@ -115,16 +115,16 @@ def load_model(path, network: str | None = None, threads: int | None = None,
         if default.populations and not any(default is n for _, n in found):
             found.append(("the default network", default))
         if not found:
-            raise BatchError(f"{path.name} defines no population")
+            raise SweepError(f"{path.name} defines no population")
         if len(found) > 1:
-            raise BatchError(f"{path.name} defines several networks "
+            raise SweepError(f"{path.name} defines several networks "
                              f"({', '.join(n for n, _ in found)}): choose one with --network")
         net = found[0][1]
     if threads is not None:
         net.setup(num_threads=threads)
     if paradigm is not None and net._config["paradigm"] != paradigm:
         if net.compiled:
-            raise BatchError(f"{path.name} compiled its network for "
+            raise SweepError(f"{path.name} compiled its network for "
                              f"'{net._config['paradigm']}' itself: --paradigm {paradigm} "
                              "cannot change it")
         net.setup(paradigm=paradigm)
@@ -134,7 +134,7 @@ def load_model(path, network: str | None = None, threads: int | None = None,
         try:
             net.compile()
         except NeurogenError as exc:
-            raise BatchError(f"{path.name}: {one_line(exc)}") from None
+            raise SweepError(f"{path.name}: {one_line(exc)}") from None
         model.compile_s = time.perf_counter() - start
         model.build = "cached" if net.build_info.get("cached") else "built"
     model.start = {(pop.id, name): pop.view(name).copy()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import BatchError
+from .errors import SweepError
 
 
 def parse_value(text: str, spec: str):
@@ -20,7 +20,7 @@ def parse_value(text: str, spec: str):
     try:
         return float(text)
     except ValueError:
-        raise BatchError(f"malformed --set {spec!r}: {text!r} is not a number") from None
+        raise SweepError(f"malformed --set {spec!r}: {text!r} is not a number") from None
 
 
 def parse_set(spec: str, multiple: bool = True) -> tuple[str, list]:
@@ -28,17 +28,17 @@ def parse_set(spec: str, multiple: bool = True) -> tuple[str, list]:
     target, sep, values = spec.partition("=")
     target = target.strip()
     if not sep or not re.fullmatch(r"[A-Za-z_][\w]*\.[A-Za-z_]\w*", target):
-        raise BatchError(f"malformed --set {spec!r}: expected POPULATION.ATTRIBUTE="
+        raise SweepError(f"malformed --set {spec!r}: expected POPULATION.ATTRIBUTE="
                          f"{'V1,V2,...' if multiple else 'VALUE'}")
     parts = values.split(",")
     if not values.strip() or any(not p.strip() for p in parts):
-        raise BatchError(f"malformed --set {spec!r}: empty value")
+        raise SweepError(f"malformed --set {spec!r}: empty value")
     if len(parts) > 1 and not multiple:
-        raise BatchError(f"malformed --set {spec!r}: one value per parameter here "
+        raise SweepError(f"malformed --set {spec!r}: one value per parameter here "
                          "(use 'neurogen sweep' for several)")
     values = [parse_value(p, spec) for p in parts]
     if len({format_value(v) for v in values}) != len(values):
-        raise BatchError(f"malformed --set {spec!r}: a value is repeated")
+        raise SweepError(f"malformed --set {spec!r}: a value is repeated")
     return target, values
 
 
@@ -47,7 +47,7 @@ def parse_sets(specs, multiple: bool = True) -> dict:
     for spec in specs:
         target, values = parse_set(spec, multiple)
         if target in result:
-            raise BatchError(f"--set {target} given twice")
+            raise SweepError(f"--set {target} given twice")
         result[target] = values
     return result
 
@@ -61,20 +61,20 @@ def parse_seeds(text: str | None) -> list:
         part = part.strip()
         match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
         if not match:
-            raise BatchError(f"malformed --seeds {text!r}: expected e.g. 0-9 or 1,5,7")
+            raise SweepError(f"malformed --seeds {text!r}: expected e.g. 0-9 or 1,5,7")
         lo, hi = int(match.group(1)), int(match.group(2) or match.group(1))
         if hi < lo:
-            raise BatchError(f"malformed --seeds {text!r}: empty range {part}")
+            raise SweepError(f"malformed --seeds {text!r}: empty range {part}")
         seeds.extend(range(lo, hi + 1))
     if len(set(seeds)) != len(seeds):
-        raise BatchError(f"malformed --seeds {text!r}: a seed is repeated")
+        raise SweepError(f"malformed --seeds {text!r}: a seed is repeated")
     return seeds
 
 
 def parse_record(spec: str) -> tuple[str, str]:
     pop, sep, attr = spec.partition(".")
     if not sep or not pop or not attr or "." in attr:
-        raise BatchError(f"malformed --record {spec!r}: expected POPULATION.ATTRIBUTE, "
+        raise SweepError(f"malformed --record {spec!r}: expected POPULATION.ATTRIBUTE, "
                          "e.g. focus.r")
     return pop, attr
 

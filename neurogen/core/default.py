@@ -1,7 +1,7 @@
 """The default network of the classic API (``from neurogen import *``).
 
 Populations, projections, constants and monitors created without ``net=`` join it. It
-lives here, apart from :mod:`neurogen.model.network`, so that those modules do not import
+lives here, apart from :mod:`neurogen.core.network`, so that those modules do not import
 the network module (which imports them): ``network.py`` registers how to make a network.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ _factory = None
 
 
 def register(factory):
-    """Called once by :mod:`neurogen.model.network` with the ``Network`` class."""
+    """Called once by :mod:`neurogen.core.network` with the ``Network`` class."""
     global _factory
     _factory = factory
 

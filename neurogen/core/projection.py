@@ -271,7 +271,7 @@ class Projection(SealedAttributes):
         """ANNarchy's Gaussian connector; ``periodic=True`` (a neurogen extension) wraps
         distances around each axis (ring/torus, see :func:`connectors.squared_distances`).
         With ``storage_format='fft'``/``'separable'`` the weights are kept as a kernel
-        (double precision, see :mod:`neurogen.model.kernel_connectivity`)."""
+        (double precision, see :mod:`neurogen.core.kernel_connectivity`)."""
         self._refuse_unknown("connect_gaussian", unknown)
         self._no_views("connect_gaussian")
         allow = self._allow_self(allow_self_connections)
@@ -307,7 +307,7 @@ class Projection(SealedAttributes):
         """Weights that depend only on the offset between two neurons of one grid:
         ``w = function(dx, dy, ...)`` with one NumPy array per grid axis holding
         ``post - pre`` coordinates in grid units (``periodic=True``: the wrapped minimal
-        image, see :func:`~neurogen.model.kernel_connectivity.grid_offsets`). The function
+        image, see :func:`~neurogen.core.kernel_connectivity.grid_offsets`). The function
         is called once, on the (2 n - 1)-per-axis offset grid, and returns the weights
         in the same shape; zero means no synapse; ``allow_self_connections=False``
         removes the centre tap. The result is kept as that kernel (as for
