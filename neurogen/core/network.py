@@ -3,9 +3,11 @@ constants, with its configuration, and the entry point of the pipeline
 (parse → IR → plan → generate → build → run)."""
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
+import threading
 import time
 import weakref
 import zlib
@@ -32,6 +34,18 @@ _IDS = itertools.count()
 _NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
 
 
+def serialised(method):
+    """Run ``method`` holding the network's lock: a second Python thread calling
+    ``compile()``, ``simulate()``, ``step()`` or ``reset()`` on the same network waits
+    for the first to finish (the C++ loop releases the GIL, so without it two runs would
+    advance one clock together and lose steps). Re-entrant for the thread that holds it."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._running:
+            return method(self, *args, **kwargs)
+    return locked
+
+
 def network_by_id(net_id: int) -> "Network":
     """The live network with ANNarchy's ``net_id`` (``Network.id``)."""
     try:
@@ -54,6 +68,7 @@ class Network:
         net.constants, net._config = {}, {}
         net.compiled, net._sim, net.build_info, net.ir = False, None, {}, None
         net._toolchain = None
+        net._running = threading.RLock()
         options = dict(cls._DEFAULTS)
         if cls is not Network:   # a subclass may still be given dt=/seed=
             options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
@@ -319,6 +334,7 @@ class Network:
                            f"{', '.join(p.name for p in self.projections) or 'none'})")
 
     # -- pipeline ------------------------------------------------------------------------------
+    @serialised
     def compile(self, directory: str | None = None, clean: bool = False, silent: bool = False,
                 *, compiler: str | None = None, compiler_flags=None, **annarchy):
         """Generate, build (or fetch from the cache) and attach the simulation code.
@@ -381,6 +397,7 @@ class Network:
             raise NetworkError("the network is not compiled: call compile() first")
         return self._sim
 
+    @serialised
     def simulate(self, duration: float, measure_time: bool = False, report=None,
                  report_period: float = 10.0, progress_bar: bool = False, **unknown):
         """Advance by ``duration`` ms, in C++: ``ceil(duration / dt)`` steps as ANNarchy
@@ -418,6 +435,7 @@ class Network:
             return math.ceil(ratio - 1e-9 * max(1.0, abs(ratio)))
         return steps(owner, duration, self.dt, rounded)
 
+    @serialised
     def simulate_until(self, max_duration: float, population, operator: str = "and",
                        measure_time: bool = False, **unknown) -> float:
         """Simulate until the ``stop_condition`` of ``population`` (one or a list,
@@ -446,6 +464,7 @@ class Network:
             measured(done * self.dt, time.perf_counter() - start)
         return done * self.dt
 
+    @serialised
     def step(self):
         """One step (``dt`` ms)."""
         sim = self._sim
@@ -469,6 +488,7 @@ class Network:
                 raise NetworkError(f"reset: {item!r} is not a {kind} of this network")
         return items
 
+    @serialised
     def reset(self, populations=True, projections=False, synapses=False, monitors=True):
         """Time back to 0; populations (all, or those listed) to their compile-time
         values; monitors emptied. Projections keep their weights unless ``synapses``."""
