@@ -5,45 +5,36 @@ The classic ANNarchy-style API: ``from neurogen import *`` gives ``Neuron``,
 ``setup``, ``compile``, ``simulate``, ``step``, ``reset``… acting on a default
 :class:`Network` (and ``np``, as ANNarchy 4 did).
 """
-import os as _os
+import numpy as np  # (scripts written for ANNarchy 4 expect np from the star import)
 
-# OpenMP threads (GNU libgomp) spin briefly at a barrier, then sleep. A step has several
-# parallel loops: waking a sleeping thread costs ~50 us, which made two threads three
-# times slower than one (OMP_WAIT_POLICY=PASSIVE); spinning for ever burns a core while
-# Python runs between steps. OMP_WAIT_POLICY or GOMP_SPINCOUNT set by the user win.
-if "OMP_WAIT_POLICY" not in _os.environ:
-    _os.environ.setdefault("GOMP_SPINCOUNT", "30000")
-
-import numpy as np  # noqa: E402  (scripts written for ANNarchy 4 expect np from the star import)
-
-from ._version import __version__  # noqa: E402
-from .errors import (NeurogenError, ANNarchyException, ModelError, ParseError, UnknownNameError,  # noqa: E402
+from ._version import __version__
+from .errors import (NeurogenError, ANNarchyException, ModelError, ParseError, UnknownNameError,
                      UnknownFunctionError, FlagError, ODEError, NetworkError, ShapeError,
                      ConnectivityError, BuildError, BackendUnavailable,
                      SimulationError)
-from .core.constant import Constant  # noqa: E402
-from .core.monitor import Monitor  # noqa: E402
-from .core.network import Network, clear, default_network  # noqa: E402
-from .core.neuron import Neuron  # noqa: E402
-from .core.population import Population  # noqa: E402
-from .core.projection import Projection  # noqa: E402
-from .core.synapse import Synapse  # noqa: E402
-from .core.timed_array import TimedArray  # noqa: E402
-from .core.input_array import InputArray  # noqa: E402
-from .core.definitions import Parameter, Variable  # noqa: E402
-from .core.connectors import LILConnectivity  # noqa: E402
-from .parser.user_functions import add_function  # noqa: E402
-from . import models  # noqa: E402
-from .models import (LeakyIntegrator, Hebb, Oja, IBCM,  # noqa: E402
+from .core.constant import Constant
+from .core.monitor import Monitor
+from .core.network import Network, clear, default_network
+from .core.neuron import Neuron
+from .core.population import Population
+from .core.projection import Projection
+from .core.synapse import Synapse
+from .core.timed_array import TimedArray
+from .core.input_array import InputArray
+from .core.definitions import Parameter, Variable
+from .core.connectors import LILConnectivity
+from .parser.user_functions import add_function
+from . import models
+from .models import (LeakyIntegrator, Hebb, Oja, IBCM,
                      list_standard_neurons, list_standard_synapses)
-from .models.synapses import STDP, STP  # noqa: E402  (spiking: refused when used)
-from .models.neurons import (IF_curr_exp, IF_cond_exp, IF_curr_alpha,  # noqa: E402
+from .models.synapses import STDP, STP  # (spiking: refused when used)
+from .models.neurons import (IF_curr_exp, IF_cond_exp, IF_curr_alpha,
                              IF_cond_alpha, Izhikevich, HH_cond_exp,
                              EIF_cond_exp_isfa_ista, EIF_cond_alpha_isfa_ista)
-from .core.random import (DiscreteUniform, Exponential, LogNormal, Normal,  # noqa: E402
+from .core.random import (DiscreteUniform, Exponential, LogNormal, Normal,
                            RandomDistribution, Uniform)
-from .report import report  # noqa: E402
-from .validation import reject_unknown as _reject_unknown  # noqa: E402
+from .report import report
+from .validation import reject_unknown as _reject_unknown
 
 
 

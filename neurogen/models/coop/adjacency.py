@@ -3,8 +3,8 @@ adjacency matrix, and its projections."""
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
-from ...errors import NetworkError
 from ...core.projection import Projection
 
 
@@ -35,16 +35,6 @@ def adjacency_eigenvalues(shape: tuple) -> np.ndarray:
 
 
 def connect_neighbours(proj: Projection, post, pre, weight: float, size: int, delays: float = 0.0):
-    """Sparse when SciPy is there (a 200 x 200 torus has 1.6e9 matrix entries), else a
-    NaN-padded matrix (absent synapses) for small populations."""
-    try:
-        from scipy.sparse import csr_matrix
-    except ImportError:
-        if size > 4096:
-            raise NetworkError(f"'{proj.name}': a population of {size} neurons needs SciPy "
-                               "for its sparse connectivity (pip install scipy)") from None
-        W = np.full((size, size), np.nan)
-        W[post, pre] = weight
-        return proj.connect_from_matrix(W, delays=delays)
+    """Sparse (a 200 x 200 torus would have 1.6e9 matrix entries): SciPy's CSR matrix."""
     W = csr_matrix((np.full(len(post), float(weight)), (post, pre)), shape=(size, size))
     return proj.connect_from_sparse(W, delays=delays)
