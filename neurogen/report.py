@@ -75,7 +75,7 @@ def _value(values) -> str:
 
 
 def _pop_value(pop, name):
-    return _value(pop._buffer(name))
+    return _value(pop.buffer(name))
 
 
 def _proj_value(proj, name):
@@ -178,8 +178,8 @@ def _describe(net, w: _Writer, title, author, date):
         ["Populations", str(len(net.populations))],
         ["Projections", str(len(net.projections))],
         ["Step size dt", f"{net.dt:g} ms"],
-        ["Numerical method", str(net._config.get("method", "explicit"))],
-        ["Precision", str(net._config.get("precision", "double"))],
+        ["Numerical method", net.options.method],
+        ["Precision", net.options.precision],
     ])
     w.heading("Populations")
     w.table(["Name", "Geometry", "Size", "Neuron type"],

@@ -165,7 +165,7 @@ class SymbolicField:
                 values.append(float(net.constants[s.name].value))
             else:
                 attr = pop.ir.attribute(s.name)
-                buf = pop._buffer(s.name).astype(np.float64)
+                buf = pop.buffer(s.name).astype(np.float64)
                 values.append(buf[0] if attr.locality == GLOBAL else buf)
         return values
 
@@ -190,7 +190,7 @@ class SymbolicField:
                 if p.pre is self.pop:
                     W = M if W is None else W + M
                 else:
-                    const = const + M @ p.pre._buffer("r").astype(np.float64)
+                    const = const + M @ p.pre.buffer("r").astype(np.float64)
             out[t] = (W, const)
         return out
 

@@ -105,7 +105,7 @@ def population_description(pop) -> dict:
             "attributes": list(pop.attributes), "parameters": list(pop.parameters),
             "variables": list(pop.variables)}
     for name in pop.attributes:
-        value = pop._buffer(name)
+        value = pop.buffer(name)
         desc[name] = value[0].item() if value.size == 1 and pop.size > 1 else value.copy()
     return desc
 

@@ -34,24 +34,25 @@ class Constant(float):
         obj = super().__new__(cls, number(f"Constant {name!r}", "value", value))
         obj.name = name
         obj.value = float(value)
-        obj._nets = []
+        obj.networks = []
         if net is None:
             GLOBAL_CONSTANTS[name] = obj
             net = default_network()
             if net.compiled:          # later networks get it; the compiled one cannot
                 return obj
-        obj._attach(net)
+        obj.attach(net)
         return obj
 
-    def _attach(self, net):
-        if not any(n is net for n in self._nets):
-            self._nets.append(net)
+    def attach(self, net):
+        """Make this constant known to ``net`` (its value becomes runtime data there)."""
+        if not any(n is net for n in self.networks):
+            self.networks.append(net)
         net._add_constant(self)
 
     def set(self, value: float):
         from ..validation import number
         self.value = number(f"Constant {self.name!r}", "value", value)
-        for net in self._nets:
+        for net in self.networks:
             net._constant_changed(self)
 
     def __repr__(self):

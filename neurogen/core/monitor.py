@@ -138,8 +138,8 @@ class Monitor(SealedAttributes):
             raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
                                f"'{name}' (attributes: {', '.join(obj.attributes)})")
         attribute = obj.ir.attribute(name)
-        return Recording(self, name, lambda: obj.buffer(name), obj._width(attribute),
-                         obj._buffer(name).dtype, attribute.locality, obj._copies(attribute))
+        return Recording(self, name, lambda: obj.buffer(name), obj.values_per_copy(attribute),
+                         obj.buffer(name).dtype, attribute.locality, obj.copies(attribute))
 
     # -- control ---------------------------------------------------------------------------
     def start(self, variables=None, period: float | None = None):

@@ -1,11 +1,16 @@
 """Declarative neuron types: equation strings kept as written, parsed on demand."""
 from __future__ import annotations
 
+import itertools
+
 from ..errors import NeurogenError
 from ..ir import NeuronIR
 from ..parser.neuron import parse_neuron
 from ..parser.user_functions import functions_version
 from .definitions import equations_text, parameters_text
+
+#: Numbers the default names of unnamed definitions (as ANNarchy: Neuron1, Neuron2...).
+_UNNAMED = itertools.count(1)
 
 #: ANNarchy's spiking-neuron fields; spiking populations are not built yet
 SPIKING_FIELDS = ("spike", "reset", "refractory", "axon_spike", "axon_reset")
@@ -18,7 +23,6 @@ class Neuron:
                equations="tau * dr/dt + r = sum(exc) : min=0.0")
     """
 
-    _count = 0
 
     def __init__(self, parameters="", equations="", functions: str | None = None,
                  name: str | None = None, description: str | None = None, **extra):
@@ -30,8 +34,7 @@ class Neuron:
             raise NeurogenError(f"Neuron() got unexpected arguments: {', '.join(unknown)}"
                                 + (f"; did you mean {', '.join(map(repr, hints))}?"
                                    if hints else ""))
-        Neuron._count += 1
-        self.name = name or f"Neuron{Neuron._count}"
+        self.name = name or f"Neuron{next(_UNNAMED)}"
         #: ANNarchy's spike=/reset=/refractory=, kept so that a population refuses it
         self.spiking = {k: v for k, v in extra.items() if v is not None}
         self.parameters = parameters_text(parameters, False, self.name)

@@ -33,7 +33,7 @@ def _state(net) -> dict:
     arrays = {"__step__": np.array([net.get_current_step()])}
     for pop in net.populations:
         for name in pop.attributes:
-            arrays[_key("pop", pop.name, name)] = pop._buffer(name)
+            arrays[_key("pop", pop.name, name)] = pop.buffer(name)
     for proj in net.projections:
         if proj.connectivity is None:
             continue
@@ -179,7 +179,7 @@ def load(net, filename, populations=True, projections=True, pickle_encoding=None
             if pop is None or name not in pop.attributes:
                 raise StateFileError(f"{path.name}: no population attribute {owner}.{name} "
                                      "in this network")
-            target = pop._buffer(name)
+            target = pop.buffer(name)
         elif kind == "proj":
             proj = next((p for p in net.projections if p.name == owner), None)
             if proj is None or proj.connectivity is None:

@@ -81,7 +81,7 @@ class Population(SealedAttributes):
         self.id = len(net.populations)
         self.name = name or f"pop{self.id}"
         self._named = name is not None
-        self.ir = neuron.parse(net.constant_values(), net._config["method"])
+        self.ir = neuron.parse(net.constant_values(), net.options.method)
         self.targets = list(self.ir.targets)
         self.stop_condition = stop_condition
         self._stop = parse_condition(stop_condition, self.ir, self.name) \
@@ -119,29 +119,29 @@ class Population(SealedAttributes):
 
     def _allocate(self, attribute) -> np.ndarray:
         dtype = _DTYPES.get(attribute.ctype, self.net.real_dtype)
-        return np.full(self._width(attribute) * self._copies(attribute), attribute.init,
+        return np.full(self.values_per_copy(attribute) * self.copies(attribute), attribute.init,
                        dtype=dtype)
 
-    def _width(self, attribute) -> int:
+    def values_per_copy(self, attribute) -> int:
         """Values per copy: one per neuron, or one for a population-wide attribute."""
         return 1 if attribute.locality == GLOBAL else self.size
 
-    def _copies(self, attribute) -> int:
+    def copies(self, attribute) -> int:
         """Copies kept in a batched network: B for per-neuron attributes and
         population-wide variables, 1 for population-wide parameters (shared)."""
         shared = attribute.locality == GLOBAL and attribute.kind == "parameter"
         return 1 if shared else self.net.batch
 
-    def _batched(self, name: str) -> bool:
+    def is_batched(self, name: str) -> bool:
         """Whether ``name`` has one value set per copy here (batch > 1)."""
-        return self.net.batch > 1 and self._copies(self.ir.attribute(name)) > 1
+        return self.net.batch > 1 and self.copies(self.ir.attribute(name)) > 1
 
     def _rebatch(self):
         """``setup(batch=B)`` before compile(): every copy starts as copy 0 is now."""
         for a in self.ir.attributes:
-            old, n = self._attrs[a.name], self._width(a)
-            if old.size != n * self._copies(a):
-                self._attrs[a.name] = np.tile(old[:n], self._copies(a))
+            old, n = self._attrs[a.name], self.values_per_copy(a)
+            if old.size != n * self.copies(a):
+                self._attrs[a.name] = np.tile(old[:n], self.copies(a))
 
     def _retype(self):
         """Convert real buffers to the network's precision (before binding)."""
@@ -170,7 +170,7 @@ class Population(SealedAttributes):
         array = self._buffer(name)
         if self.ir.attribute(name).locality == GLOBAL:
             return array
-        return array.reshape((self.net.batch,) + self.geometry) if self._batched(name) \
+        return array.reshape((self.net.batch,) + self.geometry) if self.is_batched(name) \
             else array.reshape(self.geometry)
 
     def buffer(self, name: str) -> np.ndarray:
@@ -191,7 +191,7 @@ class Population(SealedAttributes):
 
     def get(self, name: str):
         array = self._buffer(name)
-        batched = self._batched(name)
+        batched = self.is_batched(name)
         if self.ir.attribute(name).locality == GLOBAL:
             return array.copy() if batched else array[0].item()
         shape = ((self.net.batch,) if batched else ()) + self.geometry
@@ -209,7 +209,7 @@ class Population(SealedAttributes):
         if value.size == 1:
             array[...] = value.reshape(())
             return
-        if self._batched(name):
+        if self.is_batched(name):
             self._write_copies(name, array, value)
             return
         if self.ir.attribute(name).locality == GLOBAL:
@@ -225,7 +225,7 @@ class Population(SealedAttributes):
     def _write_copies(self, name: str, array: np.ndarray, value: np.ndarray):
         """A batched attribute: (B, *geometry) or (B, size) sets each copy, (*geometry)
         or (size,) every copy alike; (B,) for a population-wide variable."""
-        batch, width = self.net.batch, self._width(self.ir.attribute(name))
+        batch, width = self.net.batch, self.values_per_copy(self.ir.attribute(name))
         per_copy = array.reshape(batch, width)
         if width == 1:
             if value.shape != (batch,):

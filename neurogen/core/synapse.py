@@ -1,10 +1,15 @@
 """Declarative rate-coded synapse types (learning rules, custom psp and summation)."""
 from __future__ import annotations
 
+import itertools
+
 from ..errors import NeurogenError
 from ..ir import SynapseIR
 from ..parser.neuron import parse_synapse
 from .definitions import equations_text, parameters_text
+
+#: Numbers the default names of unnamed definitions (as ANNarchy: Neuron1, Neuron2...).
+_UNNAMED = itertools.count(1)
 
 
 _SPIKING_FIELDS = {"pre_spike", "post_spike", "pre_axon_spike"}
@@ -22,15 +27,13 @@ class Synapse:
     and ``postsynaptic`` (one per postsynaptic neuron) set an attribute's locality.
     """
 
-    _count = 0
 
     def __init__(self, parameters="", equations="", psp: str | None = None,
                  operation: str = "sum", functions: str | None = None,
                  name: str | None = None, description: str | None = None,
                  creating: str | None = None, pruning: str | None = None, **extra):
-        Synapse._count += 1
         self.creating, self.pruning = creating, pruning   # structural plasticity rules
-        self.name = name or f"Synapse{Synapse._count}"
+        self.name = name or f"Synapse{next(_UNNAMED)}"
         if extra:
             raise NeurogenError(f"Synapse '{self.name}': "
                                 + ("spiking synapses (pre_spike=, post_spike=...) are not built "

@@ -49,9 +49,9 @@ class PopulationView:
         pop = self.population
         if pop.ir.attribute(name).locality == GLOBAL:
             return pop.get(name)
-        if pop._batched(name):     # (B, len(view))
-            return pop._buffer(name).reshape(pop.net.batch, pop.size)[:, self.ranks]
-        return pop._buffer(name)[self.ranks].copy()
+        if pop.is_batched(name):     # (B, len(view))
+            return pop.buffer(name).reshape(pop.net.batch, pop.size)[:, self.ranks]
+        return pop.buffer(name)[self.ranks].copy()
 
     def set(self, values: dict):
         for name, value in values.items():
@@ -59,23 +59,23 @@ class PopulationView:
 
     def _write(self, name: str, value):
         pop = self.population
-        buffer = pop._buffer(name)
+        buffer = pop.buffer(name)
         if pop.ir.attribute(name).locality == GLOBAL:
             raise NetworkError(f"'{name}' is population-wide: set it on '{pop.name}' itself")
         if hasattr(value, "get_values"):
             value = value.get_values(self.size, pop.net.rng(("view", pop.id, name)))
         value = array_for(f"view of '{pop.name}'", name, value, buffer.dtype)
-        if pop._batched(name) and self.size == 1 and value.shape == (pop.net.batch,):
+        if pop.is_batched(name) and self.size == 1 and value.shape == (pop.net.batch,):
             value = value.reshape(pop.net.batch, 1)     # one neuron, a value per copy
-        if pop._batched(name) and value.shape == (pop.net.batch, self.size):
+        if pop.is_batched(name) and value.shape == (pop.net.batch, self.size):
             buffer.reshape(pop.net.batch, pop.size)[:, self.ranks] = value
             return
-        if pop._batched(name):     # one value set for every copy
+        if pop.is_batched(name):     # one value set for every copy
             if value.size not in (1, self.size):
                 raise ShapeError(f"view of '{pop.name}': cannot assign shape {value.shape} to "
                                  f"'{name}' of {self.size} neurons in {pop.net.batch} copies")
             pos = (slice(None), self.ranks)
-            pop._buffer(name).reshape(pop.net.batch, pop.size)[pos] = \
+            pop.buffer(name).reshape(pop.net.batch, pop.size)[pos] = \
                 value.reshape(1, -1) if value.size > 1 else value.reshape(())
             return
         if value.size not in (1, self.size):

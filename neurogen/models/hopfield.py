@@ -52,7 +52,7 @@ class AmariHopfieldNetwork:
         return self
 
     # -- learning -------------------------------------------------------------------------
-    def _check(self, pattern, what="pattern"):
+    def check_pattern(self, pattern, what="pattern"):
         p = np.asarray(pattern, dtype=np.float64)
         if p.shape[-1:] != (self.num,) and p.size % self.num == 0 and p.ndim >= 2 \
                 and int(np.prod(p.shape[-2:])) == self.num:
@@ -64,7 +64,7 @@ class AmariHopfieldNetwork:
 
     def apply_hebbian_learning(self, patterns):
         """Adds ``p p^T / N`` for every pattern (zero diagonal kept)."""
-        P = np.atleast_2d(self._check(patterns, "training pattern"))
+        P = np.atleast_2d(self.check_pattern(patterns, "training pattern"))
         self.patterns = np.concatenate([self.patterns, P.reshape(-1, self.num)])
         self._diag = np.square(self.patterns).sum(axis=0)
 
@@ -139,7 +139,7 @@ class HebbianTrainer:
         ``max_iter`` updates; returns the final state (shaped like ``pattern``)."""
         m = self.model
         p = np.asarray(pattern, dtype=np.float64)
-        m.s = m._check(p).reshape(m.num).copy()
+        m.s = m.check_pattern(p).reshape(m.num).copy()
         self.iterations = 0
         for _ in range(self.max_iter if max_iter is None else int(max_iter)):
             self.iterations += 1

@@ -82,7 +82,7 @@ class Declarations:
         self.functions = functions
         self.attributes: list[Attribute] = []
 
-    def _names(self) -> set:
+    def names(self) -> set:
         return {a.name for a in self.attributes}
 
     def _check_name(self, name: str):
@@ -90,7 +90,7 @@ class Declarations:
             raise ParseError(f"'{name}' is not a valid name", token=name)
         if name in self.reserved or name.startswith("_"):
             raise ParseError(f"'{name}' is a reserved name", token=name)
-        if name in self._names():
+        if name in self.names():
             kind = next(a.kind for a in self.attributes if a.name == name)
             if kind == "parameter":
                 raise ParseError(f"'{name}' is a parameter and cannot be assigned in "
@@ -158,6 +158,6 @@ def declare(obj: str, parameter_lines, equation_lines, constants: dict, function
     for line in equation_lines:
         with ErrorContext(obj, "equations", line):
             targets.append(decl.variable(line))
-    if is_synapse and "w" not in decl._names():   # the weight, unless declared otherwise
+    if is_synapse and "w" not in decl.names():   # the weight, unless declared otherwise
         decl.attributes.append(Attribute("w", "variable", LOCAL, "real", 0.0))
     return decl.attributes, targets

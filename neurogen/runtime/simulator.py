@@ -153,7 +153,7 @@ class Simulator:
     def _ring_width(self, slot) -> int:
         """Values per copy and step in a delay ring (the attribute's, per copy)."""
         pop = self.net.populations[slot.pop]
-        return pop._width(pop.ir.attribute(slot.name))
+        return pop.values_per_copy(pop.ir.attribute(slot.name))
 
     def _pointer(self, slot) -> np.ndarray:
         return self._POINTERS[type(slot)](self, slot)
