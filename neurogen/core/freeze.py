@@ -73,4 +73,4 @@ def freeze(net, backend) -> NetworkIR:
                      projections=tuple(_projection(p, backend) for p in net.projections),
                      monitors=tuple(_monitor(m) for m in net.monitors),
                      constants=tuple(sorted(net.constants)),
-                     precision=net._config["precision"], batched=net.batch > 1)
+                     precision=net.options.precision, batched=net.batch > 1)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import os
 import threading
 import time
 import weakref
@@ -16,16 +15,15 @@ import numpy as np
 
 from .. import backends
 from ..console import measured, say, timed
-from ..errors import InvalidValueError, NetworkError
-from ..ir import METHODS
-from ..validation import did_you_mean, number, reject_unknown, steps
+from ..errors import NetworkError
+from ..validation import number, reject_unknown, steps
 from ..runtime.watch import Progress
 from .default import default_network, register, set_default  # noqa: F401 (default_network: re-exported)
 from .monitor import Monitor
+from .network_options import CONSTRUCTOR, NetworkOptions
 from .population import Population
 from .projection import Projection
 
-_PRECISIONS = {"double": np.float64, "float": np.float32}
 #: ANNarchy's compile() keywords besides directory/clean/silent/compiler/compiler_flags
 #: (handled, or refused with a reason, in neurogen/toolchain/options.py)
 _ANNARCHY_COMPILE = ("populations", "projections", "add_sources", "extra_libs", "cuda_config",
@@ -57,119 +55,55 @@ def network_by_id(net_id: int) -> "Network":
 class Network:
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
 
-    _DEFAULTS = dict(dt=1.0, seed=None, num_threads=1, precision="double", method="explicit",
-                     paradigm=None, step_rounding="ceil", check_finite=True, batch=1)
-
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
         works whether or not it calls ``super().__init__()`` (as in ANNarchy 5)."""
         net = super().__new__(cls)
         net.populations, net.projections, net.monitors = [], [], []
-        net.constants, net._config = {}, {}
+        net.constants = {}
         net.compiled, net._sim, net.build_info, net.ir = False, None, {}, None
         net._toolchain = None
         net._running = threading.RLock()
-        options = dict(cls._DEFAULTS)
+        given = {}
         if cls is not Network:   # a subclass may still be given dt=/seed=
-            options.update({k: v for k, v in kwargs.items() if k in cls._DEFAULTS})
-        net.setup(**options)
+            given = {k: v for k, v in kwargs.items() if k in CONSTRUCTOR}
+        net._options = NetworkOptions(**given)
         net.id = next(_IDS)
         _NETWORKS[net.id] = net
         from .constant import GLOBAL_CONSTANTS
         for const in list(GLOBAL_CONSTANTS.values()):
-            const._attach(net)
+            const.attach(net)
         return net
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
                  paradigm: str | None = None, step_rounding: str = "ceil",
                  check_finite: bool = True, batch: int = 1, **unknown):
-        reject_unknown("Network()", unknown, self._DEFAULTS)
+        reject_unknown("Network()", unknown, CONSTRUCTOR)
         self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
                    method=method, paradigm=paradigm, step_rounding=step_rounding,
                    check_finite=check_finite, batch=batch)
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
-        """Set ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
-        ``step_rounding``, ``check_finite`` (a NaN or infinity in a neuron variable stops
-        the run with a :class:`SimulationError`; ``False`` skips the check, for speed),
-        ``batch`` (B independent copies, see docs/architecture.md)."""
-        for key, value in options.items():
-            if key == "check_finite":
-                if not isinstance(value, (bool, np.bool_)):
-                    raise InvalidValueError(f"setup(): check_finite must be True or False, "
-                                            f"got {value!r}")
-                self._config["check_finite"] = bool(value)
-                continue
-            if key == "dt":
-                self._config["dt"] = number("setup()", "dt", value, positive=True)
-            elif key == "seed":
-                if value is not None and (isinstance(value, bool) or
-                                          not isinstance(value, (int, np.integer))):
-                    raise InvalidValueError(f"setup(): seed must be an integer or None, "
-                                            f"got {value!r}")
-                self._config["seed"] = int(value) if value is not None and value >= 0 else \
-                    int(np.random.SeedSequence().entropy % (2 ** 63))
-            elif key == "num_threads":
-                if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-                        or int(value) < 1:
-                    raise NetworkError(f"num_threads must be at least 1, got {value!r}")
-                self._config["num_threads"] = int(value)
-            elif key == "precision":
-                if value not in _PRECISIONS:
-                    raise NetworkError(f"precision must be 'double' or 'float', got {value!r}")
-                if self.compiled and value != self._config["precision"]:
-                    raise NetworkError("precision cannot change after compile()")
-                self._config["precision"] = value
-            elif key == "method":
-                if value not in METHODS:
-                    raise NetworkError(f"unknown method {value!r}; choose one of "
-                                       f"{', '.join(METHODS)}")
-                self._config["method"] = value
-            elif key == "paradigm":
-                if value is None:   # the batch CLI's --paradigm reaches scripts this way
-                    value = os.environ.get("NEUROGEN_PARADIGM", backends.DEFAULT)
-                value = backends.canonical(value)
-                if self.compiled and value != self._config["paradigm"]:
-                    raise NetworkError("paradigm cannot change after compile()")
-                self._config["paradigm"] = value
-            elif key == "structural_plasticity":   # synapses created/pruned: CSR storage
-                if self.compiled and bool(value) != self._config.get(key, False):
-                    raise NetworkError("structural_plasticity cannot change after compile()")
-                self._config[key] = bool(value)
-            elif key == "batch":
-                self._set_batch(value)
-            elif key == "step_rounding":
-                if value not in ("ceil", "nearest"):
-                    raise NetworkError("step_rounding must be 'ceil' (ANNarchy: "
-                                       "ceil(duration / dt) steps) or 'nearest', got "
-                                       f"{value!r}")
-                self._config["step_rounding"] = value
-            elif key in ("verbose", "debug", "sparse_matrix_format",
-                         "profiling", "suppress_warnings", "sparse_matrix_storage_order"):
-                self._config[key] = value   # accepted for compatibility, no effect here
-            else:
-                raise NetworkError(f"unknown setup option {key!r}" + did_you_mean(
-                    key, list(self._DEFAULTS) + ["structural_plasticity", "verbose", "debug",
-                                                 "sparse_matrix_format", "profiling",
-                                                 "suppress_warnings",
-                                                 "sparse_matrix_storage_order"]))
+        """Change options (the fields of :class:`NetworkOptions`: ``dt``, ``seed``,
+        ``num_threads``, ``precision``, ``method``, ``paradigm``, ``step_rounding``,
+        ``check_finite``, ``batch``, ``structural_plasticity``...). All are checked before
+        any applies; ``precision``, ``paradigm``, ``structural_plasticity`` and ``batch``
+        are fixed by ``compile()``."""
+        new = self._options.updated(options, self.compiled)
+        self._install(new)
         if self._sim is not None:
             self._sim.bind()
 
-    def _set_batch(self, value):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise NetworkError(f"batch must be a positive integer (the number of copies), "
-                               f"got {value!r}")
-        if self.compiled and int(value) != self.batch:
-            raise NetworkError("batch cannot change after compile(): create a network "
-                               "with the new batch size (the compiled code is reused)")
-        changed = int(value) != self._config.get("batch", 1)
+    def _install(self, new: NetworkOptions):
+        """Install ``new``; a new batch size re-sizes the populations' buffers (monitors
+        size their records by it, so it must come before them)."""
+        changed = new.batch != self._options.batch
         if changed and self.monitors:
             raise NetworkError("set batch before creating monitors (they size their "
                                "records by it)")
-        self._config["batch"] = int(value)
+        self._options = new
         if changed:
             for pop in self.populations:
                 pop._rebatch()
@@ -179,34 +113,39 @@ class Network:
         self.setup(**options)
 
     @property
+    def options(self) -> NetworkOptions:
+        """The options, read-only (a frozen record): change them with :meth:`setup`."""
+        return self._options
+
+    @property
     def dt(self) -> float:
-        return self._config["dt"]
+        return self._options.dt
 
     @property
     def check_finite(self) -> bool:
-        return self._config["check_finite"]
+        return self._options.check_finite
 
     @property
     def seed(self) -> int:
-        return self._config["seed"]
+        return self._options.seed
 
     @property
     def batch(self) -> int:
         """B: the number of independent copies this network simulates (1: a single run)."""
-        return self._config["batch"]
+        return self._options.batch
 
     @property
     def num_threads(self) -> int:
-        return self._config["num_threads"]
+        return self._options.num_threads
 
     @property
     def real_dtype(self):
-        return _PRECISIONS[self._config["precision"]]
+        return self._options.real_dtype
 
     @property
     def backend(self):
         """The backend the ``paradigm`` selects (:mod:`neurogen.backends`)."""
-        return backends.get(self._config["paradigm"])
+        return backends.get(self._options.paradigm)
 
     @property
     def toolchain(self):
@@ -370,8 +309,8 @@ class Network:
         for pop in self.populations:
             pop._retype()
         say(f"generating code for {len(self.populations)} population(s) and "
-            f"{len(self.projections)} projection(s) ({self._config['paradigm']}, "
-            f"{self._config['precision']} precision)", silent)
+            f"{len(self.projections)} projection(s) ({self._options.paradigm}, "
+            f"{self._options.precision} precision)", silent)
         network_ir = freeze(self, backend)
         for proj, proj_ir in zip(self.projections, network_ir.projections):
             proj._attach_storage(proj_ir.storage, self.real_dtype)
@@ -430,7 +369,7 @@ class Network:
         above an integer (``300 * 0.1 / 0.1``) counts as that integer; the duration is
         checked first (a finite, non-negative number of ms, a countable step number)."""
         def rounded(ratio):
-            if self._config["step_rounding"] == "nearest":
+            if self._options.step_rounding == "nearest":
                 return round(ratio)
             return math.ceil(ratio - 1e-9 * max(1.0, abs(ratio)))
         return steps(owner, duration, self.dt, rounded)

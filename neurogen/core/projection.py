@@ -60,7 +60,7 @@ class Projection(SealedAttributes):
                 raise NetworkError(f"Projection: synapse must be a Synapse, got "
                                    f"{type(synapse).__name__}")
             self.synapse_ir = synapse.parse(self.pre.ir, self.post.ir, net.constant_values(),
-                                            net._config["method"])
+                                            net.options.method)
         if not isinstance(target, str) or not target.isidentifier():
             raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
         self.target = target
@@ -243,7 +243,7 @@ class Projection(SealedAttributes):
             return self._connected(kernel, delays, storage_format, storage_order)
         may_keep = grid and storage_format == "auto" and self.synapse_ir is None \
             and np.ndim(delays) == 0 and not hasattr(delays, "get_values") \
-            and not self.net._config.get("structural_plasticity")
+            and not self.net.options.structural_plasticity
         pairs = self.pre.size * self.post.size
         if not may_keep and exact is not None:
             return self._connected(exact, delays, storage_format, storage_order, pairs=pairs)

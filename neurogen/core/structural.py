@@ -28,7 +28,7 @@ from . import connectors
 
 
 def enabled(net) -> bool:
-    return bool(net._config.get("structural_plasticity", False))
+    return net.options.structural_plasticity
 
 
 def _require(proj, what: str):

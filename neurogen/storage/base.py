@@ -89,7 +89,7 @@ def needs_synapse_loop(proj) -> str | None:
     """Why a projection must be computed synapse by synapse, or None."""
     if not proj.uniform_delay:
         return "per-synapse delays"
-    if proj.net._config.get("structural_plasticity"):
+    if proj.net.options.structural_plasticity:
         return "structural plasticity (synapses created and pruned one by one)"
     if proj.synapse_ir is not None and not proj.synapse_ir.is_static:
         return "a synapse model (learning rule, psp or operation)"

@@ -3,7 +3,6 @@ remember its starting state."""
 from __future__ import annotations
 
 import atexit
-import os
 import runpy
 import shutil
 import sys
@@ -71,21 +70,20 @@ def load_model(path, network: str | None = None, threads: int | None = None,
                paradigm: str | None = None) -> Model:
     """Execute a model script, find its network and compile it (from the cache when the
     same model was built before). ``paradigm`` ('openmp' | 'cuda') becomes the default
-    of the networks the script creates (``NEUROGEN_PARADIGM``)."""
+    of the networks the script creates (:func:`~neurogen.core.network_options.using_paradigm`)."""
     import neurogen
     from ..core.network import Network
+    from ..core.network_options import using_paradigm
     path = Path(path)
     if not path.is_file():
         raise SweepError(f"model script not found: {path}")
     saved_argv, saved_path = sys.argv, list(sys.path)
-    saved_paradigm = os.environ.get("NEUROGEN_PARADIGM")
-    if paradigm is not None:
-        os.environ["NEUROGEN_PARADIGM"] = paradigm
     sys.argv = [str(path)]
     sys.path.insert(0, str(path.resolve().parent))
-    neurogen.clear()
     try:
-        namespace = runpy.run_path(str(path), run_name="__neurogen__")
+        with using_paradigm(paradigm):
+            neurogen.clear()
+            namespace = runpy.run_path(str(path), run_name="__neurogen__")
     except NeurogenError as exc:
         raise SweepError(f"{path.name}{script_line(exc, path)}: {one_line(exc)}") from None
     except SystemExit as exc:
@@ -94,10 +92,6 @@ def load_model(path, network: str | None = None, threads: int | None = None,
         raise SweepError(f"{path.name}{script_line(exc, path)}: "
                          f"{type(exc).__name__}: {one_line(exc)}") from None
     finally:
-        if saved_paradigm is None:
-            os.environ.pop("NEUROGEN_PARADIGM", None)
-        else:
-            os.environ["NEUROGEN_PARADIGM"] = saved_paradigm
         sys.argv = saved_argv
         sys.path[:] = saved_path + [p for p in sys.path if p not in saved_path
                                     and p != str(path.resolve().parent)]
@@ -122,10 +116,10 @@ def load_model(path, network: str | None = None, threads: int | None = None,
         net = found[0][1]
     if threads is not None:
         net.setup(num_threads=threads)
-    if paradigm is not None and net._config["paradigm"] != paradigm:
+    if paradigm is not None and net.options.paradigm != paradigm:
         if net.compiled:
             raise SweepError(f"{path.name} compiled its network for "
-                             f"'{net._config['paradigm']}' itself: --paradigm {paradigm} "
+                             f"'{net.options.paradigm}' itself: --paradigm {paradigm} "
                              "cannot change it")
         net.setup(paradigm=paradigm)
     model = Model(path=path, net=net, namespace=namespace)

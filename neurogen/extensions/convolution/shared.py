@@ -70,7 +70,7 @@ class SharedProjection(Projection):
             object.__setattr__(self, "synapse", synapse)
             object.__setattr__(self, "synapse_ir", synapse.parse(
                 self.pre.ir, self.post.ir, self.net.constant_values(),
-                self.net._config["method"]))
+                self.net.options.method))
         row_ptr, cols, slot = layout.csr()
         self._filter = np.array(weights, dtype=np.float64)
         self._initial_filter = self._filter.copy()
