@@ -23,6 +23,7 @@ class Backend:
     flags_nonfinite = False        # the step flags NaN/infinity (else: checked per chunk)
     chunk_seconds = 0.05           # simulate() hands back to Python this often (Ctrl-C…)
     batches = False                # has the batched-network blocks (batch=B > 1)
+    structural_rules = False       # runs synapses' creating/pruning rules in the step
     takes_compiler_flags = False   # compile(compiler_flags=...) reach its compiler
 
     # -- code -------------------------------------------------------------------------------

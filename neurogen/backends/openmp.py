@@ -14,6 +14,7 @@ class OpenMPBackend(Backend):
     storage = ("dense", "csr", "fft", "separable", "filter")
     flags_nonfinite = True
     batches = True
+    structural_rules = True
     takes_compiler_flags = True
 
     def fingerprint(self, tc) -> str:

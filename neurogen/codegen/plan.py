@@ -10,7 +10,9 @@ The plan fixes the order of work in one step, as ANNarchy does for rate-coded ne
 3. delay buffers receive the new rates;
 4. ANNarchy's global operations (``mean``…) are computed, to be read next step;
    synapse equations (learning rules) run;
-5. monitors record; the step counter advances; 6. stop conditions are checked.
+   structural-plasticity rules are evaluated where started (:mod:`.structural`);
+5. monitors record; the step counter advances; 6. stop conditions are checked (then a
+   step where a rule fired hands back to Python, which edits the synapses).
 
 The plan reads only the IR and mutates nothing. It holds *data* for the templates:
 printed expressions (from the backend's printer), statements as records (temporary,
@@ -33,6 +35,7 @@ from .. import storage
 from . import slots as S
 from .printer import Access
 from .sanitize import comment
+from .structural import lower_rules
 
 CTYPES = {"int": "int32_t", "bool": "bool"}
 
@@ -52,6 +55,8 @@ class Plan:
     batched: bool = False   # B > 1 copies: per-copy buffers are offset by copy
     batch_strides: dict = field(default_factory=dict)  # per-copy pointer -> C elements per copy
     parallel_copies: bool = False   # copies may run on different threads (no shared scratch)
+    rules_fired: int | None = None    # int slots of structural plasticity (codegen/structural)
+    rules_refill: int | None = None
 
     @property
     def real(self) -> str:
@@ -450,6 +455,7 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         if proj.delay != DELAY_NONE:
             entry["ring"] = rings[proj.pre]
         entry["psp"], entry["operation"], entry["learning"] = None, "sum", None
+        entry["rules"] = []
         entry["batched"] = False
         if proj.synapse is not None:
             syn = _SynapseLowering(proj, table, _Emitter(backend.printer, precision, f"s{j}"),
@@ -461,6 +467,7 @@ def build_plan(network: NetworkIR, backend) -> Plan:
                 if proj.delay != DELAY_NONE and proj.synapse.psp is not None else {}
             entry["psp"], entry["operation"] = syn.psp(delayed), proj.synapse.operation
             entry["learning"] = syn.learning()
+            entry["rules"] = lower_rules(proj, syn, table, pointers, reals)
         # batched networks: plain weighted sums of every copy in one pass over the weights
         entry["batched"] = network.batched and kernel.name in BATCHED_KERNELS and \
             entry["psp"] is None and proj.delay != DELAY_SYNAPSE
@@ -469,6 +476,9 @@ def build_plan(network: NetworkIR, backend) -> Plan:
     plan = Plan(precision=precision, backend=backend.name, slots=table, pointers=pointers,
                 sizes=sizes, reals=reals, projections=projections, populations=lowered,
                 rings=list(rings.values()) + list(var_rings.values()))
+    if any(entry["rules"] for entry in projections):
+        plan.rules_fired = table.int(S.RulesFired())
+        plan.rules_refill = table.int(S.RulesRefill())
     if network.batched:
         plan.batched = True
         plan.sizes.append(("ng_batch", table.int(S.BatchSize())))

@@ -52,6 +52,7 @@ def context(plan: Plan) -> dict:
                 populations=plan.populations, rings=plan.rings,
                 batched=plan.batched, batch_strides=plan.batch_strides,
                 parallel_copies=plan.parallel_copies,
+                rules_fired=plan.rules_fired, rules_refill=plan.rules_refill,
                 storage_blocks=sorted({p["block"] for p in plan.projections}),
                 INT_STEP=S.INT_STEP, INT_THREADS=S.INT_THREADS, INT_NMON=S.INT_NMON,
                 INT_SEED=S.INT_SEED, INT_STOP_MODE=S.INT_STOP_MODE, REAL_DT=S.REAL_DT,

@@ -83,6 +83,26 @@ class KernelTable(Slot):
     name: str
 
 
+@dataclass(frozen=True)
+class PruneFlags(Slot):
+    """Per synapse, 1 where the pruning rule fired at the last due step (uint8)."""
+    proj: int
+
+
+@dataclass(frozen=True)
+class CreateOffsets(Slot):
+    """Per postsynaptic neuron, where its created synapses start in the creation list
+    (int64, post size + 1: per-row counts turned into a prefix sum)."""
+    proj: int
+
+
+@dataclass(frozen=True)
+class CreateList(Slot):
+    """Presynaptic ranks of the synapses the creating rule made, in (post, pre) order
+    (int32; its length is :class:`CreateCapacity`)."""
+    proj: int
+
+
 # ---- integer slots (I) ------------------------------------------------------------------
 @dataclass(frozen=True)
 class Step(Slot):
@@ -195,6 +215,56 @@ class BufferBytes(Slot):
     ptr: int
 
 
+@dataclass(frozen=True)
+class RuleEnabled(Slot):
+    """1 between ``start_pruning``/``start_creating`` and ``stop_*`` (``kind``)."""
+    proj: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class RulePeriod(Slot):
+    """Steps between two evaluations of a started rule."""
+    proj: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class RuleOffset(Slot):
+    """The step count a rule was started at: due when ``period`` divides the steps since."""
+    proj: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class PruneCount(Slot):
+    """Synapses the pruning rule flagged at the last due step (written by the step)."""
+    proj: int
+
+
+@dataclass(frozen=True)
+class CreateTotal(Slot):
+    """Synapses the creating rule chose at the last due step (written by the step; more
+    than :class:`CreateCapacity` means the list must grow and be filled again)."""
+    proj: int
+
+
+@dataclass(frozen=True)
+class CreateCapacity(Slot):
+    proj: int
+
+
+@dataclass(frozen=True)
+class RulesFired(Slot):
+    """Set by the step when a rule changed synapses: it hands back to Python, which
+    applies the edits (only in networks with rules)."""
+
+
+@dataclass(frozen=True)
+class RulesRefill(Slot):
+    """Set by Python to make the next call only fill grown creation lists (no step)."""
+
+
 # ---- real slots (R) ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Dt(Slot):
@@ -204,6 +274,13 @@ class Dt(Slot):
 @dataclass(frozen=True)
 class ConstantValue(Slot):
     index: int      # into NetworkIR.constants
+
+
+@dataclass(frozen=True)
+class RuleProba(Slot):
+    """The ``proba`` of a projection's pruning or creating rule."""
+    proj: int
+    kind: str
 
 
 # fixed positions, shared with the runtime

@@ -33,9 +33,29 @@ def _projection(proj, backend) -> ProjectionIR:
         delay = DELAY_SYNAPSE
     else:
         delay = DELAY_UNIFORM if proj.delay_steps() > 1 else DELAY_NONE
+    kernel = storage.select(proj, backend)
     return ProjectionIR(id=proj.id, pre=proj.pre.id, post=proj.post.id,
                         target=targets.index(proj.target), delay=delay, synapse=syn,
-                        storage=storage.select(proj, backend))
+                        storage=kernel, rules=_rules(proj, kernel, backend))
+
+
+def _rules(proj, kernel: str, backend) -> tuple:
+    """The synapse's pruning and creating rules, compiled into the step when the network
+    has ``structural_plasticity`` (ANNarchy ignores them otherwise)."""
+    syn = proj.synapse_ir
+    rules = tuple(r for r in ((syn.pruning, syn.creating) if syn is not None else ())
+                  if r is not None)
+    if not rules or not proj.net.options.structural_plasticity:
+        return ()
+    where = f"projection '{proj.name}'"
+    if not backend.structural_rules:
+        raise NetworkError(f"{where}: creating/pruning rules run in the generated code of "
+                           f"the 'openmp' backend only; the '{backend.name}' backend does "
+                           "not run them (as in ANNarchy): use paradigm='openmp'")
+    if kernel != "csr":
+        raise NetworkError(f"{where}: creating/pruning rules need synapses stored one by "
+                           f"one (CSR); this projection uses '{kernel}'")
+    return rules
 
 
 def _monitor(monitor) -> MonitorIR:
@@ -57,6 +77,12 @@ def _check_batch(net, backend):
                                "stop_condition; simulate_until cannot stop some copies "
                                "and not others (use batch=1)")
     for proj in net.projections:
+        syn = proj.synapse_ir
+        if net.options.structural_plasticity and syn is not None \
+                and (syn.creating or syn.pruning):
+            raise NetworkError(f"batch={net.batch}: projection '{proj.name}' has creating/"
+                               "pruning rules; its synapses are shared by every copy, so "
+                               "each copy cannot grow its own (use batch=1)")
         if proj.synapse_ir is not None and proj.synapse_ir.equations:
             raise NetworkError(f"batch={net.batch}: projection '{proj.name}' has synapse "
                                "equations (a learning rule); its weights are shared by "

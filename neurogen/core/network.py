@@ -356,11 +356,7 @@ class Network:
             report, number("simulate()", "report_period (s)", report_period, positive=True),
             self.get_time(), nsteps * self.dt)
         start = time.perf_counter()
-        from . import structural
-        if structural.active(self):      # started creating/pruning rules
-            structural.simulate_with_rules(self, nsteps, progress)
-        else:
-            sim.run(nsteps, progress)
+        sim.run(nsteps, progress)
         if measure_time:
             measured(float(duration), time.perf_counter() - start)
 
@@ -409,11 +405,7 @@ class Network:
         sim = self._sim
         if sim is None:
             self._require_sim()
-        from . import structural
-        if structural.active(self):
-            structural.simulate_with_rules(self, 1)
-        else:
-            sim.step()
+        sim.step()
 
     def _members(self, value, kind: str, pool: list) -> list:
         """``True``/``False`` or a list of objects that must belong to this network."""

@@ -871,6 +871,13 @@ class Projection(SealedAttributes):
         from .structural import stop_rule
         stop_rule(self, "pruning")
 
+    def edit_synapses(self, keep, add_rows, add_cols, weights=None, delays=None, key=()):
+        """Keep the synapses where ``keep`` (one flag per synapse, CSR order) and add
+        ``(add_rows[n], add_cols[n])`` (post, pre) with ``weights``/``delays`` (the
+        runtime applies what the creating/pruning rules chose through this)."""
+        from .structural import edit
+        edit(self, keep, add_rows, add_cols, weights, delays, tuple(key))
+
     def connectivity_matrix(self, fill: float = 0.0) -> np.ndarray:
         """(post, pre) matrix of the current weights, ``fill`` where no synapse exists."""
         self._require_connected()

@@ -1,39 +1,42 @@
 """Structural plasticity (ANNarchy's ``structural_plasticity=True``): synapses created and
-pruned on a compiled projection.
+pruned on a compiled projection. What runs where:
 
-``net.config(structural_plasticity=True)`` before ``compile()`` keeps every projection
-in CSR storage (the only layout whose synapses can change). ``dendrite.create_synapse``,
-``create_synapses``, ``prune_synapse`` and ``prune_synapses`` then rebuild the
-projection's CSR arrays and weight/attribute buffers in NumPy, keep each dendrite's
-presynaptic ranks sorted, and re-point the generated code at the new buffers before the
-next step. New synapses take the synapse model's initial values, or a fresh draw when a
-random distribution was assigned to the attribute; draws come from the network's seed, so
-a run is repeated exactly. ``reset(synapses=True)`` restores the connector's synapses.
+- ``net.config(structural_plasticity=True)`` before ``compile()`` keeps every projection
+  in CSR storage (the only layout whose synapses can change).
+- ``Synapse(creating=..., pruning=...)`` rules (``condition : proba = p, w = value, d =
+  delay``) are parsed with the synapse (:mod:`neurogen.parser.structural`) and compiled
+  into the generated step like its equations (:mod:`neurogen.codegen.structural`, OpenMP
+  only; CUDA refuses them, as ANNarchy). ``proj.start_creating(period)`` /
+  ``start_pruning(period)`` only set runtime integers (no recompilation): every
+  ``period`` ms the generated code evaluates the condition on every absent pair
+  (creating; no self-connection within one population) or existing synapse (pruning)
+  and keeps each with probability ``proba``, from counter-based draws keyed on the seed,
+  the step and the (post, pre) pair: the same synapses whatever the thread count. A step
+  where a rule chose synapses hands back to Python, and the runtime
+  (:mod:`neurogen.runtime.structural`) applies the edits.
+- ``dendrite.create_synapse(s)`` / ``prune_synapse(s)`` edit one dendrite from Python.
 
-``Synapse(creating=..., pruning=...)`` rules (``condition : proba = p, w = value, d =
-delay``) are parsed and checked against the pre- and postsynaptic neurons. After
-``proj.start_creating(period)`` / ``start_pruning(period)`` they are evaluated every
-``period`` ms between steps, vectorised in NumPy over every absent (creating) or existing
-(pruning) synapse, each candidate kept with probability ``proba`` from a generator keyed
-by the seed, the projection and the step: runs repeat exactly. (They run in Python, not
-in the generated code: a simulation with started rules returns to Python at each due
-step.)
+Both kinds of edit go through :func:`edit`: the new CSR arrays come from
+:mod:`neurogen.storage.csr_edit` (rows sorted by presynaptic rank), new synapses take the
+rule's or the caller's ``w``/``d``, the synapse model's initial values, or a fresh draw
+where a distribution was assigned to the attribute (from the network's seed: a run is
+repeated exactly); then the runtime re-binds the projection's buffers
+(``Simulator.rebind_projection``). ``reset(synapses=True)`` restores the connector's
+synapses.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ModelError, NetworkError, ParseError
+from ..errors import NetworkError
+from ..storage import csr_edit
+from ..validation import number
 from . import connectors
-
-
-def enabled(net) -> bool:
-    return net.options.structural_plasticity
 
 
 def _require(proj, what: str):
     where = f"projection '{proj.name}': {what}"
-    if not enabled(proj.net):
+    if not proj.net.options.structural_plasticity:
         raise NetworkError(f"{where} needs net.config(structural_plasticity=True) (or "
                            "setup(structural_plasticity=True)) before compile()")
     if not proj.net.compiled:
@@ -42,16 +45,6 @@ def _require(proj, what: str):
     if proj.storage != "csr" or hasattr(proj, "_filter"):
         raise NetworkError(f"{where} needs synapses stored one by one (CSR); this "
                            f"projection uses '{proj.storage}'")
-
-
-def _ranks(values, name: str, size: int, where: str) -> np.ndarray:
-    ranks = np.asarray(values, dtype=np.int64).reshape(-1)
-    if ranks.size and (ranks.min() < 0 or ranks.max() >= size):
-        raise NetworkError(f"{where}: {name} ranks must lie in [0, {size}), got "
-                           f"{ranks.tolist()}")
-    if np.unique(ranks).size != ranks.size:
-        raise NetworkError(f"{where}: {name} ranks repeat: {ranks.tolist()}")
-    return ranks
 
 
 def _per_synapse_arrays(proj) -> dict:
@@ -77,66 +70,61 @@ def _new_values(proj, name: str, count: int, given, key) -> np.ndarray:
     return np.full(count, float(proj.synapse_ir.attribute(name).init))
 
 
+def _check_delay(proj, delays, count: int, where: str):
+    """The delays of ``count`` new synapses (None: the projection's own kind of default);
+    a projection with one delay for all cannot take another."""
+    if delays is None or count == 0 or not np.any(np.asarray(delays, float) > 0):
+        return None
+    new = np.broadcast_to(np.asarray(delays, float), (count,))
+    if proj.uniform_delay and np.any(new != float(proj.delays)):
+        raise NetworkError(f"{where}: the projection has one delay for all synapses "
+                           f"({float(proj.delays):g} ms); new synapses cannot have "
+                           f"{new.tolist()} ms")
+    return new
+
+
 def change_dendrite(proj, post_rank: int, prune=(), create=(), weights=None, delays=None):
     """Remove the synapses from presynaptic ranks ``prune`` and add ones from ``create``
     (with ``weights``/``delays``) on postsynaptic neuron ``post_rank``."""
     where = f"projection '{proj.name}', dendrite {post_rank}"
     _require(proj, "creating or pruning synapses")
     conn = proj.connectivity
-    start, stop = int(conn.row_ptr[post_rank]), int(conn.row_ptr[post_rank + 1])
-    row = conn.cols[start:stop].astype(np.int64)
-    prune = _ranks(prune, "presynaptic", proj.pre.size, where)
-    create = _ranks(create, "presynaptic", proj.pre.size, where)
-    missing = np.setdiff1d(prune, row)
-    if missing.size:
-        raise NetworkError(f"{where}: no synapse from presynaptic neuron(s) "
-                           f"{missing.tolist()} to prune (it has {row.tolist()})")
-    existing = np.intersect1d(create, row)
-    if existing.size:
-        raise NetworkError(f"{where}: synapse(s) from {existing.tolist()} exist already")
-    if create.size and delays is not None and np.any(np.asarray(delays, float) > 0):
-        new_delays = np.broadcast_to(np.asarray(delays, float), create.shape)
-        if proj.uniform_delay and np.any(new_delays != float(proj.delays)):
-            raise NetworkError(f"{where}: the projection has one delay for all synapses "
-                               f"({float(proj.delays):g} ms); new synapses cannot have "
-                               f"{new_delays.tolist()} ms")
-    else:
-        new_delays = None
-    keep = np.ones(conn.nb_synapses, dtype=bool)
-    keep[start:stop] = ~np.isin(row, prune)
-    restructure(proj, keep, np.full(create.size, post_rank), create,
-                0.0 if weights is None else weights, new_delays,
-                ("structural", proj.id, proj.net.get_current_step(), post_rank,
-                 tuple(create.tolist())))
+    keep, rows, cols = csr_edit.dendrite_edit(conn.row_ptr, conn.cols, post_rank,
+                                              proj.pre.size, prune, create, where)
+    edit(proj, keep, rows, cols, 0.0 if weights is None else weights,
+         _check_delay(proj, delays, cols.size, where),
+         ("structural", proj.id, proj.net.get_current_step(), post_rank,
+          tuple(cols.tolist())))
 
 
-def restructure(proj, keep, add_rows, add_cols, weights, delays, key):
+def edit(proj, keep, add_rows, add_cols, weights, delays, key):
     """Keep the synapses where ``keep`` and add ``(add_rows[n], add_cols[n])`` with
-    ``weights`` (and ``delays``, else ``dt``); every row stays sorted by presynaptic rank."""
+    ``weights`` (and ``delays``, else ``dt``); ``key`` seeds the draws of the new
+    synapses' other attributes."""
+    _require(proj, "editing synapses")
     conn = proj.connectivity
-    add_rows = np.asarray(add_rows, dtype=np.int64)
-    add_cols = np.asarray(add_cols, dtype=np.int64)
-    rows = np.concatenate([conn.rows[keep], add_rows])
-    cols = np.concatenate([conn.cols[keep].astype(np.int64), add_cols])
-    order = np.lexsort((cols, rows))
-    rebuilt = {}
-    for name, array in _per_synapse_arrays(proj).items():
+    keep, add_rows, add_cols = csr_edit.checked(
+        keep, add_rows, add_cols, conn.row_ptr, conn.cols, proj.pre.size,
+        f"projection '{proj.name}'")
+    count = add_rows.size
+    arrays = _per_synapse_arrays(proj)
+    added = {}
+    for name in arrays:
         if name == "w":
-            added = _new_values(proj, "w", add_rows.size, weights, key)
+            added[name] = _new_values(proj, "w", count, weights, key)
         elif name == "__delays__":
-            added = (np.broadcast_to(np.asarray(delays, float), add_rows.shape)
-                     if delays is not None else np.full(add_rows.size, float(proj.net.dt)))
+            added[name] = (np.broadcast_to(np.asarray(delays, float), (count,))
+                           if delays is not None else np.full(count, float(proj.net.dt)))
         else:
-            added = _new_values(proj, name, add_rows.size, None, key + (name,))
-        rebuilt[name] = np.concatenate([array[keep], added.astype(array.dtype)])[order]
-    row_ptr = np.zeros(proj.post.size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=proj.post.size), out=row_ptr[1:])
-    _install(proj, row_ptr, cols[order].astype(np.int32), rebuilt)
+            added[name] = _new_values(proj, name, count, None, key + (name,))
+    row_ptr, cols, rebuilt = csr_edit.apply(conn.row_ptr, conn.cols, arrays, keep,
+                                            add_rows, add_cols, added)
+    _install(proj, row_ptr, cols, rebuilt)
 
 
 def _install(proj, row_ptr, cols, arrays: dict):
-    """New CSR structure and per-synapse buffers; the generated code reads them from the
-    next step on."""
+    """New CSR structure and per-synapse buffers of the projection; the runtime binds
+    them for the next step."""
     from .. import storage
     if not getattr(proj, "_structure_changed", False):
         proj._structure_changed = True
@@ -150,17 +138,8 @@ def _install(proj, row_ptr, cols, arrays: dict):
         proj.delays = arrays.pop("__delays__")
     for name, array in arrays.items():
         proj._syn_buffers[name] = np.ascontiguousarray(array)
-    _rebind(proj)
-
-
-def _rebind(proj):
-    sim = proj.net._sim
-    if sim is None:
-        return
-    for slot in [s for s in sim.owned if getattr(s, "proj", None) == proj.id
-                 and type(s).__name__ == "SynDelays"]:
-        del sim.owned[slot]
-    sim.bind()
+    if proj.net._sim is not None:
+        proj.net._sim.rebind_projection(proj.id)
 
 
 def restore(proj):
@@ -179,165 +158,33 @@ def restore(proj):
     _install(proj, conn.row_ptr.copy(), conn.cols.astype(np.int32), arrays)
 
 
-# -- creating= / pruning= rules ---------------------------------------------------------------
-_RULE_FLAGS = {"creating": {"proba", "w", "d"}, "pruning": {"proba"}}
-
-
-def parse_rule(text, kind: str, synapse_name: str, scope_names) -> dict | None:
-    """``"pre.r * post.r > 0.9 : proba = 1.0, w = 1.0"`` -> condition and flags; the
-    condition must only use names the synapse knows."""
-    if text is None or not str(text).strip():
-        return None
-    from ..parser.expressions import Scope, parse_expression
-    condition, _, flags = str(text).partition(":")
-    values = {}
-    for item in filter(None, (f.strip() for f in flags.split(","))):
-        name, eq, value = (p.strip() for p in item.partition("="))
-        if not eq or name not in _RULE_FLAGS[kind]:
-            raise ParseError(f"{kind}: unknown flag {item!r}; {kind} takes "
-                             f"{', '.join(sorted(_RULE_FLAGS[kind]))}", obj=synapse_name,
-                             field=kind, equation=str(text), token=name or item)
-        try:
-            values[name] = float(value)
-        except ValueError:
-            raise ParseError(f"{kind}: {name} must be a number, got {value!r}",
-                             obj=synapse_name, field=kind, equation=str(text),
-                             token=value) from None
-    if "proba" in values and not 0.0 <= values["proba"] <= 1.0:
-        raise ParseError(f"{kind}: proba must lie in [0, 1], got {values['proba']:g}",
-                         obj=synapse_name, field=kind, equation=str(text), token="proba")
-    try:
-        expr = parse_expression(condition.strip(), Scope(names=scope_names))
-    except ModelError as exc:
-        raise type(exc)(exc.reason, obj=synapse_name, field=kind, equation=str(text),
-                        token=exc.token) from None
-    return {"condition": expr, "proba": values.get("proba", 1.0), "w": values.get("w", 0.0),
-            "d": values.get("d")}
-
-
-def parse_rules(synapse, ir, pre_ir, post_ir) -> dict:
-    """The synapse's ``creating``/``pruning`` rules, checked against this pre/post pair."""
-    import sympy as sp
-    names = dict(ir.symbols)
-    for side, neuron in (("pre", pre_ir), ("post", post_ir)):
-        names.update({f"{side}.{a.name}": sp.Symbol(f"{side}.{a.name}")
-                      for a in neuron.attributes})
-    names.update({a.name: sp.Symbol(a.name) for a in ir.attributes})
-    return {kind: parse_rule(getattr(synapse, kind, None), kind, synapse.name, names)
-            for kind in _RULE_FLAGS}
-
-
-class _Running:
-    """One started rule: evaluated after every ``period`` steps counted from its start."""
-
-    def __init__(self, proj, kind, rule, period_steps, offset):
-        import sympy as sp
-        self.proj, self.kind, self.rule = proj, kind, rule
-        self.period, self.offset = period_steps, offset
-        symbols = sorted(rule["condition"].free_symbols, key=lambda x: x.name)
-        self.names = [x.name for x in symbols]
-        safe = [sp.Symbol("v_" + x.name.replace(".", "__")) for x in symbols]
-        expr = rule["condition"].xreplace(dict(zip(symbols, safe)))
-        self.function = sp.lambdify(safe, expr, modules="numpy")
-
-    def due(self, step: int) -> bool:
-        return step > self.offset and (step - self.offset) % self.period == 0
-
-
+# -- creating= / pruning= rules: started and stopped (they run in the generated step) --------
 def start_rule(proj, kind: str, period=None):
     """``proj.start_creating(period)`` / ``start_pruning(period)``: the rule runs after
-    every ``period`` ms (default ``dt``) of simulation, in NumPy between steps."""
-    rules = getattr(proj.synapse, "_structural_rules", {}) if proj.synapse else {}
-    rule = rules.get(kind)
+    every ``period`` ms (default ``dt``) of simulation, counted from now."""
+    rule = getattr(proj.synapse_ir, kind, None) if proj.synapse_ir is not None else None
     if rule is None:
         raise NetworkError(f"projection '{proj.name}': its synapse defines no '{kind}' rule")
     _require(proj, f"start_{kind}()")
-    if kind == "creating":
-        local = {a.name for a in proj.synapse_ir.attributes if a.locality == "local"}
-        used = {x.name for x in rule["condition"].free_symbols} & (local | {"w"})
-        if used:
-            raise NetworkError(f"projection '{proj.name}': the creating rule reads "
-                               f"{', '.join(sorted(used))}, which a synapse that does not "
-                               "exist yet has no value of")
-        if rule["d"] is not None and proj.uniform_delay \
-                and rule["d"] != float(proj.delays) and rule["d"] > 0:
-            raise NetworkError(f"projection '{proj.name}': the creating rule's delay "
-                               f"{rule['d']:g} ms differs from the projection's "
-                               f"{float(proj.delays):g} ms")
     dt = proj.net.dt
-    steps = 1 if period is None else max(1, int(round(float(period) / dt)))
-    runs = proj.net.__dict__.setdefault("_structural_runs", {})
-    runs[(proj.id, kind)] = _Running(proj, kind, rule, steps, proj.net.get_current_step())
+    steps = 1 if period is None else max(1, int(round(
+        number(f"projection '{proj.name}'", f"start_{kind}() period (ms)", period,
+               positive=True) / dt)))
+    if kind == "creating" and rule.d is not None and rule.d > 0 and proj.uniform_delay \
+            and rule.d != float(proj.delays):
+        raise NetworkError(f"projection '{proj.name}': the creating rule's delay "
+                           f"{rule.d:g} ms differs from the projection's "
+                           f"{float(proj.delays):g} ms")
+    conn = proj.connectivity
+    if not csr_edit.rows_sorted(conn.row_ptr, conn.cols):
+        raise NetworkError(f"projection '{proj.name}': start_{kind}() needs each dendrite's "
+                           "presynaptic ranks in ascending order (a connectivity file gave "
+                           "them unsorted)")
+    proj.net._sim.schedule_rule(proj.id, kind, steps, proj.net.get_current_step())
 
 
 def stop_rule(proj, kind: str):
-    proj.net.__dict__.get("_structural_runs", {}).pop((proj.id, kind), None)
-
-
-def active(net) -> bool:
-    return bool(net.__dict__.get("_structural_runs"))
-
-
-def simulate_with_rules(net, nsteps: int, progress=None):
-    """Run ``nsteps`` steps, stopping after each step where a started rule is due."""
-    runs = list(net._structural_runs.values())
-    done = 0
-    while done < nsteps:
-        step = net.get_current_step()
-        wait = min(r.period - ((step - r.offset) % r.period) for r in runs)
-        chunk = min(wait, nsteps - done)
-        net._sim.run(chunk, progress)
-        done += chunk
-        step = net.get_current_step()
-        for run in runs:
-            if run.due(step):
-                _evaluate(run, step)
-
-
-def _values(run, rows, cols, synapses=None) -> list:
-    proj, net = run.proj, run.proj.net
-    values = []
-    for name in run.names:
-        side, _, attr = name.partition(".")
-        if side in ("pre", "post") and attr:
-            pop = proj.pre if side == "pre" else proj.post
-            buffer = pop._buffer(attr)
-            values.append(buffer[0] if buffer.size == 1 and pop.size > 1 else
-                          buffer[cols if side == "pre" else rows])
-        elif name == "w":
-            values.append(proj.weight_buffer()[synapses])
-        elif name == "t":
-            values.append(net.get_time())
-        elif name == "dt":
-            values.append(net.dt)
-        elif name in net.constants:
-            values.append(net.constants[name].value)
-        else:
-            locality = proj.synapse_ir.attribute(name).locality
-            buffer = proj.synapse_buffer(name)
-            values.append({"global": buffer[0], "postsynaptic": buffer[rows]}.get(
-                locality, buffer[synapses] if synapses is not None else buffer[0]))
-    return values
-
-
-def _evaluate(run, step: int):
-    proj = run.proj
-    rng = proj.net.rng(("structural", run.kind, proj.id, step))
-    conn = proj.connectivity
-    if run.kind == "pruning":
-        rows, cols = conn.rows, conn.cols.astype(np.int64)
-        hit = np.broadcast_to(run.function(*_values(run, rows, cols, slice(None))), rows.shape)
-        hit = hit & (rng.random(rows.size) < run.rule["proba"])
-        if hit.any():
-            restructure(proj, ~hit, [], [], 0.0, None, ("pruned", proj.id, step))
-        return
-    exists = np.zeros((proj.post.size, proj.pre.size), dtype=bool)
-    exists[conn.rows, conn.cols] = True
-    if proj.pre is proj.post:
-        np.fill_diagonal(exists, True)       # no self-connections, as the connectors
-    rows, cols = np.nonzero(~exists)
-    hit = np.broadcast_to(run.function(*_values(run, rows, cols)), rows.shape)
-    hit = hit & (rng.random(rows.size) < run.rule["proba"])
-    if hit.any():
-        restructure(proj, np.ones(conn.nb_synapses, dtype=bool), rows[hit], cols[hit],
-                    run.rule["w"], run.rule["d"], ("created", proj.id, step))
+    sim = proj.net._sim
+    if sim is not None and getattr(proj.synapse_ir, kind, None) is not None \
+            and proj.net.options.structural_plasticity:
+        sim.schedule_rule(proj.id, kind, None)

@@ -45,13 +45,9 @@ class Synapse:
         self.description = description or ""
 
     def parse(self, pre_ir, post_ir, constants: dict, method: str) -> SynapseIR:
-        ir = parse_synapse(self.parameters, self.equations, self.functions, self.psp,
-                           self.operation, self.name, dict(constants), pre_ir, post_ir,
-                           method, self.description)
-        if self.creating or self.pruning:
-            from .structural import parse_rules
-            self._structural_rules = parse_rules(self, ir, pre_ir, post_ir)
-        return ir
+        return parse_synapse(self.parameters, self.equations, self.functions, self.psp,
+                             self.operation, self.name, dict(constants), pre_ir, post_ir,
+                             method, self.description, self.creating, self.pruning)
 
     def python_function(self, name: str):
         from .neuron import python_function

@@ -67,6 +67,20 @@ class Reduction:
 
 
 @dataclass(frozen=True)
+class StructuralRule:
+    """A synapse's ``pruning`` or ``creating`` rule (``condition : proba = p, w = v, d = d``):
+    at a due step each existing synapse (pruning) or absent pair (creating) whose
+    condition holds is changed with probability ``proba``. ``proba`` is a runtime value;
+    ``w``/``d`` are the new synapses' weight and delay (applied by the runtime)."""
+    kind: str             # "pruning" | "creating"
+    condition: sp.Expr
+    proba: float
+    w: float
+    d: float | None
+    text: str
+
+
+@dataclass(frozen=True)
 class NeuronIR:
     name: str
     attributes: tuple[Attribute, ...]
@@ -96,6 +110,8 @@ class SynapseIR(NeuronIR):
     postsynaptic potential ``psp`` summed with ``operation``."""
     psp: sp.Expr | None = None
     operation: str = "sum"
+    pruning: StructuralRule | None = None
+    creating: StructuralRule | None = None
 
     @property
     def is_static(self) -> bool:

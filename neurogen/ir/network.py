@@ -51,6 +51,7 @@ class ProjectionIR:
     delay: str               # DELAY_NONE | DELAY_UNIFORM | DELAY_SYNAPSE
     synapse: SynapseIR | None
     storage: str             # a storage kernel's name (neurogen.storage)
+    rules: tuple = ()        # StructuralRule records compiled into the step (pruning first)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from .context import ErrorContext, field_lines
 from .equations import check_method  # noqa: F401  (re-exported)
 from .expressions import Scope, parse_expression
 from .lines import Line, split_lines
+from .structural import parse_rules
 from .user_functions import parse_functions, visible_functions  # noqa: F401
 
 OPERATIONS = ("sum", "max", "min", "mean")
@@ -34,8 +35,10 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
 def parse_synapse(parameters: str | None, equations: str | None, functions: str | None,
                   psp: str | None, operation: str, name: str, constants: dict,
                   pre: NeuronIR, post: NeuronIR, default_method: str = "explicit",
-                  description: str = "") -> SynapseIR:
-    """Build the IR of a rate-coded synapse between neurons ``pre`` and ``post``."""
+                  description: str = "", creating: str | None = None,
+                  pruning: str | None = None) -> SynapseIR:
+    """Build the IR of a rate-coded synapse between neurons ``pre`` and ``post``, with
+    its structural-plasticity rules (:mod:`.structural`)."""
     if operation not in OPERATIONS:
         raise FlagError(f"operation must be one of {', '.join(OPERATIONS)}, got "
                         f"{operation!r}", obj=name, field="operation")
@@ -49,11 +52,14 @@ def parse_synapse(parameters: str | None, equations: str | None, functions: str 
         line = Line(1, text, text, {})
         with ErrorContext(name, "psp", line):
             psp_expr = parse_expression(line.body, Scope(names=fields["symbols"],
-                                                         functions=fields.pop("_functions")))
-        used = {c for c in constants if fields["symbols"][c] in psp_expr.free_symbols}
-        fields["constants"] = tuple(sorted(set(fields["constants"]) | used))
-    fields.pop("_functions", None)
-    return SynapseIR(**fields, psp=psp_expr, operation=operation)
+                                                         functions=fields["_functions"]))
+    rules = parse_rules(creating, pruning, name, fields["symbols"], fields.pop("_functions"),
+                        fields["attributes"])
+    # constants the psp and the rules read are generated-code inputs, as the equations'
+    read = [e for e in (psp_expr, *(r.condition for r in rules.values() if r)) if e is not None]
+    used = {c for c in constants for e in read if fields["symbols"][c] in e.free_symbols}
+    fields["constants"] = tuple(sorted(set(fields["constants"]) | used))
+    return SynapseIR(**fields, psp=psp_expr, operation=operation, **rules)
 
 
 def _parse(parameters, equations, functions, name, constants, default_method, description,

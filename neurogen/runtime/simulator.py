@@ -17,6 +17,7 @@ import numpy as np
 from ..codegen import slots as S
 from ..errors import NetworkError, NeurogenError
 from . import watch
+from .structural import Rules
 
 _GROW = 2
 
@@ -127,6 +128,7 @@ class Simulator:
         self.monitors = MonitorTable()
         self.ring_depth = self._ring_depths()
         self._device_ok = False
+        self.rules = Rules(self) if plan.rules_fired is not None else None
         self.kernel = module.Kernel(self.ptrs, self.ints, self.reals)
         self.bind()
 
@@ -181,6 +183,9 @@ class Simulator:
         S.KernelTable: lambda self, s: self.net.projections[s.proj].kernel_data.arrays[s.name],
         S.SynDelays: lambda self, s: self.owned.setdefault(s, np.ascontiguousarray(
             self.net.projections[s.proj].delay_steps(), dtype=np.int32)),
+        S.PruneFlags: lambda self, s: self.rules.buffer(s),
+        S.CreateOffsets: lambda self, s: self.rules.buffer(s),
+        S.CreateList: lambda self, s: self.rules.buffer(s),
     }
 
     _INTS = {
@@ -204,11 +209,17 @@ class Simulator:
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
         S.BatchSize: lambda self, s: self.net.batch,
         S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
+        S.RuleEnabled: _current, S.RulePeriod: _current, S.RuleOffset: _current,
+        S.PruneCount: _current, S.CreateTotal: _current,
+        S.RulesFired: _current, S.RulesRefill: _current,
+        S.CreateCapacity: lambda self, s: self.owned[S.CreateList(s.proj)].size,
     }
 
     def _real(self, slot) -> float:
         if isinstance(slot, S.Dt):
             return self.net.dt
+        if isinstance(slot, S.RuleProba):
+            return getattr(self.ir.projections[slot.proj].synapse, slot.kind).proba
         return self.net.constants[self.ir.constants[slot.index]].value
 
     def bind(self):
@@ -219,6 +230,17 @@ class Simulator:
             self.ints[i] = self._int(slot)
         for i, slot in enumerate(self.plan.slots.reals):
             self.reals[i] = self._real(slot)
+
+    def rebind_projection(self, proj: int):
+        """A projection's synapses changed (structural plasticity): its per-synapse
+        tables are made anew and every address rewritten."""
+        self.owned.pop(S.SynDelays(proj), None)
+        self.bind()
+
+    def schedule_rule(self, proj: int, kind: str, period: int | None, offset: int = 0):
+        """Start (every ``period`` steps from step count ``offset``) or stop (``None``)
+        a projection's pruning or creating rule."""
+        self.rules.schedule(proj, kind, period, offset)
 
     def rebind_monitors(self):
         self.ptrs[S.PTR_MON_ADDR] = address(self.monitors.addresses)
@@ -295,6 +317,9 @@ class Simulator:
                 ran = self._kernel_run(asked)
                 chunks.ran(ran, time.perf_counter() - start)
                 done += ran
+                fired = self.rules is not None and self.rules.fired()
+                if fired:            # a structural rule chose synapses: edit them
+                    self.rules.apply()
                 self._check_finite()
                 if progress is not None:
                     progress.update(done / nsteps)
@@ -302,7 +327,7 @@ class Simulator:
                     raise KeyboardInterrupt
                 if self.stopped():
                     break
-                if ran < asked:      # a monitor needs room
+                if ran < asked and not fired:      # a monitor needs room
                     self.monitors.reserve(self.step_count, nsteps - done, at_least_one=True)
         if progress is not None:
             progress.update(done / nsteps if nsteps else 1.0, final=True)
@@ -355,4 +380,6 @@ class Simulator:
         if self.kernel.step() == 0:
             self.monitors.reserve(self.step_count, 1, at_least_one=True)
             self.kernel.step()
+        if self.rules is not None and self.rules.fired():
+            self.rules.apply()
         self._check_finite()

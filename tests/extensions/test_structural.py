@@ -119,9 +119,9 @@ def test_creating_and_pruning_rules_are_parsed():
     proj = net.connect(v, v, "exc", synapse=rule)
     proj.connect_fixed_number_pre(1, 1.0, delays=2.0)
     net.compile(silent=True)
-    rules = rule._structural_rules
-    assert rules["creating"]["proba"] == 1.0 and rules["creating"]["w"] == 1.0
-    assert rules["pruning"]["proba"] == 0.5
+    creating, pruning = proj.synapse_ir.creating, proj.synapse_ir.pruning
+    assert creating.proba == 1.0 and creating.w == 1.0 and pruning.proba == 0.5
+    assert [r.kind for r in net.ir.projections[0].rules] == ["pruning", "creating"]
     bad = Synapse(equations="dw/dt = 1", creating="pre.q > 0 : proba = 1.0")
     with pytest.raises(ModelError, match="pre.q"):
         bad.parse(v.ir, v.ir, {}, "explicit")
@@ -195,6 +195,5 @@ def test_rules_with_a_probability_repeat_for_a_seed():
     with pytest.raises(NetworkError, match="no 'creating' rule"):
         proj.start_creating()
     reads_w = Synapse(psp="w * pre.r", creating="w > 0 : proba = 1.0")
-    net, a, b, proj = _rule_net(reads_w, weights)
-    with pytest.raises(NetworkError, match="does not exist yet"):
-        proj.start_creating()
+    with pytest.raises(ModelError, match="does not exist yet"):   # refused when parsed
+        _rule_net(reads_w, weights)
