@@ -81,9 +81,10 @@ def checked(keep, add_rows, add_cols, row_ptr, cols, pre_size: int, where: str):
 
 def decisions(row_ptr: np.ndarray, pruned=None, offsets=None, created=None):
     """``(keep, add_rows, add_cols)`` from the generated rules' buffers: ``pruned`` one
-    flag per synapse (or None), ``offsets`` where each row's created presynaptic ranks
+    flag per synapse (or None; it may be longer), ``offsets`` where each row's created presynaptic ranks
     start in ``created`` (a prefix sum over rows; or None)."""
-    keep = np.ones(int(row_ptr[-1]), dtype=bool) if pruned is None else ~pruned.astype(bool)
+    count = int(row_ptr[-1])
+    keep = np.ones(count, dtype=bool) if pruned is None else ~pruned[:count].astype(bool)
     if offsets is None:
         return keep, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     total = int(offsets[-1])
