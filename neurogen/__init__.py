@@ -21,7 +21,7 @@ from .core.projection import Projection
 from .core.synapse import Synapse
 from .core.timed_array import TimedArray
 from .core.input_array import InputArray
-from .core.definitions import Parameter, Variable
+from .core.definitions import Creating, Parameter, Pruning, Variable
 from .core.connectors import LILConnectivity
 from .parser.user_functions import add_function
 from . import models
@@ -149,7 +149,8 @@ __all__ = [
     "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
     "BackendUnavailable", "SimulationError", "ANNarchyException", "InputArray", "Parameter",
-    "Variable", "LILConnectivity", "add_function", "models", "LeakyIntegrator", "Hebb", "Oja",
+    "Variable", "Creating", "Pruning", "LILConnectivity", "add_function", "models",
+    "LeakyIntegrator", "Hebb", "Oja",
     "STDP", "STP", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha",
     "Izhikevich", "HH_cond_exp", "EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista",
     "IBCM", "list_standard_neurons", "list_standard_synapses", "disable_learning",

@@ -118,3 +118,33 @@ def equations_text(equations, is_synapse: bool, owner: str) -> str:
             flags.append(item.method)
         lines.append(_line(" ".join(item.equation.split()), flags))
     return "\n".join(lines)
+
+
+@dataclass
+class Creating:
+    """ANNarchy 5's ``creating=Creating("pre.r * post.r > T", proba=0.1, w=0.01)``."""
+    equation: str
+    proba: float = 1.0
+    w: float = 0.0
+    d: float | None = None
+
+
+@dataclass
+class Pruning:
+    """ANNarchy 5's ``pruning=Pruning("age > T", proba=0.5)``."""
+    equation: str
+    proba: float = 1.0
+
+
+def rule_text(rule, kind: str, owner: str) -> str | None:
+    """A ``creating=``/``pruning=`` rule as text: a string is kept, ``Creating`` /
+    ``Pruning`` are written as ``condition : proba = p, w = v, d = d``."""
+    wanted = Creating if kind == "creating" else Pruning
+    if rule is None or isinstance(rule, str):
+        return rule
+    if not isinstance(rule, wanted) or not isinstance(rule.equation, str):
+        raise ModelError(f"{kind} must be a string or {wanted.__name__}(...), got "
+                         f"{type(rule).__name__}", obj=owner, field=kind)
+    flags = [f"{key} = {_number(getattr(rule, key), key, owner)}"
+             for key in ("proba", "w", "d") if getattr(rule, key, None) is not None]
+    return _line(" ".join(rule.equation.split()), flags)

@@ -6,7 +6,7 @@ import itertools
 from ..errors import NeurogenError
 from ..ir import SynapseIR
 from ..parser.neuron import parse_synapse
-from .definitions import equations_text, parameters_text
+from .definitions import equations_text, parameters_text, rule_text
 
 #: Numbers the default names of unnamed definitions (as ANNarchy: Neuron1, Neuron2...).
 _UNNAMED = itertools.count(1)
@@ -32,8 +32,10 @@ class Synapse:
                  operation: str = "sum", functions: str | None = None,
                  name: str | None = None, description: str | None = None,
                  creating: str | None = None, pruning: str | None = None, **extra):
-        self.creating, self.pruning = creating, pruning   # structural plasticity rules
         self.name = name or f"Synapse{next(_UNNAMED)}"
+        # structural plasticity rules (text, or ANNarchy 5's Creating/Pruning)
+        self.creating = rule_text(creating, "creating", self.name)
+        self.pruning = rule_text(pruning, "pruning", self.name)
         if extra:
             raise NeurogenError(f"Synapse '{self.name}': "
                                 + ("spiking synapses (pre_spike=, post_spike=...) are not built "

@@ -61,8 +61,12 @@ def c_interface(net=None) -> tuple:
     """``(run, P, I, R)``: the address of the compiled kernel's C entry
     ``int64_t run(void** P, int64_t* I, double* R, int64_t nsteps)`` and of its tables.
     One step is ``run(P, I, R, 1)``; it returns the steps done, 0 when a monitor buffer
-    must grow first (then call ``net.step()``)."""
+    must grow first (then call ``net.step()``). Refused for a network with structural
+    plasticity rules: the synapses they choose are edited by ``net.step()``, in Python."""
     net = _network(net)
+    if net._sim.rules is not None:
+        raise InputError("the network compiles creating/pruning rules, whose synapse "
+                         "edits only net.step()/simulate() apply: step it with net.step()")
     return tuple(int(a) for a in net._sim.kernel.entry_address)
 
 

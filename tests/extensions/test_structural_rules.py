@@ -148,6 +148,26 @@ def _tutorial(n, duration, seed=1, num_threads=1):
     return proj, start
 
 
+def test_annarchy5_creating_and_pruning_objects():
+    """ANNarchy 5 writes the rules as ``Creating(...)``/``Pruning(...)``: the same IR."""
+    from neurogen import Creating, Parameter, Pruning, Variable
+    from neurogen.errors import ModelError
+    v5 = Synapse(parameters=dict(T=Parameter(10000, "global", int)),
+                 equations=[Variable("age = if pre.r * post.r > 1.0 : 0 else : age + 1",
+                                     init=0, type=int)],
+                 pruning=Pruning("age > T", proba=0.5),
+                 creating=Creating("pre.r * post.r > 1.0", proba=0.1, w=0.01))
+    net = neurogen.Network()
+    pop = net.create(geometry=3, neuron=LEAKY)
+    ir5 = net.connect(pop, pop, "exc", synapse=v5).synapse_ir
+    ir4 = net.connect(pop, pop, "exc", synapse=AGEING).synapse_ir
+    for kind in ("pruning", "creating"):
+        a, b = getattr(ir5, kind), getattr(ir4, kind)
+        assert (a.condition, a.proba, a.w, a.d) == (b.condition, b.proba, b.w, b.d)
+    with pytest.raises(ModelError, match="Creating"):
+        Synapse(creating=Pruning("w > 0"))
+
+
 def test_annarchy_manual_example_creates_and_prunes():
     proj, start = _tutorial(30, 300.0)
     end = proj.connectivity_matrix(np.nan)
@@ -209,6 +229,9 @@ def test_refusals_name_the_problem():
         proj.start_pruning()
     with pytest.raises(NetworkError, match="period"):
         proj.start_creating(period=-1.0)
+    from neurogen.inputs import InputError, c_interface
+    with pytest.raises(InputError, match="net.step"):     # edits are applied in Python
+        c_interface(net)
     from neurogen import backends
     from neurogen.core.freeze import freeze
     with pytest.raises(NetworkError, match="'openmp' backend only"):
