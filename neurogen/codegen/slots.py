@@ -84,23 +84,14 @@ class KernelTable(Slot):
 
 
 @dataclass(frozen=True)
-class PruneFlags(Slot):
-    """Per synapse, 1 where the pruning rule fired at the last due step (uint8)."""
+class RuleBuffer(Slot):
+    """A runtime-owned array of a projection's structural rules: ``prune_flags`` (uint8,
+    one per synapse: 1 where the pruning rule chose it at the last due step),
+    ``create_offsets`` (int64, post size + 1: per-row counts of the creating rule, then
+    their prefix sum), ``create_list`` (int32: the created presynaptic ranks in (post,
+    pre) order; its length is :class:`CreateCapacity`)."""
     proj: int
-
-
-@dataclass(frozen=True)
-class CreateOffsets(Slot):
-    """Per postsynaptic neuron, where its created synapses start in the creation list
-    (int64, post size + 1: per-row counts turned into a prefix sum)."""
-    proj: int
-
-
-@dataclass(frozen=True)
-class CreateList(Slot):
-    """Presynaptic ranks of the synapses the creating rule made, in (post, pre) order
-    (int32; its length is :class:`CreateCapacity`)."""
-    proj: int
+    name: str
 
 
 # ---- integer slots (I) ------------------------------------------------------------------
@@ -216,37 +207,21 @@ class BufferBytes(Slot):
 
 
 @dataclass(frozen=True)
-class RuleEnabled(Slot):
-    """1 between ``start_pruning``/``start_creating`` and ``stop_*`` (``kind``)."""
+class RuleSchedule(Slot):
+    """A structural rule's ``enabled`` (1 between ``start_*`` and ``stop_*``),
+    ``period`` (steps between evaluations) or ``offset`` (the step count it started at:
+    due when the period divides the steps since)."""
+    proj: int
+    kind: str        # "pruning" | "creating"
+    field: str
+
+
+@dataclass(frozen=True)
+class RuleChosen(Slot):
+    """Synapses a rule chose at its last due step (written by the step; for creating,
+    more than :class:`CreateCapacity` means the list must grow and be filled again)."""
     proj: int
     kind: str
-
-
-@dataclass(frozen=True)
-class RulePeriod(Slot):
-    """Steps between two evaluations of a started rule."""
-    proj: int
-    kind: str
-
-
-@dataclass(frozen=True)
-class RuleOffset(Slot):
-    """The step count a rule was started at: due when ``period`` divides the steps since."""
-    proj: int
-    kind: str
-
-
-@dataclass(frozen=True)
-class PruneCount(Slot):
-    """Synapses the pruning rule flagged at the last due step (written by the step)."""
-    proj: int
-
-
-@dataclass(frozen=True)
-class CreateTotal(Slot):
-    """Synapses the creating rule chose at the last due step (written by the step; more
-    than :class:`CreateCapacity` means the list must grow and be filled again)."""
-    proj: int
 
 
 @dataclass(frozen=True)

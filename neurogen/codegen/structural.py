@@ -29,6 +29,10 @@ from .sanitize import comment
 #: their id << 16, learning rules (0x8000 | projection) << 16)
 STREAM = 0x4000
 
+#: the runtime-owned arrays of each rule (:class:`~neurogen.codegen.slots.RuleBuffer`)
+BUFFERS = {"pruning": (("prune_flags", "uint8_t"),),
+           "creating": (("create_offsets", "int64_t"), ("create_list", "int32_t"))}
+
 
 def lower_rules(proj, syn, table: S.SlotTable, pointers: list, reals: list) -> list[dict]:
     """Template records of ``proj``'s rules; ``syn`` is its synapse lowering (symbol
@@ -43,23 +47,15 @@ def lower_rules(proj, syn, table: S.SlotTable, pointers: list, reals: list) -> l
         reals.append((proba, table.real(S.RuleProba(j, rule.kind))))
         record = {"kind": rule.kind, "condition": syn.emit.expr(rule.condition, symbols),
                   "proba": proba, "stream": (STREAM | j) << 16 | n,
-                  "enabled": table.int(S.RuleEnabled(j, rule.kind)),
-                  "period": table.int(S.RulePeriod(j, rule.kind)),
-                  "offset": table.int(S.RuleOffset(j, rule.kind)),
+                  "chosen": table.int(S.RuleChosen(j, rule.kind)),
                   "comment": comment(f"{rule.kind}: {rule.text}")}
-        if rule.kind == "pruning":
-            record["flags"] = f"rule{j}_flags"
-            pointers.append((record["flags"], "uint8_t", table.ptr(S.PruneFlags(j)),
-                             "prune flags"))
-            record["count"] = table.int(S.PruneCount(j))
-        else:
-            record["offsets"], record["list"] = f"rule{j}_offsets", f"rule{j}_list"
-            pointers.append((record["offsets"], "int64_t", table.ptr(S.CreateOffsets(j)),
-                             "creations per row, then offsets"))
-            pointers.append((record["list"], "int32_t", table.ptr(S.CreateList(j)),
-                             "created presynaptic ranks"))
+        for name in ("enabled", "period", "offset"):
+            record[name] = table.int(S.RuleSchedule(j, rule.kind, name))
+        for name, ctype in BUFFERS[rule.kind]:
+            record[name] = f"rule{j}_{name}"
+            pointers.append((record[name], ctype, table.ptr(S.RuleBuffer(j, name)), name))
+        if rule.kind == "creating":
             record["capacity"] = table.int(S.CreateCapacity(j))
-            record["total"] = table.int(S.CreateTotal(j))
             record["same"] = proj.pre == proj.post
         records.append(record)
     return records

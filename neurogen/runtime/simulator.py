@@ -183,9 +183,7 @@ class Simulator:
         S.KernelTable: lambda self, s: self.net.projections[s.proj].kernel_data.arrays[s.name],
         S.SynDelays: lambda self, s: self.owned.setdefault(s, np.ascontiguousarray(
             self.net.projections[s.proj].delay_steps(), dtype=np.int32)),
-        S.PruneFlags: lambda self, s: self.rules.buffer(s),
-        S.CreateOffsets: lambda self, s: self.rules.buffer(s),
-        S.CreateList: lambda self, s: self.rules.buffer(s),
+        S.RuleBuffer: lambda self, s: self.rules.buffer(s),
     }
 
     _INTS = {
@@ -209,10 +207,9 @@ class Simulator:
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
         S.BatchSize: lambda self, s: self.net.batch,
         S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
-        S.RuleEnabled: _current, S.RulePeriod: _current, S.RuleOffset: _current,
-        S.PruneCount: _current, S.CreateTotal: _current,
+        S.RuleSchedule: _current, S.RuleChosen: _current,
         S.RulesFired: _current, S.RulesRefill: _current,
-        S.CreateCapacity: lambda self, s: self.owned[S.CreateList(s.proj)].size,
+        S.CreateCapacity: lambda self, s: self.owned[S.RuleBuffer(s.proj, "create_list")].size,
     }
 
     def _real(self, slot) -> float:

@@ -26,23 +26,23 @@ class Rules:
     def __init__(self, sim):
         self.sim = sim
         self.projections = [p for p in sim.ir.projections if p.rules]
-        self.fired_slot = sim.plan.slots.int_index(S.RulesFired())
-        self.refill_slot = sim.plan.slots.int_index(S.RulesRefill())
+        self.fired_slot = self._index(S.RulesFired())
+        self.refill_slot = self._index(S.RulesRefill())
 
-    def _int(self, slot) -> int:
+    def _index(self, slot) -> int:
         return self.sim.plan.slots.int_index(slot)
 
     def schedule(self, proj: int, kind: str, period: int | None, offset: int = 0):
         """Start a rule (every ``period`` steps from step count ``offset``) or, with
         ``period=None``, stop it."""
-        ints = self.sim.ints
-        ints[self._int(S.RuleEnabled(proj, kind))] = int(period is not None)
+        values = {"enabled": int(period is not None)}
         if period is not None:
-            ints[self._int(S.RulePeriod(proj, kind))] = period
-            ints[self._int(S.RuleOffset(proj, kind))] = offset
+            values.update(period=period, offset=offset)
+        for name, value in values.items():
+            self.sim.ints[self._index(S.RuleSchedule(proj, kind, name))] = value
 
     def fired(self) -> bool:
-        return self.fired_slot is not None and bool(self.sim.ints[self.fired_slot])
+        return bool(self.sim.ints[self.fired_slot])
 
     def apply(self):
         """Apply what the last step's rules chose (after growing the creation lists that
@@ -52,9 +52,10 @@ class Rules:
         grown = False
         for p in self.projections:
             if any(r.kind == "creating" for r in p.rules):
-                total = int(ints[self._int(S.CreateTotal(p.id))])
-                if total > int(ints[self._int(S.CreateCapacity(p.id))]):
-                    sim.owned[S.CreateList(p.id)] = np.zeros(total + total // 2, np.int32)
+                total = int(ints[self._index(S.RuleChosen(p.id, "creating"))])
+                if total > int(ints[self._index(S.CreateCapacity(p.id))]):
+                    sim.owned[S.RuleBuffer(p.id, "create_list")] = \
+                        np.zeros(total + total // 2, np.int32)
                     grown = True
         if grown:
             sim.bind()
@@ -65,41 +66,36 @@ class Rules:
             self._apply(p, step)
 
     def _apply(self, p, step: int):
-        sim, ints = self.sim, self.sim.ints
-        pruned = offsets = created = None
-        weights, delays = None, None
+        """One projection's edits, from its buffers; the counts go back to 0."""
+        owned, ints = self.sim.owned, self.sim.ints
+        chosen, creating = {}, None
         for rule in p.rules:
-            if rule.kind == "pruning":
-                count = self._int(S.PruneCount(p.id))
-                if ints[count]:
-                    pruned = sim.owned[S.PruneFlags(p.id)]
-                ints[count] = 0
-            else:
-                total = self._int(S.CreateTotal(p.id))
-                if ints[total]:
-                    offsets = sim.owned[S.CreateOffsets(p.id)]
-                    created = sim.owned[S.CreateList(p.id)]
-                    weights, delays = rule.w, rule.d
-                ints[total] = 0
-        if pruned is None and offsets is None:
+            slot = self._index(S.RuleChosen(p.id, rule.kind))
+            chosen[rule.kind] = int(ints[slot])
+            ints[slot] = 0
+            if rule.kind == "creating":
+                creating = rule
+        if not any(chosen.values()):
             return
-        proj = sim.net.projections[p.id]
-        keep, rows, cols = csr_edit.decisions(proj.connectivity.row_ptr, pruned, offsets,
-                                              created)
-        proj.edit_synapses(keep, rows, cols, weights, delays, ("rules", p.id, step))
+        proj = self.sim.net.projections[p.id]
+        keep, rows, cols = csr_edit.decisions(
+            proj.connectivity.row_ptr,
+            owned[S.RuleBuffer(p.id, "prune_flags")] if chosen.get("pruning") else None,
+            owned[S.RuleBuffer(p.id, "create_offsets")] if chosen.get("creating") else None,
+            owned.get(S.RuleBuffer(p.id, "create_list")))
+        proj.edit_synapses(keep, rows, cols, creating.w if creating else None,
+                           creating.d if creating else None, ("rules", p.id, step))
 
     # -- buffers (Simulator slot dispatch) -----------------------------------------------
     def buffer(self, slot) -> np.ndarray:
-        """The runtime-owned buffers of the rules, made at their current size."""
+        """A rule buffer: made at its size; prune flags grow with the synapses."""
         sim = self.sim
         proj = sim.net.projections[slot.proj]
-        if isinstance(slot, S.PruneFlags):
-            shape, dtype = max(1, proj.nb_synapses), np.uint8
-        elif isinstance(slot, S.CreateOffsets):
-            shape, dtype = proj.post.size + 1, np.int64
-        else:
-            shape, dtype = max(16, ROOM_PER_NEURON * proj.post.size), np.int32
+        size, dtype = {"prune_flags": (max(1, proj.nb_synapses), np.uint8),
+                       "create_offsets": (proj.post.size + 1, np.int64),
+                       "create_list": (max(16, ROOM_PER_NEURON * proj.post.size),
+                                       np.int32)}[slot.name]
         array = sim.owned.get(slot)
-        if array is None or (isinstance(slot, S.PruneFlags) and array.size < shape):
-            array = sim.owned[slot] = np.zeros(shape, dtype=dtype)
+        if array is None or (slot.name == "prune_flags" and array.size < size):
+            array = sim.owned[slot] = np.zeros(size, dtype=dtype)
         return array

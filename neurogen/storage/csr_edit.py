@@ -81,8 +81,8 @@ def checked(keep, add_rows, add_cols, row_ptr, cols, pre_size: int, where: str):
 
 def decisions(row_ptr: np.ndarray, pruned=None, offsets=None, created=None):
     """``(keep, add_rows, add_cols)`` from the generated rules' buffers: ``pruned`` one
-    flag per synapse (or None; it may be longer), ``offsets`` where each row's created presynaptic ranks
-    start in ``created`` (a prefix sum over rows; or None)."""
+    flag per synapse (or None; it may be longer), ``offsets`` where each row's created
+    presynaptic ranks start in ``created`` (a prefix sum over rows; or None)."""
     count = int(row_ptr[-1])
     keep = np.ones(count, dtype=bool) if pruned is None else ~pruned[:count].astype(bool)
     if offsets is None:
