@@ -16,8 +16,8 @@ from pathlib import Path
 import jinja2
 import sympy as sp
 
+from ..codegen.printer import AdjointPrinter
 from .graph import Graph
-from .printer import print_expr
 from .symbolic import DT, T, PopulationStep, adjoint_symbol, sum_symbol
 
 INT_STEPS, INT_BATCH, INT_LAG, INT_SCORED = 0, 1, 2, 3
@@ -33,6 +33,10 @@ class Layout:
     def ptr(self, cname: str, *key) -> str:
         self.pointers.append((cname, key))
         return cname
+
+
+def print_expr(expr, table: dict, precision: str) -> str:
+    return AdjointPrinter(table, precision).doprint(expr)
 
 
 def template_dir() -> Path:
