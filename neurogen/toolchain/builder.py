@@ -17,6 +17,7 @@ from pathlib import Path
 from .._version import __version__
 from ..errors import BackendUnavailable, BuildError
 from . import cache
+from .openmp_policy import wait_policy
 from .compiler import WRAPPER_FLAGS, toolchain
 
 
@@ -98,7 +99,8 @@ def load(path: Path, module: str, failure):
     loader = importlib.machinery.ExtensionFileLoader(module, str(path))
     spec = importlib.util.spec_from_file_location(module, str(path), loader=loader)
     try:
-        mod = importlib.util.module_from_spec(spec)   # dlopen happens here
+        with wait_policy():    # libgomp reads its spin count when it is first loaded
+            mod = importlib.util.module_from_spec(spec)   # dlopen happens here
         loader.exec_module(mod)
     except ImportError as exc:
         raise failure(f"{exc}\n  its cache entry {path.parent} matches its manifest; if "
