@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from . import codegen
+from . import kernel_source
 from .graph import Graph, TrainingError
 from .symbolic import build_step
 from .toolchain import compile_kernel
@@ -34,7 +34,7 @@ class DifferentiableNetwork:
         self.graph, self.precision, self.dtype = graph, precision, _DTYPES[precision]
         self.steps = [build_step(p.ir, p.trainable) for p in graph.populations]
         self.lag = graph.lag
-        cpp, pyx, self.layout = codegen.render(graph, self.steps, precision)
+        cpp, pyx, self.layout = kernel_source.render(graph, self.steps, precision)
         self.source = cpp
         start = time.perf_counter()
         self.module, self.build_info = compile_kernel(cpp, pyx)
@@ -119,10 +119,10 @@ class DifferentiableNetwork:
         for _, key in self.layout.pointers:
             addresses.append(self._array(key).ctypes.data)
         self.pointers = np.asarray(addresses, dtype=np.uintp)
-        self.ints[codegen.INT_STEPS] = total
-        self.ints[codegen.INT_BATCH] = batch
-        self.ints[codegen.INT_LAG] = self.lag
-        self.ints[codegen.INT_SCORED] = steps
+        self.ints[kernel_source.INT_STEPS] = total
+        self.ints[kernel_source.INT_BATCH] = batch
+        self.ints[kernel_source.INT_LAG] = self.lag
+        self.ints[kernel_source.INT_SCORED] = steps
         self._shape = (steps, batch)
 
     def _array(self, key) -> np.ndarray:
