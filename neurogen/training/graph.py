@@ -55,6 +55,8 @@ class Graph:
     projections: list = field(default_factory=list)    # ProjSpec
     constants: dict = field(default_factory=dict)
     dt: float = 1.0
+    backend: object = None        # the network's Backend: it builds the kernels
+    toolchain: object = None      # the network's compiler and flags
 
     def population(self, name) -> PopSpec:
         return next(p for p in self.populations if p.name == name)
@@ -149,7 +151,8 @@ def extract(net, inputs, output, trainable) -> Graph:
     if not train_projs and not train_params:
         raise TrainingError("nothing to train: pass trainable=[projections, 'pop.param', ...]")
     graph = Graph(inputs=[p.name for p in input_pops], input_sizes=[p.size for p in input_pops],
-                  output=output.name, constants=net.constant_values(), dt=net.dt)
+                  output=output.name, constants=net.constant_values(), dt=net.dt,
+                  backend=net.backend, toolchain=net.toolchain)
     for pop in net.populations:
         if pop in input_pops:
             continue
