@@ -80,7 +80,7 @@ class Projection(SealedAttributes):
         self.kernel_data = None              # that kernel's runtime tables
         self._weights = None                 # runtime buffer once compiled
         self.learning_enabled = True         # synapse equations run (disable_learning)
-        net._add_projection(self)
+        net.register(self)
 
     # -- connectors (projection_connect, projection_files) --------------------------------
     connect_one_to_one = projection_connect.connect_one_to_one
@@ -126,7 +126,7 @@ class Projection(SealedAttributes):
     dense_layout = projection_storage.dense_layout
     weight_buffer = projection_storage.weight_buffer
     w = property(projection_storage.get_weights, projection_storage.set_weights)
-    _attach_storage = projection_storage.attach_storage
+    attach_storage = projection_storage.attach_storage   # called by the network at compile()
     _flat_weights = projection_storage.flat_weights
 
     def synapse_buffer(self, name: str) -> np.ndarray:
@@ -257,8 +257,8 @@ class Projection(SealedAttributes):
 
     def _set_learning(self, enabled: bool):
         self.learning_enabled = bool(enabled)
-        if self.net._sim is not None:
-            self.net._sim.bind()
+        if self.net.runtime is not None:
+            self.net.runtime.bind()
 
     def reset(self, synapses: bool = False):
         """With ``synapses=True``, weights go back to what the connector gave (and

@@ -94,7 +94,7 @@ def set_delay(proj, value):
             new = float(new[0])
     if np.any(np.asarray(new) < 0):
         raise NetworkError(f"projection '{proj.name}': negative delay")
-    sim = proj.net._sim
+    sim = proj.net.runtime
     if sim is not None:
         new = _compiled_kind(proj, new)
     proj.delays = new

@@ -46,7 +46,7 @@ def _network(net):
     if net is None:
         from ..core.network import default_network
         net = default_network()
-    if not getattr(net, "compiled", False) or getattr(net, "_sim", None) is None:
+    if not getattr(net, "compiled", False) or getattr(net, "runtime", None) is None:
         raise InputError("the network is not compiled: call compile() before binding an "
                          "input environment")
     return net
@@ -58,7 +58,7 @@ def c_interface(net=None) -> tuple:
     One step is ``run(P, I, R, 1)``; it returns the steps done, 0 when a monitor buffer
     must grow first (then call ``net.step()``)."""
     net = _network(net)
-    return tuple(int(a) for a in net._sim.kernel.entry_address)
+    return tuple(int(a) for a in net.runtime.kernel.entry_address)
 
 
 def buffer_address(pop, name: str, dtype: str = "float64") -> int:
