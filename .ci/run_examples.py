@@ -40,8 +40,10 @@ CORE = [
      ["--iterations", "20", "--hidden", "16", "--candidates", "8", "--retrain",
       "--weights", "{out}/w.npz", "--out", "{out}"]),
 ]
-VIEWER = [
+VIEWER = [   # Viz.py is the tutorial's module, imported by NeuralFieldViz.py --python-world
     ("examples/neural_field/NeuralFieldViz.py", ["--xvfb", "3"]),
+    ("examples/neural_field/NeuralFieldViz.py", ["--xvfb", "2", "--image", "--python-world"]),
+    ("examples/viewer_screenshots.py", ["{out}"]),
 ]
 
 

@@ -104,11 +104,6 @@ def run(model, duration, records, period, fmt, threads, paradigm, network, quiet
                f"{info['seed']}{analysis}" + (f"; {shapes} -> {out}" if out else ""))
 
 
-def _progress_line(row):
-    status = row["status"] if row["status"] == "ok" else f"FAILED: {row['error']}"
-    return f"{row['run']}: {status}"
-
-
 @cli.command()
 @click.argument("model", type=click.Path(dir_okay=False))
 @_common

@@ -9,17 +9,19 @@ os.environ.setdefault("NEUROGEN_CACHE_DIR", _CACHE)
 
 import neurogen  # noqa: E402  (after the cache location is set)
 import neurogen.backends  # noqa: E402
+from neurogen.core.network_options import using_paradigm  # noqa: E402
 
 
 @pytest.fixture(params=neurogen.backends.NAMES)
-def paradigm(request, monkeypatch):
-    """Runs a test once per backend: networks made with ``make_network()``/``clear()``
-    use it. Skips, with the reason, where a backend cannot run (no GPU here, say)."""
+def paradigm(request):
+    """Runs a test once per backend: networks made without ``paradigm=`` use it (as the
+    CLI's ``--paradigm`` does). Skips, with the reason, where a backend cannot run (no
+    GPU here, say)."""
     reason = neurogen.backends.get(request.param).unavailable()
     if reason is not None:
         pytest.skip(f"paradigm '{request.param}' cannot run here: {reason}")
-    monkeypatch.setenv("NEUROGEN_PARADIGM", request.param)
-    return request.param
+    with using_paradigm(request.param):
+        yield request.param
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.codegen.ast import float32, real
 from sympy.printing.c import C99CodePrinter
+from sympy.printing.cxx import CXX17CodePrinter
 
 from ..errors import NeurogenError
 
@@ -74,3 +75,65 @@ class CudaPrinter(NeurogenPrinter):
 def print_expr(expr, table: dict, precision: str = "double",
                printer: type = NeurogenPrinter) -> str:
     return printer(table, precision).doprint(expr)
+
+
+class AdjointPrinter(NeurogenPrinter):
+    """The training kernels' C++ (forward pass and its adjoint, :mod:`neurogen.training`).
+
+    The kernel is C++ whose ``real`` is a typedef, so functions are ``std::`` overloads
+    (no ``f`` suffixes) and every number is printed in the kernel's precision; powers of
+    small integers become products. Subgradients: ``Heaviside(x)`` (the derivative of
+    ``max``/``min``/``pos``) is 0 at 0, as in PyTorch and JAX, and ``sign(0) = 0``;
+    ``Max``/``Min`` are ``ng_max``/``ng_min`` (comparisons, which vectorise).
+    """
+    _ns = "std::"
+
+    def __init__(self, table: dict, precision: str = "double"):
+        super().__init__(table)         # no type alias: ``real`` picks the overloads
+        self.single = precision == "float"
+        self._kf = dict(CXX17CodePrinter._kf)
+        self.known_functions = dict(self._kf)
+
+    def _number(self, value: str) -> str:
+        value = value if any(c in value for c in ".e") else value + ".0"
+        return f"{value}f" if self.single else value
+
+    def _print_Float(self, expr):
+        return self._number(repr(float(expr)))
+
+    def _print_Integer(self, expr):
+        return self._number(str(int(expr)))
+
+    def _print_Rational(self, expr):
+        return f"({self._number(str(expr.p))} / {self._number(str(expr.q))})"
+
+    def _print_Pow(self, expr):
+        base, exp = expr.args
+        if exp.is_Integer and 1 <= abs(int(exp)) <= 4:
+            product = " * ".join([f"({self._print(base)})"] * abs(int(exp)))
+            return f"({product})" if exp > 0 else f"({self._number('1')} / ({product}))"
+        if exp == sp.Rational(1, 2):
+            return f"std::sqrt({self._print(base)})"
+        if exp == -sp.Rational(1, 2):
+            return f"({self._number('1')} / std::sqrt({self._print(base)}))"
+        return f"std::pow({self._print(base)}, {self._print(exp)})"
+
+    def _minmax(self, expr, fn):
+        args = [self._print(a) for a in expr.args]
+        out = args[0]
+        for a in args[1:]:
+            out = f"{fn}({out}, {a})"
+        return out
+
+    def _print_Max(self, expr):
+        return self._minmax(expr, "ng_max")
+
+    def _print_Min(self, expr):
+        return self._minmax(expr, "ng_min")
+
+    def _print_Heaviside(self, expr):
+        return f"(({self._print(expr.args[0])}) > 0 ? {self._number('1')} : {self._number('0')})"
+
+    def _print_sign(self, expr):
+        x = self._print(expr.args[0])
+        return f"(real)((({x}) > 0) - (({x}) < 0))"

@@ -35,7 +35,9 @@ def template_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The one jinja2 environment of generated code (simulation and training kernels):
+    loader root ``templates/``, ``StrictUndefined``, the ``comment`` filter."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(template_dir())),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["comment"] = comment
@@ -64,7 +66,7 @@ def context(plan: Plan) -> dict:
 def render(plan: Plan, backend, flags: dict | None = None) -> tuple[str, str]:
     """The translation unit and the Cython wrapper of ``plan`` for ``backend``; ``flags``
     are the toolchain features the templates branch on (``backend.template_flags``)."""
-    env = _environment()
+    env = environment()
     values = {**context(plan), **(flags or {})}
     try:
         code = env.get_template(backend.template).render(values)

@@ -165,7 +165,7 @@ def apply_population(pop, desc: dict, origin: str):
             raise AnnarchyFileError(f"{origin}: population '{pop.name}' has no attribute "
                                     f"'{name}'")
     for name in desc.get("attributes", ()):
-        pop._write(name, np.asarray(desc[name]))
+        pop.set({name: np.asarray(desc[name])})
 
 
 def apply_projection(proj, desc: dict, origin: str):
@@ -226,5 +226,5 @@ def apply_network(net, desc: dict, origin: str):
                 apply_projection(obj, value, origin)
             else:
                 apply_population(obj, value, origin)
-    if "time_step" in desc and net._sim is not None:
-        net._sim.set_step(int(np.asarray(desc["time_step"]).reshape(-1)[0]))
+    if "time_step" in desc and net.compiled:
+        net.set_current_step(int(np.asarray(desc["time_step"]).reshape(-1)[0]))

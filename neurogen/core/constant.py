@@ -47,13 +47,14 @@ class Constant(float):
         """Make this constant known to ``net`` (its value becomes runtime data there)."""
         if not any(n is net for n in self.networks):
             self.networks.append(net)
-        net._add_constant(self)
+        net.register(self)
 
     def set(self, value: float):
         from ..validation import number
         self.value = number(f"Constant {self.name!r}", "value", value)
         for net in self.networks:
-            net._constant_changed(self)
+            if net.runtime is not None:       # the value is runtime data
+                net.runtime.bind()
 
     def __repr__(self):
         return f"Constant({self.name!r}, {self.value!r})"

@@ -66,7 +66,7 @@ class Monitor(SealedAttributes):
         self.active = False
         self.offset = 0
         self._periods: list = []          # [start_step, stop_step or None]
-        self._net_monitor_id = self.net._add_monitor(self)
+        self.net.register(self)
         if start:
             self.start()
 
@@ -132,7 +132,7 @@ class Monitor(SealedAttributes):
         if target is not None:
             if target not in obj.targets:
                 raise NetworkError(f"Monitor: the neuron of '{obj.name}' has no {name}")
-            return Recording(self, name, lambda: net._sim.sum_buffer(obj.id, target),
+            return Recording(self, name, lambda: net.runtime.sum_buffer(obj.id, target),
                              obj.size, net.real_dtype, copies=net.batch)
         if name not in obj.attributes:
             raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
@@ -167,7 +167,8 @@ class Monitor(SealedAttributes):
         elif not active and self.active and self._periods:
             self._periods[-1][1] = step
         self.active = active
-        self.net._monitor_changed(self)
+        if self.net.runtime is not None:
+            self.net.runtime.monitor_changed(self)
 
     def times(self, variables=None) -> dict:
         """Start and stop times (ms) of the recording periods, per variable (ANNarchy)."""
@@ -191,7 +192,9 @@ class Monitor(SealedAttributes):
         A single name gives an array, a list gives a dict. ``keep=False`` empties the
         buffers, as in ANNarchy.
         """
-        self.net._sync_monitors()
+        runtime = self.net.runtime
+        if runtime is not None:
+            runtime.sync_monitors()
         names = self.variables if variables is None else variables
         single = isinstance(names, str)
         result = {}
@@ -213,7 +216,9 @@ class Monitor(SealedAttributes):
                 data = data.reshape((len(data),) + self.obj.geometry)
             result[name] = data
             if not keep:
-                self.net._clear_recording(rec)
+                rec.count = 0
+                if runtime is not None:
+                    runtime.clear_recording(rec)
         return result[names] if single and not force_dict else result
 
     def _copies_data(self, rec: Recording, data: np.ndarray, reshape: bool) -> np.ndarray:

@@ -58,22 +58,22 @@ class Network:
     def __new__(cls, *args, **kwargs):
         """State is created here, so that a subclass building its model in ``__init__``
         works whether or not it calls ``super().__init__()`` (as in ANNarchy 5)."""
-        net = super().__new__(cls)
-        net.populations, net.projections, net.monitors = [], [], []
-        net.constants = {}
-        net.compiled, net._sim, net.build_info, net.ir = False, None, {}, None
-        net._toolchain = None
-        net._running = threading.RLock()
+        self = super().__new__(cls)
+        self.populations, self.projections, self.monitors = [], [], []
+        self.constants = {}
+        self.compiled, self._sim, self.build_info, self.ir = False, None, {}, None
+        self._toolchain = None
+        self._running = threading.RLock()
         given = {}
         if cls is not Network:   # a subclass may still be given dt=/seed=
             given = {k: v for k, v in kwargs.items() if k in CONSTRUCTOR}
-        net._options = NetworkOptions(**given)
-        net.id = next(_IDS)
-        _NETWORKS[net.id] = net
+        self._options = NetworkOptions(**given)
+        self.id = next(_IDS)
+        _NETWORKS[self.id] = self
         from .constant import GLOBAL_CONSTANTS
         for const in list(GLOBAL_CONSTANTS.values()):
-            const.attach(net)
-        return net
+            const.attach(self)
+        return self
 
     def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
                  precision: str = "double", method: str = "explicit",
@@ -106,7 +106,7 @@ class Network:
         self._options = new
         if changed:
             for pop in self.populations:
-                pop._rebatch()
+                pop.rebatch()
 
     def config(self, **options):
         """ANNarchy 5's name for :meth:`setup` (``num_threads``, ``seed``, ``dt``…)."""
@@ -158,77 +158,70 @@ class Network:
         """A NumPy generator for one purpose, derived from the seed (order-independent)."""
         return np.random.default_rng([self.seed, zlib.crc32(repr(key).encode())])
 
-    # -- registration ---------------------------------------------------------------------------
+    # -- registration: the model objects' protocol ------------------------------------------
+    # Populations, projections, monitors and constants join a network through
+    # ``register()`` (their constructors call it). The network then calls their lifecycle
+    # hooks, public methods documented as "called by the network":
+    #
+    #   Population.rebatch()                 setup(batch=B) before compile()
+    #   Population.move_to(net, name)        net.create(population=X): X moves to this network
+    #   Population.use_precision()           compile(), before the IR is frozen
+    #   Projection.attach_storage(k, dtype)  compile(), after freezing: kernel k's layout
+    #   Population.snapshot_initial()        compile(), once bound: what reset() restores
+    #
+    # Once compiled, the runtime (:attr:`runtime`) owns the tables the generated code reads;
+    # model objects reach it through its public methods only.
+    @property
+    def runtime(self):
+        """The :class:`~neurogen.runtime.simulator.Simulator` of the compiled network, the
+        owner of the tables and buffers shared with the generated code (sums, delay
+        rings, monitor rows, the step); ``None`` before ``compile()``. Read-only."""
+        return self._sim
+
     def _check_open(self, what: str):
         if self.compiled:
             raise NetworkError(f"cannot add {what} after compile()")
 
-    def _add_population(self, pop):
-        self._check_open(f"population '{pop.name}'")
-        if any(p.name == pop.name for p in self.populations):
-            raise NetworkError(f"a population named '{pop.name}' already exists")
-        self.populations.append(pop)
-
-    def _add_projection(self, proj):
-        self._check_open(f"projection '{proj.name}'")
-        self.projections.append(proj)
-
-    def _add_constant(self, const):
-        if self.compiled and const.name not in self.constants:
-            raise NetworkError(f"cannot add constant '{const.name}' after compile()")
-        self.constants[const.name] = const
-        if self._sim is not None:
-            self._sim.bind()
-
-    def _constant_changed(self, const):
-        if self._sim is not None:
-            self._sim.bind()
+    def register(self, obj):
+        """Add a model object to this network; called by the constructors of
+        :class:`Population`, :class:`Projection`, :class:`Monitor` and ``Constant``
+        (and by ``Constant.attach``). Populations and projections are refused after
+        ``compile()``; a monitor joins the runtime at once; a constant's value becomes
+        runtime data (a constant already known is only re-read)."""
+        from .constant import Constant
+        if isinstance(obj, Population):
+            self._check_open(f"population '{obj.name}'")
+            if any(p.name == obj.name for p in self.populations):
+                raise NetworkError(f"a population named '{obj.name}' already exists")
+            self.populations.append(obj)
+        elif isinstance(obj, Projection):
+            self._check_open(f"projection '{obj.name}'")
+            self.projections.append(obj)
+        elif isinstance(obj, Monitor):
+            self.monitors.append(obj)
+            if self._sim is not None:
+                self._sim.add_monitor(obj)
+        elif isinstance(obj, Constant):
+            if self.compiled and obj.name not in self.constants:
+                raise NetworkError(f"cannot add constant '{obj.name}' after compile()")
+            self.constants[obj.name] = obj
+            if self._sim is not None:
+                self._sim.bind()
+        else:
+            raise NetworkError(f"register: cannot add a {type(obj).__name__} to a network")
 
     def constant_values(self) -> dict:
         return {name: c.value for name, c in self.constants.items()}
-
-    def _add_monitor(self, monitor) -> int:
-        self.monitors.append(monitor)
-        if self._sim is not None:
-            self._attach_monitor(monitor)
-        return len(self.monitors) - 1
-
-    def _attach_monitor(self, monitor):
-        table = self._sim.monitors
-        for rec in monitor.recordings.values():
-            table.add(rec)
-        self._sim.rebind_monitors()
-
-    def _monitor_changed(self, monitor):
-        if self._sim is None:
-            return
-        table = self._sim.monitors
-        for m, rec in enumerate(table.recordings):
-            if rec.monitor is monitor:
-                table.write(m)
-
-    def _clear_recording(self, recording):
-        recording.count = 0
-        if self._sim is not None:
-            self._sim.monitors.clear(recording)
-
-    def _sync_monitors(self):
-        if self._sim is not None:
-            self._sim.monitors.sync()
-
-    def _population_reset(self, pop):
-        if self._sim is not None:
-            self._sim.fill_delays(pop)
 
     # -- ANNarchy 5 construction API ---------------------------------------------------------
     def create(self, geometry=None, neuron=None, name: str | None = None, population=None,
                stop_condition: str | None = None):
         """``net.create(geometry=(20, 20), neuron=N, name='pop')``, or
         ``net.create(population=TimedArray(...))`` / ``net.create(TimedArray(...))``."""
-        if population is None and geometry is not None and hasattr(geometry, "_attach"):
+        if population is None and geometry is not None and hasattr(geometry, "move_to"):
             population, geometry = geometry, None
         if population is not None:
-            population._attach(self, name)
+            population.move_to(self, name)
             return population
         if geometry is None or neuron is None:
             raise NetworkError("create() needs geometry= and neuron= (or population=)")
@@ -307,13 +300,13 @@ class Network:
             return
         self._toolchain = chosen
         for pop in self.populations:
-            pop._retype()
+            pop.use_precision()
         say(f"generating code for {len(self.populations)} population(s) and "
             f"{len(self.projections)} projection(s) ({self._options.paradigm}, "
             f"{self._options.precision} precision)", silent)
         network_ir = freeze(self, backend)
         for proj, proj_ir in zip(self.projections, network_ir.projections):
-            proj._attach_storage(proj_ir.storage, self.real_dtype)
+            proj.attach_storage(proj_ir.storage, self.real_dtype)
         plan = build_plan(network_ir, backend)
         code, pyx = render(plan, backend, backend.template_flags(self.toolchain))
         with timed("building the module (reused from the cache when unchanged)", silent):
@@ -325,10 +318,10 @@ class Network:
         self.ir = network_ir
         self._sim = Simulator(self, network_ir, plan, module, backend)
         for pop in self.populations:
-            pop._snapshot_init()
+            pop.snapshot_initial()
         self._sim.fill_delays()
         for monitor in self.monitors:
-            self._attach_monitor(monitor)
+            self._sim.add_monitor(monitor)
         self.compiled = True
 
     def _require_sim(self):
@@ -437,7 +430,7 @@ class Network:
             for monitor in mons:
                 monitor.offset = 0
                 for rec in monitor.recordings.values():
-                    self._clear_recording(rec)
+                    sim.clear_recording(rec)
 
     def disable_learning(self, projections=None):
         """Stop the synapse equations of all projections (or those listed)."""

@@ -8,7 +8,6 @@ naming the option, a misspelt option with a did-you-mean, and nothing is half-ap
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import FrozenInstanceError, dataclass, fields, replace
 from typing import Any
 
@@ -33,9 +32,8 @@ _paradigm_override: str | None = None
 
 def default_paradigm() -> str:
     """The paradigm of a network that names none: the one :func:`using_paradigm` set
-    (the CLI's ``--paradigm``), else ``$NEUROGEN_PARADIGM`` (the test suite's per-backend
-    fixture), else OpenMP."""
-    return _paradigm_override or os.environ.get("NEUROGEN_PARADIGM") or backends.DEFAULT
+    (the CLI's ``--paradigm``, the test suite's per-backend fixture), else OpenMP."""
+    return _paradigm_override or backends.DEFAULT
 
 
 @contextlib.contextmanager

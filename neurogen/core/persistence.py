@@ -207,8 +207,8 @@ def load(net, filename, populations=True, projections=True, pickle_encoding=None
             target[...] = value
         else:
             target.w = value
-    if net._sim is not None and step is not None:
-        net._sim.set_step(step)
+    if net.compiled and step is not None:
+        net.set_current_step(step)
 
 
 def _values(path: Path, key: str, value, dtype) -> np.ndarray:
@@ -243,7 +243,7 @@ def _parameters(attributes, ir, getter) -> dict:
 def save_parameters(net, filename):
     """Parameter values of populations and projections, and constants, as JSON."""
     content = {
-        "populations": {p.name: _parameters(p.attributes, p.ir, p._buffer)
+        "populations": {p.name: _parameters(p.attributes, p.ir, p.buffer)
                         for p in net.populations},
         "projections": {p.name: _parameters(None, p.synapse_ir,
                                             lambda n, p=p: p._syn_buffers[n]

@@ -89,11 +89,12 @@ class Population(SealedAttributes):
         self._init = {a.name: a.init for a in self.ir.attributes}
         self._check_memory()
         self._attrs = {a.name: self._allocate(a) for a in self.ir.attributes}
-        net._add_population(self)
+        net.register(self)
 
-    def _attach(self, net, name):
-        """``net.create(TimedArray(...))`` / ``net.create(InputArray(...))``: a population
-        created in the call moves from the default network to ``net``."""
+    def move_to(self, net, name):
+        """Called by the network: ``net.create(TimedArray(...))`` /
+        ``net.create(InputArray(...))``: a population created in the call moves from the
+        default network to ``net``."""
         old = self.net
         if old is net:
             return
@@ -103,11 +104,11 @@ class Population(SealedAttributes):
                                f"call, e.g. net.create({type(self).__name__}(geometry=10))")
         old.populations.pop()
         self.net = net
-        self._rebatch()
+        self.rebatch()
         self.id = len(net.populations)
         if name or not self._named:
             self.name = name or f"pop{self.id}"
-        net._add_population(self)
+        net.register(self)
 
     # -- storage --------------------------------------------------------------------------
     def _check_memory(self):
@@ -136,15 +137,17 @@ class Population(SealedAttributes):
         """Whether ``name`` has one value set per copy here (batch > 1)."""
         return self.net.batch > 1 and self.copies(self.ir.attribute(name)) > 1
 
-    def _rebatch(self):
-        """``setup(batch=B)`` before compile(): every copy starts as copy 0 is now."""
+    def rebatch(self):
+        """Called by the network on ``setup(batch=B)`` before compile(): every copy starts
+        as copy 0 is now."""
         for a in self.ir.attributes:
             old, n = self._attrs[a.name], self.values_per_copy(a)
             if old.size != n * self.copies(a):
                 self._attrs[a.name] = np.tile(old[:n], self.copies(a))
 
-    def _retype(self):
-        """Convert real buffers to the network's precision (before binding)."""
+    def use_precision(self):
+        """Called by the network at compile(), before the IR is frozen: real buffers in
+        the network's precision."""
         for a in self.ir.attributes:
             if a.ctype == "real" and self._attrs[a.name].dtype != self.net.real_dtype:
                 self._attrs[a.name] = self._attrs[a.name].astype(self.net.real_dtype)
@@ -312,22 +315,23 @@ class Population(SealedAttributes):
             raise NetworkError(f"population '{self.name}' has no sum({target}) (no "
                                f"projection targets it; targets: "
                                f"{', '.join(self.targets) or 'none'})")
-        sim = self.net._sim
+        sim = self.net.runtime
         if sim is None:
             return np.zeros((self.net.batch, self.size) if self.net.batch > 1 else self.size)
         values = sim.sum_buffer(self.id, target).astype(float)
         return values.reshape(self.net.batch, self.size) if self.net.batch > 1 else values
 
     # -- state ------------------------------------------------------------------------------
-    def _snapshot_init(self):
-        """Values restored by reset(): taken when the network is compiled."""
+    def snapshot_initial(self):
+        """Called by the network once compiled: the values reset() restores."""
         self._init = {name: array.copy() for name, array in self._attrs.items()}
 
     def reset(self, attributes=None):
         """Restore the values the attributes had when the network was compiled."""
         for name in attributes or self._attrs:
             self._attrs[name][...] = self._init[name]
-        self.net._population_reset(self)
+        if self.net.runtime is not None:      # delay rings restart from the values
+            self.net.runtime.fill_delays(self)
 
     def __len__(self):
         return self.size

@@ -21,7 +21,7 @@ Both kinds of edit go through :func:`edit`: the new CSR arrays come from
 rule's or the caller's ``w``/``d``, the synapse model's initial values, or a fresh draw
 where a distribution was assigned to the attribute (from the network's seed: a run is
 repeated exactly); then the runtime re-binds the projection's buffers
-(``Simulator.rebind_projection``). ``reset(synapses=True)`` restores the connector's
+(``net.runtime.synapses_changed``). ``reset(synapses=True)`` restores the connector's
 synapses.
 """
 from __future__ import annotations
@@ -138,8 +138,8 @@ def _install(proj, row_ptr, cols, arrays: dict):
         proj.delays = arrays.pop("__delays__")
     for name, array in arrays.items():
         proj._syn_buffers[name] = np.ascontiguousarray(array)
-    if proj.net._sim is not None:
-        proj.net._sim.rebind_projection(proj.id)
+    if proj.net.runtime is not None:
+        proj.net.runtime.synapses_changed(proj)
 
 
 def restore(proj):
@@ -180,11 +180,11 @@ def start_rule(proj, kind: str, period=None):
         raise NetworkError(f"projection '{proj.name}': start_{kind}() needs each dendrite's "
                            "presynaptic ranks in ascending order (a connectivity file gave "
                            "them unsorted)")
-    proj.net._sim.schedule_rule(proj.id, kind, steps, proj.net.get_current_step())
+    proj.net.runtime.schedule_rule(proj.id, kind, steps, proj.net.get_current_step())
 
 
 def stop_rule(proj, kind: str):
-    sim = proj.net._sim
+    sim = proj.net.runtime
     if sim is not None and getattr(proj.synapse_ir, kind, None) is not None \
             and proj.net.options.structural_plasticity:
         sim.schedule_rule(proj.id, kind, None)

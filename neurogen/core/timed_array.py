@@ -55,10 +55,10 @@ class TimedArray(Population):
         step = self.net.get_current_step()
         if reset and step > 0:
             self.start_step = step - 1     # the entry written now counts as the first one
-        if self.net._sim is not None:
+        if self.net.runtime is not None:
             if step > 0:                   # what the last step would have shown
                 self.buffer("r").reshape(-1, self.size)[...] = self.rates[self.entry(step - 1)]
-            self.net._sim.bind()
+            self.net.runtime.bind()
 
     def entry(self, step: int) -> int:
         """The entry shown at ``step`` (as the generated code computes it)."""
@@ -67,8 +67,8 @@ class TimedArray(Population):
         k = (since % period if period > 0 else since) // sched
         return int(min(max(k, 0), len(self.rates) - 1))
 
-    def _snapshot_init(self):
-        super()._snapshot_init()
+    def snapshot_initial(self):
+        super().snapshot_initial()
         self._initial = (self.rates.copy(), self.schedule, self.period)
 
     def reset(self, attributes=None):
@@ -77,8 +77,8 @@ class TimedArray(Population):
                                                   *self._initial[1:])
         self.start_step = 0
         super().reset(attributes)
-        if self.net._sim is not None:
-            self.net._sim.bind()
+        if self.net.runtime is not None:
+            self.net.runtime.bind()
 
     def timing_steps(self) -> tuple[int, int]:
         """(steps per entry, period in steps or 0)."""
@@ -87,11 +87,11 @@ class TimedArray(Population):
         period = int(round(self.period / dt)) if self.period > 0 else 0
         return sched, period
 
-    def _attach(self, net, name):
+    def move_to(self, net, name):
         """``net.create(TimedArray(...))``: move it from the default network to ``net``."""
-        super()._attach(net, name)
+        super().move_to(net, name)
         self.rates = self.rates.astype(net.real_dtype)
 
-    def _retype(self):
-        super()._retype()
+    def use_precision(self):
+        super().use_precision()
         self.rates = np.ascontiguousarray(self.rates, dtype=self.net.real_dtype)

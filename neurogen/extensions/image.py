@@ -92,7 +92,7 @@ class ImagePopulation(Population):
             pixels = pixels[..., 0] if not self.colour else pixels
         return pixels
 
-    def _attach(self, net, name):
+    def move_to(self, net, name):
         """``net.create(ImagePopulation(...))``: move it from the default network."""
         old = self.net
         if old is net:
@@ -104,7 +104,7 @@ class ImagePopulation(Population):
         self.net, self.id = net, len(net.populations)
         if name or not self._named:
             self.name = name or f"pop{self.id}"
-        net._add_population(self)
+        net.register(self)
 
 
 class VideoPopulation(ImagePopulation):

@@ -18,11 +18,6 @@ pyximport's ``.pyxbld``) so that ``cimport neurogen.inputs.cnetwork`` resolves.
 from __future__ import annotations
 
 import contextlib
-import importlib.machinery
-import importlib.util
-import io
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -51,7 +46,7 @@ def _network(net):
     if net is None:
         from ..core.network import default_network
         net = default_network()
-    if not getattr(net, "compiled", False) or getattr(net, "_sim", None) is None:
+    if not getattr(net, "compiled", False) or getattr(net, "runtime", None) is None:
         raise InputError("the network is not compiled: call compile() before binding an "
                          "input environment")
     return net
@@ -64,10 +59,10 @@ def c_interface(net=None) -> tuple:
     must grow first (then call ``net.step()``). Refused for a network with structural
     plasticity rules: the synapses they choose are edited by ``net.step()``, in Python."""
     net = _network(net)
-    if net._sim.rules is not None:
+    if net.runtime.rules is not None:
         raise InputError("the network compiles creating/pruning rules, whose synapse "
                          "edits only net.step()/simulate() apply: step it with net.step()")
-    return tuple(int(a) for a in net._sim.kernel.entry_address)
+    return tuple(int(a) for a in net.runtime.kernel.entry_address)
 
 
 def buffer_address(pop, name: str, dtype: str = "float64") -> int:
@@ -91,30 +86,15 @@ def buffer_address(pop, name: str, dtype: str = "float64") -> int:
 
 
 # -- compiling a .pyx -----------------------------------------------------------------------
-def _first_error(text: str) -> str:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    for line in lines:
-        if ": error" in line or line.count(":") >= 3 and ".pyx:" in line:
-            return line
-    return lines[-1] if lines else "(no output)"
-
-
-def _cythonize(pyx: Path, out: Path, include: list):
-    from Cython.Compiler.Main import CompilationOptions, compile as cython_compile, \
-        default_options
-    options = CompilationOptions(default_options, cplus=True, language_level=3,
-                                 include_path=include, output_file=str(out))
-    stderr, stdout = io.StringIO(), io.StringIO()
+@contextlib.contextmanager
+def _as_input_error(what: str = ""):
+    """The builder's BuildError as this module's InputError: ``what: first error`` for a
+    Cython or compiler failure, the BuildError's own text otherwise (an unwritable cache)."""
+    from ..errors import BuildError
     try:
-        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(stdout):
-            result = cython_compile(str(pyx), options)
-        failed = result.num_errors > 0
-    except Exception as exc:   # noqa: BLE001 (Cython raises on some errors)
-        failed = True
-        stderr.write(str(exc))
-    if failed:
-        raise InputError(f"Cython cannot compile {pyx.name}: "
-                         f"{_first_error(stderr.getvalue() + stdout.getvalue())}")
+        yield
+    except BuildError as exc:
+        raise InputError(f"{what}: {exc.first_error}" if what else str(exc)) from None
 
 
 def _dependencies(pyx: Path) -> list:
@@ -133,7 +113,7 @@ def load_pyx(path, include_dirs=(), force: bool = False):
     neurogen's headers/``.pxd`` files are on the include path. Compiled once per source
     and toolchain; ``force=True`` rebuilds. Errors are :class:`InputError`.
     """
-    from ..toolchain import cache
+    from ..toolchain import builder, cache
     from ..toolchain.compiler import toolchain
     pyx = Path(path).resolve()
     if not pyx.is_file():
@@ -148,33 +128,23 @@ def load_pyx(path, include_dirs=(), force: bool = False):
     for dep in _dependencies(pyx):
         parts += [dep.name, dep.read_text()]
     key = cache.cache_key(*parts)
-    target = cache.entry(key) / f"{name}{tc.ext_suffix}"
-    built = False
-    with cache.locked(key):
-        if force or not target.exists():
-            built = True
-            tmp = cache.staging(key)
-            try:
-                cpp = tmp / f"{name}.cpp"
-                _cythonize(pyx, cpp, include)
-                cmd = [tc.compiler, *_PYX_FLAGS, *(["-fopenmp"] if tc.openmp else []),
-                       f"-I{tc.python_include}", *(f"-I{d}" for d in include), str(cpp),
-                       "-o", str(tmp / target.name)]
-                result = subprocess.run(cmd, capture_output=True, text=True)
-                if result.returncode != 0:
-                    raise InputError(f"the C++ compiler failed on {pyx.name}: "
-                                     f"{_first_error(result.stderr + result.stdout)}")
-                cpp.unlink()
-                cache.publish(tmp, key)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-    loader = importlib.machinery.ExtensionFileLoader(name, str(target))
-    spec = importlib.util.spec_from_file_location(name, str(target), loader=loader)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        loader.exec_module(module)
-    except ImportError as exc:
-        raise InputError(f"{pyx.name} compiled but cannot be imported: {exc}") from None
-    sys.modules[name] = module
+
+    def make(tmp: Path):
+        cpp = tmp / f"{name}.cpp"
+        with _as_input_error(f"Cython cannot compile {pyx.name}"):
+            builder.cythonize(pyx, cpp, include)
+        cmd = [tc.compiler, *_PYX_FLAGS, *(["-fopenmp"] if tc.openmp else []),
+               f"-I{tc.python_include}", *(f"-I{d}" for d in include), str(cpp),
+               "-o", f"{name}{tc.ext_suffix}"]
+        with _as_input_error(f"the C++ compiler failed on {pyx.name}"):
+            builder.run(cmd, tmp, tmp)
+        cpp.unlink()
+
+    def failure(reason: str):
+        return InputError(f"{pyx.name} compiled but cannot be imported: {reason}")
+
+    with _as_input_error():
+        module, target, built = builder.cached_module(key, name, tc.ext_suffix, make,
+                                                      failure, force=force)
     module.__neurogen_build__ = {"key": key, "cached": not built, "path": str(target)}
     return module

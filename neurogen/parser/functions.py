@@ -11,6 +11,9 @@ from typing import Callable
 
 import sympy as sp
 
+from ..errors import ParseError
+from .arithmetic import power
+
 
 class modulo(sp.Function):
     """Integer remainder with C semantics (truncation), printed as ``ng_modulo``."""
@@ -20,7 +23,6 @@ class modulo(sp.Function):
     def eval(cls, a, b):
         """Numbers are computed now (as C would), a zero divisor is refused."""
         if isinstance(b, sp.Number) and int(b) == 0:
-            from ..errors import ParseError
             raise ParseError("modulo by zero: modulo(a, b) needs b != 0 (as an integer)",
                              token="modulo")
         if isinstance(a, sp.Number) and isinstance(b, sp.Number):
@@ -30,8 +32,7 @@ class modulo(sp.Function):
 
 
 def _pow(args):
-    from .expressions import power      # bounds numeric powers before sympy evaluates them
-    return power(args[0], args[1])
+    return power(args[0], args[1])     # bounds numeric powers before sympy evaluates them
 
 
 def _ite(args):

@@ -116,7 +116,15 @@ class MonitorTable:
 
 
 class Simulator:
-    """Binds one compiled module to one network's buffers and runs it."""
+    """Binds one compiled module to one network's buffers and runs it: the network's
+    runtime (``net.runtime``), owner of the tables shared with the generated code, of the
+    buffers it allocates (sums, reductions, delay rings, delay tables) and of the
+    monitor rows. Model objects use its public methods: :meth:`bind` after they replaced a
+    buffer or changed a value the tables hold, :meth:`set_step`, :meth:`sum_buffer`,
+    :meth:`fill_delays` / :meth:`update_delays`, :meth:`synapses_changed` and
+    :meth:`schedule_rule` (structural plasticity), and the
+    monitor methods (:meth:`add_monitor`, :meth:`monitor_changed`,
+    :meth:`clear_recording`, :meth:`sync_monitors`)."""
 
     def __init__(self, net, network_ir, plan, module, backend):
         self.net, self.ir, self.plan, self.module = net, network_ir, plan, module
@@ -228,12 +236,6 @@ class Simulator:
         for i, slot in enumerate(self.plan.slots.reals):
             self.reals[i] = self._real(slot)
 
-    def rebind_projection(self, proj: int):
-        """A projection's synapses changed (structural plasticity): its per-synapse
-        tables are made anew and every address rewritten."""
-        self.owned.pop(S.SynDelays(proj), None)
-        self.bind()
-
     def schedule_rule(self, proj: int, kind: str, period: int | None, offset: int = 0):
         """Start (every ``period`` steps from step count ``offset``) or stop (``None``)
         a projection's pruning or creating rule."""
@@ -243,6 +245,28 @@ class Simulator:
         self.ptrs[S.PTR_MON_ADDR] = address(self.monitors.addresses)
         self.ptrs[S.PTR_MON_INT] = address(self.monitors.fields)
         self.ints[S.INT_NMON] = len(self.monitors.recordings)
+
+    # -- monitors ---------------------------------------------------------------------------
+    def add_monitor(self, monitor):
+        """A monitor's recordings get their rows (a monitor created before or after
+        ``compile()``)."""
+        for rec in monitor.recordings.values():
+            self.monitors.add(rec)
+        self.rebind_monitors()
+
+    def monitor_changed(self, monitor):
+        """Rewrite the rows of ``monitor`` (started, paused, new period)."""
+        for m, rec in enumerate(self.monitors.recordings):
+            if rec.monitor is monitor:
+                self.monitors.write(m)
+
+    def clear_recording(self, recording):
+        """Forget what ``recording`` holds (``Monitor.get(keep=False)``, ``reset()``)."""
+        self.monitors.clear(recording)
+
+    def sync_monitors(self):
+        """The recordings' counts from the table (the generated code advances them)."""
+        self.monitors.sync()
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -278,6 +302,12 @@ class Simulator:
         self.bind()
         for k in grown:
             self.fill_delays(self.net.populations[k])
+
+    def synapses_changed(self, proj):
+        """``proj`` has new synapses (structural plasticity): its per-synapse delay table
+        is rebuilt and every table entry rewritten."""
+        self.owned.pop(S.SynDelays(proj.id), None)
+        self.bind()
 
     def clear_transients(self):
         for slot, array in self.owned.items():

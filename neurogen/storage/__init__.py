@@ -3,7 +3,11 @@ computed. Each kernel is a strategy (:class:`~neurogen.storage.base.StorageKerne
 when it applies to a projection, what it costs, which runtime tables it needs and which
 template block computes it. ``storage_format="auto"`` picks the cheapest kernel that
 applies and that the backend provides; a kernel asked for by name that does not apply,
-or that the backend lacks, is refused with the reason (never silently replaced).
+or that the backend lacks, is refused with the reason. One name is read as ANNarchy
+reads it: ``'dense'`` for a synapse model with per-synapse work (equations, psp or an
+operation) is ANNarchy's dense *container*, computed synapse by synapse as the cost
+model chooses (the dense kernel computes the plain weighted sum only); the choice is
+logged on the ``neurogen`` logger and shown by ``Projection.storage``.
 """
 from __future__ import annotations
 

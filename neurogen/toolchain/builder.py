@@ -17,22 +17,27 @@ from pathlib import Path
 from .._version import __version__
 from ..errors import BackendUnavailable, BuildError
 from . import cache
+from .openmp_policy import wait_policy
 from .compiler import WRAPPER_FLAGS, toolchain
 
 
-def _first_error(output: str) -> str:
-    for line in output.splitlines():
-        if re.search(r"\berror\b", line):
-            return line.strip()
-    lines = [ln for ln in output.splitlines() if ln.strip()]
-    return lines[0].strip() if lines else "(no output)"
+def first_error(output: str) -> str:
+    """The line that says what went wrong: a compiler's ``error`` line, else Cython's
+    ``file.pyx:line:col: message``, else the first line."""
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    for pattern in (r"\berror\b", r"\.pyx:\d+:\d+: "):
+        for line in lines:
+            if re.search(pattern, line):
+                return line
+    return lines[0] if lines else "(no output)"
 
 
-def _run(cmd: list[str], where: Path, keep: Path):
+def run(cmd: list[str], where: Path, keep: Path):
+    """Run a compiler command; a failure is a BuildError with its first error line."""
     result = subprocess.run(cmd, cwd=where, capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError("the C++ compiler failed on the generated code",
-                         first_error=_first_error(result.stderr + result.stdout),
+                         first_error=first_error(result.stderr + result.stdout),
                          sources=str(keep))
 
 
@@ -44,31 +49,39 @@ def _keep_failed(tmp: Path, key: str) -> Path:
     return failed
 
 
-def _cythonize(pyx: Path):
+def cythonize(pyx: Path, out: Path | None = None, include=()):
+    """``pyx`` → C++ (``out``, default next to it); a failure is a BuildError with
+    Cython's first error (Cython prints its errors, and raises on a few)."""
     from Cython.Compiler.Main import CompilationOptions, compile as cython_compile, \
         default_options
     options = CompilationOptions(default_options, cplus=True, language_level=3,
-                                 output_file=str(pyx.with_suffix(".cpp")))
-    stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr):
-        result = cython_compile(str(pyx), options)
-    if result.num_errors:
+                                 include_path=list(include),
+                                 output_file=str(out or pyx.with_suffix(".cpp")))
+    stderr, stdout = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(stdout):
+            failed = cython_compile(str(pyx), options).num_errors > 0
+    except Exception as exc:   # noqa: BLE001 (Cython raises on some errors)
+        failed = True
+        stderr.write(str(exc))
+    if failed:
         raise BuildError("Cython failed on the generated wrapper",
-                         first_error=_first_error(stderr.getvalue()), sources=str(pyx.parent))
+                         first_error=first_error(stderr.getvalue() + stdout.getvalue()),
+                         sources=str(pyx.parent))
 
 
 def _compile(tmp: Path, module: str, key: str, tc, backend) -> Path:
     """Build ``module`` in ``tmp`` with the backend's commands; returns the shared object."""
     try:
-        _cythonize(tmp / f"{module}.pyx")
+        cythonize(tmp / f"{module}.pyx")
         kernel, link, libraries = backend.commands(tc, module)
         wrapper = [tc.compiler, *WRAPPER_FLAGS, f"-I{tc.python_include}", "-c",
                    f"{module}.cpp", "-o", "wrapper.o"]
         with ThreadPoolExecutor(max_workers=2) as pool:
-            for job in [pool.submit(_run, cmd, tmp, tmp) for cmd in (kernel, wrapper)]:
+            for job in [pool.submit(run, cmd, tmp, tmp) for cmd in (kernel, wrapper)]:
                 job.result()
         target = f"{module}{tc.ext_suffix}"
-        _run([*link, "network.o", "wrapper.o", "-o", target, *libraries], tmp, tmp)
+        run([*link, "network.o", "wrapper.o", "-o", target, *libraries], tmp, tmp)
     except BuildError as exc:
         kept = _keep_failed(tmp, key)
         raise BuildError(str(exc).split("\n")[0], first_error=exc.first_error,
@@ -76,15 +89,45 @@ def _compile(tmp: Path, module: str, key: str, tc, backend) -> Path:
     return tmp / target
 
 
-def _load(path: Path, module: str):
-    if module in sys.modules:
-        return sys.modules[module]
+def load(path: Path, module: str, failure):
+    """Import the extension module ``module`` from ``path`` (the one already imported
+    from there, if any). An ImportError, the entry having passed its manifest check, is
+    ``failure(reason)``, the reason saying which entry to remove."""
+    loaded = sys.modules.get(module)
+    if loaded is not None and getattr(loaded, "__file__", None) == str(path):
+        return loaded
     loader = importlib.machinery.ExtensionFileLoader(module, str(path))
     spec = importlib.util.spec_from_file_location(module, str(path), loader=loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
+    try:
+        with wait_policy():    # libgomp reads its spin count when it is first loaded
+            mod = importlib.util.module_from_spec(spec)   # dlopen happens here
+        loader.exec_module(mod)
+    except ImportError as exc:
+        raise failure(f"{exc}\n  its cache entry {path.parent} matches its manifest; if "
+                      "it is damaged nonetheless, remove that folder (`neurogen cache "
+                      "clean` removes the whole cache) and try again") from None
     sys.modules[module] = mod
     return mod
+
+
+def cached_module(key: str, module: str, suffix: str, make, failure,
+                  force: bool = False):
+    """The extension module ``module`` of cache entry ``key``: under the key's lock, the
+    entry is checked against its manifest and, when absent, damaged or ``force``, built
+    by ``make(tmp)`` in a staging folder and published; then it is loaded (still under
+    the lock: no other process can replace it in between).
+    Returns ``(module, path of the shared object, whether it was built)``."""
+    with cache.locked(key):
+        built = force or not cache.intact(key, module + suffix)
+        if built:
+            tmp = cache.staging(key)
+            try:
+                make(tmp)
+                cache.publish(tmp, key)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        path = cache.entry(key) / (module + suffix)
+        return load(path, module, failure), path, built
 
 
 def build(cpp: str, pyx: str, backend, directory: str | None = None, clean: bool = False,
@@ -107,30 +150,21 @@ def build(cpp: str, pyx: str, backend, directory: str | None = None, clean: bool
         out.mkdir(parents=True, exist_ok=True)
         (out / source).write_text(cpp)
         (out / f"{module}.pyx").write_text(pyx)
-    so_name = f"{module}{tc.ext_suffix}"
-    hit = True
     if clean and module in sys.modules:   # checked before building, not after
         raise BuildError("clean=True cannot rebuild a module already loaded in this "
                          "process; restart Python")
-    with cache.locked(key):
-        final = cache.entry(key) / so_name
-        if clean or not final.exists():
-            hit = False
-            tmp = cache.staging(key)
-            try:
-                (tmp / source).write_text(cpp)
-                (tmp / f"{module}.pyx").write_text(pyx)
-                _compile(tmp, module, key, tc, backend)
-                for leftover in tmp.glob("*.o"):
-                    leftover.unlink()
-                cache.publish(tmp, key)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        return _load(final, module), {"key": key, "cached": hit, "path": str(final),
-                                      "compiler": tc.compiler,
-                                      "compiler_flags": " ".join(tc.user_flags),
-                                      "kernel_flags": " ".join(tc.kernel_flags),
-                                      "fft_library": tc.fft_library}
-    except ImportError as exc:
-        raise BackendUnavailable(f"the compiled network could not be loaded: {exc}") from None
+
+    def make(tmp: Path):
+        (tmp / source).write_text(cpp)
+        (tmp / f"{module}.pyx").write_text(pyx)
+        _compile(tmp, module, key, tc, backend)
+        for leftover in tmp.glob("*.o"):
+            leftover.unlink()
+
+    def failure(reason: str):
+        return BackendUnavailable(f"the compiled network could not be loaded: {reason}")
+
+    mod, path, built = cached_module(key, module, tc.ext_suffix, make, failure, force=clean)
+    return mod, {"key": key, "cached": not built, "path": str(path), "compiler": tc.compiler,
+                 "compiler_flags": " ".join(tc.user_flags),
+                 "kernel_flags": " ".join(tc.kernel_flags), "fft_library": tc.fft_library}

@@ -3,12 +3,16 @@
 A build happens in a temporary folder next to the cache entries and is moved into place
 with ``os.replace``/``os.rename`` only when complete, so an interrupted build leaves no
 entry, and two processes building the same key both end up with a working module.
+Each entry carries a manifest (every file's size and SHA-256) so that an entry damaged
+later (a full disk, a killed copy, a truncated file) is detected and rebuilt instead of
+failing every run that loads it.
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -16,21 +20,43 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..errors import BuildError
+
 #: A temporary build folder older than this (s), whose key is not locked, was left by a
 #: build that was killed (SIGKILL, power loss): nothing else would ever remove it.
 STALE_AFTER_S = 600.0
 
+#: The file in each entry that lists its files' sizes and SHA-256 digests.
+MANIFEST = "manifest.json"
+
 logger = logging.getLogger("neurogen.cache")
+
+
+def _root() -> Path:
+    if os.environ.get("NEUROGEN_CACHE_DIR"):
+        return Path(os.environ["NEUROGEN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "neurogen"
+
+
+@contextlib.contextmanager
+def _writing(path: Path):
+    """Turns an OSError while writing into the cache into a BuildError that says which
+    folder could not be written and how to choose another (a raw PermissionError names
+    neither)."""
+    try:
+        yield
+    except OSError as exc:
+        raise BuildError(f"the build cache {path} cannot be written "
+                         f"({exc.strerror or exc}): set NEUROGEN_CACHE_DIR to a writable "
+                         "folder to use another one") from None
 
 
 def cache_dir() -> Path:
     """``$NEUROGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/neurogen``, else ``~/.cache/neurogen``."""
-    if os.environ.get("NEUROGEN_CACHE_DIR"):
-        path = Path(os.environ["NEUROGEN_CACHE_DIR"])
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-        path = Path(base) / "neurogen"
-    path.mkdir(parents=True, exist_ok=True)
+    path = _root()
+    with _writing(path):
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -45,7 +71,10 @@ def cache_key(*parts: str) -> str:
 @contextlib.contextmanager
 def locked(key: str):
     """Exclusive lock for one key, across processes."""
-    with open(cache_dir() / f"{key}.lock", "w") as handle:
+    root = cache_dir()
+    with _writing(root):
+        handle = open(root / f"{key}.lock", "w")
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -60,11 +89,73 @@ def entry(key: str) -> Path:
 def staging(key: str) -> Path:
     """A fresh temporary folder in the cache's file system, for building ``key``."""
     remove_stale()
-    return Path(tempfile.mkdtemp(prefix=f"tmp-{key[:16]}-", dir=cache_dir()))
+    root = cache_dir()
+    with _writing(root):
+        return Path(tempfile.mkdtemp(prefix=f"tmp-{key[:16]}-", dir=root))
+
+
+def _digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _files(folder: Path) -> dict:
+    return {str(f.relative_to(folder)): f for f in sorted(folder.rglob("*"))
+            if f.is_file() and f.name != MANIFEST}
+
+
+def write_manifest(folder: Path):
+    """Record every file's size and SHA-256 in ``folder/manifest.json`` (temp file +
+    ``os.replace``, so a manifest is never half-written)."""
+    listing = {name: {"size": f.stat().st_size, "sha256": _digest(f)}
+               for name, f in _files(folder).items()}
+    part = folder / f".{MANIFEST}.part"
+    part.write_text(json.dumps(listing, indent=1, sort_keys=True))
+    os.replace(part, folder / MANIFEST)
+
+
+def damage(key: str, required: str) -> str | None:
+    """What is wrong with entry ``key`` (which must hold ``required``), or None when every
+    file matches its manifest. An absent entry is ``"absent"``."""
+    folder = entry(key)
+    if not folder.is_dir():
+        return "absent"
+    try:
+        listing = json.loads((folder / MANIFEST).read_text())
+    except FileNotFoundError:
+        return "it has no manifest"
+    except (OSError, ValueError):
+        listing = None
+    if not isinstance(listing, dict) or not all(isinstance(v, dict) for v in listing.values()):
+        return "its manifest cannot be read"
+    if required not in listing:
+        return f"its manifest does not list {required}"
+    for name, want in listing.items():   # sizes first: cheap, and what truncation changes
+        try:
+            size = (folder / name).stat().st_size
+        except OSError:
+            return f"{name} is missing"
+        if size != want.get("size"):
+            return f"{name} is {size} bytes, its manifest says {want.get('size')}"
+    for name, want in listing.items():
+        if _digest(folder / name) != want.get("sha256"):
+            return f"{name} differs from its manifest (SHA-256)"
+    return None
+
+
+def intact(key: str, required: str) -> bool:
+    """Whether entry ``key`` can be used as it is. A damaged entry (not an absent one) is
+    reported in one warning line, so that a rebuild nobody asked for is explained."""
+    problem = damage(key, required)
+    if problem not in (None, "absent"):
+        logger.warning("cache entry %s is damaged (%s): rebuilding it", entry(key), problem)
+    return problem is None
 
 
 def publish(tmp: Path, key: str) -> Path:
-    """Move a finished build into place (replacing an older entry for the same key)."""
+    """Record the manifest and move a finished build into place (replacing an older entry
+    for the same key)."""
+    write_manifest(tmp)
     final = entry(key)
     if final.exists():
         old = final.with_name(f"old-{key[:16]}-{os.getpid()}")

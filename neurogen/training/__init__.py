@@ -1,8 +1,9 @@
 """Training equation-string networks with gradients generated from their equations.
 
-sympy differentiates each population's update (:mod:`.symbolic`), jinja2 renders a
-batched forward pass and its backpropagation-through-time adjoint as C++
-(:mod:`.codegen`), compiled and cached like a network (:mod:`.toolchain`).
+sympy differentiates each population's update (:mod:`.symbolic`); the simulation's
+printer and jinja2 environment render a batched forward pass and its
+backpropagation-through-time adjoint as C++ (:mod:`.kernel_source`), built and cached
+by the network's backend like the network itself.
 :class:`Trainer` fits the trainable parameters and projections with :class:`Adam` or
 :class:`SGD`; :class:`CellMap` gives the trained update as a map with its exact
 Jacobian, for fixed-point analysis.

@@ -11,10 +11,11 @@ import time
 
 import numpy as np
 
-from . import codegen
+from ..backends.openmp import OpenMPBackend
+from ..toolchain.builder import build
+from . import kernel_source
 from .graph import Graph, TrainingError
 from .symbolic import build_step
-from .toolchain import compile_kernel
 
 _DTYPES = {"double": np.float64, "float": np.float32}
 
@@ -34,10 +35,15 @@ class DifferentiableNetwork:
         self.graph, self.precision, self.dtype = graph, precision, _DTYPES[precision]
         self.steps = [build_step(p.ir, p.trainable) for p in graph.populations]
         self.lag = graph.lag
-        cpp, pyx, self.layout = codegen.render(graph, self.steps, precision)
+        if not isinstance(graph.backend, OpenMPBackend):
+            raise TrainingError(f"training kernels are rendered for OpenMP only; this "
+                                f"network's backend is '{graph.backend.name}' (train a copy "
+                                "built with paradigm='openmp', then load its weights)")
+        cpp, pyx, self.layout = kernel_source.render(graph, self.steps, precision)
         self.source = cpp
         start = time.perf_counter()
-        self.module, self.build_info = compile_kernel(cpp, pyx)
+        # the network's backend and toolchain: same commands, flags and cache as simulate()
+        self.module, self.build_info = build(cpp, pyx, graph.backend, tc=graph.toolchain)
         self.build_info = dict(self.build_info, seconds=time.perf_counter() - start)
         self._init_parameters()
         self._shape = None
@@ -119,10 +125,10 @@ class DifferentiableNetwork:
         for _, key in self.layout.pointers:
             addresses.append(self._array(key).ctypes.data)
         self.pointers = np.asarray(addresses, dtype=np.uintp)
-        self.ints[codegen.INT_STEPS] = total
-        self.ints[codegen.INT_BATCH] = batch
-        self.ints[codegen.INT_LAG] = self.lag
-        self.ints[codegen.INT_SCORED] = steps
+        self.ints[kernel_source.INT_STEPS] = total
+        self.ints[kernel_source.INT_BATCH] = batch
+        self.ints[kernel_source.INT_LAG] = self.lag
+        self.ints[kernel_source.INT_SCORED] = steps
         self._shape = (steps, batch)
 
     def _array(self, key) -> np.ndarray:

@@ -1,9 +1,12 @@
-"""What training needs from a network, read from the model objects in one place.
+"""What training needs from a network, in one place: the adjoint pass's view of the IR.
 
-:func:`extract` is the only function of :mod:`neurogen.training` that looks at
-populations and projections; everything else works on the :class:`Graph` it returns
-(so moving to a network IR later changes this module only). :func:`write_back` puts
-trained values into the network.
+:func:`extract` freezes the network (:func:`neurogen.core.freeze.freeze`, as
+``compile()`` does) and reads its structure from the ``NetworkIR``: populations and
+their neuron IR, projections (pre, post, target, delay kind, synapse), constants,
+precision. Values (parameters, initial state, weights, constant values) and the user's
+names come through the model objects' public accessors. Everything else in
+:mod:`neurogen.training` works on the :class:`Graph` it returns. :func:`write_back`
+puts trained values into the network.
 
 Semantics (ANNarchy's rate-coded step, as ``simulate()``): every weighted sum
 ``sum(target)`` is computed first, from the presynaptic ``r`` at the start of the step;
@@ -17,8 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core.freeze import freeze
 from ..errors import NeurogenError
 from ..ir import GLOBAL, NeuronIR
+from ..ir.network import DELAY_NONE
 
 
 class TrainingError(NeurogenError):
@@ -55,6 +60,9 @@ class Graph:
     projections: list = field(default_factory=list)    # ProjSpec
     constants: dict = field(default_factory=dict)
     dt: float = 1.0
+    precision: str = "double"    # the network's (the IR's)
+    backend: object = None        # the network's Backend: it builds the kernels
+    toolchain: object = None      # the network's compiler and flags
 
     def population(self, name) -> PopSpec:
         return next(p for p in self.populations if p.name == name)
@@ -129,9 +137,7 @@ def _trainable_sets(net, trainable):
     return projs, params
 
 
-def extract(net, inputs, output, trainable) -> Graph:
-    """The :class:`Graph` of ``net`` for training (see the module doc)."""
-    input_pops = _as_list(inputs)
+def _check_io(net, input_pops, output):
     for pop in input_pops + [output]:
         if pop not in net.populations:
             raise TrainingError(f"{pop!r} is not a population of this network")
@@ -140,58 +146,78 @@ def extract(net, inputs, output, trainable) -> Graph:
                                 "clamped through r, outputs are read from r)")
     if output in input_pops:
         raise TrainingError(f"population '{output.name}' cannot be both input and output")
-    for pop in net.populations:
-        if pop not in input_pops and "r" in pop.ir.names and \
-                pop.ir.attribute("r").kind != "variable":
-            raise TrainingError(f"population '{pop.name}': 'r' is a parameter; only input "
-                                "populations (inputs=) may have a clamped r")
+
+
+def _values(pop, neuron: NeuronIR, kind: str) -> dict:
+    """Copies of a population's parameters or variables (flat float64)."""
+    return {a.name: np.asarray(pop.buffer(a.name), np.float64).reshape(-1).copy()
+            for a in neuron.attributes if a.kind == kind}
+
+
+def _population(pop, pir, input_names, train_params) -> PopSpec:
+    neuron = pir.neuron
+    if "r" in neuron.names and neuron.attribute("r").kind != "variable":
+        raise TrainingError(f"population '{pop.name}': 'r' is a parameter; only input "
+                            "populations (inputs=) may have a clamped r")
+    if pir.timed:
+        raise TrainingError(f"population '{pop.name}' replays a TimedArray; give its "
+                            "rates as data (inputs=) instead")
+    init = _values(pop, neuron, "variable")
+    for a in neuron.attributes:
+        if a.kind == "variable" and a.locality == GLOBAL:
+            init[a.name] = np.repeat(init[a.name], pir.size)
+    return PopSpec(pop.name, pir.size, neuron, _values(pop, neuron, "parameter"), init,
+                   tuple(sorted(attr for name, attr in train_params if name == pop.name)))
+
+
+def _projection(proj, pir, pops, train_projs) -> ProjSpec:
+    pre, post = pops[pir.pre], pops[pir.post]
+    target = post.targets[pir.target]
+    where = f"projection '{proj.name}' ({pre.name} -> {post.name}, target '{target}')"
+    if proj.pre_view is not None or proj.post_view is not None:
+        raise TrainingError(f"{where}: training supports projections between whole "
+                            "populations, not views")
+    if pir.synapse is not None and not pir.synapse.is_static:
+        raise TrainingError(f"{where}: its synapse has equations or a custom psp/"
+                            "operation (learning rules are not differentiated); train "
+                            "with static synapses")
+    if pir.delay != DELAY_NONE:
+        raise TrainingError(f"{where}: synaptic delays are not supported by training")
+    conn = proj.connectivity
+    mask = np.zeros((conn.post_size, conn.pre_size), dtype=bool)
+    mask[conn.rows, conn.cols] = True
+    return ProjSpec(proj.name, pre.name, post.name, target, proj.connectivity_matrix(0.0),
+                    None if mask.all() else mask, proj.name in train_projs)
+
+
+def extract(net, inputs, output, trainable) -> Graph:
+    """The :class:`Graph` of ``net`` for training (see the module doc): the structure
+    from its frozen :class:`~neurogen.ir.network.NetworkIR`, the values (parameters,
+    initial state, weights, constants) through the model objects' public accessors."""
+    input_pops = _as_list(inputs)
+    _check_io(net, input_pops, output)
     train_projs, train_params = _trainable_sets(net, trainable)
     if not train_projs and not train_params:
         raise TrainingError("nothing to train: pass trainable=[projections, 'pop.param', ...]")
-    graph = Graph(inputs=[p.name for p in input_pops], input_sizes=[p.size for p in input_pops],
-                  output=output.name, constants=net.constant_values(), dt=net.dt)
-    for pop in net.populations:
-        if pop in input_pops:
-            continue
-        params = {a.name: np.asarray(pop._buffer(a.name), np.float64).reshape(-1).copy()
-                  for a in pop.ir.attributes if a.kind == "parameter"}
-        init = {a.name: np.asarray(pop._buffer(a.name), np.float64).reshape(-1).copy()
-                for a in pop.ir.attributes if a.kind == "variable"}
-        for a in pop.ir.attributes:
-            if a.kind == "variable" and a.locality == GLOBAL:
-                init[a.name] = np.repeat(init[a.name], pop.size)
-        graph.populations.append(PopSpec(
-            pop.name, pop.size, pop.ir, params, init,
-            tuple(sorted(attr for name, attr in train_params if name == pop.name))))
+    input_names = [p.name for p in input_pops]
     for (name, attr) in train_params:
-        if name in graph.inputs:
+        if name in input_names:
             raise TrainingError(f"trainable: '{name}.{attr}' belongs to an input population, "
                                 "whose r is clamped to the data")
-    for proj in net.projections:
-        where = f"projection '{proj.name}' ({proj.pre.name} -> {proj.post.name}, target " \
-                f"'{proj.target}')"
-        proj._require_connected()
-        if proj.post.name in graph.inputs:
-            raise TrainingError(f"{where}: inputs are clamped to the data and cannot receive "
-                                "projections")
-        if proj.pre_view is not None or proj.post_view is not None:
-            raise TrainingError(f"{where}: training supports projections between whole "
-                                "populations, not views")
-        if proj.synapse_ir is not None and not proj.synapse_ir.is_static:
-            raise TrainingError(f"{where}: its synapse has equations or a custom psp/"
-                                "operation (learning rules are not differentiated); train "
-                                "with static synapses")
-        if not proj.uniform_delay or proj.delay_steps() > 1:
-            raise TrainingError(f"{where}: synaptic delays are not supported by training")
-        if "r" not in proj.pre.ir.names:
-            raise TrainingError(f"{where}: the presynaptic population has no 'r'")
-        conn = proj.connectivity
-        mask = np.zeros((conn.post_size, conn.pre_size), dtype=bool)
-        mask[conn.rows, conn.cols] = True
-        weights = proj.connectivity_matrix(0.0)
-        graph.projections.append(ProjSpec(proj.name, proj.pre.name, proj.post.name,
-                                          proj.target, weights, None if mask.all() else mask,
-                                          proj.name in train_projs))
+    ir = freeze(net, net.backend)
+    pops = net.populations          # IR indices are positions in these lists
+    graph = Graph(inputs=input_names, input_sizes=[ir.populations[p.id].size for p in input_pops],
+                  output=output.name, dt=net.dt, precision=ir.precision,
+                  constants={name: net.constant_values()[name] for name in ir.constants},
+                  backend=net.backend, toolchain=net.toolchain)
+    for pop, pir in zip(pops, ir.populations):
+        if pop.name not in input_names:
+            graph.populations.append(_population(pop, pir, input_names, train_params))
+    for proj, pir in zip(net.projections, ir.projections):
+        if pops[pir.post].name in input_names:
+            raise TrainingError(f"projection '{proj.name}': inputs are clamped to the data "
+                                "and cannot receive projections")
+        graph.projections.append(_projection(proj, pir, pops, train_projs))
     return graph
 
 

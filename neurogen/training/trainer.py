@@ -50,7 +50,7 @@ class Trainer:
         if clip_norm is not None and not clip_norm > 0:
             raise TrainingError(f"clip_norm must be positive, got {clip_norm!r}")
         self.clip_norm = clip_norm
-        precision = precision or net.options.precision
+        precision = precision or self.graph.precision
         self.model = DifferentiableNetwork(self.graph, precision)
         self.optimizer = optimizer if optimizer is not None else Adam(lr=1e-3)
         self.optimizer.init(self.model.theta)

@@ -253,7 +253,7 @@ def test_batch_one_code_has_no_batch_construct():
         a = net.create(4, INPUT, name="a")
         net.connect(a, a, "exc").connect_all_to_all(0.1, delays=2.0)
         ir = freeze(net, net.backend)
-        net.projections[0]._attach_storage(ir.projections[0].storage, net.real_dtype)
+        net.projections[0].attach_storage(ir.projections[0].storage, net.real_dtype)
         sources[batch] = render(build_plan(ir, net.backend), net.backend)[0]
     assert not any(s in sources[1] for s in ("ng_batch", "seed_all", "_B ", "every copy"))
     assert "for (int64_t b = 0; b < ng_batch; ++b)" in sources[2]

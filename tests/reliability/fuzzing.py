@@ -146,7 +146,7 @@ def generate_code(net):
     from neurogen.core.freeze import freeze
     backend = net.backend
     for pop in net.populations:
-        pop._retype()
+        pop.use_precision()
     render(build_plan(freeze(net, backend), backend), backend)
 
 

@@ -1,5 +1,10 @@
 """Graph + population steps → the C++ of the batched forward and BPTT backward passes.
 
+Rendered through the simulation's printer (:class:`~.codegen.printer.AdjointPrinter`)
+and jinja2 environment (:func:`neurogen.codegen.render.environment`): the templates are
+``templates/training/``, which take the shared helpers and the statement macro of
+``common_math.j2``/``macros.j2``.
+
 Names in the generated code are made from indices only (population ``k``, variable
 ``m``, projection ``p``...): no user text reaches it except through the printer. The
 buffers are handed over in a pointer table whose order :class:`Layout` fixes. The batch
@@ -10,14 +15,13 @@ in, so the loops and matrix products specialise on them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 
 import jinja2
 import sympy as sp
 
-from .graph import Graph
-from .printer import print_expr
+from ..codegen.printer import AdjointPrinter
+from ..codegen.render import environment
+from .graph import Graph, TrainingError
 from .symbolic import DT, T, PopulationStep, adjoint_symbol, sum_symbol
 
 INT_STEPS, INT_BATCH, INT_LAG, INT_SCORED = 0, 1, 2, 3
@@ -35,22 +39,8 @@ class Layout:
         return cname
 
 
-def template_dir() -> Path:
-    """``templates/training``: installed as package data, or the source tree's."""
-    try:
-        path = Path(str(resources.files("neurogen.templates"))) / "training"
-        if (path / "kernel.cpp.j2").exists():
-            return path
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parents[2] / "templates" / "training"
-
-
-def _templates() -> jinja2.Environment:
-    root = template_dir()
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)),
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
+def print_expr(expr, table: dict, precision: str) -> str:
+    return AdjointPrinter(table, precision).doprint(expr)
 
 
 def _population_context(k: int, spec, step: PopulationStep, graph: Graph, layout: Layout,
@@ -77,21 +67,19 @@ def _population_context(k: int, spec, step: PopulationStep, graph: Graph, layout
     # forward: statements in order on locals v<m>
     table = dict(base)
     table.update({sp.Symbol(v): f"v{m}" for v, m in var_index.items()})
-    forward, temps = [], 0
+    forward, temps = [], 0      # statement records, as the simulation plan's (macros.j2)
     for kind, name, expr, bounds in step.statements:
         code = print_expr(expr, table, precision)
         if kind == "temp":
             local = f"tmp{temps}"
             temps += 1
-            forward.append(f"const real {local} = {code};")
+            forward.append({"kind": "temp", "name": local, "expr": code})
             table[sp.Symbol(name)] = local
             continue
-        lhs = f"v{var_index[name]}"
-        forward.append(f"{lhs} = {code};")
-        for bound, op in zip(bounds, ("<", ">")):
-            if bound is not None:
-                value = print_expr(bound, table, precision)
-                forward.append(f"if ({lhs} {op} {value}) {lhs} = {value};")
+        forward.append({"kind": "store", "target": f"v{var_index[name]}", "expr": code,
+                        "bounds": [{"op": op, "value": print_expr(bound, table, precision)}
+                                   for bound, op in zip(bounds, ("<", ">"))
+                                   if bound is not None]})
     # backward: common subexpressions of every adjoint
     table = dict(base)
     table.update({sp.Symbol(v): f"v{m}" for v, m in var_index.items()})
@@ -168,7 +156,11 @@ def render(graph: Graph, steps: list, precision: str) -> tuple[str, str, Layout]
                    pointers=[name for name, _ in layout.pointers],
                    INT_STEPS=INT_STEPS, INT_BATCH=INT_BATCH, INT_LAG=INT_LAG,
                    INT_SCORED=INT_SCORED)
-    env = _templates()
-    cpp = env.get_template("kernel.cpp.j2").render(**context)
-    pyx = env.get_template("wrapper.pyx.j2").render()
+    env = environment()
+    try:
+        cpp = env.get_template("training/kernel.cpp.j2").render(**context)
+        pyx = env.get_template("training/wrapper.pyx.j2").render()
+    except jinja2.TemplateError as exc:
+        raise TrainingError(f"internal error while generating the training kernels: "
+                            f"{exc}") from None
     return cpp, pyx, layout

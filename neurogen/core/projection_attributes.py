@@ -1,0 +1,136 @@
+"""A projection's synapse-model attributes (``proj.eta``, ``proj.get('tau')``...): names
+checked against the model, values kept until compile and then written into the runtime
+buffers the generated code reads.
+
+``w`` is not among them: the weights belong to the storage
+(:mod:`neurogen.core.projection_storage`). These are functions of the projection, bound
+as its methods by :mod:`neurogen.core.projection`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import NetworkError, UnknownAttributeError
+from ..ir import GLOBAL, POSTSYNAPTIC
+from ..validation import array_for, did_you_mean
+
+_CTYPES = {"int": np.int32, "bool": np.bool_}
+
+
+def allocate(proj, dtype):
+    """At compile: buffers of the synapse model's attributes, with values set before."""
+    proj._syn_buffers = {}
+    for a in (proj.synapse_ir.attributes if proj.synapse_ir is not None else ()):
+        if a.name == "w":
+            continue
+        n = {GLOBAL: 1, POSTSYNAPTIC: proj.post.size}.get(a.locality, proj.nb_synapses)
+        proj._syn_buffers[a.name] = np.full(n, a.init, dtype=_CTYPES.get(a.ctype, dtype))
+    for name, value in proj._syn_values.items():
+        set_attribute(proj, name, value)
+
+
+def model_names(proj) -> set:
+    """``w`` and the synapse model's names (suggested first for a misspelt attribute)."""
+    ir = proj.__dict__.get("synapse_ir")
+    return {"w", *(ir.names if ir is not None else ())}
+
+
+def is_model_attribute(proj, name: str) -> bool:
+    """Whether ``proj.<name> = value`` sets a synapse-model attribute."""
+    ir = proj.__dict__.get("synapse_ir")
+    return ir is not None and name != "w" and name in ir.names
+
+
+def attribute(proj, name):
+    """The model's declaration of attribute ``name``; an unknown name is refused."""
+    ir = proj.synapse_ir
+    if ir is None or name == "w" or name not in ir.names:
+        raise UnknownAttributeError(f"projection '{proj.__dict__.get('name', '?')}' has "
+                                    f"no attribute '{name}'" + did_you_mean(
+                                        name, ["w", *(ir.names if ir else ())]))
+    return ir.attribute(name)
+
+
+def lookup(proj, name):
+    """``proj.<name>`` for a name Python did not find: a function of the synapse model,
+    else an attribute's value."""
+    synapse = proj.__dict__.get("synapse")
+    function = synapse.python_function(name) if synapse is not None else None
+    if function is not None:
+        return function
+    return get_attribute(proj, name)
+
+
+def set_attribute(proj, name, value):
+    """One value, one per postsynaptic neuron or synapse, or a random distribution;
+    before compile the value is checked and kept."""
+    attr = attribute(proj, name)
+    buffers = getattr(proj, "_syn_buffers", None)
+    owner = f"projection '{proj.name}'"
+    if buffers is None:          # before compile: applied at allocation
+        if not hasattr(value, "get_values"):
+            array_for(owner, name, value, _CTYPES.get(attr.ctype, np.float64))
+        proj._syn_values[name] = value
+        return
+    buffer = buffers[name]
+    if hasattr(value, "get_values"):
+        value = value.get_values(buffer.size, proj._rng())
+    elif np.ndim(value) and attr.locality == "local" and len(value) == proj.size \
+            and np.ndim(value[0]):
+        value = np.concatenate([array_for(owner, name, v, float).reshape(-1)
+                                for v in value])
+    value = array_for(owner, name, value, buffer.dtype)
+    if value.size not in (1, buffer.size):
+        raise NetworkError(f"projection '{proj.name}': '{name}' takes one value or "
+                           f"{buffer.size}, got {value.size}")
+    buffer[...] = value.reshape(-1) if value.size > 1 else value.reshape(())
+
+
+def get_attribute(proj, name):
+    """A global attribute as a number, a postsynaptic one per dendrite, a local one as
+    one array per dendrite (as ANNarchy)."""
+    attr = attribute(proj, name)
+    buffers = getattr(proj, "_syn_buffers", None)
+    if buffers is None:
+        return proj._syn_values.get(name, attr.init)
+    buffer = buffers[name]
+    if attr.locality == "global":
+        return buffer[0].item()
+    if attr.locality == "postsynaptic":
+        return buffer[proj.post_ranks].copy()
+    ptr = proj.connectivity.row_ptr
+    return [buffer[ptr[i]:ptr[i + 1]].copy() for i in proj.post_ranks]
+
+
+def get(proj, name: str):
+    """An attribute by name (``proj.get('w')``, ``proj.get('eta')``), as ``proj.<name>``."""
+    if name == "w":
+        return proj.w
+    return get_attribute(proj, name)
+
+
+def set_many(proj, values: dict):
+    """Several attributes at once: ``proj.set({'eta': 0.1, 'w': 0.5})``."""
+    for name, value in values.items():
+        if name == "w":
+            proj.w = value
+        else:
+            set_attribute(proj, name, value)
+
+
+def parameters(proj) -> list[str]:
+    """Names of the synapse model's parameters."""
+    ir = proj.synapse_ir
+    return [a.name for a in ir.attributes if a.kind == "parameter"] if ir else []
+
+
+def variables(proj) -> list[str]:
+    """Names of the synapse model's variables, ``w`` included (as ANNarchy)."""
+    ir = proj.synapse_ir
+    names = [a.name for a in ir.attributes if a.kind == "variable"] if ir else []
+    return names if "w" in names or "w" in proj.parameters else names + ["w"]
+
+
+def attributes(proj) -> list[str]:
+    """Names of the synapse model's parameters and variables (``w`` included)."""
+    return proj.parameters + proj.variables

@@ -1,0 +1,149 @@
+"""Where a projection's weights live: the storage kernel (asked for by a connector's
+``storage_format=``, chosen at ``compile()``), the runtime weight buffer the generated code
+reads, and ``proj.w`` reading and writing it.
+
+Before compile the weights are the connectivity's NumPy arrays; at compile they are
+converted once to the kernel's precision and layout and the connectivity refers to that
+buffer, so a write through ``proj.w`` reaches the next step. These are functions of the
+projection, bound as its methods by :mod:`neurogen.core.projection`.
+"""
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+
+from .. import storage
+from ..errors import NetworkError
+from ..storage import STORAGE_FORMATS
+from ..validation import array_for, number
+from . import projection_attributes
+
+#: ANNarchy's sparse containers; the results never depend on them
+ANNARCHY_SPARSE_FORMATS = ("lil", "ell", "ellr", "sell", "bsr", "hyb", "coo")
+STORAGE_ORDERS = ("post_to_pre", "pre_to_post")
+
+
+def storage_format(proj, storage_format, storage_order) -> str:
+    """ANNarchy's container names → the neurogen storage giving the same numbers
+    fastest: the sparse ones (``lil``, ``csr``, ``ell``, ``ellr``, ``sell``, ``bsr``)
+    let neurogen choose dense or CSR from the pattern, as ``auto`` does."""
+    if storage_order not in STORAGE_ORDERS:
+        raise NetworkError(f"projection '{proj.name}': storage_order must be one of "
+                           f"{', '.join(map(repr, STORAGE_ORDERS))}, got {storage_order!r}")
+    if storage_format in ANNARCHY_SPARSE_FORMATS:
+        return "auto"
+    if storage_format not in STORAGE_FORMATS:
+        hint = difflib.get_close_matches(str(storage_format),
+                                         STORAGE_FORMATS + ANNARCHY_SPARSE_FORMATS, n=1)
+        raise NetworkError(f"projection '{proj.name}': storage_format must be one of "
+                           f"{', '.join(map(repr, STORAGE_FORMATS + ANNARCHY_SPARSE_FORMATS))}"
+                           f", got {storage_format!r}"
+                           + (f"; did you mean {hint[0]!r}?" if hint else ""))
+    return storage_format
+
+
+def planned_storage(proj) -> str:
+    """The storage kernel ``compile()`` will use (chosen now if not compiled yet;
+    nothing is converted)."""
+    if proj.storage is not None:
+        return proj.storage
+    proj._require_connected()
+    return storage.select(proj, proj.net.backend)
+
+
+def dense_layout(proj) -> bool:
+    """Whether the weights are (or will be) a dense (post, pre) matrix."""
+    return storage.kernel(proj.planned_storage()).dense_layout
+
+
+def attach_storage(proj, name: str, dtype):
+    """At compile: the connectivity in kernel ``name``'s layout, its runtime tables,
+    the weight and synapse-attribute buffers."""
+    proj._require_connected()
+    proj.kernel_data = storage.kernel(name).prepare(proj)
+    proj.storage = name
+    _allocate_weights(proj, dtype)
+    projection_attributes.allocate(proj, dtype)
+
+
+def weight_buffer(proj) -> np.ndarray:
+    """The live runtime weights (dense matrix or one per synapse), once compiled
+    (a kernel-first projection builds its dense view now)."""
+    if proj._weights is None and proj.storage is not None:
+        materialize(proj)
+    return proj._weights
+
+
+def materialize(proj):
+    """A kernel-first connectivity becomes its dense view (for writes and views)."""
+    conn = proj.connectivity
+    if getattr(conn, "kernel", None) is None:
+        return
+    proj.connectivity = conn.to_dense()
+    if proj.storage is not None:
+        _allocate_weights(proj, proj._weight_dtype)
+
+
+def _allocate_weights(proj, dtype):
+    """The runtime weight buffer; the connectivity then refers to it (one copy). A
+    kernel-first connectivity gets it on demand (:func:`weight_buffer`)."""
+    proj._weight_dtype = dtype
+    conn = proj.connectivity
+    if getattr(conn, "kernel", None) is not None and not conn.materialized:
+        proj._weights = None
+        return
+    conn = proj.connectivity = conn.to_dense() if conn.is_dense else conn
+    if conn.is_dense:
+        conn.matrix = np.ascontiguousarray(conn.matrix, dtype=dtype)
+        proj._weights = conn.matrix
+    else:
+        conn._weights = np.ascontiguousarray(conn.weights, dtype=dtype)
+        proj._weights = conn._weights
+
+
+def flat_weights(proj) -> np.ndarray:
+    """Weights in synapse (CSR) order."""
+    return np.asarray(proj.connectivity.weights, dtype=np.float64)
+
+
+def get_weights(proj) -> list[np.ndarray]:
+    """Weights per dendrite (postsynaptic neuron with synapses), as ANNarchy."""
+    proj._require_connected()
+    flat, ptr = proj._flat_weights(), proj.connectivity.row_ptr
+    return [flat[ptr[i]:ptr[i + 1]].copy() for i in proj.post_ranks]
+
+
+def set_weights(proj, value):
+    """A number, a random distribution, a (post, pre) matrix or one list per dendrite;
+    written into the runtime buffer once compiled (a kernel-first storage checks the new
+    weights still fit it before anything is written)."""
+    proj._require_connected()
+    materialize(proj)
+    conn = proj.connectivity
+    if hasattr(value, "get_values"):
+        flat = value.get_values(conn.nb_synapses, proj._rng())
+    elif np.ndim(value) == 0:
+        flat = number(f"projection '{proj.name}'", "w", value)
+    elif np.shape(value) == (conn.post_size, conn.pre_size):
+        flat = array_for(f"projection '{proj.name}'", "w", value,
+                         np.float64)[conn.rows, conn.cols]
+    else:
+        try:
+            flat = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1)
+                                   for v in value])
+        except (TypeError, ValueError):
+            flat = np.asarray([], dtype=np.float64)
+        if flat.size != conn.nb_synapses:
+            raise NetworkError(f"projection '{proj.name}': expected a number, a "
+                               f"({conn.post_size}, {conn.pre_size}) matrix or one list "
+                               f"per dendrite ({conn.nb_synapses} synapses in all)")
+    if conn.is_dense:
+        data = proj.kernel_data
+        if data is not None and data.watches_weights:   # check before writing
+            candidate = conn.matrix.copy()
+            candidate[conn.mask] = flat
+            data.weights_changed(candidate)
+        conn.matrix[conn.mask] = flat
+    else:
+        conn._weights[...] = flat
