@@ -98,7 +98,17 @@ CASES = {
     "synapse operation": lambda net, s: _projection(net, synapse=ng.Synapse(operation=s)),
     "synapse equation": lambda net, s: _projection(
         net, synapse=ng.Synapse(equations=f"dw/dt = {s}")),
+    "structural rules": lambda net, s: _structural(net, s, f"pre.r > 0 : proba = 1.0, w = {s}",
+                                                   f"w < 0.1 and {s}"),
+    "name of a synapse with rules": lambda net, s: _structural(
+        net, s, "pre.r * post.r > 0.1 : proba = 0.5, w = 0.2", "w < 0.1 : proba = 0.5"),
 }
+
+
+def _structural(net, name, creating, pruning):
+    """Rules compiled into the step (structural plasticity on, started after compile)."""
+    net.config(structural_plasticity=True)
+    return _projection(net, synapse=ng.Synapse(name=name, creating=creating, pruning=pruning))
 
 
 def _projection(net, name=None, target="exc", synapse=None):
