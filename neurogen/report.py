@@ -110,9 +110,10 @@ def _connectivity(proj) -> str:
 def _weights(proj) -> str:
     if proj.connectivity is None:
         return "-"
-    if hasattr(proj, "_filter") and proj._filter is not None:
-        return f"shared filter {tuple(proj._filter.shape)}: {_value(proj._filter)}"
-    return _value(proj._flat_weights())
+    if getattr(proj, "filter_layout", None) is not None:     # the storage.filter protocol
+        shared = proj.weights
+        return f"shared filter {tuple(shared.shape)}: {_value(shared)}"
+    return _value(proj.flat_weights())
 
 
 def _models(objects, attr):
