@@ -24,6 +24,8 @@ class Backend:
     chunk_seconds = 0.05           # simulate() hands back to Python this often (Ctrl-C…)
     batches = False                # has the batched-network blocks (batch=B > 1)
     takes_compiler_flags = False   # compile(compiler_flags=...) reach its compiler
+    trains = False                 # renders the training kernels (neurogen.training)
+    no_training = "its training kernels are not written"   # why not, when it does not
 
     # -- code -------------------------------------------------------------------------------
     def provides(self, kernel: str) -> bool:

@@ -15,6 +15,7 @@ class OpenMPBackend(Backend):
     flags_nonfinite = True
     batches = True
     takes_compiler_flags = True
+    trains = True
 
     def fingerprint(self, tc) -> str:
         return tc.fingerprint()
