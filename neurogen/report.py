@@ -79,10 +79,10 @@ def _pop_value(pop, name):
 
 
 def _proj_value(proj, name):
-    buffers = getattr(proj, "_syn_buffers", None)
-    if buffers is not None and name in buffers:
-        return _value(buffers[name])
-    value = getattr(proj, "_syn_values", {}).get(name)
+    state = proj.synapse_state
+    if state.buffers is not None and name in state.buffers:
+        return _value(state.buffers[name])
+    value = state.given.get(name)
     if value is not None and not hasattr(value, "get_values"):
         return _value(value)
     if value is not None:

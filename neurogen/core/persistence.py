@@ -184,7 +184,7 @@ def load(net, filename, populations=True, projections=True, pickle_encoding=None
             proj = next((p for p in net.projections if p.name == owner), None)
             if proj is None or proj.connectivity is None:
                 raise StateFileError(f"{path.name}: no connected projection '{owner}' here")
-            target = None if name == "w" else getattr(proj, "_syn_buffers", {}).get(name)
+            target = None if name == "w" else (proj.synapse_state.buffers or {}).get(name)
             if name != "w" and target is None:
                 raise StateFileError(f"{path.name}: projection '{owner}' has no '{name}'")
             if name == "w" and value.shape != (proj.nb_synapses,):
