@@ -79,10 +79,10 @@ def _pop_value(pop, name):
 
 
 def _proj_value(proj, name):
-    buffers = getattr(proj, "_syn_buffers", None)
-    if buffers is not None and name in buffers:
-        return _value(buffers[name])
-    value = getattr(proj, "_syn_values", {}).get(name)
+    state = proj.synapse_state
+    if state.buffers is not None and name in state.buffers:
+        return _value(state.buffers[name])
+    value = state.given.get(name)
     if value is not None and not hasattr(value, "get_values"):
         return _value(value)
     if value is not None:
@@ -110,9 +110,10 @@ def _connectivity(proj) -> str:
 def _weights(proj) -> str:
     if proj.connectivity is None:
         return "-"
-    if hasattr(proj, "_filter") and proj._filter is not None:
-        return f"shared filter {tuple(proj._filter.shape)}: {_value(proj._filter)}"
-    return _value(proj._flat_weights())
+    if getattr(proj, "filter_layout", None) is not None:     # the storage.filter protocol
+        shared = proj.weights
+        return f"shared filter {tuple(shared.shape)}: {_value(shared)}"
+    return _value(proj.flat_weights())
 
 
 def _models(objects, attr):

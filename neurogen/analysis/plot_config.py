@@ -112,7 +112,9 @@ def _check_names(names, where):
 
 def _preset(**defaults):
     def make(**kwargs):
-        return PlotConfig._make(dict(defaults, **kwargs))
+        options = dict(defaults, **kwargs)
+        _check_names(options, "PlotConfig")
+        return PlotConfig(**options)
     return staticmethod(make)
 
 

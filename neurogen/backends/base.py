@@ -25,6 +25,8 @@ class Backend:
     batches = False                # has the batched-network blocks (batch=B > 1)
     structural_rules = False       # runs synapses' creating/pruning rules in the step
     takes_compiler_flags = False   # compile(compiler_flags=...) reach its compiler
+    trains = False                 # renders the training kernels (neurogen.training)
+    no_training = "its training kernels are not written"   # why not, when it does not
 
     # -- code -------------------------------------------------------------------------------
     def provides(self, kernel: str) -> bool:

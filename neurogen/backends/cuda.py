@@ -84,6 +84,8 @@ class CudaBackend(Backend):
     mirrors_buffers = True
     checked_steps = True
     chunk_seconds = 0.5            # each run uploads and downloads the mirrors: fewer runs
+    no_training = ("training kernels are rendered for OpenMP only (the adjoint's device "
+                   "kernels are not written)")
 
     def fingerprint(self, tc) -> str:
         return tc.fingerprint() + "|cuda|" + cuda_toolchain().fingerprint()

@@ -16,6 +16,7 @@ class OpenMPBackend(Backend):
     batches = True
     structural_rules = True
     takes_compiler_flags = True
+    trains = True
 
     def fingerprint(self, tc) -> str:
         return tc.fingerprint()

@@ -63,6 +63,26 @@ class Plan:
         return "float" if self.precision == "float" else "double"
 
 
+def statement_records(block, table: dict, expr, temp) -> list[dict]:
+    """Records of one integrator block (temporaries, stores with their bounds), as the
+    ``body`` macro of ``macros.j2`` prints them; public so that every pass over the IR
+    (the step, the training adjoint) builds them alike. ``expr(e, table)`` prints an
+    expression, ``temp()`` names the next temporary."""
+    out, table = [], dict(table)
+    for st in block:
+        if isinstance(st, Temp):
+            name = temp()
+            out.append({"kind": "temp", "name": name, "expr": expr(st.expr, table)})
+            table[st.symbol] = name
+            continue
+        target = str(table[sp.Symbol(st.target)])
+        bounds = [{"op": op, "value": expr(b, table)}
+                  for b, op in zip(st.bounds, ("<", ">")) if b is not None]
+        out.append({"kind": "store", "target": target, "expr": expr(st.expr, table),
+                    "bounds": bounds})
+    return out
+
+
 class _Emitter:
     """Prints expressions and turns integrator blocks into statement records."""
 
@@ -75,20 +95,11 @@ class _Emitter:
 
     def statements(self, block, table: dict) -> list[dict]:
         """Records of one integrator block: temporaries, stores (with their bounds)."""
-        out, table = [], dict(table)
-        for st in block:
-            if isinstance(st, Temp):
-                name = f"_{self.prefix}t{self.temps}"
-                self.temps += 1
-                out.append({"kind": "temp", "name": name, "expr": self.expr(st.expr, table)})
-                table[st.symbol] = name
-                continue
-            target = str(table[sp.Symbol(st.target)])
-            bounds = [{"op": op, "value": self.expr(b, table)}
-                      for b, op in zip(st.bounds, ("<", ">")) if b is not None]
-            out.append({"kind": "store", "target": target, "expr": self.expr(st.expr, table),
-                        "bounds": bounds})
-        return out
+        return statement_records(block, table, self.expr, self._temp)
+
+    def _temp(self) -> str:
+        self.temps += 1
+        return f"_{self.prefix}t{self.temps - 1}"
 
     def randoms(self, randoms, used: set, stream_base: int, index: str,
                 table: dict) -> list[dict]:

@@ -91,7 +91,7 @@ class AdjointPrinter(NeurogenPrinter):
     def __init__(self, table: dict, precision: str = "double"):
         super().__init__(table)         # no type alias: ``real`` picks the overloads
         self.single = precision == "float"
-        self._kf = dict(CXX17CodePrinter._kf)
+        self._kf = dict(CXX17CodePrinter().known_functions)   # C++17's std:: functions
         self.known_functions = dict(self._kf)
 
     def _number(self, value: str) -> str:

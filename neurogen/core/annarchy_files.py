@@ -111,14 +111,14 @@ def population_description(pop) -> dict:
 
 
 def projection_description(proj) -> dict:
-    proj._require_connected()
+    proj.require_connected()
     ptr, cols = proj.connectivity.row_ptr, proj.connectivity.cols
     posts = proj.post_ranks
     rows = [slice(int(ptr[i]), int(ptr[i + 1])) for i in posts]
     attributes = ["w"] + [a.name for a in (proj.synapse_ir.attributes if proj.synapse_ir
                                            else ()) if a.name != "w"]
     kinds = {a.name: a for a in (proj.synapse_ir.attributes if proj.synapse_ir else ())}
-    flat = proj._flat_weights()
+    flat = proj.flat_weights()
     desc = {"name": proj.name, "pre": proj.pre.name, "post": proj.post.name,
             "target": proj.target, "post_ranks": list(posts),
             "pre_ranks": [cols[r].tolist() for r in rows],
@@ -128,11 +128,11 @@ def projection_description(proj) -> dict:
             "w": [flat[r].tolist() for r in rows],
             "delays": float(proj.delays) if proj.uniform_delay else
             [np.asarray(proj.delays)[r].tolist() for r in rows]}
-    buffers = getattr(proj, "_syn_buffers", {})
+    buffers = proj.synapse_state.buffers or {}
     for name in attributes[1:]:
         buffer, locality = buffers.get(name), kinds[name].locality
         if buffer is None:
-            desc[name] = proj._get_synapse_attribute(name)
+            desc[name] = proj.synapse_state.get(name)
         elif locality == "global":
             desc[name] = buffer[0].item()
         elif locality == "postsynaptic":
@@ -170,7 +170,7 @@ def apply_population(pop, desc: dict, origin: str):
 
 def apply_projection(proj, desc: dict, origin: str):
     """Weights, delays and synapse attributes of a projection with the same synapses."""
-    proj._require_connected()
+    proj.require_connected()
     if "attributes" not in desc or "post_ranks" not in desc:
         raise AnnarchyFileError(f"{origin} is not a projection saved by save()")
     conn = proj.connectivity
@@ -203,7 +203,7 @@ def apply_projection(proj, desc: dict, origin: str):
         if name == "w":
             proj.w = value
         else:
-            proj._set_synapse_attribute(name, value)
+            proj.synapse_state.set(name, value)
     delays = desc.get("delays")
     if delays is not None and np.ndim(delays) == 0 and proj.uniform_delay \
             and float(delays) != float(proj.delays):

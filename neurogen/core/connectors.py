@@ -87,6 +87,29 @@ class Connectivity:
     def nb_synapses(self) -> int:
         return int(self.row_ptr[-1])
 
+    def use_weight_dtype(self, dtype) -> np.ndarray:
+        """The weights (the dense matrix, else one per synapse) become one contiguous
+        array of ``dtype``, kept as this connectivity's own and returned: at compile, the
+        runtime buffer the generated code reads (one copy)."""
+        if self.is_dense:
+            self.matrix = np.ascontiguousarray(self.matrix, dtype=dtype)
+            return self.matrix
+        self._weights = np.ascontiguousarray(self._weights, dtype=dtype)
+        return self._weights
+
+    def weight_buffer(self) -> np.ndarray:
+        """The array holding the weights: the dense (post, pre) matrix, else the one
+        weight per synapse (CSR order); no copy."""
+        return self.matrix if self.is_dense else self._weights
+
+    def write_weights(self, flat):
+        """One weight per synapse (CSR order, or one for all) written in place: into
+        the buffer of :meth:`use_weight_dtype` once compiled."""
+        if self.is_dense:
+            self.matrix[self.mask] = flat
+        else:
+            self._weights[...] = flat
+
     def to_csr(self) -> "Connectivity":
         if not self.is_dense:
             return self

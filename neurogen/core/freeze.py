@@ -20,7 +20,7 @@ def _population(pop) -> PopulationIR:
 
 
 def _projection(proj, backend) -> ProjectionIR:
-    proj._require_connected()
+    proj.require_connected()
     if "r" not in proj.pre.ir.names:
         raise NetworkError(f"projection '{proj.name}': the pre-synaptic population "
                            f"'{proj.pre.name}' has no variable 'r' to transmit")

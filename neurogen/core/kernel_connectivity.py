@@ -113,11 +113,14 @@ class KernelConnectivity:
     """Same interface as :class:`~neurogen.core.connectors.Connectivity`; the dense
     view is built on first use and then is the truth (``materialized``)."""
 
-    def __init__(self, geometry: tuple, kernel: np.ndarray):
+    def __init__(self, geometry: tuple, kernel: np.ndarray, mask: np.ndarray | None = None):
+        """``mask``: which offsets are synapses (default: the nonzero weights)."""
         self.geometry = tuple(int(g) for g in geometry)
         self.kernel = np.ascontiguousarray(kernel, dtype=np.float64)
         self.pre_size = self.post_size = int(np.prod(self.geometry))
         self._view = None
+        if mask is not None:
+            self._kernel_mask = mask
 
     @classmethod
     def from_profile(cls, geometry, profile, keep, allow_self: bool, periodic: bool):
@@ -136,9 +139,7 @@ class KernelConnectivity:
     def _masked(cls, geometry, weights, mask, allow_self: bool):
         if not allow_self:
             mask[tuple(g - 1 for g in geometry)] = False      # the centre tap
-        conn = cls(geometry, np.where(mask, weights, 0.0))
-        conn._kernel_mask = mask
-        return conn
+        return cls(geometry, np.where(mask, weights, 0.0), mask=mask)
 
     # -- without materialising ------------------------------------------------------------
     @property

@@ -73,15 +73,15 @@ class Monitor(SealedAttributes):
     def _projection_recording(self, name: str) -> Recording:
         """A whole projection: ``w`` or a synapse variable, every synapse (CSR order)."""
         proj, net = self.obj, self.net
-        proj._require_connected()
+        proj.require_connected()
         if name == "w":
             if proj.dense_layout():                             # the matrix, masked on get
                 return Recording(self, name, lambda: proj.weight_buffer().reshape(-1),
                                  proj.post.size * proj.pre.size, net.real_dtype)
             return Recording(self, name, lambda: proj.weight_buffer(), proj.nb_synapses,
                              net.real_dtype)
-        attr = proj._synapse_attribute(name) if proj.synapse_ir is not None and \
-            name in proj.synapse_ir.names else None
+        attr = proj.synapse_ir.attribute(name) if proj.synapse_ir is not None and \
+            name in proj.synapse_ir.names and name != "w" else None
         if attr is None:
             raise NetworkError(f"Monitor: projection '{proj.name}' has no attribute '{name}'"
                                f" (attributes: {', '.join(proj.attributes)})")
@@ -119,14 +119,14 @@ class Monitor(SealedAttributes):
                 return Recording(self, name, lambda: proj.weight_buffer()[obj.post_rank],
                                  proj.pre.size, net.real_dtype)
             if name == "w":
-                return Recording(self, name, lambda: proj.weight_buffer()[obj._slice],
+                return Recording(self, name, lambda: proj.weight_buffer()[obj.csr_slice],
                                  obj.size, net.real_dtype)
-            attr = proj._synapse_attribute(name) if proj.synapse_ir is not None and \
-                name in proj.synapse_ir.names else None
+            attr = proj.synapse_ir.attribute(name) if proj.synapse_ir is not None and \
+                name in proj.synapse_ir.names and name != "w" else None
             if attr is None or attr.locality != "local":
                 raise NetworkError(f"Monitor: a dendrite of '{proj.name}' records 'w' and "
                                    f"per-synapse variables, not '{name}'")
-            return Recording(self, name, lambda: proj.synapse_buffer(name)[obj._slice],
+            return Recording(self, name, lambda: proj.synapse_buffer(name)[obj.csr_slice],
                              obj.size, net.real_dtype)
         target = _target_of(name)
         if target is not None:

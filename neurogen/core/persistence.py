@@ -37,8 +37,8 @@ def _state(net) -> dict:
     for proj in net.projections:
         if proj.connectivity is None:
             continue
-        arrays[_key("proj", proj.name, "w")] = proj._flat_weights()
-        for name, buffer in getattr(proj, "_syn_buffers", {}).items():
+        arrays[_key("proj", proj.name, "w")] = proj.flat_weights()
+        for name, buffer in (proj.synapse_state.buffers or {}).items():
             arrays[_key("proj", proj.name, name)] = buffer
     return arrays
 
@@ -184,7 +184,7 @@ def load(net, filename, populations=True, projections=True, pickle_encoding=None
             proj = next((p for p in net.projections if p.name == owner), None)
             if proj is None or proj.connectivity is None:
                 raise StateFileError(f"{path.name}: no connected projection '{owner}' here")
-            target = None if name == "w" else getattr(proj, "_syn_buffers", {}).get(name)
+            target = None if name == "w" else (proj.synapse_state.buffers or {}).get(name)
             if name != "w" and target is None:
                 raise StateFileError(f"{path.name}: projection '{owner}' has no '{name}'")
             if name == "w" and value.shape != (proj.nb_synapses,):
@@ -246,8 +246,8 @@ def save_parameters(net, filename):
         "populations": {p.name: _parameters(p.attributes, p.ir, p.buffer)
                         for p in net.populations},
         "projections": {p.name: _parameters(None, p.synapse_ir,
-                                            lambda n, p=p: p._syn_buffers[n]
-                                            if hasattr(p, "_syn_buffers") else
+                                            lambda n, p=p: p.synapse_state.buffers[n]
+                                            if p.synapse_state.buffers is not None else
                                             p.synapse_ir.attribute(n).init)
                         for p in net.projections if p.synapse_ir is not None},
         "constants": {name: c.value for name, c in net.constants.items()},

@@ -21,9 +21,12 @@ of its own, whose functions the class binds as methods:
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..errors import NetworkError
+from ..storage.base import needs_synapse_loop
 from ..validation import SealedAttributes, reject_unknown
 from . import (connectors, projection_attributes, projection_connect, projection_delays,
                projection_files, projection_storage, structural)
@@ -32,6 +35,19 @@ from .population import Population
 from .synapse import Synapse as SynapseModel
 from .synapse_views import Dendrite, Synapse  # noqa: F401 (Synapse: re-exported)
 from .view import PopulationView
+
+
+def _installing(connector):
+    """A ``connect_*`` method: the connector (a function of the projection, which it
+    does not change) returns a :class:`~.projection_connect.Connection`, which the
+    projection installs; the method returns the projection."""
+    @functools.wraps(connector)
+    def method(self, *args, **kwargs):
+        connection = connector(self, *args, **kwargs)
+        if isinstance(connection, projection_connect.Connection):
+            self.install_connection(connection)
+        return self          # (a compiled from_file() reloads the weights in place)
+    return method
 
 
 class Projection(SealedAttributes):
@@ -53,7 +69,7 @@ class Projection(SealedAttributes):
             if not isinstance(pop, Population) or pop.net is not net:
                 raise NetworkError(f"Projection: {role} must be a population (or a view of "
                                    "one) of this network")
-        object.__setattr__(self, "_syn_values", {})
+        self.synapse_state = projection_attributes.SynapseState(self)
         self.synapse = synapse
         self.synapse_ir = None
         if synapse is not None:
@@ -78,24 +94,49 @@ class Projection(SealedAttributes):
         self.storage_order = "post_to_pre"
         self.storage = None                  # the storage kernel chosen at compile
         self.kernel_data = None              # that kernel's runtime tables
-        self._weights = None                 # runtime buffer once compiled
+        self._make = None                    # rebuilds the connector's synapses
         self.learning_enabled = True         # synapse equations run (disable_learning)
         net.register(self)
 
     # -- connectors (projection_connect, projection_files) --------------------------------
-    connect_one_to_one = projection_connect.connect_one_to_one
-    connect_all_to_all = projection_connect.connect_all_to_all
-    connect_gaussian = projection_connect.connect_gaussian
-    connect_dog = projection_connect.connect_dog
-    connect_from_offset_function = projection_connect.connect_from_offset_function
-    connect_from_matrix = projection_connect.connect_from_matrix
-    connect_fixed_probability = projection_connect.connect_fixed_probability
-    connect_fixed_number_pre = projection_connect.connect_fixed_number_pre
-    connect_fixed_number_post = projection_connect.connect_fixed_number_post
-    connect_from_sparse = projection_connect.connect_from_sparse
-    connect_with_func = connect_from_function = projection_connect.connect_with_func
-    connect_from_file = projection_files.connect_from_file
-    _connected = projection_connect.connected
+    connect_one_to_one = _installing(projection_connect.connect_one_to_one)
+    connect_all_to_all = _installing(projection_connect.connect_all_to_all)
+    connect_gaussian = _installing(projection_connect.connect_gaussian)
+    connect_dog = _installing(projection_connect.connect_dog)
+    connect_from_offset_function = _installing(projection_connect.connect_from_offset_function)
+    connect_from_matrix = _installing(projection_connect.connect_from_matrix)
+    connect_fixed_probability = _installing(projection_connect.connect_fixed_probability)
+    connect_fixed_number_pre = _installing(projection_connect.connect_fixed_number_pre)
+    connect_fixed_number_post = _installing(projection_connect.connect_fixed_number_post)
+    connect_from_sparse = _installing(projection_connect.connect_from_sparse)
+    connect_with_func = connect_from_function = _installing(projection_connect.connect_with_func)
+    connect_from_file = _installing(projection_files.connect_from_file)
+
+    def install_connection(self, connection):
+        """Called by the ``connect_*`` methods: the synapses, delays and storage a
+        connector gave (:class:`~.projection_connect.Connection`) become the
+        projection's."""
+        self._make = connection.make
+        self.connectivity = connection.connectivity
+        self.storage_format = connection.storage_format
+        self.storage_order = connection.storage_order
+        self.delays = connection.delays
+        if self.storage_format == "dense" and needs_synapse_loop(self):
+            self.storage_format = "auto"   # ANNarchy's dense container: same numbers,
+            #                                computed synapse by synapse (dense cannot)
+
+    def _connected(self, make, delays, storage_format, storage_order="post_to_pre",
+                   pairs: int = 0):
+        """Connect with what ``make()`` builds (the connectors of subclasses)."""
+        self.install_connection(projection_connect.connected(
+            self, make, delays, storage_format, storage_order, pairs))
+        return self
+
+    def initial_connectivity(self):
+        """The synapses and weights the connector gave, built anew (random weights
+        come from seeded generators: the same as at connect time)."""
+        self.require_connected()
+        return self._make()
 
     # ANNarchy 5 names of the connectors
     one_to_one = connect_one_to_one
@@ -127,11 +168,15 @@ class Projection(SealedAttributes):
     weight_buffer = projection_storage.weight_buffer
     w = property(projection_storage.get_weights, projection_storage.set_weights)
     attach_storage = projection_storage.attach_storage   # called by the network at compile()
-    _flat_weights = projection_storage.flat_weights
+    flat_weights = projection_storage.flat_weights
 
     def synapse_buffer(self, name: str) -> np.ndarray:
         """The live runtime buffer of a synapse-model attribute, once compiled."""
-        return self._syn_buffers[name]
+        return self.synapse_state.buffer(name)
+
+    # core/structural.py (moving to synapse_state on its own branch) still reads these two
+    _syn_values = property(lambda self: self.synapse_state.given)
+    _syn_buffers = property(lambda self: self.synapse_state.buffers)
 
     # -- synapse-model attributes (projection_attributes) ---------------------------------
     get = projection_attributes.get
@@ -139,9 +184,6 @@ class Projection(SealedAttributes):
     attributes = property(projection_attributes.attributes)
     parameters = property(projection_attributes.parameters)
     variables = property(projection_attributes.variables)
-    _synapse_attribute = projection_attributes.attribute
-    _get_synapse_attribute = projection_attributes.get_attribute
-    _set_synapse_attribute = projection_attributes.set_attribute
     _model_names = projection_attributes.model_names
 
     def __getattr__(self, name):
@@ -152,45 +194,37 @@ class Projection(SealedAttributes):
 
     def __setattr__(self, name, value):
         if projection_attributes.is_model_attribute(self, name):
-            projection_attributes.set_attribute(self, name, value)
+            self.synapse_state.set(name, value)
         else:
             super().__setattr__(name, value)
 
     # -- shape -----------------------------------------------------------------------------
-    def _require_connected(self):
+    def require_connected(self):
+        """Raise :class:`NetworkError` unless a connector gave the synapses."""
         if self.connectivity is None:
             raise NetworkError(f"projection '{self.name}' ({self.pre.name} -> {self.post.name},"
                                f" target '{self.target}') has no connector: call one of "
                                "the connect_* methods")
 
-    @property
-    def _pre_size(self) -> int:
-        return self.pre_view.size if self.pre_view is not None else self.pre.size
-
-    @property
-    def _post_size(self) -> int:
-        return self.post_view.size if self.post_view is not None else self.post.size
-
-    def _rng(self):
+    def rng(self):
+        """The projection's seeded generator (what its connectors, delays and attribute
+        values draw from)."""
         return self.net.rng(("projection", self.id))
-
-    def _same_population(self) -> bool:
-        return self.pre is self.post
 
     @property
     def size(self) -> int:
         """Number of postsynaptic neurons receiving synapses (dendrites)."""
-        self._require_connected()
+        self.require_connected()
         return int(np.count_nonzero(np.diff(self.connectivity.row_ptr)))
 
     @property
     def nb_synapses(self) -> int:
-        self._require_connected()
+        self.require_connected()
         return self.connectivity.nb_synapses
 
     @property
     def post_ranks(self) -> list[int]:
-        self._require_connected()
+        self.require_connected()
         return [int(i) for i in np.nonzero(np.diff(self.connectivity.row_ptr))[0]]
 
     @property
@@ -200,7 +234,7 @@ class Projection(SealedAttributes):
 
     def connectivity_matrix(self, fill: float = 0.0) -> np.ndarray:
         """(post, pre) matrix of the current weights, ``fill`` where no synapse exists."""
-        self._require_connected()
+        self.require_connected()
         return self.connectivity.dense(fill).astype(np.float64, copy=False)
 
     def receptive_fields(self, variable: str = "w", in_post_geometry: bool = True):
@@ -221,7 +255,7 @@ class Projection(SealedAttributes):
     # -- dendrites (synapse_views) -----------------------------------------------------------
     def dendrite(self, post) -> Dendrite:
         """The synapses of one postsynaptic neuron (a rank or coordinates)."""
-        self._require_connected()
+        self.require_connected()
         rank = post if np.isscalar(post) else self.post.rank_from_coordinates(post)
         if not isinstance(rank, (int, np.integer)) or not 0 <= rank < self.post.size:
             raise NetworkError(f"projection '{self.name}': no postsynaptic neuron {post!r} "
@@ -266,7 +300,7 @@ class Projection(SealedAttributes):
         if synapses and getattr(self, "_structure_changed", False):
             structural.restore(self)
         elif synapses and self.connectivity is not None:
-            self.w = self._make().weights
+            self.w = self.initial_connectivity().weights
 
     # -- structural plasticity (structural) --------------------------------------------------
     def start_creating(self, period=None):

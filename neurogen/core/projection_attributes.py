@@ -3,8 +3,9 @@ checked against the model, values kept until compile and then written into the r
 buffers the generated code reads.
 
 ``w`` is not among them: the weights belong to the storage
-(:mod:`neurogen.core.projection_storage`). These are functions of the projection, bound
-as its methods by :mod:`neurogen.core.projection`.
+(:mod:`neurogen.core.projection_storage`). The values live in a component of the
+projection, :class:`SynapseState` (``proj.synapse_state``); the other functions here are
+bound as the projection's methods by :mod:`neurogen.core.projection`.
 """
 from __future__ import annotations
 
@@ -17,16 +18,85 @@ from ..validation import array_for, did_you_mean
 _CTYPES = {"int": np.int32, "bool": np.bool_}
 
 
-def allocate(proj, dtype):
-    """At compile: buffers of the synapse model's attributes, with values set before."""
-    proj._syn_buffers = {}
-    for a in (proj.synapse_ir.attributes if proj.synapse_ir is not None else ()):
-        if a.name == "w":
-            continue
-        n = {GLOBAL: 1, POSTSYNAPTIC: proj.post.size}.get(a.locality, proj.nb_synapses)
-        proj._syn_buffers[a.name] = np.full(n, a.init, dtype=_CTYPES.get(a.ctype, dtype))
-    for name, value in proj._syn_values.items():
-        set_attribute(proj, name, value)
+class SynapseState:
+    """The values of a projection's synapse-model attributes, a component of the
+    projection (``proj.synapse_state``): ``given``, the values set before compile (checked
+    and kept, applied when the buffers are allocated), and ``buffers``, the live runtime
+    array of each attribute once compiled (``None`` before). ``w`` is not among them."""
+
+    def __init__(self, proj):
+        self.proj = proj
+        self.given: dict = {}
+        self.buffers: dict | None = None
+
+    def allocate(self, dtype):
+        """At compile: buffers of the synapse model's attributes, with values set before."""
+        proj = self.proj
+        self.buffers = {}
+        for a in (proj.synapse_ir.attributes if proj.synapse_ir is not None else ()):
+            if a.name == "w":
+                continue
+            n = {GLOBAL: 1, POSTSYNAPTIC: proj.post.size}.get(a.locality, proj.nb_synapses)
+            self.buffers[a.name] = np.full(n, a.init, dtype=_CTYPES.get(a.ctype, dtype))
+        for name, value in self.given.items():
+            self.set(name, value)
+
+    def buffer(self, name: str) -> np.ndarray:
+        """The live runtime buffer of attribute ``name`` (``AttributeError`` before
+        compile)."""
+        if self.buffers is None:
+            raise AttributeError(f"projection '{self.proj.name}': '{name}' has no runtime "
+                                 "buffer before compile()")
+        return self.buffers[name]
+
+    def declaration(self, name):
+        """The model's declaration of attribute ``name``; an unknown name is refused."""
+        proj = self.proj
+        ir = proj.synapse_ir
+        if ir is None or name == "w" or name not in ir.names:
+            raise UnknownAttributeError(f"projection '{proj.__dict__.get('name', '?')}' "
+                                        f"has no attribute '{name}'" + did_you_mean(
+                                            name, ["w", *(ir.names if ir else ())]))
+        return ir.attribute(name)
+
+    def set(self, name, value):
+        """One value, one per postsynaptic neuron or synapse, or a random distribution;
+        before compile the value is checked and kept."""
+        proj = self.proj
+        attr = self.declaration(name)
+        owner = f"projection '{proj.name}'"
+        if self.buffers is None:          # before compile: applied at allocation
+            if not hasattr(value, "get_values"):
+                array_for(owner, name, value, _CTYPES.get(attr.ctype, np.float64))
+            self.given[name] = value
+            return
+        buffer = self.buffers[name]
+        if hasattr(value, "get_values"):
+            value = value.get_values(buffer.size, proj.rng())
+        elif np.ndim(value) and attr.locality == "local" and len(value) == proj.size \
+                and np.ndim(value[0]):
+            value = np.concatenate([array_for(owner, name, v, float).reshape(-1)
+                                    for v in value])
+        value = array_for(owner, name, value, buffer.dtype)
+        if value.size not in (1, buffer.size):
+            raise NetworkError(f"projection '{proj.name}': '{name}' takes one value or "
+                               f"{buffer.size}, got {value.size}")
+        buffer[...] = value.reshape(-1) if value.size > 1 else value.reshape(())
+
+    def get(self, name):
+        """A global attribute as a number, a postsynaptic one per dendrite, a local one as
+        one array per dendrite (as ANNarchy)."""
+        proj = self.proj
+        attr = self.declaration(name)
+        if self.buffers is None:
+            return self.given.get(name, attr.init)
+        buffer = self.buffers[name]
+        if attr.locality == "global":
+            return buffer[0].item()
+        if attr.locality == "postsynaptic":
+            return buffer[proj.post_ranks].copy()
+        ptr = proj.connectivity.row_ptr
+        return [buffer[ptr[i]:ptr[i + 1]].copy() for i in proj.post_ranks]
 
 
 def model_names(proj) -> set:
@@ -41,16 +111,6 @@ def is_model_attribute(proj, name: str) -> bool:
     return ir is not None and name != "w" and name in ir.names
 
 
-def attribute(proj, name):
-    """The model's declaration of attribute ``name``; an unknown name is refused."""
-    ir = proj.synapse_ir
-    if ir is None or name == "w" or name not in ir.names:
-        raise UnknownAttributeError(f"projection '{proj.__dict__.get('name', '?')}' has "
-                                    f"no attribute '{name}'" + did_you_mean(
-                                        name, ["w", *(ir.names if ir else ())]))
-    return ir.attribute(name)
-
-
 def lookup(proj, name):
     """``proj.<name>`` for a name Python did not find: a function of the synapse model,
     else an attribute's value."""
@@ -58,55 +118,14 @@ def lookup(proj, name):
     function = synapse.python_function(name) if synapse is not None else None
     if function is not None:
         return function
-    return get_attribute(proj, name)
-
-
-def set_attribute(proj, name, value):
-    """One value, one per postsynaptic neuron or synapse, or a random distribution;
-    before compile the value is checked and kept."""
-    attr = attribute(proj, name)
-    buffers = getattr(proj, "_syn_buffers", None)
-    owner = f"projection '{proj.name}'"
-    if buffers is None:          # before compile: applied at allocation
-        if not hasattr(value, "get_values"):
-            array_for(owner, name, value, _CTYPES.get(attr.ctype, np.float64))
-        proj._syn_values[name] = value
-        return
-    buffer = buffers[name]
-    if hasattr(value, "get_values"):
-        value = value.get_values(buffer.size, proj._rng())
-    elif np.ndim(value) and attr.locality == "local" and len(value) == proj.size \
-            and np.ndim(value[0]):
-        value = np.concatenate([array_for(owner, name, v, float).reshape(-1)
-                                for v in value])
-    value = array_for(owner, name, value, buffer.dtype)
-    if value.size not in (1, buffer.size):
-        raise NetworkError(f"projection '{proj.name}': '{name}' takes one value or "
-                           f"{buffer.size}, got {value.size}")
-    buffer[...] = value.reshape(-1) if value.size > 1 else value.reshape(())
-
-
-def get_attribute(proj, name):
-    """A global attribute as a number, a postsynaptic one per dendrite, a local one as
-    one array per dendrite (as ANNarchy)."""
-    attr = attribute(proj, name)
-    buffers = getattr(proj, "_syn_buffers", None)
-    if buffers is None:
-        return proj._syn_values.get(name, attr.init)
-    buffer = buffers[name]
-    if attr.locality == "global":
-        return buffer[0].item()
-    if attr.locality == "postsynaptic":
-        return buffer[proj.post_ranks].copy()
-    ptr = proj.connectivity.row_ptr
-    return [buffer[ptr[i]:ptr[i + 1]].copy() for i in proj.post_ranks]
+    return proj.synapse_state.get(name)
 
 
 def get(proj, name: str):
     """An attribute by name (``proj.get('w')``, ``proj.get('eta')``), as ``proj.<name>``."""
     if name == "w":
         return proj.w
-    return get_attribute(proj, name)
+    return proj.synapse_state.get(name)
 
 
 def set_many(proj, values: dict):
@@ -115,7 +134,7 @@ def set_many(proj, values: dict):
         if name == "w":
             proj.w = value
         else:
-            set_attribute(proj, name, value)
+            proj.synapse_state.set(name, value)
 
 
 def parameters(proj) -> list[str]:

@@ -3,20 +3,21 @@ its keywords) and the checks every one goes through before anything is built.
 
 The connectors themselves compute in NumPy (:mod:`neurogen.core.connectors`,
 :mod:`neurogen.core.kernel_connectivity`); here they are given a projection's sizes,
-views, seeded generator and delays, and the result is installed as its connectivity.
-These are functions of the projection, bound as its methods by
-:mod:`neurogen.core.projection`.
+views, seeded generator and delays, and return a :class:`Connection` without changing
+the projection, which installs it. These are functions of the projection, bound as its
+``connect_*`` methods by :mod:`neurogen.core.projection`.
 """
 from __future__ import annotations
 
 import difflib
 import inspect
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from ..errors import ConnectivityError, NetworkError
 from ..storage import KERNELS, kernel_first_pays
-from ..storage.base import needs_synapse_loop
 from ..validation import check_memory
 from . import connectors, projection_delays, projection_storage
 from .kernel_connectivity import KernelConnectivity, f32, gaussian_profile
@@ -25,13 +26,27 @@ from .kernel_connectivity import KernelConnectivity, f32, gaussian_profile
 KERNEL_FIRST = ("fft", "separable")
 
 
+@dataclass(frozen=True)
+class Connection:
+    """What a connector gives a projection, which installs it
+    (:meth:`~neurogen.core.projection.Projection.install_connection`): the synapses
+    (``connectivity``), ``make`` rebuilding them for ``reset(synapses=True)`` (random
+    weights come from seeded generators), the delays and the storage asked for."""
+
+    make: Callable
+    connectivity: object
+    delays: object
+    storage_format: str
+    storage_order: str
+
+
 def connected(proj, make, delays, storage_format, storage_order="post_to_pre",
-              pairs: int = 0):
-    """Install what ``make()`` builds as the connectivity; ``make`` is kept to rebuild
-    the initial weights on ``reset(synapses=True)`` (random weights come from seeded
-    generators). ``pairs``: how many (post, pre) pairs the connector works on as dense
-    arrays (about 17 bytes each at the peak), refused before allocating if they cannot
-    fit. Everything is checked before anything is built."""
+              pairs: int = 0, drop_self: bool = False) -> Connection:
+    """The :class:`Connection` of what ``make()`` builds. ``pairs``: how many (post, pre)
+    pairs the connector works on as dense arrays (about 17 bytes each at the peak),
+    refused before allocating if they cannot fit; ``drop_self``: with views of one
+    population, self-connections removed by population rank. Everything is checked
+    before anything is built; the projection is not changed."""
     if proj.net.compiled:
         raise NetworkError(f"projection '{proj.name}': cannot connect after compile()")
     if proj.connectivity is not None:
@@ -41,17 +56,17 @@ def connected(proj, make, delays, storage_format, storage_order="post_to_pre",
                  "use a sparser connector or smaller populations")
     delays = projection_delays.given_delays(proj, delays)
     if proj.pre_view is not None or proj.post_view is not None:
-        make = embedding(proj, make)
+        make = embedding(proj, make, drop_self)
     conn = make()
     delays = projection_delays.drawn_delays(proj, delays, conn)
-    proj._make = make
-    proj.connectivity = conn
-    proj.storage_format = storage_format
-    proj.storage_order = storage_order
-    proj.delays = delays
-    if proj.storage_format == "dense" and needs_synapse_loop(proj):
-        proj.storage_format = "auto"   # ANNarchy's dense container: same numbers, computed
-    return proj                        # synapse by synapse (the dense kernel cannot)
+    return Connection(make, conn, delays, storage_format, storage_order)
+
+
+def sizes(proj) -> tuple[int, int]:
+    """(pre, post) sizes the connectors work on: the views' where given."""
+    pre = proj.pre_view if proj.pre_view is not None else proj.pre
+    post = proj.post_view if proj.post_view is not None else proj.post
+    return pre.size, post.size
 
 
 def refuse_unknown(proj, connector: str, unknown: dict):
@@ -68,22 +83,28 @@ def refuse_unknown(proj, connector: str, unknown: dict):
                                                    else f" (it takes {', '.join(known)})"))
 
 
-def embedding(proj, make):
+def embedding(proj, make, drop_self: bool = False):
     """Connectors work on the views' sizes; synapses are then placed between the
-    neurons of the underlying populations."""
+    neurons of the underlying populations (``drop_self``: without i -> i)."""
     pre_ranks = proj.pre_view.ranks if proj.pre_view is not None else proj.pre.ranks
     post_ranks = proj.post_view.ranks if proj.post_view is not None else proj.post.ranks
-    drop_self = getattr(proj, "_drop_self", False)
     return lambda: connectors.embed(make(), pre_ranks, post_ranks, proj.pre.size,
                                     proj.post.size, drop_self)
 
 
 def allow_self(proj, allow_self_connections: bool) -> bool:
     """Whether the connector may keep i -> i in its own index space. With views of
-    one population, self-connections are removed by population rank afterwards."""
+    one population, self-connections are removed by population rank afterwards
+    (:func:`drop_self`)."""
     views = proj.pre_view is not None or proj.post_view is not None
-    proj._drop_self = views and proj._same_population() and not allow_self_connections
-    return allow_self_connections or not proj._same_population() or views
+    return allow_self_connections or proj.pre is not proj.post or views
+
+
+def drop_self(proj, allow_self_connections: bool) -> bool:
+    """Whether self-connections are removed by population rank once the synapses are
+    placed (views of one population, ``allow_self_connections=False``)."""
+    views = proj.pre_view is not None or proj.post_view is not None
+    return views and proj.pre is proj.post and not allow_self_connections
 
 
 # Every connector takes ANNarchy's storage keywords: storage_format (the container;
@@ -95,13 +116,12 @@ def connect_one_to_one(proj, weights=1.0, delays=0.0, storage_format="auto",
                        **unknown):
     """Neuron i to neuron i (populations, or views, of the same size)."""
     refuse_unknown(proj, "connect_one_to_one", unknown)
-    if proj._pre_size != proj._post_size:
+    pre, post = sizes(proj)
+    if pre != post:
         raise ConnectivityError(
             f"projection '{proj.name}': one_to_one needs populations of the same size, "
-            f"got '{proj.pre.name}' ({proj._pre_size}) and '{proj.post.name}' "
-            f"({proj._post_size})")
-    pre, post = proj._pre_size, proj._post_size
-    return connected(proj, lambda: connectors.one_to_one(pre, post, weights, proj._rng()),
+            f"got '{proj.pre.name}' ({pre}) and '{proj.post.name}' ({post})")
+    return connected(proj, lambda: connectors.one_to_one(pre, post, weights, proj.rng()),
                      delays, storage_format, storage_order)
 
 
@@ -234,7 +254,7 @@ def connect_from_matrix(proj, weights, delays=0.0, pre_post=False, storage_forma
     """A dense (post, pre) matrix (``pre_post=True``: (pre, post)); ``None``/NaN
     where there is no synapse."""
     refuse_unknown(proj, "connect_from_matrix", unknown)
-    pre, post = proj._pre_size, proj._post_size
+    pre, post = sizes(proj)
     return connected(proj, lambda: connectors.from_matrix(weights, pre, post, pre_post),
                      delays, storage_format, storage_order)
 
@@ -280,9 +300,10 @@ def _by_size(proj, connector, unknown, allow_self_connections, build, delays,
     every (post, pre) pair (checked against the memory first)."""
     refuse_unknown(proj, connector, unknown)
     allow = allow_self(proj, allow_self_connections)
-    pre, post = proj._pre_size, proj._post_size
-    return connected(proj, lambda: build(pre, post, allow, proj._rng()), delays,
-                     storage_format, storage_order, pairs=pre * post if dense else 0)
+    pre, post = sizes(proj)
+    return connected(proj, lambda: build(pre, post, allow, proj.rng()), delays,
+                     storage_format, storage_order, pairs=pre * post if dense else 0,
+                     drop_self=drop_self(proj, allow_self_connections))
 
 
 def connect_from_sparse(proj, weights, delays=0.0, storage_format="auto",
@@ -290,7 +311,7 @@ def connect_from_sparse(proj, weights, delays=0.0, storage_format="auto",
     """A scipy.sparse matrix shaped (pre, post), as in ANNarchy; its stored entries
     are the synapses."""
     refuse_unknown(proj, "connect_from_sparse", unknown)
-    pre, post = proj._pre_size, proj._post_size
+    pre, post = sizes(proj)
     return connected(proj, lambda: connectors.from_sparse(weights, pre, post),
                      delays, storage_format, storage_order)
 
@@ -309,8 +330,9 @@ def connect_with_func(proj, method, storage_format="auto", storage_order="post_t
     if not isinstance(lil, connectors.LILConnectivity):
         raise ConnectivityError(f"projection '{proj.name}': the connection function must "
                                 f"return a LILConnectivity, got {type(lil).__name__}")
-    delays = lil.build(proj._pre_size, proj._post_size)[1]
+    pre, post = sizes(proj)
+    delays = lil.build(pre, post)[1]
     if delays is not None and np.all(delays == delays[0]):
         delays = float(delays[0])        # one delay for all: read back as one number
-    return connected(proj, lambda: lil.build(proj._pre_size, proj._post_size)[0],
+    return connected(proj, lambda: lil.build(pre, post)[0],
                      0.0 if delays is None else delays, storage_format, storage_order)

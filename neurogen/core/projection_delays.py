@@ -46,7 +46,7 @@ def drawn_delays(proj, delays, conn):
     """The checked ``delays`` for the built connectivity ``conn``: a distribution drawn
     (at least ``dt``), an array reordered with the synapses and checked for size."""
     if hasattr(delays, "get_values"):
-        return finite_delays(proj, np.maximum(delays.get_values(conn.nb_synapses, proj._rng()),
+        return finite_delays(proj, np.maximum(delays.get_values(conn.nb_synapses, proj.rng()),
                                               proj.net.dt))
     if not np.ndim(delays):
         return delays
@@ -83,9 +83,9 @@ def set_delay(proj, value):
     """A number (every synapse), or one list per dendrite (``post_ranks`` order).
     After compile the kind of delay is fixed: a projection compiled without delay
     stays without, one compiled with a single delay keeps a single one."""
-    proj._require_connected()
+    proj.require_connected()
     if hasattr(value, "get_values"):
-        value = value.get_values(proj.nb_synapses, proj._rng())
+        value = value.get_values(proj.nb_synapses, proj.rng())
     if np.ndim(value) == 0:
         new = float(value)
     else:

@@ -21,12 +21,12 @@ _FIELDS = {"pre_size", "post_size", "row_ptr", "cols", "weights", "delays"}
 
 def save_connectivity(proj, filename):
     """Synapses, weights and delays to a ``.npz`` file (written atomically)."""
-    proj._require_connected()
+    proj.require_connected()
     conn = proj.connectivity
     with atomic_path(filename) as tmp, open(tmp, "wb") as handle:
         np.savez(handle, format="neurogen-connectivity-1", pre_size=conn.pre_size,
                  post_size=conn.post_size, row_ptr=conn.row_ptr, cols=conn.cols,
-                 weights=proj._flat_weights(),
+                 weights=proj.flat_weights(),
                  delays=np.broadcast_to(np.asarray(proj.delays, float),
                                         (conn.nb_synapses,)))
 

@@ -17,7 +17,6 @@ from .. import storage
 from ..errors import NetworkError
 from ..storage import STORAGE_FORMATS
 from ..validation import array_for, number
-from . import projection_attributes
 
 #: ANNarchy's sparse containers; the results never depend on them
 ANNARCHY_SPARSE_FORMATS = ("lil", "ell", "ellr", "sell", "bsr", "hyb", "coo")
@@ -48,7 +47,7 @@ def planned_storage(proj) -> str:
     nothing is converted)."""
     if proj.storage is not None:
         return proj.storage
-    proj._require_connected()
+    proj.require_connected()
     return storage.select(proj, proj.net.backend)
 
 
@@ -58,21 +57,32 @@ def dense_layout(proj) -> bool:
 
 
 def attach_storage(proj, name: str, dtype):
-    """At compile: the connectivity in kernel ``name``'s layout, its runtime tables,
-    the weight and synapse-attribute buffers."""
-    proj._require_connected()
-    proj.kernel_data = storage.kernel(name).prepare(proj)
-    proj.storage = name
+    """Called by the network at ``compile()``: the connectivity in kernel ``name``'s
+    layout, its runtime tables, the weight and synapse-attribute buffers. The kernel
+    computes (:meth:`~neurogen.storage.base.StorageKernel.layout`, ``prepare``); the
+    projection stores what it returns."""
+    proj.require_connected()
+    kernel = storage.kernel(name)
+    conn = kernel.layout(proj)
+    data = kernel.prepare(proj, conn)
+    proj.connectivity, proj.kernel_data, proj.storage = conn, data, name
     _allocate_weights(proj, dtype)
-    projection_attributes.allocate(proj, dtype)
+    proj.synapse_state.allocate(dtype)
 
 
-def weight_buffer(proj) -> np.ndarray:
+def _kernel_first(conn) -> bool:
+    """A kernel-first connectivity not made dense yet (it has no weight buffer)."""
+    return getattr(conn, "kernel", None) is not None and not conn.materialized
+
+
+def weight_buffer(proj) -> np.ndarray | None:
     """The live runtime weights (dense matrix or one per synapse), once compiled
-    (a kernel-first projection builds its dense view now)."""
-    if proj._weights is None and proj.storage is not None:
+    (a kernel-first projection builds its dense view now); None before."""
+    if proj.storage is None:
+        return None
+    if getattr(proj.connectivity, "kernel", None) is not None:   # kept as its kernel
         materialize(proj)
-    return proj._weights
+    return proj.connectivity.weight_buffer()
 
 
 def materialize(proj):
@@ -82,35 +92,28 @@ def materialize(proj):
         return
     proj.connectivity = conn.to_dense()
     if proj.storage is not None:
-        _allocate_weights(proj, proj._weight_dtype)
+        _allocate_weights(proj, proj.net.real_dtype)
 
 
 def _allocate_weights(proj, dtype):
-    """The runtime weight buffer; the connectivity then refers to it (one copy). A
-    kernel-first connectivity gets it on demand (:func:`weight_buffer`)."""
-    proj._weight_dtype = dtype
+    """The runtime weight buffer: the connectivity's weights in ``dtype`` (one copy).
+    A kernel-first connectivity gets it on demand (:func:`weight_buffer`)."""
     conn = proj.connectivity
-    if getattr(conn, "kernel", None) is not None and not conn.materialized:
-        proj._weights = None
+    if _kernel_first(conn):
         return
     conn = proj.connectivity = conn.to_dense() if conn.is_dense else conn
-    if conn.is_dense:
-        conn.matrix = np.ascontiguousarray(conn.matrix, dtype=dtype)
-        proj._weights = conn.matrix
-    else:
-        conn._weights = np.ascontiguousarray(conn.weights, dtype=dtype)
-        proj._weights = conn._weights
+    conn.use_weight_dtype(dtype)
 
 
 def flat_weights(proj) -> np.ndarray:
-    """Weights in synapse (CSR) order."""
+    """The weights in synapse (CSR) order, as float64 (a copy where converted)."""
     return np.asarray(proj.connectivity.weights, dtype=np.float64)
 
 
 def get_weights(proj) -> list[np.ndarray]:
     """Weights per dendrite (postsynaptic neuron with synapses), as ANNarchy."""
-    proj._require_connected()
-    flat, ptr = proj._flat_weights(), proj.connectivity.row_ptr
+    proj.require_connected()
+    flat, ptr = proj.flat_weights(), proj.connectivity.row_ptr
     return [flat[ptr[i]:ptr[i + 1]].copy() for i in proj.post_ranks]
 
 
@@ -118,11 +121,11 @@ def set_weights(proj, value):
     """A number, a random distribution, a (post, pre) matrix or one list per dendrite;
     written into the runtime buffer once compiled (a kernel-first storage checks the new
     weights still fit it before anything is written)."""
-    proj._require_connected()
+    proj.require_connected()
     materialize(proj)
     conn = proj.connectivity
     if hasattr(value, "get_values"):
-        flat = value.get_values(conn.nb_synapses, proj._rng())
+        flat = value.get_values(conn.nb_synapses, proj.rng())
     elif np.ndim(value) == 0:
         flat = number(f"projection '{proj.name}'", "w", value)
     elif np.shape(value) == (conn.post_size, conn.pre_size):
@@ -144,6 +147,4 @@ def set_weights(proj, value):
             candidate = conn.matrix.copy()
             candidate[conn.mask] = flat
             data.weights_changed(candidate)
-        conn.matrix[conn.mask] = flat
-    else:
-        conn._weights[...] = flat
+    conn.write_weights(flat)

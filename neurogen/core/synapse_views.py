@@ -21,18 +21,19 @@ class Dendrite:
         object.__setattr__(self, "post_rank", post_rank)
 
     @property
-    def _slice(self):
+    def csr_slice(self) -> slice:
+        """Where the dendrite's synapses lie in the projection's synapse (CSR) order."""
         ptr = self.proj.connectivity.row_ptr
         return slice(int(ptr[self.post_rank]), int(ptr[self.post_rank + 1]))
 
     @property
     def size(self) -> int:
-        sl = self._slice
+        sl = self.csr_slice
         return sl.stop - sl.start
 
     @property
     def pre_ranks(self) -> list:
-        return self.proj.connectivity.cols[self._slice].tolist()
+        return self.proj.connectivity.cols[self.csr_slice].tolist()
 
     @property
     def rank(self) -> int:
@@ -69,27 +70,27 @@ class Dendrite:
     def __getattr__(self, name):
         proj = self.__dict__["proj"]
         if name == "w":
-            return proj._flat_weights()[self._slice].copy()
+            return proj.flat_weights()[self.csr_slice].copy()
         if name == "delay":
-            return float(proj.delays) if proj.uniform_delay else proj.delays[self._slice].tolist()
-        attr = proj._synapse_attribute(name)
-        buffer = proj._syn_buffers[name]
+            return float(proj.delays) if proj.uniform_delay else proj.delays[self.csr_slice].tolist()
+        attr = proj.synapse_state.declaration(name)
+        buffer = proj.synapse_state.buffer(name)
         if attr.locality == "global":
             return buffer[0].item()
         if attr.locality == "postsynaptic":
             return buffer[self.post_rank].item()
-        return buffer[self._slice].tolist()      # a list, as ANNarchy's dendrites give
+        return buffer[self.csr_slice].tolist()      # a list, as ANNarchy's dendrites give
 
     def __setattr__(self, name, value):
         proj = self.proj
         if name == "w":
-            flat = proj._flat_weights()
-            flat[self._slice] = value
+            flat = proj.flat_weights()
+            flat[self.csr_slice] = value
             proj.w = flat
             return
-        attr = proj._synapse_attribute(name)
-        buffer = proj._syn_buffers[name]
-        index = {"global": 0, "postsynaptic": self.post_rank}.get(attr.locality, self._slice)
+        attr = proj.synapse_state.declaration(name)
+        buffer = proj.synapse_state.buffer(name)
+        index = {"global": 0, "postsynaptic": self.post_rank}.get(attr.locality, self.csr_slice)
         buffer[index] = value
 
     # -- structural plasticity (net.config(structural_plasticity=True)) -------------------
@@ -134,7 +135,7 @@ class Synapse:
     def __setattr__(self, name, value):
         dendrite = self.dendrite
         proj = dendrite.proj
-        if name != "w" and proj._synapse_attribute(name).locality != "local":
+        if name != "w" and proj.synapse_state.declaration(name).locality != "local":
             raise NetworkError(f"projection '{proj.name}': '{name}' is not per synapse; set "
                                "it on the dendrite or the projection")
         values = np.array(getattr(dendrite, name), dtype=float)

@@ -31,8 +31,15 @@ class StorageKernel:
     - ``cost(proj)``: estimated work per step (arbitrary units shared by all kernels);
     - ``tables`` / ``sizes``: names and C types of its pointer slots, names of its int
       slots (the template block reads them as ``proj.tables[name]`` / ``proj.sizes[name]``);
-    - ``prepare(proj)``: at compile, puts the projection's connectivity in this kernel's
-      layout and returns its :class:`KernelData`;
+    - ``layout(proj)``: the projection's connectivity in this kernel's layout (a new
+      object where the layout differs; the projection's own is left as it is);
+    - ``prepare(proj, conn)``: the :class:`KernelData` (runtime tables) for ``proj``
+      with connectivity ``conn`` (default: ``layout(proj)``).
+
+    Both are pure functions of the projection's IR and connectivity: they change no model
+    object (``Projection.attach_storage`` stores what they return). A kernel reads a
+    projection through its public attributes only; the ``filter`` kernel's protocol with
+    the projections it serves is documented in :mod:`neurogen.storage.filter`;
     - its template block is ``templates/storage/<backend>/<name>.j2`` (macros
       ``support()`` and the backend's weighted-sum macro).
     """
@@ -65,7 +72,11 @@ class StorageKernel:
         (:func:`neurogen.storage.kernel_first_pays`)."""
         return None
 
-    def prepare(self, proj) -> KernelData:
+    def layout(self, proj):
+        """The connectivity in this kernel's layout (default: as it is)."""
+        return proj.connectivity
+
+    def prepare(self, proj, conn=None) -> KernelData:
         raise NotImplementedError
 
 
@@ -96,9 +107,10 @@ def needs_synapse_loop(proj) -> str | None:
     return None
 
 
-def given_kernel(proj):
-    """The offset kernel of a kernel-first connectivity not yet made dense, or None."""
-    conn = proj.connectivity
+def given_kernel(proj, conn=None):
+    """The offset kernel of a kernel-first connectivity (``conn``, default the
+    projection's) not yet made dense, or None."""
+    conn = proj.connectivity if conn is None else conn
     if getattr(conn, "kernel", None) is None or conn.materialized:
         return None
     return conn.kernel

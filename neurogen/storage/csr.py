@@ -21,8 +21,11 @@ class CSR(StorageKernel):
     def grid_cost(self, conn):
         return conn.nb_synapses / DENSE_THRESHOLD       # counted from the kernel
 
-    def prepare(self, proj):
-        conn = proj.connectivity = proj.connectivity.to_csr()
+    def layout(self, proj):
+        return proj.connectivity.to_csr()
+
+    def prepare(self, proj, conn=None):
+        conn = self.layout(proj) if conn is None else conn
         return KernelData(arrays={
             "row_ptr": np.ascontiguousarray(conn.row_ptr, dtype=np.int64),
             "cols": np.ascontiguousarray(conn.cols, dtype=np.int32)})

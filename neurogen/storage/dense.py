@@ -22,6 +22,8 @@ class Dense(StorageKernel):
     def grid_cost(self, conn):
         return float(np.prod(conn.geometry)) ** 2
 
-    def prepare(self, proj):
-        proj.connectivity = proj.connectivity.to_dense()
+    def layout(self, proj):
+        return proj.connectivity.to_dense()
+
+    def prepare(self, proj, conn=None):
         return KernelData()

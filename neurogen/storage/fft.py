@@ -51,7 +51,7 @@ class FFT(OffsetKernelStorage):
     def grid_cost(self, conn):
         """Transform sizes as the tables will have them: a periodic axis (the kernel
         wraps around) unpadded, others zero-padded to a smooth size >= 2 n - 1."""
-        unpadded = FFTWConvolution._unpadded
+        unpadded = FFTWConvolution.unpadded
         return self._cost([n if unpadded(conn.kernel, axis, n) else smooth_size(2 * n - 1)
                            for axis, n in enumerate(conn.geometry)])
 
@@ -68,12 +68,18 @@ class FFT(OffsetKernelStorage):
         fixed = 100000.0 if len(sizes) > 1 else 8000.0
         return 2.5 * m * math.log2(max(m, 2.0)) + fixed
 
-    def prepare(self, proj):
+    def layout(self, proj):
+        """A kernel-first connectivity stays as it is (no matrix), others become dense."""
+        if given_kernel(proj) is not None:
+            return proj.connectivity
+        return proj.connectivity.to_dense()
+
+    def prepare(self, proj, conn=None):
+        conn = self.layout(proj) if conn is None else conn
         fftw = proj.net.backend.template_flags(proj.net.toolchain).get("fftw", False)
         tables = FFTWConvolution if fftw else FFTConvolution
         name = f"projection '{proj.name}'"
-        kernel = given_kernel(proj)
+        kernel = given_kernel(proj, conn)
         if kernel is not None:      # kernel-first: no matrix
             return FFTData(tables(None, proj.pre.geometry, name, kernel=kernel))
-        proj.connectivity = proj.connectivity.to_dense()
-        return FFTData(tables(proj.connectivity.matrix, proj.pre.geometry, name))
+        return FFTData(tables(conn.matrix, proj.pre.geometry, name))

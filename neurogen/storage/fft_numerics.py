@@ -170,7 +170,7 @@ class FFTConvolution:
         self.sizes = (*self.geometry, self.m0, self.m1)
 
     def _transform_sizes(self, kernel) -> list:
-        m = [n if self._unpadded(kernel, axis, n) else (1 if n == 1 else 2 * smooth235(n))
+        m = [n if self.unpadded(kernel, axis, n) else (1 if n == 1 else 2 * smooth235(n))
              for axis, n in enumerate(self.geometry)]
         m[1] = max(m[1], 2)          # the packed real 1-D transform needs 2 points or more
         return m
@@ -190,7 +190,10 @@ class FFTConvolution:
             tuple(2 * g - 1 for g in self.geometry))
 
     @staticmethod
-    def _unpadded(kernel, axis: int, n: int) -> bool:
+    def unpadded(kernel, axis: int, n: int) -> bool:
+        """Whether axis ``axis`` (``n`` neurons) of offset kernel ``kernel`` is
+        transformed at its own size: the weights wrap around it and ``n`` factors into
+        2, 3 and 5 (used by the storage's cost model too)."""
         tol = TOEPLITZ_RTOL * float(np.max(np.abs(kernel), initial=0.0))
         return n > 1 and _factors(n) is not None and _circulant_axis(kernel, axis, n, tol)
 
@@ -200,7 +203,7 @@ class FFTConvolution:
         wrapping weights only takes wrapping weights again."""
         kernel = self._kernel(matrix)
         for axis, (n, m) in enumerate(zip(self.geometry, (self.m0, self.m1))):
-            if n > 1 and m == n and not self._unpadded(kernel, axis, n):
+            if n > 1 and m == n and not self.unpadded(kernel, axis, n):
                 raise ConnectivityError(
                     f"{self.name}: the weights were compiled as periodic (a ring) along "
                     f"axis {axis}; new weights must wrap around too")
@@ -258,7 +261,7 @@ class FFTWConvolution(FFTConvolution):
     BLOCK = 4
 
     def _transform_sizes(self, kernel) -> list:
-        return [n if self._unpadded(kernel, axis, n) else
+        return [n if self.unpadded(kernel, axis, n) else
                 (1 if n == 1 else smooth_size(2 * n - 1))
                 for axis, n in enumerate(self.geometry)]
 
@@ -270,7 +273,9 @@ class FFTWConvolution(FFTConvolution):
         self.bitrev = np.zeros(1, dtype=np.int32)
 
     @staticmethod
-    def _unpadded(kernel, axis: int, n: int) -> bool:
+    def unpadded(kernel, axis: int, n: int) -> bool:
+        """Whether the axis is transformed at its own size: the weights wrap around it
+        (FFTW takes any size)."""
         tol = TOEPLITZ_RTOL * float(np.max(np.abs(kernel), initial=0.0))
         return n > 1 and _circulant_axis(kernel, axis, n, tol)
 

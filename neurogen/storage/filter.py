@@ -9,6 +9,21 @@ into *runs*: neurons ``o0 + n * os`` (n < len) centred on presynaptic ranks
 output and no index or weight load per synapse. Neurons at the border (taps outside,
 dropped or clamped) keep a small CSR of (presynaptic rank, slot). Runs write disjoint
 outputs in a fixed tap order: the result does not depend on the thread count.
+
+The protocol with the projections this kernel serves (the convolution extension's
+``Convolution`` and ``Pooling``), read through public attributes only:
+
+- ``proj.filter_layout``: where the taps fall (``pre_geometry``, ``coords`` (rows, ndim),
+  ``offsets`` (taps, ndim), ``row_filter``, ``n_taps``, ``inside()``: see
+  :class:`neurogen.extensions.convolution.taps.Layout`); absent or ``None`` on any other
+  projection (the kernel refuses it);
+- ``proj.synapse_slots``: the (filter, tap) slot ``filter * n_taps + tap`` of each
+  synapse, in CSR order;
+- ``proj.slot_values()``: the weight of each slot.
+
+:meth:`Filter.prepare` returns the slot weights as the ``slot_w`` table of its
+:class:`KernelData` (in the network's precision): the projection writes new filters
+there (``proj.kernel_data.arrays['slot_w']``).
 """
 from __future__ import annotations
 
@@ -49,7 +64,7 @@ class Filter(StorageKernel):
     sizes = ("n_taps", "n_runs")
 
     def refuse(self, proj):
-        if getattr(proj, "_layout", None) is None:
+        if getattr(proj, "filter_layout", None) is None:
             return "applies to Convolution and Pooling projections only"
         if proj.synapse_ir is not None:
             return "computes the plain weighted sum (no psp or operation)"
@@ -60,9 +75,12 @@ class Filter(StorageKernel):
     def cost(self, proj):
         return 0.25 * proj.connectivity.nb_synapses
 
-    def prepare(self, proj):
-        layout = proj._layout
-        conn = proj.connectivity = proj.connectivity.to_csr()
+    def layout(self, proj):
+        return proj.connectivity.to_csr()
+
+    def prepare(self, proj, conn=None):
+        layout = proj.filter_layout
+        conn = self.layout(proj) if conn is None else conn
         inside = layout.inside() & (np.diff(conn.row_ptr) == layout.n_taps)
         strides = np.cumprod((layout.pre_geometry[1:] + (1,))[::-1])[::-1]
         table = runs(layout, np.nonzero(inside)[0])
@@ -71,13 +89,14 @@ class Filter(StorageKernel):
         row_ptr = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=row_ptr[1:])
         keep = np.repeat(~inside, np.diff(conn.row_ptr))
-        proj.slot_weights = np.ascontiguousarray(proj.slot_values(), dtype=proj.net.real_dtype)
         return KernelData(
-            arrays={"slot_w": proj.slot_weights,
+            arrays={"slot_w": np.ascontiguousarray(proj.slot_values(),
+                                                   dtype=proj.net.real_dtype),
                     "offsets": np.ascontiguousarray(layout.offsets @ strides, dtype=np.int64),
                     "runs": np.ascontiguousarray(table.reshape(-1) if table.size
                                                  else np.zeros(RUN_FIELDS, np.int64)),
                     "row_ptr": row_ptr,
                     "cols": np.ascontiguousarray(conn.cols[keep], dtype=np.int32),
-                    "slots": np.ascontiguousarray(proj._slot[keep], dtype=np.int32)},
+                    "slots": np.ascontiguousarray(proj.synapse_slots[keep],
+                                                  dtype=np.int32)},
             ints={"n_taps": layout.n_taps, "n_runs": len(table)})

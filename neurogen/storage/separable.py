@@ -16,6 +16,8 @@ tutorial's difference of Gaussians is two components, not three.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ..errors import ConnectivityError
@@ -23,6 +25,10 @@ from .fft_numerics import offset_kernel
 from .base import KernelData, OffsetKernelStorage, given_kernel, needs_synapse_loop
 
 SVD_RTOL = 1e-13
+
+#: the rank of each connectivity's offset kernel, computed once (a cache kept here: the
+#: storage changes no connectivity)
+_RANKS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def low_rank(kernel: np.ndarray, rtol: float = SVD_RTOL):
@@ -79,9 +85,9 @@ def decompose(kernel: np.ndarray, rtol: float = SVD_RTOL):
 
 def kernel_rank(conn) -> int:
     """The rank of a kernel-first connectivity's offset kernel (computed once)."""
-    if getattr(conn, "_low_rank", None) is None:
-        conn._low_rank = decompose(conn.kernel)[0]
-    return conn._low_rank
+    if conn not in _RANKS:
+        _RANKS[conn] = decompose(conn.kernel)[0]
+    return _RANKS[conn]
 
 
 class SeparableData(KernelData):
@@ -180,22 +186,24 @@ class Separable(OffsetKernelStorage):
         conn = proj.connectivity
         if given_kernel(proj) is not None:
             return max(kernel_rank(conn), 1)
-        cached = getattr(conn, "_low_rank", None)
+        cached = _RANKS.get(conn)
         if cached is None:
             kernel = offset_kernel(np.asarray(conn.to_dense().matrix, dtype=float),
                                    proj.pre.geometry, f"projection '{proj.name}'",
                                    storage="separable")
-            cached = decompose(kernel)[0]
-            try:
-                conn._low_rank = cached
-            except AttributeError:
-                pass
+            cached = _RANKS[conn] = decompose(kernel)[0]
         return max(cached, 1)
 
-    def prepare(self, proj):
+    def layout(self, proj):
+        """A kernel-first connectivity stays as it is (no matrix), others become dense."""
+        if given_kernel(proj) is not None:
+            return proj.connectivity
+        return proj.connectivity.to_dense()
+
+    def prepare(self, proj, conn=None):
+        conn = self.layout(proj) if conn is None else conn
         name = f"projection '{proj.name}'"
-        kernel = given_kernel(proj)
+        kernel = given_kernel(proj, conn)
         if kernel is not None:      # kernel-first: no matrix
             return SeparableData(None, proj.pre.geometry, name, kernel=kernel)
-        proj.connectivity = proj.connectivity.to_dense()
-        return SeparableData(proj.connectivity.matrix, proj.pre.geometry, name)
+        return SeparableData(conn.matrix, proj.pre.geometry, name)

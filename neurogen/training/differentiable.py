@@ -11,13 +11,23 @@ import time
 
 import numpy as np
 
-from ..backends.openmp import OpenMPBackend
 from ..toolchain.builder import build
 from . import kernel_source
-from .graph import Graph, TrainingError
+from .graph import Problem, TrainingError
 from .symbolic import build_step
 
 _DTYPES = {"double": np.float64, "float": np.float32}
+
+
+def transposed_index(row_ptr, cols, pre_size: int):
+    """The CSC index of a CSR projection: per presynaptic neuron ``j`` its synapses
+    ``synapse[col_ptr[j]:col_ptr[j + 1]]`` (positions in CSR order, ascending) and their
+    postsynaptic neurons ``rows``; a stable sort, so the order is fixed."""
+    order = np.argsort(cols, kind="stable")
+    col_ptr = np.zeros(pre_size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cols, minlength=pre_size), out=col_ptr[1:])
+    post = np.repeat(np.arange(len(row_ptr) - 1, dtype=np.int32), np.diff(row_ptr))
+    return col_ptr, order.astype(np.int64), post[order]
 
 
 class DifferentiableNetwork:
@@ -29,40 +39,45 @@ class DifferentiableNetwork:
     ``steps + lag`` steps and returns ``(steps, batch, outputs)`` aligned with ``x``.
     """
 
-    def __init__(self, graph: Graph, precision: str = "double"):
+    def __init__(self, problem: Problem, precision: str = "double"):
         if precision not in _DTYPES:
             raise TrainingError(f"precision must be 'double' or 'float', got {precision!r}")
-        self.graph, self.precision, self.dtype = graph, precision, _DTYPES[precision]
-        self.steps = [build_step(p.ir, p.trainable) for p in graph.populations]
-        self.lag = graph.lag
-        if not isinstance(graph.backend, OpenMPBackend):
-            raise TrainingError(f"training kernels are rendered for OpenMP only; this "
-                                f"network's backend is '{graph.backend.name}' (train a copy "
-                                "built with paradigm='openmp', then load its weights)")
-        cpp, pyx, self.layout = kernel_source.render(graph, self.steps, precision)
+        self.problem, self.precision, self.dtype = problem, precision, _DTYPES[precision]
+        self.steps = [build_step(p.neuron, problem.trained_params(p.id))
+                      for p in problem.updated]
+        self.lag = problem.lag
+        backend = problem.backend
+        if not backend.trains:
+            raise TrainingError(f"{backend.no_training}; this network's backend is "
+                                f"'{backend.name}' (train a copy built with "
+                                "paradigm='openmp', then load its weights)")
+        cpp, pyx, self.layout = kernel_source.render(problem, self.steps, precision)
         self.source = cpp
         start = time.perf_counter()
         # the network's backend and toolchain: same commands, flags and cache as simulate()
-        self.module, self.build_info = build(cpp, pyx, graph.backend, tc=graph.toolchain)
+        self.module, self.build_info = build(cpp, pyx, backend, tc=problem.toolchain)
         self.build_info = dict(self.build_info, seconds=time.perf_counter() - start)
         self._init_parameters()
         self._shape = None
         self.ints = np.zeros(4, dtype=np.int64)
-        self.reals = np.zeros(1 + len(graph.constants), dtype=np.float64)
-        self.reals[0] = graph.dt
-        for n, name in enumerate(sorted(graph.constants)):
-            self.reals[n + 1] = graph.constants[name]
+        constants = problem.values.constants
+        self.reals = np.zeros(1 + len(constants), dtype=np.float64)
+        self.reals[0] = problem.dt
+        for n, name in enumerate(sorted(constants)):
+            self.reals[n + 1] = constants[name]
 
     # -- parameters ----------------------------------------------------------------------
     def _init_parameters(self):
-        """``theta``: every trainable value, flat; ``views``: name -> view into it."""
+        """``theta``: every trainable value, flat; ``views``: name -> view into it (a
+        CSR projection: one weight per synapse, in its synapse order)."""
+        problem, values = self.problem, self.problem.values
         entries = []
-        for proj in self.graph.projections:
-            if proj.trainable:
-                entries.append((proj.name, proj.weights))
-        for spec in self.graph.populations:
-            for p in spec.trainable:
-                entries.append((f"{spec.name}.{p}", spec.params[p]))
+        for proj in problem.ir.projections:
+            if proj.id in problem.trainable:
+                entries.append((problem.key(proj.id), values.weights[proj.id]))
+        for pop in problem.updated:
+            for p in problem.trained_params(pop.id):
+                entries.append((problem.key((pop.id, p)), values.params[(pop.id, p)]))
         sizes = [np.size(v) for _, v in entries]
         self.theta = np.zeros(sum(sizes), dtype=self.dtype)
         self.grad = np.zeros_like(self.theta)
@@ -73,21 +88,30 @@ class DifferentiableNetwork:
             self.grad_views[name] = self.grad[offset:offset + n].reshape(shape)
             self.views[name][...] = value
             offset += n
+        self.masks = {problem.key(j): mask for j, mask in values.masks.items()
+                      if j in problem.trainable}
         self.fixed = {}          # buffers of the values that are not trained
-        for proj in self.graph.projections:
-            if not proj.trainable:
-                self.fixed[proj.name] = np.ascontiguousarray(proj.weights, dtype=self.dtype)
-            if proj.mask is not None:
-                self.fixed[("mask", proj.name)] = proj.mask.astype(self.dtype)
-        for spec in self.graph.populations:
-            for p, value in spec.params.items():
-                if p not in spec.trainable:
-                    self.fixed[f"{spec.name}.{p}"] = np.ascontiguousarray(value, self.dtype)
-            for v, value in spec.init.items():
-                self.fixed[("init", spec.name, v)] = np.ascontiguousarray(value, self.dtype)
+        for proj in problem.ir.projections:
+            j = proj.id
+            if j not in problem.trainable:
+                self.fixed[("weights", j)] = np.ascontiguousarray(values.weights[j],
+                                                                  dtype=self.dtype)
+            if j in values.masks:
+                self.fixed[("mask", j)] = values.masks[j].astype(self.dtype)
+            if j in values.csr:
+                row_ptr, cols = values.csr[j]
+                col_ptr, synapse, rows = transposed_index(
+                    row_ptr, cols, problem.ir.populations[proj.pre].size)
+                self.fixed.update({("row_ptr", j): row_ptr, ("cols", j): cols,
+                                   ("col_ptr", j): col_ptr, ("csc_synapse", j): synapse,
+                                   ("csc_rows", j): rows})
+        for kind, table in (("param", values.params), ("init", values.init)):
+            for key, value in table.items():
+                self.fixed[(kind, *key)] = np.ascontiguousarray(value, self.dtype)
 
     def values(self) -> dict:
-        """Copies of the trainable values, by name (projections: (post, pre) matrices)."""
+        """Copies of the trainable values, by name (projections: (post, pre) matrices,
+        or one weight per synapse for CSR projections)."""
         return {name: np.array(view, dtype=np.float64) for name, view in self.views.items()}
 
     def set_values(self, values: dict):
@@ -100,26 +124,30 @@ class DifferentiableNetwork:
                 raise TrainingError(f"{name!r}: expected shape {self.views[name].shape}, "
                                     f"got {value.shape}")
             self.views[name][...] = value
+            if name in self.masks:      # absent synapses stay absent
+                self.views[name][~self.masks[name]] = 0.0
 
     # -- buffers -------------------------------------------------------------------------
     def _allocate(self, steps: int, batch: int):
         if self._shape == (steps, batch):
             return
-        total, dtype, g = steps + self.lag, self.dtype, self.graph
+        total, dtype, problem = steps + self.lag, self.dtype, self.problem
+        sizes = [p.size for p in problem.ir.populations]
         buf = {}
-        for q, name in enumerate(g.inputs):
-            buf[("input", name)] = np.zeros((total, batch, g.input_sizes[q]), dtype)
-        for spec, step in zip(g.populations, self.steps):
+        for k in problem.inputs:
+            buf[("input", k)] = np.zeros((total, batch, sizes[k]), dtype)
+        for pop, step in zip(problem.updated, self.steps):
             for v in step.variables:
-                buf[("hist", spec.name, v)] = np.zeros((total + 1, batch, spec.size), dtype)
-                buf[("adj", spec.name, v)] = np.zeros((batch, spec.size), dtype)
-                buf[("adjn", spec.name, v)] = np.zeros((batch, spec.size), dtype)
+                buf[("hist", pop.id, v)] = np.zeros((total + 1, batch, pop.size), dtype)
+                buf[("adj", pop.id, v)] = np.zeros((batch, pop.size), dtype)
+                buf[("adjn", pop.id, v)] = np.zeros((batch, pop.size), dtype)
             for target in step.targets:
-                buf[("sum", spec.name, target)] = np.zeros((total, batch, spec.size), dtype)
-        out = g.population(g.output).size
-        buf[("dy",)] = np.zeros((steps, batch, out), dtype)
-        for proj in g.projections:
-            buf[("weights_t", proj.name)] = np.zeros(proj.weights.T.shape, dtype)
+                buf[("sum", pop.id, target)] = np.zeros((total, batch, pop.size), dtype)
+        buf[("dy",)] = np.zeros((steps, batch, sizes[problem.output]), dtype)
+        for proj in problem.ir.projections:
+            if proj.id not in problem.values.csr:       # the dense products' W^T scratch
+                buf[("weights_t", proj.id)] = np.zeros((sizes[proj.pre], sizes[proj.post]),
+                                                       dtype)
         self.buffers = buf
         addresses = []
         for _, key in self.layout.pointers:
@@ -132,41 +160,36 @@ class DifferentiableNetwork:
         self._shape = (steps, batch)
 
     def _array(self, key) -> np.ndarray:
-        kind, name = key[0], key[1] if len(key) > 1 else None
-        if kind == "weights":
-            return self.views[name] if name in self.views else self.fixed[name]
-        if kind == "grad_weights":
-            return self.grad_views[name]
-        if kind == "mask":
-            return self.fixed[("mask", name)]
-        if kind == "param":
-            full = f"{name}.{key[2]}"
-            return self.views[full] if full in self.views else self.fixed[full]
-        if kind == "grad":
-            return self.grad_views[f"{name}.{key[2]}"]
-        if kind == "init":
-            return self.fixed[key]
-        return self.buffers[key]     # state, sums, adjoints (the kernel swaps its own copies)
+        """The array behind a layout key: trained values and their gradients (views into
+        ``theta``/``grad``), fixed values and tables, or the pass buffers."""
+        kind = key[0]
+        if kind in ("weights", "grad_weights", "param", "grad"):
+            name = self.problem.key(key[1] if kind.endswith("weights") else key[1:])
+            views = self.grad_views if kind.startswith("grad") else self.views
+            if name in views:
+                return views[name]
+        return self.buffers[key] if key in self.buffers else self.fixed[key]
 
     # -- passes ------------------------------------------------------------------------------
     def forward(self, x) -> np.ndarray:
         """Output rates ``(steps, batch, outputs)`` for inputs ``(steps, batch, inputs)``."""
-        g = self.graph
+        problem = self.problem
+        sizes = [problem.ir.populations[k].size for k in problem.inputs]
         x = np.asarray(x)
-        if x.ndim != 3 or x.shape[2] != sum(g.input_sizes):
+        if x.ndim != 3 or x.shape[2] != sum(sizes):
             raise TrainingError(f"inputs must be shaped (steps, batch, "
-                                f"{sum(g.input_sizes)}), got {x.shape}")
+                                f"{sum(sizes)}), got {x.shape}")
         steps, batch = x.shape[:2]
         self._allocate(steps, batch)
         col = 0
-        for q, name in enumerate(g.inputs):
-            buf = self.buffers[("input", name)]
-            buf[:steps] = x[:, :, col:col + g.input_sizes[q]]
+        for k, size in zip(problem.inputs, sizes):
+            buf = self.buffers[("input", k)]
+            buf[:steps] = x[:, :, col:col + size]
             buf[steps:] = 0.0       # the extra lag steps: their input reaches no output
-            col += g.input_sizes[q]
+            col += size
         self.module.forward(self.pointers.ctypes.data, self.ints.ctypes.data,
                             self.reals.ctypes.data)
-        hist = self.buffers[("hist", g.output, "r")]
+        hist = self.buffers[("hist", problem.output, "r")]
         return hist[1 + self.lag:1 + self.lag + steps]
 
     def backward(self, dy) -> np.ndarray:
@@ -182,5 +205,5 @@ class DifferentiableNetwork:
 
     def history(self, population: str, variable: str = "r") -> np.ndarray:
         """The state of the last forward pass, ``(steps + lag + 1, batch, size)``
-        (index 0 is the initial state)."""
-        return self.buffers[("hist", population, variable)]
+        (index 0 is the initial state); ``population``: a name or the population."""
+        return self.buffers[("hist", self.problem.population_id(population), variable)]

@@ -28,46 +28,52 @@ class CellMap:
     """``CellMap(trainer, population, inputs={inp: [1, .5, .5]})`` (see module doc)."""
 
     def __init__(self, trainer, population, inputs: dict | None = None):
-        graph, model = trainer.graph, trainer.model
+        problem, model = trainer.problem, trainer.model
+        updated = [p.id for p in problem.updated]
         name = getattr(population, "name", population)
-        if name not in [p.name for p in graph.populations]:
+        if name not in [problem.pop_names[k] for k in updated]:
             raise TrainingError(f"CellMap: '{name}' is not a trained (non-input) population")
-        self.name = name
-        k = [p.name for p in graph.populations].index(name)
-        spec, step = graph.populations[k], model.steps[k]
-        self.variables, self.n = step.variables, spec.size
+        self.name, pop = name, problem.pop_names.index(name)
+        step = model.steps[updated.index(pop)]
+        self.variables, self.n = step.variables, problem.ir.populations[pop].size
         self.dim = len(self.variables) * self.n
         values = trainer.values()
-        clamp = {getattr(p, "name", p): np.asarray(v, np.float64).reshape(-1)
-                 for p, v in (inputs or {}).items()}
-        for pname, vec in clamp.items():
-            if pname not in graph.inputs:
-                raise TrainingError(f"CellMap: '{pname}' is not an input population")
-            size = graph.input_sizes[graph.inputs.index(pname)]
+        clamp = {}
+        for p, v in (inputs or {}).items():
+            k, vec = problem.population_id(p), np.asarray(v, np.float64).reshape(-1)
+            if k not in problem.inputs:
+                raise TrainingError(f"CellMap: '{problem.pop_names[k]}' is not an input "
+                                    "population")
+            size = problem.ir.populations[k].size
             if vec.size != size:
-                raise TrainingError(f"CellMap: input '{pname}' takes {size} values, got "
-                                    f"{vec.size}")
+                raise TrainingError(f"CellMap: input '{problem.pop_names[k]}' takes {size} "
+                                    f"values, got {vec.size}")
+            clamp[k] = vec
         # sums: a constant part (clamped inputs) and a matrix acting on this population's r
         self.const, self.recurrent = {}, {}
-        for proj in graph.projections:
-            if proj.post != name or proj.target not in step.targets:
+        for proj in problem.ir.projections:
+            target = problem.target(proj)
+            if proj.post != pop or target not in step.targets:
                 continue
-            w = values.get(proj.name, proj.weights)
-            if proj.pre == name:
-                self.recurrent[proj.target] = self.recurrent.get(proj.target, 0) + w
+            w = problem.dense_weights(proj.id, values.get(problem.key(proj.id)))
+            if proj.pre == pop:
+                self.recurrent[target] = self.recurrent.get(target, 0) + w
             elif proj.pre in clamp:
-                self.const[proj.target] = self.const.get(proj.target, 0) + w @ clamp[proj.pre]
-            elif proj.pre in graph.inputs:
-                raise TrainingError(f"CellMap: give a value for input '{proj.pre}' "
-                                    f"(inputs={{...}})")
+                self.const[target] = self.const.get(target, 0) + w @ clamp[proj.pre]
+            elif proj.pre in problem.inputs:
+                raise TrainingError(f"CellMap: give a value for input "
+                                    f"'{problem.pop_names[proj.pre]}' (inputs={{...}})")
             else:
-                raise TrainingError(f"CellMap: '{name}' receives '{proj.pre}', another "
-                                    "trained population; the map covers one population")
-        params = {p: values.get(f"{name}.{p}", spec.params[p]) for p in step.parameters}
-        self._env = {"dt": trainer.graph.dt, "t": 0.0, **trainer.graph.constants, **params}
+                raise TrainingError(f"CellMap: '{name}' receives "
+                                    f"'{problem.pop_names[proj.pre]}', another trained "
+                                    "population; the map covers one population")
+        params = {p: values.get(problem.key((pop, p)), problem.values.params[(pop, p)])
+                  for p in step.parameters}
+        constants = problem.values.constants
+        self._env = {"dt": problem.dt, "t": 0.0, **constants, **params}
         symbols = [sp.Symbol(v) for v in self.variables] + \
             [sum_symbol(t) for t in step.targets] + [sp.Symbol(p) for p in step.parameters] + \
-            [DT, T] + [sp.Symbol(c) for c in sorted(trainer.graph.constants)]
+            [DT, T] + [sp.Symbol(c) for c in sorted(constants)]
         self._args = symbols
         self._targets = step.targets
         self._f = [sp.lambdify(symbols, step.final[v], modules=_NUMPY) for v in self.variables]
@@ -76,7 +82,7 @@ class CellMap:
         self._d_sum = [[sp.lambdify(symbols, sp.diff(step.final[v], sum_symbol(t)), _NUMPY)
                         for t in step.targets] for v in self.variables]
         self._params = [params[p] for p in step.parameters]
-        self._constants = [trainer.graph.constants[c] for c in sorted(trainer.graph.constants)]
+        self._constants = [constants[c] for c in sorted(constants)]
 
     def _inputs(self, h):
         h = np.atleast_2d(np.asarray(h, dtype=np.float64))

@@ -1,12 +1,16 @@
-"""What training needs from a network, in one place: the adjoint pass's view of the IR.
+"""What training needs from a network: its frozen IR, a snapshot of its values, and what
+is trained.
 
 :func:`extract` freezes the network (:func:`neurogen.core.freeze.freeze`, as
-``compile()`` does) and reads its structure from the ``NetworkIR``: populations and
-their neuron IR, projections (pre, post, target, delay kind, synapse), constants,
-precision. Values (parameters, initial state, weights, constant values) and the user's
-names come through the model objects' public accessors. Everything else in
-:mod:`neurogen.training` works on the :class:`Graph` it returns. :func:`write_back`
-puts trained values into the network.
+``compile()`` does): the structure is the ``NetworkIR``'s ``PopulationIR`` and
+``ProjectionIR`` (by index, as every pass reads it), and :func:`extract` is the one
+place that reads values from the model objects (parameters, initial state, weights,
+constants, through their public accessors) into a :class:`Values` snapshot. The user's
+names only key the trained values. :func:`write_back` puts trained values into the
+network.
+
+A projection stored as ``csr`` is trained on its CSR arrays (one weight per synapse);
+any other storage as a dense (post, pre) matrix, masked where synapses are absent.
 
 Semantics (ANNarchy's rate-coded step, as ``simulate()``): every weighted sum
 ``sum(target)`` is computed first, from the presynaptic ``r`` at the start of the step;
@@ -22,8 +26,8 @@ import numpy as np
 
 from ..core.freeze import freeze
 from ..errors import NeurogenError
-from ..ir import GLOBAL, NeuronIR
-from ..ir.network import DELAY_NONE
+from ..ir import GLOBAL
+from ..ir.network import DELAY_NONE, NetworkIR
 
 
 class TrainingError(NeurogenError):
@@ -31,59 +35,93 @@ class TrainingError(NeurogenError):
 
 
 @dataclass
-class PopSpec:
-    name: str
-    size: int
-    ir: NeuronIR
-    params: dict                  # name -> float64 array (size,) or (1,) for population-wide
-    init: dict                    # variable -> float64 array (size,): the state at t = 0
-    trainable: tuple = ()         # names of trainable parameters
+class Values:
+    """The network's values when the trainer was made (float64 copies)."""
+    params: dict = field(default_factory=dict)     # (pop id, name) -> (size,) or (1,)
+    init: dict = field(default_factory=dict)       # (pop id, variable) -> (size,): t = 0
+    weights: dict = field(default_factory=dict)    # proj id -> (post, pre), or (synapses,)
+    masks: dict = field(default_factory=dict)      # proj id -> (post, pre) bool: dense with
+    #                                                absent synapses (0 there, kept 0)
+    csr: dict = field(default_factory=dict)        # proj id -> (row_ptr, cols): CSR order
+    constants: dict = field(default_factory=dict)  # name -> value
 
 
 @dataclass
-class ProjSpec:
-    name: str
-    pre: str                      # population name
-    post: str
-    target: str
-    weights: np.ndarray           # (post, pre), 0 where no synapse
-    mask: np.ndarray | None       # (post, pre) bool, None when every synapse exists
-    trainable: bool = False
-
-
-@dataclass
-class Graph:
-    inputs: list                  # input population names, in data-channel order
-    input_sizes: list
-    output: str
-    populations: list = field(default_factory=list)    # PopSpec, updated (not inputs)
-    projections: list = field(default_factory=list)    # ProjSpec
-    constants: dict = field(default_factory=dict)
+class Problem:
+    """A network as training sees it: the IR, the values, inputs and output, what is
+    trained, and the user's names (keys of the trained values)."""
+    ir: NetworkIR
+    values: Values
+    inputs: tuple                 # input population ids, in data-channel order
+    output: int                   # output population id
+    trainable: frozenset          # projection ids and (population id, parameter) pairs
+    pop_names: tuple              # by population id
+    proj_names: tuple             # by projection id
     dt: float = 1.0
-    precision: str = "double"    # the network's (the IR's)
     backend: object = None        # the network's Backend: it builds the kernels
     toolchain: object = None      # the network's compiler and flags
 
-    def population(self, name) -> PopSpec:
-        return next(p for p in self.populations if p.name == name)
+    @property
+    def precision(self) -> str:
+        return self.ir.precision
+
+    @property
+    def updated(self) -> list:
+        """The populations the kernel updates (``PopulationIR``, not inputs), in order."""
+        return [p for p in self.ir.populations if p.id not in self.inputs]
+
+    def trained_params(self, pop: int) -> tuple:
+        return tuple(sorted(a for k, a in (t for t in self.trainable if isinstance(t, tuple))
+                            if k == pop))
+
+    def target(self, proj) -> str:
+        """The name of the weighted sum a projection feeds."""
+        post = self.ir.populations[proj.post]
+        return (post.targets or post.neuron.targets)[proj.target]
+
+    def key(self, item) -> str:
+        """The name of a trained value: a projection id or (population id, parameter)."""
+        if isinstance(item, tuple):
+            return f"{self.pop_names[item[0]]}.{item[1]}"
+        return self.proj_names[item]
+
+    def population_id(self, population) -> int:
+        name = getattr(population, "name", population)
+        if name not in self.pop_names:
+            raise TrainingError(f"no population '{name}' in the trained network"
+                                + _hint(name, self.pop_names))
+        return self.pop_names.index(name)
+
+    def dense_weights(self, proj: int, flat=None) -> np.ndarray:
+        """A projection's weights as a (post, pre) matrix (``flat``: trained values)."""
+        w = self.values.weights[proj] if flat is None else flat
+        if proj not in self.values.csr:
+            return w
+        pir = self.ir.projections[proj]
+        row_ptr, cols = self.values.csr[proj]
+        matrix = np.zeros((self.ir.populations[pir.post].size,
+                           self.ir.populations[pir.pre].size))
+        matrix[np.repeat(np.arange(matrix.shape[0]), np.diff(row_ptr)), cols] = w
+        return matrix
 
     @property
     def lag(self) -> int:
         """Steps between the data entering the input and the output responding to it:
         one per projection on the shortest path, less one (the input is clamped before
         the sums of its step are taken)."""
-        dist = {name: 0 for name in self.inputs}
+        dist = {k: 0 for k in self.inputs}
         frontier = list(self.inputs)
         while frontier:
             nxt = []
-            for proj in self.projections:
+            for proj in self.ir.projections:
                 if proj.pre in frontier and proj.post not in dist:
                     dist[proj.post] = dist[proj.pre] + 1
                     nxt.append(proj.post)
             frontier = nxt
         if self.output not in dist:
-            raise TrainingError(f"the output population '{self.output}' is not reached "
-                                f"from the inputs ({', '.join(self.inputs)}) by projections")
+            names = ", ".join(self.pop_names[k] for k in self.inputs)
+            raise TrainingError(f"the output population '{self.pop_names[self.output]}' is "
+                                f"not reached from the inputs ({names}) by projections")
         return max(dist[self.output] - 1, 0)
 
 
@@ -148,13 +186,13 @@ def _check_io(net, input_pops, output):
         raise TrainingError(f"population '{output.name}' cannot be both input and output")
 
 
-def _values(pop, neuron: NeuronIR, kind: str) -> dict:
+def _values(pop, neuron, kind: str) -> dict:
     """Copies of a population's parameters or variables (flat float64)."""
     return {a.name: np.asarray(pop.buffer(a.name), np.float64).reshape(-1).copy()
             for a in neuron.attributes if a.kind == kind}
 
 
-def _population(pop, pir, input_names, train_params) -> PopSpec:
+def _read_population(pop, pir, values: Values):
     neuron = pir.neuron
     if "r" in neuron.names and neuron.attribute("r").kind != "variable":
         raise TrainingError(f"population '{pop.name}': 'r' is a parameter; only input "
@@ -162,15 +200,15 @@ def _population(pop, pir, input_names, train_params) -> PopSpec:
     if pir.timed:
         raise TrainingError(f"population '{pop.name}' replays a TimedArray; give its "
                             "rates as data (inputs=) instead")
-    init = _values(pop, neuron, "variable")
-    for a in neuron.attributes:
-        if a.kind == "variable" and a.locality == GLOBAL:
-            init[a.name] = np.repeat(init[a.name], pir.size)
-    return PopSpec(pop.name, pir.size, neuron, _values(pop, neuron, "parameter"), init,
-                   tuple(sorted(attr for name, attr in train_params if name == pop.name)))
+    for name, value in _values(pop, neuron, "variable").items():
+        if neuron.attribute(name).locality == GLOBAL:
+            value = np.repeat(value, pir.size)
+        values.init[(pir.id, name)] = value
+    for name, value in _values(pop, neuron, "parameter").items():
+        values.params[(pir.id, name)] = value
 
 
-def _projection(proj, pir, pops, train_projs) -> ProjSpec:
+def _read_projection(proj, pir, pops, values: Values):
     pre, post = pops[pir.pre], pops[pir.post]
     target = post.targets[pir.target]
     where = f"projection '{proj.name}' ({pre.name} -> {post.name}, target '{target}')"
@@ -183,15 +221,22 @@ def _projection(proj, pir, pops, train_projs) -> ProjSpec:
                             "with static synapses")
     if pir.delay != DELAY_NONE:
         raise TrainingError(f"{where}: synaptic delays are not supported by training")
+    if pir.storage == "csr":      # one weight per synapse, in the projection's order
+        conn = proj.connectivity.to_csr()
+        values.csr[pir.id] = (np.array(conn.row_ptr, dtype=np.int64),
+                              np.array(conn.cols, dtype=np.int32))
+        values.weights[pir.id] = np.array(conn.weights, dtype=np.float64)
+        return
     conn = proj.connectivity
     mask = np.zeros((conn.post_size, conn.pre_size), dtype=bool)
     mask[conn.rows, conn.cols] = True
-    return ProjSpec(proj.name, pre.name, post.name, target, proj.connectivity_matrix(0.0),
-                    None if mask.all() else mask, proj.name in train_projs)
+    values.weights[pir.id] = proj.connectivity_matrix(0.0)
+    if not mask.all():
+        values.masks[pir.id] = mask
 
 
-def extract(net, inputs, output, trainable) -> Graph:
-    """The :class:`Graph` of ``net`` for training (see the module doc): the structure
+def extract(net, inputs, output, trainable) -> Problem:
+    """The :class:`Problem` of ``net`` for training (see the module doc): the structure
     from its frozen :class:`~neurogen.ir.network.NetworkIR`, the values (parameters,
     initial state, weights, constants) through the model objects' public accessors."""
     input_pops = _as_list(inputs)
@@ -206,27 +251,45 @@ def extract(net, inputs, output, trainable) -> Graph:
                                 "whose r is clamped to the data")
     ir = freeze(net, net.backend)
     pops = net.populations          # IR indices are positions in these lists
-    graph = Graph(inputs=input_names, input_sizes=[ir.populations[p.id].size for p in input_pops],
-                  output=output.name, dt=net.dt, precision=ir.precision,
-                  constants={name: net.constant_values()[name] for name in ir.constants},
-                  backend=net.backend, toolchain=net.toolchain)
+    pop_names = tuple(p.name for p in pops)
+    proj_names = tuple(p.name for p in net.projections)
+    values = Values(constants={name: net.constant_values()[name] for name in ir.constants})
     for pop, pir in zip(pops, ir.populations):
         if pop.name not in input_names:
-            graph.populations.append(_population(pop, pir, input_names, train_params))
+            _read_population(pop, pir, values)
     for proj, pir in zip(net.projections, ir.projections):
         if pops[pir.post].name in input_names:
             raise TrainingError(f"projection '{proj.name}': inputs are clamped to the data "
                                 "and cannot receive projections")
-        graph.projections.append(_projection(proj, pir, pops, train_projs))
-    return graph
+        _read_projection(proj, pir, pops, values)
+    trained = {proj_names.index(name) for name in train_projs} | \
+        {(pop_names.index(name), attr) for name, attr in train_params}
+    return Problem(ir, values, tuple(pop_names.index(n) for n in input_names),
+                   pop_names.index(output.name), frozenset(trained), pop_names, proj_names,
+                   dt=net.dt, backend=net.backend, toolchain=net.toolchain)
 
 
-def write_back(net, graph: Graph, values: dict):
+def write_back(net, problem: Problem, values: dict):
     """Trained values into the network: ``values`` maps projection names to (post, pre)
-    matrices and ``'pop.param'`` to arrays."""
-    for proj in net.projections:
-        if proj.name in values:
-            proj.w = np.asarray(values[proj.name], dtype=np.float64)
+    matrices (dense) or one weight per synapse (CSR), ``'pop.param'`` to arrays."""
+    for j, proj in enumerate(net.projections):
+        if proj.name not in values:
+            continue
+        value = np.asarray(values[proj.name], dtype=np.float64)
+        if j not in problem.values.csr:
+            proj.w = value
+            continue
+        row_ptr, cols = problem.values.csr[j]
+        conn = proj.connectivity
+        if not (np.array_equal(conn.row_ptr, row_ptr) and np.array_equal(conn.cols, cols)):
+            raise TrainingError(f"projection '{proj.name}': its synapses changed since the "
+                                "trainer was made; cannot write the trained weights back")
+        # one list per postsynaptic neuron, in an object array (np.ndim of a ragged list
+        # raises in the weight setter)
+        dendrites = np.empty(len(row_ptr) - 1, dtype=object)
+        for i, part in enumerate(np.split(value, row_ptr[1:-1])):
+            dendrites[i] = part
+        proj.w = dendrites
     for pop in net.populations:
         for key, value in values.items():
             if "." in key and key.split(".", 1)[0] == pop.name:

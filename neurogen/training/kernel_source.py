@@ -1,9 +1,11 @@
-"""Graph + population steps → the C++ of the batched forward and BPTT backward passes.
+"""A :class:`~.graph.Problem` + population steps → the C++ of the batched forward and BPTT
+backward passes.
 
-Rendered through the simulation's printer (:class:`~.codegen.printer.AdjointPrinter`)
-and jinja2 environment (:func:`neurogen.codegen.render.environment`): the templates are
-``templates/training/``, which take the shared helpers and the statement macro of
-``common_math.j2``/``macros.j2``.
+Rendered through the simulation's printer (:class:`~.codegen.printer.AdjointPrinter`),
+statement records (:func:`neurogen.codegen.plan.statement_records`) and jinja2
+environment (:func:`neurogen.codegen.render.environment`): the templates are
+``templates/training/``, which take the shared helpers, the statement macro and the CSR
+row sum of ``common_math.j2``/``macros.j2``.
 
 Names in the generated code are made from indices only (population ``k``, variable
 ``m``, projection ``p``...): no user text reaches it except through the printer. The
@@ -14,14 +16,16 @@ in, so the loops and matrix products specialise on them.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import jinja2
 import sympy as sp
 
+from ..codegen.plan import statement_records
 from ..codegen.printer import AdjointPrinter
 from ..codegen.render import environment
-from .graph import Graph, TrainingError
+from .graph import Problem, TrainingError
 from .symbolic import DT, T, PopulationStep, adjoint_symbol, sum_symbol
 
 INT_STEPS, INT_BATCH, INT_LAG, INT_SCORED = 0, 1, 2, 3
@@ -30,12 +34,14 @@ REAL_DT = 0
 
 @dataclass
 class Layout:
-    """Order of the pointer table and the real table (C names and what they hold)."""
+    """Order of the pointer table and the real table (C names, what they hold, C types)."""
     pointers: list = field(default_factory=list)   # (C name, key)
+    ctypes: list = field(default_factory=list)     # C element type of each pointer
     reals: list = field(default_factory=list)      # (C name, key)
 
-    def ptr(self, cname: str, *key) -> str:
+    def ptr(self, cname: str, *key, ctype: str = "real") -> str:
         self.pointers.append((cname, key))
+        self.ctypes.append(ctype)
         return cname
 
 
@@ -43,19 +49,19 @@ def print_expr(expr, table: dict, precision: str) -> str:
     return AdjointPrinter(table, precision).doprint(expr)
 
 
-def _population_context(k: int, spec, step: PopulationStep, graph: Graph, layout: Layout,
+def _population_context(k: int, pop, step: PopulationStep, trained: tuple, layout: Layout,
                         precision: str, constants: dict) -> dict:
     var_index = {v: m for m, v in enumerate(step.variables)}
     target_index = {t: j for j, t in enumerate(step.targets)}
-    hist = [layout.ptr(f"H{k}_{m}", "hist", spec.name, v) for m, v in enumerate(step.variables)]
-    init = [layout.ptr(f"I{k}_{m}", "init", spec.name, v) for m, v in enumerate(step.variables)]
-    sums = [layout.ptr(f"S{k}_{j}", "sum", spec.name, t) for j, t in enumerate(step.targets)]
-    params = [layout.ptr(f"P{k}_{m}", "param", spec.name, p)
+    hist = [layout.ptr(f"H{k}_{m}", "hist", pop, v) for m, v in enumerate(step.variables)]
+    init = [layout.ptr(f"I{k}_{m}", "init", pop, v) for m, v in enumerate(step.variables)]
+    sums = [layout.ptr(f"S{k}_{j}", "sum", pop, t) for j, t in enumerate(step.targets)]
+    params = [layout.ptr(f"P{k}_{m}", "param", pop, p)
               for m, p in enumerate(step.parameters)]
-    grads = {p: layout.ptr(f"G{k}_{step.parameters.index(p)}", "grad", spec.name, p)
-             for p in spec.trainable}
-    adj = [layout.ptr(f"A{k}_{m}", "adj", spec.name, v) for m, v in enumerate(step.variables)]
-    adjn = [layout.ptr(f"N{k}_{m}", "adjn", spec.name, v) for m, v in enumerate(step.variables)]
+    grads = {p: layout.ptr(f"G{k}_{step.parameters.index(p)}", "grad", pop, p)
+             for p in trained}
+    adj = [layout.ptr(f"A{k}_{m}", "adj", pop, v) for m, v in enumerate(step.variables)]
+    adjn = [layout.ptr(f"N{k}_{m}", "adjn", pop, v) for m, v in enumerate(step.variables)]
 
     def param_ref(p):
         m = step.parameters.index(p)
@@ -64,25 +70,13 @@ def _population_context(k: int, spec, step: PopulationStep, graph: Graph, layout
     base = {DT: "dt", T: "time", **constants}
     base.update({sp.Symbol(p): param_ref(p) for p in step.parameters})
     base.update({sum_symbol(t): f"s{j}[i]" for t, j in target_index.items()})
-    # forward: statements in order on locals v<m>
+    # forward: the integrator's statements on locals v<m>, as the simulation's records
     table = dict(base)
     table.update({sp.Symbol(v): f"v{m}" for v, m in var_index.items()})
-    forward, temps = [], 0      # statement records, as the simulation plan's (macros.j2)
-    for kind, name, expr, bounds in step.statements:
-        code = print_expr(expr, table, precision)
-        if kind == "temp":
-            local = f"tmp{temps}"
-            temps += 1
-            forward.append({"kind": "temp", "name": local, "expr": code})
-            table[sp.Symbol(name)] = local
-            continue
-        forward.append({"kind": "store", "target": f"v{var_index[name]}", "expr": code,
-                        "bounds": [{"op": op, "value": print_expr(bound, table, precision)}
-                                   for bound, op in zip(bounds, ("<", ">"))
-                                   if bound is not None]})
+    temps = itertools.count()
+    forward = [record for block in step.blocks for record in statement_records(
+        block, table, lambda e, t: print_expr(e, t, precision), lambda: f"tmp{next(temps)}")]
     # backward: common subexpressions of every adjoint
-    table = dict(base)
-    table.update({sp.Symbol(v): f"v{m}" for v, m in var_index.items()})
     table.update({adjoint_symbol(v): f"a{m}" for v, m in var_index.items()})
     keys = list(step.adjoints)
     replacements, reduced = sp.cse([step.adjoints[key] for key in keys],
@@ -103,57 +97,79 @@ def _population_context(k: int, spec, step: PopulationStep, graph: Graph, layout
             outputs.append(f"gacc{step.parameters.index(name)} += o{n};")
         else:
             outputs.append(f"{grads[name]}[i] += o{n};")
-    global_grads = [(step.parameters.index(p), grads[p]) for p in spec.trainable
+    global_grads = [(step.parameters.index(p), grads[p]) for p in trained
                     if p in step.global_params]
     return dict(index=k, size_slot=k, hist=hist, init=init, sums=sums, params=params,
                 adj=adj, adjn=adjn, forward=forward, backward=backward + values + outputs,
                 global_grads=global_grads, nvars=len(step.variables))
 
 
-def render(graph: Graph, steps: list, precision: str) -> tuple[str, str, Layout]:
+def _projection_context(p: int, proj, problem: Problem, layout: Layout, pre: dict,
+                        post_size: int, sum_: str | None) -> dict:
+    """A projection's entry: dense (matrix products, ``WT`` scratch, a mask where synapses
+    are absent) or CSR (row sums with the shared macro, a transposed index for the
+    adjoint of the presynaptic rates, one gradient per synapse)."""
+    j, trainable = proj.id, proj.id in problem.trainable
+    entry = dict(index=p, W=layout.ptr(f"W{p}", "weights", j), pre=pre, post_size=post_size,
+                 sum=sum_, trainable=trainable, csr=j in problem.values.csr,
+                 masked=j in problem.values.masks)
+    if entry["csr"]:     # what csr_sum (macros.j2) reads: tables, delay, w
+        entry.update(w=f"W{p}", delay="none",
+                     tables=dict(row_ptr=layout.ptr(f"RP{p}", "row_ptr", j, ctype="int64_t"),
+                                 cols=layout.ptr(f"CI{p}", "cols", j, ctype="int32_t")))
+        entry["csc"] = dict(delay="none",
+                            col_ptr=layout.ptr(f"CP{p}", "col_ptr", j, ctype="int64_t"),
+                            synapse=layout.ptr(f"CS{p}", "csc_synapse", j, ctype="int64_t"),
+                            tables=dict(cols=layout.ptr(f"CR{p}", "csc_rows", j,
+                                                        ctype="int32_t")))
+    else:
+        entry["WT"] = layout.ptr(f"WT{p}", "weights_t", j)
+    if trainable:
+        entry["GW"] = layout.ptr(f"GW{p}", "grad_weights", j)
+    if entry["masked"]:
+        entry["M"] = layout.ptr(f"M{p}", "mask", j)
+    return entry
+
+
+def render(problem: Problem, steps: list, precision: str) -> tuple[str, str, Layout]:
     """C++ kernel and Cython wrapper sources, and the buffer layout."""
     layout = Layout()
     constants = {}
-    for n, name in enumerate(sorted(graph.constants)):
+    for n, name in enumerate(sorted(problem.values.constants)):
         constants[sp.Symbol(name)] = f"R[{n + 1}]"
         layout.reals.append((f"R[{n + 1}]", ("constant", name)))
-    pop_index = {spec.name: k for k, spec in enumerate(graph.populations)}
-    inputs = [dict(ptr=layout.ptr(f"X{q}", "input", name), size=graph.input_sizes[q])
-              for q, name in enumerate(graph.inputs)]
-    pops = [_population_context(k, spec, step, graph, layout, precision, constants)
-            for k, (spec, step) in enumerate(zip(graph.populations, steps))]
-    for k, spec in enumerate(graph.populations):
-        pops[k]["size"] = spec.size
-    out_k = pop_index[graph.output]
+    updated = problem.updated
+    index = {pop.id: k for k, pop in enumerate(updated)}     # C names: k-th updated
+    sizes = [p.size for p in problem.ir.populations]
+    inputs = [dict(ptr=layout.ptr(f"X{q}", "input", pop), size=sizes[pop])
+              for q, pop in enumerate(problem.inputs)]
+    pops = [_population_context(k, pop.id, step, problem.trained_params(pop.id), layout,
+                                precision, constants)
+            for k, (pop, step) in enumerate(zip(updated, steps))]
+    for k, pop in enumerate(updated):
+        pops[k]["size"] = pop.size
+    out_k = index[problem.output]
     out_r = steps[out_k].variables.index("r")
     projections = []
-    for p, proj in enumerate(graph.projections):
-        post = pop_index[proj.post]
-        target = steps[post].targets.index(proj.target) if proj.target in steps[post].targets \
-            else None
-        if proj.pre in graph.inputs:
-            q = graph.inputs.index(proj.pre)
-            pre = dict(kind="input", ptr=f"X{q}", size=graph.input_sizes[q])
+    for p, proj in enumerate(problem.ir.projections):
+        post = index[proj.post]
+        name = problem.target(proj)
+        target = steps[post].targets.index(name) if name in steps[post].targets else None
+        if proj.pre in problem.inputs:
+            q = problem.inputs.index(proj.pre)
+            pre = dict(kind="input", ptr=f"X{q}", size=sizes[proj.pre])
         else:
-            k = pop_index[proj.pre]
+            k = index[proj.pre]
             m = steps[k].variables.index("r")
-            pre = dict(kind="pop", ptr=f"H{k}_{m}", adjn=f"N{k}_{m}",
-                       size=graph.populations[k].size)
-        entry = dict(index=p, W=layout.ptr(f"W{p}", "weights", proj.name),
-                     WT=layout.ptr(f"WT{p}", "weights_t", proj.name), pre=pre,
-                     post_size=graph.populations[post].size,
-                     sum=None if target is None else f"S{post}_{target}",
-                     trainable=proj.trainable, masked=proj.mask is not None)
-        if proj.trainable:
-            entry["GW"] = layout.ptr(f"GW{p}", "grad_weights", proj.name)
-        if proj.mask is not None:
-            entry["M"] = layout.ptr(f"M{p}", "mask", proj.name)
-        projections.append(entry)
+            pre = dict(kind="pop", ptr=f"H{k}_{m}", adjn=f"N{k}_{m}", size=sizes[proj.pre])
+        projections.append(_projection_context(
+            p, proj, problem, layout, pre, sizes[proj.post],
+            None if target is None else f"S{post}_{target}"))
     dy = layout.ptr("DY", "dy")
     context = dict(real="float" if precision == "float" else "double", inputs=inputs,
                    populations=pops, projections=projections, out_adj=f"A{out_k}_{out_r}",
-                   out_size=graph.populations[out_k].size, dy=dy,
-                   pointers=[name for name, _ in layout.pointers],
+                   out_size=sizes[problem.output], dy=dy,
+                   pointers=list(zip([name for name, _ in layout.pointers], layout.ctypes)),
                    INT_STEPS=INT_STEPS, INT_BATCH=INT_BATCH, INT_LAG=INT_LAG,
                    INT_SCORED=INT_SCORED)
     env = environment()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..integrators import Store, Temp, blocks
+from ..integrators import Temp, blocks
 from ..ir import GLOBAL, NeuronIR
 from .graph import TrainingError
 
@@ -44,7 +44,7 @@ class PopulationStep:
     targets: tuple            # sum(target) names
     parameters: tuple         # every parameter (local and population-wide)
     global_params: frozenset  # population-wide ones
-    statements: list          # forward: ("temp" | "store", name, expr, bounds)
+    blocks: list              # forward: the integrator's blocks (Temp, Store), in order
     final: dict               # variable -> F(state, sums, params)
     adjoints: dict            # ("var" | "sum" | "param", name) -> expression
 
@@ -88,11 +88,10 @@ def build_step(ir: NeuronIR, trainable: tuple = ()) -> PopulationStep:
     parameters = tuple(a.name for a in ir.attributes if a.kind == "parameter")
     global_params = frozenset(a.name for a in ir.attributes
                               if a.kind == "parameter" and a.locality == GLOBAL)
-    statements, env, origin = [], {}, {}
-    for block in blocks(ir.equations):
+    steps, env, origin = list(blocks(ir.equations)), {}, {}
+    for block in steps:
         for st in block:
             if isinstance(st, Temp):
-                statements.append(("temp", st.symbol.name, st.expr, (None, None)))
                 env[st.symbol] = st.expr.xreplace(env)
                 continue
             value = st.expr.xreplace(env)
@@ -101,7 +100,6 @@ def build_step(ir: NeuronIR, trainable: tuple = ()) -> PopulationStep:
                 value = sp.Max(value, lo)
             if hi is not None:
                 value = sp.Min(value, hi)
-            statements.append(("store", st.target, st.expr, st.bounds))
             env[sp.Symbol(st.target)] = value
             origin[st.target] = st.equation
     final = {v: env.get(sp.Symbol(v), sp.Symbol(v)) for v in variables}
@@ -126,4 +124,4 @@ def build_step(ir: NeuronIR, trainable: tuple = ()) -> PopulationStep:
             total += adjoint_symbol(v) * d.xreplace(back)
         adjoints[(kind, name)] = total
     return PopulationStep(ir.name, variables, tuple(ir.targets), parameters, global_params,
-                          statements, final, adjoints)
+                          steps, final, adjoints)

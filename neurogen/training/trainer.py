@@ -41,7 +41,7 @@ class Trainer:
                  optimizer=None, clip_norm: float | None = None, precision: str | None = None,
                  accuracy_on: str = "nonzero"):
         self.net = net
-        self.graph = extract(net, inputs, outputs, trainable)
+        self.problem = extract(net, inputs, outputs, trainable)
         self.loss_name = loss if isinstance(loss, str) else getattr(loss, "__name__", "loss")
         self.loss_fn = get_loss(loss)
         if accuracy_on not in ("nonzero", "all"):
@@ -50,8 +50,8 @@ class Trainer:
         if clip_norm is not None and not clip_norm > 0:
             raise TrainingError(f"clip_norm must be positive, got {clip_norm!r}")
         self.clip_norm = clip_norm
-        precision = precision or self.graph.precision
-        self.model = DifferentiableNetwork(self.graph, precision)
+        precision = precision or self.problem.precision
+        self.model = DifferentiableNetwork(self.problem, precision)
         self.optimizer = optimizer if optimizer is not None else Adam(lr=1e-3)
         self.optimizer.init(self.model.theta)
         self.history = {"loss": [], "accuracy": []}
@@ -163,12 +163,13 @@ class Trainer:
 
     # -- values ----------------------------------------------------------------------------------
     def values(self) -> dict:
-        """The trained values by name (projections: (post, pre) matrices)."""
+        """The trained values by name (projections: (post, pre) matrices, or one weight
+        per synapse in the projection's order for a CSR projection)."""
         return self.model.values()
 
     def apply(self):
         """Write the trained values into the network (projection weights, parameters)."""
-        write_back(self.net, self.graph, self.model.values())
+        write_back(self.net, self.problem, self.model.values())
 
     def save(self, filename):
         """Trained values and optimizer state to ``.npz`` (written atomically)."""

@@ -22,7 +22,7 @@ def cuda_device(nvcc):
     net = ng.Network(paradigm="cuda")
     net.create(1, ng.Neuron(equations="r = 1.0"))
     net.compile()
-    count, reason = net._sim.module.cuda_devices()
+    count, reason = net.runtime.module.cuda_devices()
     if count < 1:
         pytest.skip(f"no CUDA device: {reason}")
     return count

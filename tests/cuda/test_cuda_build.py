@@ -33,7 +33,7 @@ def test_compiled_cuda_network_is_cached(nvcc):
 def test_simulate_without_gpu_raises_backend_unavailable(nvcc):
     net, _ = MODELS["neural_field"]("cuda")
     net.compile()
-    count, reason = net._sim.module.cuda_devices()
+    count, reason = net.runtime.module.cuda_devices()
     if count > 0:
         pytest.skip("a CUDA device is present: the gpu tests cover running")
     with pytest.raises(BackendUnavailable, match="paradigm 'cuda'.*cannot run here"):

@@ -236,7 +236,7 @@ def test_network_state_round_trips_through_the_filter(conv, tmp_path):
     proj.weights = 0.0
     net.load(tmp_path / "state.npz")
     np.testing.assert_array_equal(proj.weights, f["bank"])
-    flat = proj._flat_weights().copy()
+    flat = proj.flat_weights().copy()
     flat[0] += 1.0                      # no longer one shared filter
     with pytest.raises(NetworkError, match="share one filter"):
         proj.weights = flat

@@ -32,14 +32,14 @@ def test_projection_save_load_round_trip(tmp_path, suffix):
     net, a, b, proj, _ = _net()
     proj.tau = np.arange(proj.nb_synapses, dtype=float) + 1
     proj.eta = 0.25
-    before = (proj._flat_weights().copy(), proj._syn_buffers["tau"].copy())
+    before = (proj.flat_weights().copy(), proj.synapse_buffer("tau").copy())
     path = tmp_path / ("proj" + suffix)
     proj.save(path)
     proj.w = 0.0
     proj.tau, proj.eta = 9.0, 9.0
     proj.load(path)
-    np.testing.assert_array_equal(proj._flat_weights(), before[0])
-    np.testing.assert_array_equal(proj._syn_buffers["tau"], before[1])
+    np.testing.assert_array_equal(proj.flat_weights(), before[0])
+    np.testing.assert_array_equal(proj.synapse_buffer("tau"), before[1])
     assert proj.eta == 0.25
 
 
@@ -85,12 +85,12 @@ def test_net_load_reads_annarchy_layout_states(tmp_path, suffix):
     net.simulate(3)
     path = tmp_path / ("net" + suffix)
     af.write(path, af.network_description(net))
-    expected = (b.r.copy(), proj._flat_weights().copy())
+    expected = (b.r.copy(), proj.flat_weights().copy())
     net.reset(projections=True, synapses=True)
     proj.w = 0.0
     net.load(path)
     np.testing.assert_array_equal(b.r, expected[0])
-    np.testing.assert_array_equal(proj._flat_weights(), expected[1])
+    np.testing.assert_array_equal(proj.flat_weights(), expected[1])
     assert net.get_current_step() == 3
 
 

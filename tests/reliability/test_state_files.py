@@ -36,14 +36,14 @@ def test_any_population_name_round_trips(tmp_path, name, suffix):
     a, b, proj = build(net, name_a=name)
     path = tmp_path / f"state{suffix}"
     net.save(path)
-    expected_r, expected_w = a.r, proj._flat_weights().copy()
+    expected_r, expected_w = a.r, proj.flat_weights().copy()
     other = ng.Network(seed=3)
     a2, _, proj2 = build(other, name_a=name)
     a2.r = 0.0
     proj2.w = 0.0
     other.load(path)
     np.testing.assert_array_equal(a2.r, expected_r)
-    np.testing.assert_array_equal(proj2._flat_weights(), expected_w)
+    np.testing.assert_array_equal(proj2.flat_weights(), expected_w)
     assert other.get_current_step() == 7
 
 
@@ -60,7 +60,7 @@ def _snapshot(net):
     return {name: np.asarray(v).copy() for name, v in
             [("A.r", net.get_population("A").r), ("B.r", net.get_population("B").r),
              ("A.k", net.get_population("A").k),
-             ("w", net.get_projection("AB")._flat_weights()),
+             ("w", net.get_projection("AB").flat_weights()),
              ("step", net.get_current_step())]}
 
 

@@ -18,5 +18,15 @@ def test_kernels_are_built_by_the_networks_backend():
     net = Network(dt=100.0, seed=0)
     model = rate_rnn(net, 3, 4, 3)
     trainer = Trainer(net, model.inp, model.out, model.trainable)
-    assert trainer.model.graph.backend is net.backend
+    assert trainer.model.problem.backend is net.backend
     assert "ng_max" in trainer.model.source and "ng_modulo" in trainer.model.source
+
+
+def test_the_refusal_is_the_backends_capability(monkeypatch):
+    net = Network(dt=100.0, seed=0)
+    model = rate_rnn(net, 3, 4, 3)
+    monkeypatch.setattr(type(net.backend), "trains", False)
+    monkeypatch.setattr(type(net.backend), "no_training", "no kernels here")
+    with pytest.raises(TrainingError, match="no kernels here; this network's backend is "
+                                            "'openmp'"):
+        Trainer(net, model.inp, model.out, model.trainable)

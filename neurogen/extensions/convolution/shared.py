@@ -51,7 +51,9 @@ class SharedProjection(Projection):
         self._initial_filter = None    # restored by reset(synapses=True)
         self._tap = None               # filter entry of each synapse (CSR order)
         self._scale = 1.0
-        self.slot_weights = None       # the filter kernel's table, once compiled
+        # the filter storage's protocol (neurogen.storage.filter)
+        self.filter_layout = None      # where the taps fall
+        self.synapse_slots = None      # (filter, tap) slot of each synapse (CSR order)
 
     # -- building -------------------------------------------------------------------------
     def _install(self, weights, layout, delays, linear_default: bool, filter_size: int):
@@ -74,9 +76,8 @@ class SharedProjection(Projection):
         row_ptr, cols, slot = layout.csr()
         self._filter = np.array(weights, dtype=np.float64)
         self._initial_filter = self._filter.copy()
-        self._layout, self._slot, self._scale = layout, slot, scale
+        self.filter_layout, self.synapse_slots, self._scale = layout, slot, scale
         self._tap = layout.entry[slot]          # the filter entry of each synapse
-        self.slot_weights = None                # the filter kernel's table, once compiled
 
         def make():
             return connectors.Connectivity(
@@ -87,20 +88,26 @@ class SharedProjection(Projection):
 
     def slot_values(self) -> np.ndarray:
         """The weight of each (filter, tap) slot: what the filter kernel reads."""
-        return self._filter.reshape(-1)[self._layout.entry] * self._scale
+        return self._filter.reshape(-1)[self.filter_layout.entry] * self._scale
+
+    @property
+    def slot_weights(self) -> np.ndarray | None:
+        """The filter kernel's table of slot weights (what the generated code reads), once
+        compiled with ``storage='filter'``; else None."""
+        return self.kernel_data.arrays["slot_w"] if self.storage == "filter" else None
 
     # -- the shared weights ---------------------------------------------------------------------
     @property
     def weights(self) -> np.ndarray:
         """The filter (or bank of filters), shape as given to the connector."""
-        self._require_connected()
+        self.require_connected()
         return self._filter.copy()
 
     @weights.setter
     def weights(self, value):
         """A new filter (its shape, or one number); or one value per synapse (a saved
         state), which must repeat the shared values."""
-        self._require_connected()
+        self.require_connected()
         value = np.asarray(value, dtype=np.float64)
         if value.ndim == 1 and value.size == self.nb_synapses \
                 and value.shape != self._filter.shape:
@@ -111,10 +118,10 @@ class SharedProjection(Projection):
         self._filter[...] = value
         flat = self._filter.reshape(-1)[self._tap] * self._scale
         conn = self.connectivity
-        if self._weights is not None:       # compiled: write into the runtime buffers
-            conn._weights[...] = flat
+        if self.storage is not None:        # compiled: write into the runtime buffers
+            conn.write_weights(flat)
         else:
-            conn._weights = flat
+            conn.weights = flat
         if self.slot_weights is not None:
             self.slot_weights[...] = self.slot_values()
 
