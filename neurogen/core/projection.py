@@ -174,10 +174,6 @@ class Projection(SealedAttributes):
         """The live runtime buffer of a synapse-model attribute, once compiled."""
         return self.synapse_state.buffer(name)
 
-    # core/structural.py (moving to synapse_state on its own branch) still reads these two
-    _syn_values = property(lambda self: self.synapse_state.given)
-    _syn_buffers = property(lambda self: self.synapse_state.buffers)
-
     # -- synapse-model attributes (projection_attributes) ---------------------------------
     get = projection_attributes.get
     set = projection_attributes.set_many
@@ -297,7 +293,7 @@ class Projection(SealedAttributes):
     def reset(self, synapses: bool = False):
         """With ``synapses=True``, weights go back to what the connector gave (and
         synapses created or pruned since compile to the connector's)."""
-        if synapses and getattr(self, "_structure_changed", False):
+        if synapses and structural.changed(self):
             structural.restore(self)
         elif synapses and self.connectivity is not None:
             self.w = self.initial_connectivity().weights

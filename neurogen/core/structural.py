@@ -26,12 +26,24 @@ synapses.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ..errors import NetworkError
 from ..storage import csr_edit
 from ..validation import number
 from . import connectors
+
+
+#: The connector's delays of each projection whose synapses were edited (restored by
+#: ``reset(synapses=True)``); a projection is in it from its first edit on.
+_ORIGINAL_DELAYS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def changed(proj) -> bool:
+    """Whether synapses of ``proj`` were created or pruned since it was connected."""
+    return proj in _ORIGINAL_DELAYS
 
 
 def _require(proj, what: str):
@@ -62,7 +74,7 @@ def _new_values(proj, name: str, count: int, given, key) -> np.ndarray:
     """Values of ``name`` for ``count`` new synapses: given, drawn, or the initial value."""
     if given is not None:
         return np.broadcast_to(np.asarray(given, dtype=np.float64), (count,)).copy()
-    setting = proj._syn_values.get(name)
+    setting = proj.synapse_state.given.get(name)
     if hasattr(setting, "get_values"):
         return np.asarray(setting.get_values(count, proj.net.rng(key)), dtype=np.float64)
     if setting is not None and np.ndim(setting) == 0:
@@ -126,18 +138,16 @@ def _install(proj, row_ptr, cols, arrays: dict):
     """New CSR structure and per-synapse buffers of the projection; the runtime binds
     them for the next step."""
     from .. import storage
-    if not getattr(proj, "_structure_changed", False):
-        proj._structure_changed = True
-        proj._initial_delays = np.copy(proj.delays)
+    _ORIGINAL_DELAYS.setdefault(proj, np.copy(proj.delays))
     weights = np.ascontiguousarray(arrays.pop("w"))
     proj.connectivity = connectors.Connectivity(proj.pre.size, proj.post.size,
                                                 row_ptr=row_ptr, cols=cols, weights=weights)
+    proj.connectivity.use_weight_dtype(proj.net.real_dtype)   # the runtime's buffer
     proj.kernel_data = storage.kernel("csr").prepare(proj)
-    proj._weights = proj.connectivity._weights = weights
     if "__delays__" in arrays:
         proj.delays = arrays.pop("__delays__")
     for name, array in arrays.items():
-        proj._syn_buffers[name] = np.ascontiguousarray(array)
+        proj.synapse_state.buffers[name] = np.ascontiguousarray(array)
     if proj.net.runtime is not None:
         proj.net.runtime.synapses_changed(proj)
 
@@ -145,7 +155,7 @@ def _install(proj, row_ptr, cols, arrays: dict):
 def restore(proj):
     """``reset(synapses=True)`` after structural changes: the connector's synapses, with
     the attribute values of compile time."""
-    conn = proj._make().to_csr()
+    conn = proj.initial_connectivity().to_csr()
     dtype = proj.net.real_dtype
     arrays = {"w": np.asarray(conn.weights, dtype=dtype)}
     for a in (proj.synapse_ir.attributes if proj.synapse_ir is not None else ()):
@@ -154,7 +164,7 @@ def restore(proj):
                                  ("init", proj.id, a.name))
             arrays[a.name] = values.astype(proj.synapse_buffer(a.name).dtype)
     if not proj.uniform_delay:
-        arrays["__delays__"] = np.asarray(proj._initial_delays, dtype=np.float64)
+        arrays["__delays__"] = np.asarray(_ORIGINAL_DELAYS[proj], dtype=np.float64)
     _install(proj, conn.row_ptr.copy(), conn.cols.astype(np.int32), arrays)
 
 
