@@ -97,7 +97,7 @@ def eigenvalue_spectrum(jacobians_or_eigenvalues, *, f_type: str = "continuous",
     ``SlowPointFinder.compute_jacobians``), or eigenvalues ``(n_points, n)`` / ``(n,)``;
     a square 2-D array counts as one Jacobian unless ``eigenvalues=True``.
     ``f_type='continuous'``: stable means Re < 0, the line Re = 0 is drawn and the sorted
-    panel shows real parts; ``'discrete'`` (maps): stable means |λ| < 1, the unit circle
+    panel shows real parts; ``'discrete'`` (maps): stable means ``|λ| < 1``, the unit circle
     is drawn and the sorted panel shows moduli. ``kind``: ``'complex'`` (complex plane),
     ``'sorted'`` (one curve per point, decreasing) or ``'both'`` (two panels; ``ax``
     then is a pair of axes). ``labels``: a name per point for the legend (default

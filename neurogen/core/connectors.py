@@ -353,7 +353,9 @@ def from_sparse(matrix, pre_size: int, post_size: int) -> Connectivity:
 
 
 class LILConnectivity:
-    """Connectivity built dendrite by dendrite, for ``from_function``::
+    """Connectivity built dendrite by dendrite, for ``from_function``.
+
+    Example::
 
         def ring(pre, post, dt, weight):
             lil = LILConnectivity(dt=dt)

@@ -187,7 +187,7 @@ class Monitor(SealedAttributes):
     def get(self, variables=None, keep: bool = False, reshape: bool = False,
             force_dict: bool = False):
         """Recorded values, shaped (steps, size) as ANNarchy (``reshape=True``:
-        (steps, *geometry)).
+        ``(steps, *geometry)``).
 
         A single name gives an array, a list gives a dict. ``keep=False`` empties the
         buffers, as in ANNarchy.

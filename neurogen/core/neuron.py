@@ -17,7 +17,9 @@ SPIKING_FIELDS = ("spike", "reset", "refractory", "axon_spike", "axon_reset")
 
 
 class Neuron:
-    """A rate-coded neuron type, written as in ANNarchy::
+    """A rate-coded neuron type, written as in ANNarchy.
+
+    Example::
 
         Neuron(parameters="tau = 10.0 : population",
                equations="tau * dr/dt + r = sum(exc) : min=0.0")
