@@ -71,8 +71,9 @@ class Problem:
         return [p for p in self.ir.populations if p.id not in self.inputs]
 
     def trained_params(self, pop: int) -> tuple:
-        return tuple(sorted(a for k, a in (t for t in self.trainable if isinstance(t, tuple))
-                            if k == pop))
+        """The trained parameters of population ``pop``, sorted."""
+        return tuple(sorted(t[1] for t in self.trainable
+                            if isinstance(t, tuple) and t[0] == pop))
 
     def target(self, proj) -> str:
         """The name of the weighted sum a projection feeds."""

@@ -131,3 +131,15 @@ def test_large_sparse_projection_trains_without_a_dense_matrix():
     assert peak < dense_bytes, f"peak {peak / 1e6:.1f} MB"
     assert np.array_equal(w_rec.connectivity.weights, trainer.values()["w_rec"])
     assert not np.array_equal(before, trainer.values()["w_rec"])
+
+
+def test_csr_in_float32_is_close_to_double():
+    xs, ys = _data()
+    grads = {}
+    for precision in ("double", "float"):
+        net, inp, out, w_rec, trainable = sparse_rnn(hidden=16, storage="csr")
+        trainer = Trainer(net, inp, out, trainable, precision=precision)
+        grads[precision] = trainer.gradient(xs, ys)[1]
+    for name, value in grads["double"].items():
+        err = np.linalg.norm(grads["float"][name] - value) / np.linalg.norm(value)
+        assert err < 1e-4, (name, err)
