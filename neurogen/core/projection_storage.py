@@ -117,6 +117,15 @@ def get_weights(proj) -> list[np.ndarray]:
     return [flat[ptr[i]:ptr[i + 1]].copy() for i in proj.post_ranks]
 
 
+def _regular_shape(value):
+    """The array shape of ``value``, or None for ragged nesting (one list per dendrite
+    of different lengths, which NumPy refuses to shape)."""
+    try:
+        return np.shape(value)
+    except ValueError:
+        return None
+
+
 def set_weights(proj, value):
     """A number, a random distribution, a (post, pre) matrix or one list per dendrite;
     written into the runtime buffer once compiled (a kernel-first storage checks the new
@@ -124,11 +133,12 @@ def set_weights(proj, value):
     proj.require_connected()
     materialize(proj)
     conn = proj.connectivity
+    shape = _regular_shape(value)
     if hasattr(value, "get_values"):
         flat = value.get_values(conn.nb_synapses, proj.rng())
-    elif np.ndim(value) == 0:
+    elif shape == ():
         flat = number(f"projection '{proj.name}'", "w", value)
-    elif np.shape(value) == (conn.post_size, conn.pre_size):
+    elif shape == (conn.post_size, conn.pre_size):
         flat = array_for(f"projection '{proj.name}'", "w", value,
                          np.float64)[conn.rows, conn.cols]
     else:

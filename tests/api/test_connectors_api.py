@@ -100,3 +100,17 @@ def test_user_generator_for_random_weights():
     expected = np.random.default_rng(5).uniform(0, 1, a.nb_synapses)
     np.testing.assert_array_equal(np.concatenate(a.w), expected)
     assert ng.Uniform(2, 3).get_values(4).shape == (4,)
+
+
+def test_weights_as_one_list_per_dendrite_of_different_lengths():
+    """proj.w = [[...], [..., ...]]: ragged nesting, which NumPy refuses to shape."""
+    net = ng.Network(seed=1)
+    a = ng.Population(3, ng.Neuron(parameters="r = 1.0"), net=net)
+    b = ng.Population(2, ng.Neuron(equations="r = sum(exc)"), net=net)
+    proj = ng.Projection(a, b, "exc", net=net).connect_from_matrix(
+        np.array([[1.0, np.nan, np.nan], [1.0, 1.0, np.nan]]))
+    net.compile(silent=True)
+    a.r = np.array([1.0, 10.0, 100.0])
+    proj.w = [[2.0], [3.0, 4.0]]
+    net.simulate(1)
+    np.testing.assert_array_equal(b.r, [2.0 * 1.0, 3.0 * 1.0 + 4.0 * 10.0])
