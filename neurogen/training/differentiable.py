@@ -98,6 +98,8 @@ class DifferentiableNetwork:
                                                                   dtype=self.dtype)
             if j in values.masks:
                 self.fixed[("mask", j)] = values.masks[j].astype(self.dtype)
+            if j in values.taps:
+                self.fixed[("tap_offsets", j)] = values.taps[j][1]
             if j in values.csr:
                 row_ptr, cols = values.csr[j]
                 col_ptr, synapse, rows = transposed_index(
@@ -145,7 +147,8 @@ class DifferentiableNetwork:
                 buf[("sum", pop.id, target)] = np.zeros((total, batch, pop.size), dtype)
         buf[("dy",)] = np.zeros((steps, batch, sizes[problem.output]), dtype)
         for proj in problem.ir.projections:
-            if proj.id not in problem.values.csr:       # the dense products' W^T scratch
+            if proj.id not in problem.values.csr and proj.id not in problem.values.taps:
+                # the dense products' W^T scratch
                 buf[("weights_t", proj.id)] = np.zeros((sizes[proj.pre], sizes[proj.post]),
                                                        dtype)
         self.buffers = buf

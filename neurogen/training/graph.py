@@ -10,7 +10,10 @@ names only key the trained values. :func:`write_back` puts trained values into t
 network.
 
 A projection stored as ``csr`` is trained on its CSR arrays (one weight per synapse);
-any other storage as a dense (post, pre) matrix, masked where synapses are absent.
+``filter`` (the convolution extension's shared filters) runs on the same CSR arrays,
+fixed; ``fft`` and ``separable`` (a translation-invariant ``W[i, j] = t[i - j]``) as
+their offset kernel's nonzero taps, fixed (:data:`KERNEL_STORAGE`); any other storage as
+a dense (post, pre) matrix, masked where synapses are absent.
 
 Semantics (ANNarchy's rate-coded step, as ``simulate()``): every weighted sum
 ``sum(target)`` is computed first, from the presynaptic ``r`` at the start of the step;
@@ -28,6 +31,12 @@ from ..core.freeze import freeze
 from ..errors import NeurogenError
 from ..ir import GLOBAL
 from ..ir.network import DELAY_NONE, NetworkIR
+from ..storage.base import given_kernel
+from ..storage.fft_numerics import offset_kernel
+
+#: storages that compute with one offset kernel shared by every neuron: trained as fixed
+#: taps (their transpose is the correlation with the kernel), never as a matrix
+KERNEL_STORAGE = ("fft", "separable")
 
 
 class TrainingError(NeurogenError):
@@ -43,6 +52,8 @@ class Values:
     masks: dict = field(default_factory=dict)      # proj id -> (post, pre) bool: dense with
     #                                                absent synapses (0 there, kept 0)
     csr: dict = field(default_factory=dict)        # proj id -> (row_ptr, cols): CSR order
+    taps: dict = field(default_factory=dict)       # proj id -> (grid (3,), offsets (taps,
+    #                                                3)): W[i, i - d] = weights[k], d = tap k
     constants: dict = field(default_factory=dict)  # name -> value
 
 
@@ -96,6 +107,8 @@ class Problem:
     def dense_weights(self, proj: int, flat=None) -> np.ndarray:
         """A projection's weights as a (post, pre) matrix (``flat``: trained values)."""
         w = self.values.weights[proj] if flat is None else flat
+        if proj in self.values.taps:
+            return _tap_matrix(*self.values.taps[proj], w)
         if proj not in self.values.csr:
             return w
         pir = self.ir.projections[proj]
@@ -124,6 +137,37 @@ class Problem:
             raise TrainingError(f"the output population '{self.pop_names[self.output]}' is "
                                 f"not reached from the inputs ({names}) by projections")
         return max(dist[self.output] - 1, 0)
+
+
+def _tap_matrix(grid, offsets, weights) -> np.ndarray:
+    """The (post, pre) matrix of offset taps (CellMap's Jacobian, tests)."""
+    n = int(np.prod(grid))
+    matrix = np.zeros((n, n))
+    coords = np.indices(grid).reshape(3, -1).T
+    for d, value in zip(offsets, weights):
+        pre = coords - d
+        ok = np.all((pre >= 0) & (pre < np.asarray(grid)), axis=1)
+        matrix[np.nonzero(ok)[0], np.ravel_multi_index(tuple(pre[ok].T), grid)] += value
+    return matrix
+
+
+def _offset_taps(proj, storage: str, where: str):
+    """(grid, offsets, values) of a translation-invariant projection's nonzero taps, the
+    grid and offsets padded to 3 axes in front: the kernel a kernel-first connector
+    gave, else read off the matrix (checked translation-invariant)."""
+    geometry = tuple(int(g) for g in proj.pre.geometry)
+    if len(geometry) > 3:
+        raise TrainingError(f"{where}: stored as '{storage}' on a {len(geometry)}-D grid; "
+                            "training runs offset kernels on grids of up to 3 axes")
+    kernel = given_kernel(proj)
+    if kernel is None:
+        kernel = offset_kernel(proj.connectivity_matrix(0.0), geometry, where, storage=storage)
+    index = np.nonzero(kernel)
+    offsets = np.stack(index, axis=1) - (np.array(geometry, dtype=np.int64) - 1)
+    pad = 3 - len(geometry)
+    offsets = np.concatenate([np.zeros((len(offsets), pad), np.int64), offsets], axis=1)
+    return ((1,) * pad + geometry, np.ascontiguousarray(offsets, dtype=np.int64),
+            np.array(kernel[index], dtype=np.float64))
 
 
 def _as_list(value):
@@ -222,7 +266,11 @@ def _read_projection(proj, pir, pops, values: Values):
                             "with static synapses")
     if pir.delay != DELAY_NONE:
         raise TrainingError(f"{where}: synaptic delays are not supported by training")
-    if pir.storage == "csr":      # one weight per synapse, in the projection's order
+    if pir.storage in KERNEL_STORAGE:      # fixed offset taps: no matrix
+        grid, offsets, values.weights[pir.id] = _offset_taps(proj, pir.storage, where)
+        values.taps[pir.id] = (grid, offsets)
+        return
+    if pir.storage in ("csr", "filter"):    # one weight per synapse, in the projection's order
         conn = proj.connectivity.to_csr()
         values.csr[pir.id] = (np.array(conn.row_ptr, dtype=np.int64),
                               np.array(conn.cols, dtype=np.int32))
@@ -234,6 +282,24 @@ def _read_projection(proj, pir, pops, values: Values):
     values.weights[pir.id] = proj.connectivity_matrix(0.0)
     if not mask.all():
         values.masks[pir.id] = mask
+
+
+def _check_trainable_weights(proj, storage: str):
+    """Shared weights (an offset kernel, a filter) are not trained: a gradient per synapse
+    would break the sharing, and the storage has no synapse to hold it."""
+    if storage in KERNEL_STORAGE:
+        raise TrainingError(
+            f"trainable: projection '{proj.name}' is stored as '{storage}': its weights "
+            "are one offset kernel shared by every neuron (W[i, j] = t[i - j]), which "
+            "training runs as a fixed projection (its backward pass is the correlation "
+            "with the kernel) but does not train; leave it out of trainable, or connect it "
+            "with storage_format='dense' or 'csr' to train every synapse")
+    if getattr(proj, "filter_layout", None) is not None:
+        raise TrainingError(
+            f"trainable: projection '{proj.name}' shares its filter between synapses "
+            f"(the convolution extension, stored as '{storage}'); training runs it as a "
+            "fixed projection but does not train shared filters; leave it out of "
+            "trainable")
 
 
 def extract(net, inputs, output, trainable) -> Problem:
@@ -263,6 +329,9 @@ def extract(net, inputs, output, trainable) -> Problem:
             raise TrainingError(f"projection '{proj.name}': inputs are clamped to the data "
                                 "and cannot receive projections")
         _read_projection(proj, pir, pops, values)
+    for name in train_projs:
+        _check_trainable_weights(net.projections[proj_names.index(name)],
+                                 ir.projections[proj_names.index(name)].storage)
     trained = {proj_names.index(name) for name in train_projs} | \
         {(pop_names.index(name), attr) for name, attr in train_params}
     return Problem(ir, values, tuple(pop_names.index(n) for n in input_names),

@@ -107,13 +107,18 @@ def _population_context(k: int, pop, step: PopulationStep, trained: tuple, layou
 def _projection_context(p: int, proj, problem: Problem, layout: Layout, pre: dict,
                         post_size: int, sum_: str | None) -> dict:
     """A projection's entry: dense (matrix products, ``WT`` scratch, a mask where synapses
-    are absent) or CSR (row sums with the shared macro, a transposed index for the
-    adjoint of the presynaptic rates, one gradient per synapse)."""
+    are absent), CSR (row sums with the shared macro, a transposed index for the
+    adjoint of the presynaptic rates, one gradient per synapse) or offset taps (fixed:
+    ``W`` holds the tap values, ``KO`` their offsets; ``training/taps.j2``)."""
     j, trainable = proj.id, proj.id in problem.trainable
     entry = dict(index=p, W=layout.ptr(f"W{p}", "weights", j), pre=pre, post_size=post_size,
                  sum=sum_, trainable=trainable, csr=j in problem.values.csr,
-                 masked=j in problem.values.masks)
-    if entry["csr"]:     # what csr_sum (macros.j2) reads: tables, delay, w
+                 masked=j in problem.values.masks, taps=None)
+    if j in problem.values.taps:
+        grid, offsets = problem.values.taps[j]
+        entry["taps"] = dict(count=len(offsets), grid=grid,
+                             offsets=layout.ptr(f"KO{p}", "tap_offsets", j, ctype="int64_t"))
+    elif entry["csr"]:     # what csr_sum (macros.j2) reads: tables, delay, w
         entry.update(w=f"W{p}", delay="none",
                      tables=dict(row_ptr=layout.ptr(f"RP{p}", "row_ptr", j, ctype="int64_t"),
                                  cols=layout.ptr(f"CI{p}", "cols", j, ctype="int32_t")))
