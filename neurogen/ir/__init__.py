@@ -25,6 +25,9 @@ class Attribute:
     locality: str         # LOCAL | GLOBAL
     ctype: str            # "real" | "int" | "bool"
     init: float | int | bool
+    # the ``trainable`` flag: what training fits (neurogen.training); no part of the
+    # simulation, so not of equality either (the same code with or without it)
+    trainable: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

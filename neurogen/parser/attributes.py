@@ -23,6 +23,8 @@ TYPE_FLAGS = {"int": "int", "bool": "bool", "float": "real", "double": "real"}
 PARAMETER_FLAGS = {"population", "projection", "postsynaptic", *TYPE_FLAGS}
 EQUATION_FLAGS = PARAMETER_FLAGS | {"init", "min", "max", "method", *METHODS}
 _ZERO = {"int": 0, "bool": False}
+#: marks a neuron's parameter as fitted by training (recorded, ignored by simulate())
+TRAINABLE = "trainable"
 
 
 def check_flags(flags: dict, allowed: set):
@@ -122,18 +124,37 @@ class Declarations:
                              f"{'n int' if ctype == 'int' else ' ' + ctype} value", token=text)
         return {"int": int, "bool": bool}.get(ctype, float)(value.real)
 
+    def _trainable(self, line: Line, name: str, kind: str) -> bool:
+        """The ``trainable`` flag: a bare flag on a neuron's parameter only."""
+        if TRAINABLE not in line.flags:
+            return False
+        if line.flags[TRAINABLE] is not True:
+            raise FlagError("flag 'trainable' takes no value", token=TRAINABLE)
+        if self.is_synapse:
+            raise FlagError(f"'{name}' is a synapse {kind}: training fits neuron parameters "
+                            "and projection weights (trainable=[projection])",
+                            token=TRAINABLE)
+        if kind == "variable":
+            raise FlagError(f"'{name}' is a variable (an equation sets it each step): only "
+                            "parameters can be trainable; declare it in parameters= to "
+                            "train it", token=TRAINABLE)
+        return True
+
     def parameter(self, line: Line):
-        check_flags(line.flags, PARAMETER_FLAGS)
+        check_flags(line.flags, PARAMETER_FLAGS | {TRAINABLE})
         pair = split_assignment(line.body)
         name = (pair[0] if pair else line.body).strip()
+        trainable = self._trainable(line, name, "parameter")
         self._check_name(name)
         ctype = ctype_of(line.flags)
         init = self.value(pair[1], ctype) if pair else _ZERO.get(ctype, 0.0)
         self.attributes.append(Attribute(name, "parameter", locality_of(line.flags,
                                                                         self.is_synapse),
-                                         ctype, init))
+                                         ctype, init, trainable))
 
     def variable(self, line: Line) -> tuple[str, bool]:
+        if TRAINABLE in line.flags:
+            self._trainable(line, equation_target(line.body)[0], "variable")
         check_flags(line.flags, EQUATION_FLAGS)
         target, is_ode = equation_target(line.body)
         self._check_name(target)

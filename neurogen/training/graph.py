@@ -179,11 +179,18 @@ def _hint(name, known):
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
+def _flagged(net, input_names) -> set:
+    """(population, parameter) pairs whose declaration carries ``: trainable`` (input
+    populations' are not: their r is the data)."""
+    return {(pop.name, a.name) for pop in net.populations if pop.name not in input_names
+            for a in pop.ir.attributes if a.kind == "parameter" and a.trainable}
+
+
 def _trainable_sets(net, trainable):
     """Projections and (population, parameter) pairs named in ``trainable``."""
     projs, params = set(), set()
     names = {p.name: p for p in net.populations}
-    for item in _as_list(trainable):
+    for item in _as_list(trainable) if trainable is not None else ():
         if hasattr(item, "connectivity"):
             if item not in net.projections:
                 raise TrainingError(f"trainable: projection '{item.name}' is not in this "
@@ -302,16 +309,19 @@ def _check_trainable_weights(proj, storage: str):
             "trainable")
 
 
-def extract(net, inputs, output, trainable) -> Problem:
+def extract(net, inputs, output, trainable=None) -> Problem:
     """The :class:`Problem` of ``net`` for training (see the module doc): the structure
     from its frozen :class:`~neurogen.ir.network.NetworkIR`, the values (parameters,
-    initial state, weights, constants) through the model objects' public accessors."""
+    initial state, weights, constants) through the model objects' public accessors.
+    Trained: what ``trainable`` names and the parameters flagged ``: trainable``."""
     input_pops = _as_list(inputs)
     _check_io(net, input_pops, output)
     train_projs, train_params = _trainable_sets(net, trainable)
-    if not train_projs and not train_params:
-        raise TrainingError("nothing to train: pass trainable=[projections, 'pop.param', ...]")
     input_names = [p.name for p in input_pops]
+    train_params |= _flagged(net, input_names)
+    if not train_projs and not train_params:
+        raise TrainingError("nothing to train: pass trainable=[projections, 'pop.param', "
+                            "...] or flag parameters ('b = 0.0 : trainable')")
     for (name, attr) in train_params:
         if name in input_names:
             raise TrainingError(f"trainable: '{name}.{attr}' belongs to an input population, "

@@ -32,12 +32,13 @@ class Trainer:
     optimizer=Adam(lr=1e-3))``.
 
     ``trainable`` lists what is fitted: projections (objects or names) and parameters
-    (``'pop.param'`` or ``(pop, 'param')``); everything else keeps its value.
+    (``'pop.param'`` or ``(pop, 'param')``), in addition to the parameters declared
+    ``: trainable`` in the neurons' equation strings; everything else keeps its value.
     ``precision`` defaults to the network's. The network itself is not changed until
     :meth:`apply` (``fit`` calls it at the end).
     """
 
-    def __init__(self, net, inputs, outputs, trainable, loss="cross_entropy",
+    def __init__(self, net, inputs, outputs, trainable=None, loss="cross_entropy",
                  optimizer=None, clip_norm: float | None = None, precision: str | None = None,
                  accuracy_on: str = "nonzero"):
         self.net = net
