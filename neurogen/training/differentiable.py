@@ -183,6 +183,11 @@ class DifferentiableNetwork:
             raise TrainingError(f"inputs must be shaped (steps, batch, "
                                 f"{sum(sizes)}), got {x.shape}")
         steps, batch = x.shape[:2]
+        if problem.batch > 1 and batch != problem.batch:
+            raise TrainingError(f"the network runs batch={problem.batch} copies and a "
+                                f"training step's trials are those copies: give "
+                                f"{problem.batch} trials, not {batch} (a batch=1 network "
+                                "takes any number)")
         self._allocate(steps, batch)
         col = 0
         for k, size in zip(problem.inputs, sizes):

@@ -9,7 +9,7 @@ the Jacobian is exact (subgradient 0 at a relu kink), and it is evaluated with N
 
     J[j, m] = diag(dF_j/dv_m) + [v_m is r] sum_k diag(dF_j/dS_k) W_k
 
-``CellMap`` is vectorised: ``f`` and ``jacobian`` take ``(batch, dim)``; pass
+``CellMap`` is vectorised: ``f`` and ``jacobian`` take stacked states ``(n, dim)``; pass
 ``SlowPointFinder(cell, f_type='discrete', f_jac=cell.jacobian, vectorized=True)``.
 """
 from __future__ import annotations
@@ -103,13 +103,13 @@ class CellMap:
         return self.f(h)
 
     def f(self, h) -> np.ndarray:
-        """The state after one step, ``(batch, dim)``."""
+        """The state after one step, ``(n, dim)`` (``n`` states)."""
         h, args = self._inputs(h)
         return np.concatenate([np.broadcast_to(f(*args), (h.shape[0], self.n))
                                for f in self._f], axis=1)
 
     def jacobian(self, h) -> np.ndarray:
-        """``df/dh`` at each state, ``(batch, dim, dim)``."""
+        """``df/dh`` at each state, ``(n, dim, dim)``."""
         h, args = self._inputs(h)
         B, n = h.shape[0], self.n
         J = np.zeros((B, self.dim, self.dim))

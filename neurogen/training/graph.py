@@ -69,6 +69,7 @@ class Problem:
     pop_names: tuple              # by population id
     proj_names: tuple             # by projection id
     dt: float = 1.0
+    batch: int = 1                # Network(batch=B): a step's trials are its B copies
     backend: object = None        # the network's Backend: it builds the kernels
     toolchain: object = None      # the network's compiler and flags
 
@@ -238,13 +239,29 @@ def _check_io(net, input_pops, output):
         raise TrainingError(f"population '{output.name}' cannot be both input and output")
 
 
-def _values(pop, neuron, kind: str) -> dict:
-    """Copies of a population's parameters or variables (flat float64)."""
-    return {a.name: np.asarray(pop.buffer(a.name), np.float64).reshape(-1).copy()
-            for a in neuron.attributes if a.kind == kind}
+def _values(pop, neuron, kind: str, batch: int) -> dict:
+    """Copies of a population's parameters or variables (flat float64). In a network of
+    ``batch`` copies, the per-copy ones (all but population-wide parameters) must be
+    equal in every copy: trial ``b`` of a training step is copy ``b``, and every trial
+    starts from the same values (what is trained is shared by the copies)."""
+    out = {}
+    for a in neuron.attributes:
+        if a.kind != kind:
+            continue
+        value = np.asarray(pop.buffer(a.name), np.float64).reshape(-1)
+        if batch > 1 and not (kind == "parameter" and a.locality == GLOBAL):
+            copies = value.reshape(batch, -1)
+            if not np.array_equal(copies, np.broadcast_to(copies[0], copies.shape)):
+                raise TrainingError(
+                    f"population '{pop.name}': '{a.name}' differs between the network's "
+                    f"{batch} copies (batch={batch}); training starts every trial (copy) "
+                    "from the same values: give one value for all copies")
+            value = copies[0]
+        out[a.name] = value.copy()
+    return out
 
 
-def _read_population(pop, pir, values: Values):
+def _read_population(pop, pir, values: Values, batch: int):
     neuron = pir.neuron
     if "r" in neuron.names and neuron.attribute("r").kind != "variable":
         raise TrainingError(f"population '{pop.name}': 'r' is a parameter; only input "
@@ -252,11 +269,11 @@ def _read_population(pop, pir, values: Values):
     if pir.timed:
         raise TrainingError(f"population '{pop.name}' replays a TimedArray; give its "
                             "rates as data (inputs=) instead")
-    for name, value in _values(pop, neuron, "variable").items():
+    for name, value in _values(pop, neuron, "variable", batch).items():
         if neuron.attribute(name).locality == GLOBAL:
             value = np.repeat(value, pir.size)
         values.init[(pir.id, name)] = value
-    for name, value in _values(pop, neuron, "parameter").items():
+    for name, value in _values(pop, neuron, "parameter", batch).items():
         values.params[(pir.id, name)] = value
 
 
@@ -333,7 +350,7 @@ def extract(net, inputs, output, trainable=None) -> Problem:
     values = Values(constants={name: net.constant_values()[name] for name in ir.constants})
     for pop, pir in zip(pops, ir.populations):
         if pop.name not in input_names:
-            _read_population(pop, pir, values)
+            _read_population(pop, pir, values, net.batch)
     for proj, pir in zip(net.projections, ir.projections):
         if pops[pir.post].name in input_names:
             raise TrainingError(f"projection '{proj.name}': inputs are clamped to the data "
@@ -346,7 +363,8 @@ def extract(net, inputs, output, trainable=None) -> Problem:
         {(pop_names.index(name), attr) for name, attr in train_params}
     return Problem(ir, values, tuple(pop_names.index(n) for n in input_names),
                    pop_names.index(output.name), frozenset(trained), pop_names, proj_names,
-                   dt=net.dt, backend=net.backend, toolchain=net.toolchain)
+                   dt=net.dt, batch=net.batch, backend=net.backend,
+                   toolchain=net.toolchain)
 
 
 def write_back(net, problem: Problem, values: dict):

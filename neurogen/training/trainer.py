@@ -58,6 +58,17 @@ class Trainer:
         self.history = {"loss": [], "accuracy": []}
 
     @property
+    def batch(self) -> int:
+        """The network's batch (``Network(batch=B)``): the trials of a training step
+        (a batch=1 network takes data of any batch)."""
+        return self.problem.batch
+
+    def dataset(self, task, seq_len: int = 100, batch_size: int | None = None, **options):
+        """``task.dataset(batch_size, seq_len, ...)``, by default of the network's batch."""
+        return task.dataset(batch_size=self.batch if batch_size is None else batch_size,
+                            seq_len=seq_len, **options)
+
+    @property
     def lag(self) -> int:
         return self.model.lag
 
