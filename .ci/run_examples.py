@@ -1,10 +1,11 @@
 """Run every example once, as a user runs it, in whatever environment calls this script.
 
-CI calls it from a venv holding only the core install (``pip install .``), so an example
-that needs a package the core install lacks fails here, not on a newcomer's first try.
-Long examples get small sizes; every figure goes to a temporary folder. The viewer
-examples need the ``viewer`` extra and a display: they run only with ``--viewer``
-(CI runs them in the test venv under Xvfb).
+CI runs the core examples through the docs build (the gallery executes every script of
+``examples/`` in a venv holding the core install and the ``docs`` extra) and the viewer
+examples with this script: they need the ``viewer`` extra and a display (CI runs them in
+the test venv under Xvfb). Without ``--viewer`` it runs the core examples as separate
+processes with the sizes the docs build gives them (``docs/_ext/neurogen_gallery.py``'s
+``ARGS``): the same check without Sphinx. Every figure goes to a temporary folder.
 
     python .ci/run_examples.py            # the core examples
     python .ci/run_examples.py --viewer   # the viewer examples (needs pyqtgraph, Xvfb)
@@ -20,26 +21,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+import neurogen_gallery  # noqa: E402  (the gallery's table of arguments)
 
-#: (script, arguments; ``{out}`` is a fresh folder). Sizes are small where the default
-#: run takes minutes; the code paths are the default run's.
-CORE = [
-    ("examples/neural_field/NeuralField.py", ["300", "--out", "{out}"]),
-    ("examples/neural_field/NeuralFieldCython.py", ["200"]),
-    ("examples/convolution/feature_map.py", ["--size", "48", "--out", "{out}/fm.png"]),
-    ("examples/cann/cann1d_bump.py", ["--out", "{out}"]),
-    ("examples/cann/cann1d_tracking.py", ["--num", "128", "--fps", "5", "--out", "{out}"]),
-    ("examples/cann/cann2d_tracking.py", ["--length", "12", "--fps", "5", "--out", "{out}"]),
-    ("examples/cann/cann1d_fixed_points.py", ["--num", "128", "--out", "{out}"]),
-    ("examples/coop_coding/activity.py", ["--n2d", "40", "--out", "{out}"]),
-    ("examples/coop_coding/response_times.py",
-     ["--n1d", "60", "--n2d", "40", "--no-seed-check", "1", "--out", "{out}"]),
-    ("examples/coop_coding/sfa.py", ["--n", "60", "--out", "{out}"]),
-    ("examples/hopfield/hopfield_train.py", ["--crop", "16", "--out", "{out}"]),
-    ("examples/rnn_decision/train_and_analyse.py",
-     ["--iterations", "20", "--hidden", "16", "--candidates", "8", "--retrain",
-      "--weights", "{out}/w.npz", "--out", "{out}"]),
-]
+#: (script, arguments; ``{out}`` is a fresh folder): the docs build's short runs.
+CORE = [(f"examples/{example}", sizes["quick"])
+        for example, sizes in neurogen_gallery.ARGS.items()]
 VIEWER = [   # Viz.py is the tutorial's module, imported by NeuralFieldViz.py --python-world
     ("examples/neural_field/NeuralFieldViz.py", ["--xvfb", "3"]),
     ("examples/neural_field/NeuralFieldViz.py", ["--xvfb", "2", "--image", "--python-world"]),

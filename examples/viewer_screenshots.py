@@ -1,4 +1,7 @@
-"""Screenshots of the three viewer modes, taken headless in a virtual X server (Xvfb):
+"""Screenshots of the three viewer modes
+=====================================
+
+Screenshots of the three viewer modes, taken headless in a virtual X server (Xvfb):
 the neural field as OpenGL surfaces and as images, and a ring attractor (CANN1D) as a
 line plot tracking a moving stimulus.
 

@@ -1,4 +1,5 @@
 """A CANN1D holds a bump after its stimulus is removed (BrainPy's CANN1D, seed values).
+====================================================================================
 
 Headless: prints the bump height against the continuum model's analytic value and the
 bump centre against the stimulus position; saves ``cann1d_bump.png`` into ``--out``

@@ -1,4 +1,5 @@
 """Fixed points of a CANN1D (the BrainPy seed's analysis), found with the exact Jacobian.
+======================================================================================
 
 The model's vector field and Jacobian are derived with sympy from its equation strings;
 ``find_fps_with_opt_solver`` (Levenberg-Marquardt) converges from the seed's 1257

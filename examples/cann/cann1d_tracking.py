@@ -1,4 +1,7 @@
-"""Smooth tracking on a ring (the canns notebook's SmoothTracking1D example), replayed
+"""Smooth tracking on a ring (CANN1D)
+==================================
+
+Smooth tracking on a ring (the canns notebook's SmoothTracking1D example), replayed
 at C speed through a TimedArray; prints the bump-vs-stimulus tracking error.
 
 Headless (``MPLBACKEND=Agg`` or no display needed): with matplotlib installed it saves,

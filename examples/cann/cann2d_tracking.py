@@ -1,4 +1,7 @@
-"""Smooth tracking on a torus (the canns library's CANN2D tracking example, smaller): a
+"""Smooth tracking on a torus (CANN2D)
+===================================
+
+Smooth tracking on a torus (the canns library's CANN2D tracking example, smaller): a
 stimulus moves between key positions, replayed at C speed through a TimedArray, and the
 bump of a CANN2D follows it; prints the tracking error.
 

@@ -1,4 +1,5 @@
 """A small convolutional feature map on an image, with ANNarchy's extensions.
+==========================================================================
 
 An image (a file given with --image, else a synthetic one) is the rate of an
 ImagePopulation; a bank of four oriented edge filters (Convolution.connect_filters) gives

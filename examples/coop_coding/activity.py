@@ -1,4 +1,7 @@
-"""Activity of the E/I-lag networks after a step input (seed 004): the 1D ring's activity
+"""Activity of the E/I-lag networks after a step input
+===================================================
+
+Activity of the E/I-lag networks after a step input (seed 004): the 1D ring's activity
 over time (excitatory vs balanced) with the final profile against the steady state, and
 snapshots of the 2D torus under the seed's linear mixing (the input is a cross through
 the stimulated neuron).

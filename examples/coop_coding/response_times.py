@@ -1,4 +1,5 @@
 """Response times of the excitatory and the balanced E/I-lag networks (seed 004).
+==============================================================================
 
 The seed's measurement: the input (a unit pulse, scaled so the steady state peaks at 1)
 is switched on at t = 0; the loss is ``mean |x - x*|``; the response time is the time

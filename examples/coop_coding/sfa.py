@@ -1,4 +1,7 @@
-"""The 1D network with spike-frequency adaptation (seed 004, its supplementary Fig. Aa
+"""Spike-frequency adaptation in the 1D E/I network
+================================================
+
+The 1D network with spike-frequency adaptation (seed 004, its supplementary Fig. Aa
 values: d_RF = 4.5, a_SFA = 0.09, tau_SFA = 10 tau): an input pulse at the centre neuron
 from t = 100 to t = 300 tau. The seed's three panels (x, u and the input at the centre;
 the activity profile when the pulse ends; the loss), with the same network without

@@ -1,4 +1,7 @@
-"""Pattern recovery with the Amari-Hopfield network (the canns hopfield_train example,
+"""Pattern recovery with the Amari-Hopfield network
+================================================
+
+Pattern recovery with the Amari-Hopfield network (the canns hopfield_train example,
 with 4 random +-1 128x128 patterns instead of the skimage pictures): 30 % of the pixels
 flipped, recovered by synchronous updates; prints the fraction of pixels recovered and
 saves ``hopfield_recall.png`` (a corner of each pattern: stored, noisy input, recalled,

@@ -1,4 +1,5 @@
 """ANNarchy's Neural Field tutorial, run by neurogen: only the import line changed.
+================================================================================
 
 Two 20x20 populations: `inp` holds a rotating Gaussian bubble (plus noise), `focus` is a
 neural field with difference-of-Gaussians lateral connections whose bump follows it.

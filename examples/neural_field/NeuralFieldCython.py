@@ -1,4 +1,5 @@
 """The neural-field tutorial with its Cython input environment (BubbleWorld.pyx).
+==============================================================================
 
 Runs the tutorial's ``World`` (NumPy bubble + ``step()`` each step), then the C-level
 ``CWorld`` (bubble written into the live buffer, kernel called from C), and compares their

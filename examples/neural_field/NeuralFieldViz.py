@@ -1,4 +1,7 @@
-"""The neural-field tutorial, live: the rotating bubble (BubbleWorld.pyx) and the bump
+"""The neural field, live in the viewer
+====================================
+
+The neural-field tutorial, live: the rotating bubble (BubbleWorld.pyx) and the bump
 that follows it, refreshed every 200 steps in an OpenGL window (the tutorial's last cell).
 
     python NeuralFieldViz.py [--image] [--python-world] [--xvfb SECONDS]

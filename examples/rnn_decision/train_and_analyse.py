@@ -1,4 +1,7 @@
-"""Train the rate RNN of Yang & Wang (2020) on perceptual decision making, then analyse it
+"""Training and analysing a decision-making RNN (Yang & Wang, 2020)
+================================================================
+
+Train the rate RNN of Yang & Wang (2020) on perceptual decision making, then analyse it
 (the seed's BrainPy notebook, with the model written as equation strings).
 
 1. Train 1500 iterations of batch 16 x 100 steps (Adam, lr 1e-3) on

@@ -19,6 +19,7 @@ def test_wheel_ships_the_templates(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "neurogen/templates/network.cpp.j2" in names
     assert "neurogen/templates/wrapper.pyx.j2" in names
+    assert "neurogen/inputs/cnetwork.pxd" in names     # cimport neurogen.inputs.cnetwork
 
 
 def test_templates_are_found():
