@@ -20,10 +20,12 @@ _TYPES = {float: None, "float": None, "double": None, int: "int", "int": "int",
 @dataclass
 class Parameter:
     """A parameter of ``parameters=dict(...)``: ``value``, ``locality`` ('global',
-    'semiglobal' (synapses: one per postsynaptic neuron) or 'local'), ``type``."""
+    'semiglobal' (synapses: one per postsynaptic neuron) or 'local'), ``type``;
+    ``trainable=True`` is the ``: trainable`` flag (:mod:`neurogen.training`)."""
     value: object
     locality: str = "local"
     type: object = float
+    trainable: bool = False
 
 
 @dataclass
@@ -55,6 +57,12 @@ def _type_flag(kind, owner: str) -> str | None:
     if kind not in _TYPES:
         raise ModelError(f"type must be float, int or bool, got {kind!r}", obj=owner)
     return _TYPES[kind]
+
+
+def _trainable_flag(trainable, owner: str) -> str | None:
+    if not isinstance(trainable, bool):
+        raise ModelError(f"trainable must be True or False, got {trainable!r}", obj=owner)
+    return "trainable" if trainable else None
 
 
 def _number(value, what: str, owner: str) -> str:
@@ -89,7 +97,8 @@ def parameters_text(parameters, is_synapse: bool, owner: str) -> str:
                              type=bool if isinstance(spec, bool) else float)
         lines.append(_line(f"{name} = {_number(spec.value, name, owner)}",
                            [_locality_flag(spec.locality, is_synapse, owner),
-                            _type_flag(spec.type, owner)]))
+                            _type_flag(spec.type, owner),
+                            _trainable_flag(spec.trainable, owner)]))
     return "\n".join(lines)
 
 

@@ -77,3 +77,17 @@ def test_the_trainer_trains_flagged_parameters():
     net, inp, _, out, _ = small_network(PLAIN)
     with pytest.raises(TrainingError, match="nothing to train.*: trainable"):
         Trainer(net, inp, out, loss="mse")
+
+
+def test_annarchy5_parameter_takes_trainable():
+    """``Parameter(..., trainable=True)`` (dict syntax) is the ``: trainable`` flag."""
+    from neurogen import Parameter
+    from neurogen.errors import ModelError
+    neuron = Neuron(parameters=dict(tau=Parameter(5.0, "global", trainable=True),
+                                    b=Parameter(0.0), c=0.5),
+                    equations=EQUATION + " + c")
+    attrs = {a.name: a for a in neuron.parse().attributes}
+    assert attrs["tau"].trainable and attrs["tau"].locality == "global"
+    assert not attrs["b"].trainable and not attrs["c"].trainable
+    with pytest.raises(ModelError, match="trainable must be True or False, got 'yes'"):
+        Neuron(parameters=dict(b=Parameter(0.0, trainable="yes")), equations="r = b")
