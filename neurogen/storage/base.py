@@ -95,6 +95,12 @@ class OffsetKernelStorage(StorageKernel):
         check on a matrix costs as much as a dense step or more)."""
         return given_kernel(proj) is not None and self.refuse(proj) is None
 
+    def layout(self, proj):
+        """A kernel-first connectivity stays as it is (no matrix), others become dense."""
+        if given_kernel(proj) is not None:
+            return proj.connectivity
+        return proj.connectivity.to_dense()
+
 
 def needs_synapse_loop(proj) -> str | None:
     """Why a projection must be computed synapse by synapse, or None."""

@@ -68,12 +68,6 @@ class FFT(OffsetKernelStorage):
         fixed = 100000.0 if len(sizes) > 1 else 8000.0
         return 2.5 * m * math.log2(max(m, 2.0)) + fixed
 
-    def layout(self, proj):
-        """A kernel-first connectivity stays as it is (no matrix), others become dense."""
-        if given_kernel(proj) is not None:
-            return proj.connectivity
-        return proj.connectivity.to_dense()
-
     def prepare(self, proj, conn=None):
         conn = self.layout(proj) if conn is None else conn
         fftw = proj.net.backend.template_flags(proj.net.toolchain).get("fftw", False)

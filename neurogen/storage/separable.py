@@ -194,12 +194,6 @@ class Separable(OffsetKernelStorage):
             cached = _RANKS[conn] = decompose(kernel)[0]
         return max(cached, 1)
 
-    def layout(self, proj):
-        """A kernel-first connectivity stays as it is (no matrix), others become dense."""
-        if given_kernel(proj) is not None:
-            return proj.connectivity
-        return proj.connectivity.to_dense()
-
     def prepare(self, proj, conn=None):
         conn = self.layout(proj) if conn is None else conn
         name = f"projection '{proj.name}'"
