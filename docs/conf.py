@@ -82,7 +82,8 @@ neurogen_figures = os.environ.get("NEUROGEN_DOCS_FIGURES", "check")
 neurogen_gallery_sizes = os.environ.get("NEUROGEN_DOCS_SIZES", "quick")
 
 # --- the user guide's snippets, run during the build -----------------------------------
-snippet_pages = ["equations", "analysis", "cli", "cuda", "inputs", "viewer"]
+snippet_pages = ["quickstart", "equations", "analysis", "cli", "cuda", "inputs", "viewer",
+                 "training", "annarchy", "architecture"]
 
 # --- HTML ---------------------------------------------------------------------------------
 html_theme = "furo"
