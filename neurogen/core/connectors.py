@@ -87,15 +87,14 @@ class Connectivity:
     def nb_synapses(self) -> int:
         return int(self.row_ptr[-1])
 
-    def use_weight_dtype(self, dtype) -> np.ndarray:
-        """The weights (the dense matrix, else one per synapse) become one contiguous
-        array of ``dtype``, kept as this connectivity's own and returned: at compile, the
-        runtime buffer the generated code reads (one copy)."""
+    def bind_weights(self, array: np.ndarray):
+        """The weights become ``array`` (shaped as :meth:`weight_buffer`): at compile,
+        the runtime state's buffer, which the generated code reads; this connectivity
+        is then a view on it."""
         if self.is_dense:
-            self.matrix = np.ascontiguousarray(self.matrix, dtype=dtype)
-            return self.matrix
-        self._weights = np.ascontiguousarray(self._weights, dtype=dtype)
-        return self._weights
+            self.matrix = array
+        else:
+            self._weights = array
 
     def weight_buffer(self) -> np.ndarray:
         """The array holding the weights: the dense (post, pre) matrix, else the one
@@ -104,7 +103,7 @@ class Connectivity:
 
     def write_weights(self, flat):
         """One weight per synapse (CSR order, or one for all) written in place: into
-        the buffer of :meth:`use_weight_dtype` once compiled."""
+        the buffer of :meth:`bind_weights` once compiled."""
         if self.is_dense:
             self.matrix[self.mask] = flat
         else:

@@ -1,4 +1,5 @@
-"""Monitors record population attributes into preallocated NumPy buffers.
+"""Monitors record population attributes into preallocated NumPy buffers (of the
+network's runtime state, keys ``Record(monitor, name)``: a monitor is a view on them).
 
 Recording is done by the generated code from a runtime table (source address, buffer
 address, period, offset, count, capacity), so monitors can be created before or after
@@ -11,6 +12,7 @@ import numpy as np
 
 from ..errors import NetworkError
 from ..ir import GLOBAL
+from ..runtime.state import Record
 from ..validation import SealedAttributes, number, reject_unknown
 from .population import Population
 from .projection import Dendrite, Projection
@@ -19,7 +21,8 @@ from .view import PopulationView
 
 class Recording:
     """One recorded quantity: where it lives (``source()``, a contiguous array), its
-    buffer, and its row in the runtime table."""
+    buffer (in the runtime state; grown by the runtime), and its row in the runtime
+    table."""
 
     def __init__(self, monitor: "Monitor", name: str, source, width: int, dtype,
                  locality: str = "local", copies: int = 1):
@@ -27,8 +30,13 @@ class Recording:
         self.locality, self.copies = locality, copies    # copies: of a batched network
         width *= copies
         self.width = width
-        self.buffer = np.empty((0, width), dtype=dtype)
+        monitor.net.state.allocate(Record(monitor.id, name), (0, width), dtype)
         self.count = 0
+
+    @property
+    def buffer(self) -> np.ndarray:
+        """The records, (capacity, width); the first ``count`` rows hold data."""
+        return self.monitor.net.state[Record(self.monitor.id, self.name)]
 
     def data(self) -> np.ndarray:
         return self.buffer[:self.count]
@@ -60,6 +68,7 @@ class Monitor(SealedAttributes):
         self.net = net if net is not None else obj.proj.net if isinstance(obj, Dendrite) \
             else obj.net
         self.obj = obj
+        self.id = len(self.net.monitors)      # its records' key in the runtime state
         self.variables = [variables] if isinstance(variables, str) else list(variables)
         self._set_period(self.net.dt if period is None else period)
         self.recordings = {name: self._recording(name) for name in self.variables}

@@ -17,6 +17,7 @@ from .. import backends
 from ..console import measured, say, timed
 from ..errors import NetworkError
 from ..validation import number, reject_unknown, steps
+from ..runtime.state import State
 from ..runtime.watch import Progress
 from .default import default_network, register, set_default  # noqa: F401 (default_network: re-exported)
 from .monitor import Monitor
@@ -63,6 +64,7 @@ class Network:
         self.constants = {}
         self.compiled, self._sim, self.build_info, self.ir = False, None, {}, None
         self._toolchain = None
+        self._state = State(self)
         self._running = threading.RLock()
         given = {}
         if cls is not Network:   # a subclass may still be given dt=/seed=
@@ -169,8 +171,18 @@ class Network:
     #   Projection.attach_storage(k, dtype)  compile(), after freezing: kernel k's layout
     #   Population.snapshot_initial()        compile(), once bound: what reset() restores
     #
-    # Once compiled, the runtime (:attr:`runtime`) owns the tables the generated code reads;
-    # model objects reach it through its public methods only.
+    # From creation on, :attr:`state` allocates and holds every buffer (model objects are
+    # views on it); once compiled, the runtime (:attr:`runtime`) owns the tables the
+    # generated code reads, filled from the state; model objects reach both through their
+    # public methods only.
+    @property
+    def state(self) -> State:
+        """The :class:`~neurogen.runtime.state.State`: every buffer of this network
+        (attributes, weights, synapse variables, sums, delay rings, monitor records), by
+        typed key, from the network's creation on; model objects are views on it.
+        Read-only."""
+        return self._state
+
     @property
     def runtime(self):
         """The :class:`~neurogen.runtime.simulator.Simulator` of the compiled network, the

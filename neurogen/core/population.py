@@ -1,24 +1,24 @@
 """Populations: a geometry, a neuron type and one NumPy buffer per attribute.
 
-The buffers exist from creation on; ``compile()`` hands their addresses to the generated
-code, which then reads and writes them in place. Reading an attribute returns a copy
-shaped like the geometry (classic scripts append it to lists), (B, *geometry) in a
-network of batch B > 1; writing broadcasts scalars (and a geometry-shaped array to every
-copy) and checks shapes. ``view(name)`` gives the live zero-copy buffer for viewers and input
-environments.
+The buffers belong to the network's runtime state (:mod:`neurogen.runtime.state`, keys
+``PopAttribute(pop, name)``) and exist from creation on; a population is a view on them.
+``compile()`` hands their addresses to the generated code, which then reads and writes
+them in place. Reading an attribute returns a copy shaped like the geometry (classic
+scripts append it to lists), (B, *geometry) in a network of batch B > 1; writing
+broadcasts scalars (and a geometry-shaped array to every copy) and checks shapes.
+``view(name)`` gives the live zero-copy buffer for viewers and input environments.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..codegen.slots import PopAttribute
 from ..errors import InvalidValueError, ModelError, NetworkError, ShapeError
 from ..ir import GLOBAL
 from ..parser.neuron import parse_condition
-from ..validation import SealedAttributes, array_for, check_memory, reject_unknown
+from ..validation import SealedAttributes, array_for, reject_unknown
 from .default import default_network
 from .neuron import Neuron
-
-_DTYPES = {"int": np.int32, "bool": np.bool_}
 
 
 def normalize_geometry(geometry) -> tuple[int, ...]:
@@ -72,7 +72,7 @@ class Population(SealedAttributes):
                                f"neuron ({', '.join(sorted(neuron.spiking))}=); neurogen "
                                "simulates rate-coded neurons only, spiking ones are not "
                                "built yet")
-        object.__setattr__(self, "_attrs", {})
+        object.__setattr__(self, "_names", frozenset())
         self.geometry = normalize_geometry(geometry)
         self.size = int(np.prod(self.geometry))
         self.dimension = len(self.geometry)
@@ -87,9 +87,13 @@ class Population(SealedAttributes):
         self._stop = parse_condition(stop_condition, self.ir, self.name) \
             if stop_condition else None
         self._init = {a.name: a.init for a in self.ir.attributes}
-        self._check_memory()
-        self._attrs = {a.name: self._allocate(a) for a in self.ir.attributes}
-        net.register(self)
+        self._allocate()
+        try:
+            net.register(self)
+        except NetworkError:
+            net.state.take(self.id)          # refused: its buffers go
+            raise
+        self._names = frozenset(self.ir.names)
 
     def move_to(self, net, name):
         """Called by the network: ``net.create(TimedArray(...))`` /
@@ -102,26 +106,32 @@ class Population(SealedAttributes):
                 or old.populations[-1] is not self:
             raise NetworkError(f"net.create({type(self).__name__}(...)): create it in the "
                                f"call, e.g. net.create({type(self).__name__}(geometry=10))")
+        self.transfer(net, name)
+
+    def transfer(self, net, name):
+        """Called by :meth:`move_to` once the move is allowed: the population leaves its
+        network (whose last population it is) for ``net``; its buffers move to
+        ``net.state``, sized for ``net``'s batch."""
+        old = self.net
         old.populations.pop()
-        self.net = net
+        new_id = len(net.populations)
+        old.state.hand_over(self.id, net.state, new_id)
+        self.net, self.id = net, new_id
         self.rebatch()
-        self.id = len(net.populations)
         if name or not self._named:
             self.name = name or f"pop{self.id}"
         net.register(self)
 
     # -- storage --------------------------------------------------------------------------
-    def _check_memory(self):
-        nbytes = sum((1 if a.locality == GLOBAL else self.size) *
-                     np.dtype(_DTYPES.get(a.ctype, self.net.real_dtype)).itemsize
-                     for a in self.ir.attributes)
-        check_memory(f"population '{self.name}' ({self.size} neurons)", nbytes,
-                     "make it smaller")
-
-    def _allocate(self, attribute) -> np.ndarray:
-        dtype = _DTYPES.get(attribute.ctype, self.net.real_dtype)
-        return np.full(self.values_per_copy(attribute) * self.copies(attribute), attribute.init,
-                       dtype=dtype)
+    def _allocate(self):
+        """Every attribute's buffer in the network's state, at its initial value (after
+        checking that they fit in memory)."""
+        state = self.net.state
+        state.allocate_all(((PopAttribute(self.id, a.name),
+                             self.values_per_copy(a) * self.copies(a),
+                             state.dtype(a.ctype), a.init) for a in self.ir.attributes),
+                           f"population '{self.name}' ({self.size} neurons)",
+                           "make it smaller")
 
     def values_per_copy(self, attribute) -> int:
         """Values per copy: one per neuron, or one for a population-wide attribute."""
@@ -140,17 +150,19 @@ class Population(SealedAttributes):
     def rebatch(self):
         """Called by the network on ``setup(batch=B)`` before compile(): every copy starts
         as copy 0 is now."""
+        state = self.net.state
         for a in self.ir.attributes:
-            old, n = self._attrs[a.name], self.values_per_copy(a)
+            key, n = PopAttribute(self.id, a.name), self.values_per_copy(a)
+            old = state[key]
             if old.size != n * self.copies(a):
-                self._attrs[a.name] = np.tile(old[:n], self.copies(a))
+                state.adopt(key, np.tile(old[:n], self.copies(a)))
 
     def use_precision(self):
         """Called by the network at compile(), before the IR is frozen: real buffers in
         the network's precision."""
         for a in self.ir.attributes:
-            if a.ctype == "real" and self._attrs[a.name].dtype != self.net.real_dtype:
-                self._attrs[a.name] = self._attrs[a.name].astype(self.net.real_dtype)
+            if a.ctype == "real":
+                self.net.state.retype(PopAttribute(self.id, a.name), self.net.real_dtype)
 
     @property
     def attributes(self) -> list[str]:
@@ -186,11 +198,10 @@ class Population(SealedAttributes):
         return self._stop
 
     def _buffer(self, name: str) -> np.ndarray:
-        try:
-            return self._attrs[name]
-        except KeyError:
+        if name not in self._names:
             raise AttributeError(f"population '{self.name}' has no attribute '{name}' "
-                                 f"(attributes: {', '.join(self._attrs)})") from None
+                                 f"(attributes: {', '.join(self.ir.names)})")
+        return self.net.state[PopAttribute(self.id, name)]
 
     def get(self, name: str):
         array = self._buffer(name)
@@ -247,8 +258,7 @@ class Population(SealedAttributes):
                              f"copy), {self.geometry} (every copy alike) or a scalar")
 
     def __getattr__(self, name):
-        attrs = self.__dict__.get("_attrs")
-        if attrs is not None and name in attrs:
+        if name in self.__dict__.get("_names", ()):
             return self.get(name)
         function = self.__dict__.get("neuron_type") and \
             self.__dict__["neuron_type"].python_function(name)
@@ -258,13 +268,13 @@ class Population(SealedAttributes):
                              f"attribute '{name}'")
 
     def __setattr__(self, name, value):
-        if name in self._attrs:
+        if name in self._names:
             self._write(name, value)
         else:
             super().__setattr__(name, value)
 
     def _model_names(self) -> set:
-        return set(self._attrs)
+        return set(self._names)
 
     # -- geometry ---------------------------------------------------------------------------
     def rank_from_coordinates(self, coord) -> int:
@@ -324,12 +334,12 @@ class Population(SealedAttributes):
     # -- state ------------------------------------------------------------------------------
     def snapshot_initial(self):
         """Called by the network once compiled: the values reset() restores."""
-        self._init = {name: array.copy() for name, array in self._attrs.items()}
+        self._init = {name: self.buffer(name).copy() for name in self.ir.names}
 
     def reset(self, attributes=None):
         """Restore the values the attributes had when the network was compiled."""
-        for name in attributes or self._attrs:
-            self._attrs[name][...] = self._init[name]
+        for name in attributes or self.ir.names:
+            self.buffer(name)[...] = self._init[name]
         if self.net.runtime is not None:      # delay rings restart from the values
             self.net.runtime.fill_delays(self)
 

@@ -1,6 +1,7 @@
 """A projection's synapse-model attributes (``proj.eta``, ``proj.get('tau')``...): names
 checked against the model, values kept until compile and then written into the runtime
-buffers the generated code reads.
+buffers the generated code reads (buffers of the network's runtime state, keys
+``SynAttribute(proj, name)``).
 
 ``w`` is not among them: the weights belong to the storage
 (:mod:`neurogen.core.projection_storage`). The values live in a component of the
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..codegen.slots import SynAttribute
 from ..errors import NetworkError, UnknownAttributeError
 from ..ir import GLOBAL, POSTSYNAPTIC
 from ..validation import array_for, did_you_mean
@@ -21,33 +23,49 @@ _CTYPES = {"int": np.int32, "bool": np.bool_}
 class SynapseState:
     """The values of a projection's synapse-model attributes, a component of the
     projection (``proj.synapse_state``): ``given``, the values set before compile (checked
-    and kept, applied when the buffers are allocated), and ``buffers``, the live runtime
-    array of each attribute once compiled (``None`` before). ``w`` is not among them."""
+    and kept, applied when the buffers are allocated), and from compile on a view on the
+    runtime state's buffer of each attribute (:attr:`buffers`, ``None`` before). ``w`` is
+    not among them."""
 
     def __init__(self, proj):
         self.proj = proj
         self.given: dict = {}
-        self.buffers: dict | None = None
+        self.allocated = False
+
+    def _names(self) -> list:
+        ir = self.proj.synapse_ir
+        return [a.name for a in (ir.attributes if ir is not None else ()) if a.name != "w"]
 
     def allocate(self, dtype):
         """At compile: buffers of the synapse model's attributes, with values set before."""
         proj = self.proj
-        self.buffers = {}
-        for a in (proj.synapse_ir.attributes if proj.synapse_ir is not None else ()):
-            if a.name == "w":
-                continue
+        for name in self._names():
+            a = proj.synapse_ir.attribute(name)
             n = {GLOBAL: 1, POSTSYNAPTIC: proj.post.size}.get(a.locality, proj.nb_synapses)
-            self.buffers[a.name] = np.full(n, a.init, dtype=_CTYPES.get(a.ctype, dtype))
+            proj.net.state.allocate(SynAttribute(proj.id, name), n,
+                                    _CTYPES.get(a.ctype, dtype), a.init)
+        self.allocated = True
         for name, value in self.given.items():
             self.set(name, value)
+
+    @property
+    def buffers(self) -> dict | None:
+        """The live runtime buffer of each attribute, by name; ``None`` before compile."""
+        if not self.allocated:
+            return None
+        return {name: self.buffer(name) for name in self._names()}
+
+    def replace(self, name: str, array: np.ndarray):
+        """A new buffer for attribute ``name`` (synapses created or pruned)."""
+        self.proj.net.state.adopt(SynAttribute(self.proj.id, name), array)
 
     def buffer(self, name: str) -> np.ndarray:
         """The live runtime buffer of attribute ``name`` (``AttributeError`` before
         compile)."""
-        if self.buffers is None:
+        if not self.allocated:
             raise AttributeError(f"projection '{self.proj.name}': '{name}' has no runtime "
                                  "buffer before compile()")
-        return self.buffers[name]
+        return self.proj.net.state[SynAttribute(self.proj.id, name)]
 
     def declaration(self, name):
         """The model's declaration of attribute ``name``; an unknown name is refused."""
@@ -65,12 +83,12 @@ class SynapseState:
         proj = self.proj
         attr = self.declaration(name)
         owner = f"projection '{proj.name}'"
-        if self.buffers is None:          # before compile: applied at allocation
+        if not self.allocated:            # before compile: applied at allocation
             if not hasattr(value, "get_values"):
                 array_for(owner, name, value, _CTYPES.get(attr.ctype, np.float64))
             self.given[name] = value
             return
-        buffer = self.buffers[name]
+        buffer = self.buffer(name)
         if hasattr(value, "get_values"):
             value = value.get_values(buffer.size, proj.rng())
         elif np.ndim(value) and attr.locality == "local" and len(value) == proj.size \
@@ -88,9 +106,9 @@ class SynapseState:
         one array per dendrite (as ANNarchy)."""
         proj = self.proj
         attr = self.declaration(name)
-        if self.buffers is None:
+        if not self.allocated:
             return self.given.get(name, attr.init)
-        buffer = self.buffers[name]
+        buffer = self.buffer(name)
         if attr.locality == "global":
             return buffer[0].item()
         if attr.locality == "postsynaptic":

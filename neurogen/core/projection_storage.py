@@ -3,8 +3,10 @@
 reads, and ``proj.w`` reading and writing it.
 
 Before compile the weights are the connectivity's NumPy arrays; at compile they are
-converted once to the kernel's precision and layout and the connectivity refers to that
-buffer, so a write through ``proj.w`` reaches the next step. These are functions of the
+converted once to the kernel's precision and layout into a buffer of the network's
+runtime state (``ProjWeights(proj)``), with the kernel's tables (``KernelTable(proj,
+name)``) and the synapse attributes; the connectivity refers to that buffer, so a write
+through ``proj.w`` reaches the next step. These are functions of the
 projection, bound as its methods by :mod:`neurogen.core.projection`.
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ import difflib
 import numpy as np
 
 from .. import storage
+from ..codegen.slots import KernelTable, ProjWeights
 from ..errors import NetworkError
 from ..storage import STORAGE_FORMATS
 from ..validation import array_for, number
@@ -66,8 +69,21 @@ def attach_storage(proj, name: str, dtype):
     conn = kernel.layout(proj)
     data = kernel.prepare(proj, conn)
     proj.connectivity, proj.kernel_data, proj.storage = conn, data, name
+    adopt_kernel_tables(proj)
     _allocate_weights(proj, dtype)
     proj.synapse_state.allocate(dtype)
+
+
+def adopt_kernel_tables(proj):
+    """The storage kernel's tables become buffers of the runtime state (the same arrays:
+    the kernel keeps computing into them, e.g. an FFT spectrum for new weights)."""
+    state = proj.net.state
+    for key in state.keys(KernelTable):
+        if key.proj == proj.id:
+            state.release(key)
+    for table, array in proj.kernel_data.arrays.items():
+        if state.adopt(KernelTable(proj.id, table), array) is not array:
+            raise ValueError("internal error: kernel tables must be contiguous arrays")
 
 
 def _kernel_first(conn) -> bool:
@@ -82,7 +98,7 @@ def weight_buffer(proj) -> np.ndarray | None:
         return None
     if getattr(proj.connectivity, "kernel", None) is not None:   # kept as its kernel
         materialize(proj)
-    return proj.connectivity.weight_buffer()
+    return proj.net.state[ProjWeights(proj.id)]
 
 
 def materialize(proj):
@@ -96,13 +112,21 @@ def materialize(proj):
 
 
 def _allocate_weights(proj, dtype):
-    """The runtime weight buffer: the connectivity's weights in ``dtype`` (one copy).
-    A kernel-first connectivity gets it on demand (:func:`weight_buffer`)."""
+    """The runtime weight buffer: the connectivity's weights in ``dtype`` (one copy),
+    a buffer of the runtime state the connectivity then refers to. A kernel-first
+    connectivity gets it on demand (:func:`weight_buffer`)."""
     conn = proj.connectivity
     if _kernel_first(conn):
         return
     conn = proj.connectivity = conn.to_dense() if conn.is_dense else conn
-    conn.use_weight_dtype(dtype)
+    bind_weights(proj, conn.weight_buffer(), dtype)
+
+
+def bind_weights(proj, weights, dtype):
+    """``weights`` (shaped as the connectivity's weight buffer) in ``dtype`` become the
+    runtime state's weight buffer of ``proj``, and its connectivity's weights."""
+    buffer = proj.net.state.adopt(ProjWeights(proj.id), weights, dtype)
+    proj.connectivity.bind_weights(buffer)
 
 
 def flat_weights(proj) -> np.ndarray:

@@ -33,7 +33,7 @@ import numpy as np
 from ..errors import NetworkError
 from ..storage import csr_edit
 from ..validation import number
-from . import connectors
+from . import connectors, projection_storage
 
 
 #: The connector's delays of each projection whose synapses were edited (restored by
@@ -139,15 +139,16 @@ def _install(proj, row_ptr, cols, arrays: dict):
     them for the next step."""
     from .. import storage
     _ORIGINAL_DELAYS.setdefault(proj, np.copy(proj.delays))
-    weights = np.ascontiguousarray(arrays.pop("w"))
+    weights = arrays.pop("w")
     proj.connectivity = connectors.Connectivity(proj.pre.size, proj.post.size,
                                                 row_ptr=row_ptr, cols=cols, weights=weights)
-    proj.connectivity.use_weight_dtype(proj.net.real_dtype)   # the runtime's buffer
+    projection_storage.bind_weights(proj, weights, proj.net.real_dtype)   # the runtime's
     proj.kernel_data = storage.kernel("csr").prepare(proj)
+    projection_storage.adopt_kernel_tables(proj)
     if "__delays__" in arrays:
         proj.delays = arrays.pop("__delays__")
     for name, array in arrays.items():
-        proj.synapse_state.buffers[name] = np.ascontiguousarray(array)
+        proj.synapse_state.replace(name, array)
     if proj.net.runtime is not None:
         proj.net.runtime.synapses_changed(proj)
 

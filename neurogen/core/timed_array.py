@@ -1,9 +1,11 @@
 """TimedArray: a population whose rates follow a stored sequence, replayed by the
-generated code (no Python per step), as ANNarchy's ``TimedArray``."""
+generated code (no Python per step), as ANNarchy's ``TimedArray``. The sequence is a
+buffer of the network's runtime state (key ``TimedRates(pop)``)."""
 from __future__ import annotations
 
 import numpy as np
 
+from ..codegen.slots import TimedRates
 from ..errors import NetworkError
 from .neuron import Neuron
 from .population import Population, normalize_geometry
@@ -45,8 +47,7 @@ class TimedArray(Population):
         if rates.shape[1:] != self.geometry:
             raise NetworkError(f"TimedArray '{self.name}': rates must be shaped (entries, "
                                f"{', '.join(map(str, self.geometry))}), got {rates.shape}")
-        self.rates = np.ascontiguousarray(rates.reshape(len(rates), self.size),
-                                          dtype=self.net.real_dtype)
+        self.rates = rates.reshape(len(rates), self.size)
         if schedule is not None:
             self.schedule = number(f"TimedArray '{self.name}'", "schedule (ms)", schedule,
                                    non_negative=True)
@@ -59,6 +60,15 @@ class TimedArray(Population):
             if step > 0:                   # what the last step would have shown
                 self.buffer("r").reshape(-1, self.size)[...] = self.rates[self.entry(step - 1)]
             self.net.runtime.bind()
+
+    @property
+    def rates(self) -> np.ndarray:
+        """The stored sequence, (entries, size), in the network's precision (live)."""
+        return self.net.state[TimedRates(self.id)]
+
+    @rates.setter
+    def rates(self, value):
+        self.net.state.adopt(TimedRates(self.id), value, self.net.real_dtype)
 
     def entry(self, step: int) -> int:
         """The entry shown at ``step`` (as the generated code computes it)."""
@@ -90,8 +100,8 @@ class TimedArray(Population):
     def move_to(self, net, name):
         """``net.create(TimedArray(...))``: move it from the default network to ``net``."""
         super().move_to(net, name)
-        self.rates = self.rates.astype(net.real_dtype)
+        self.net.state.retype(TimedRates(self.id), net.real_dtype)
 
     def use_precision(self):
         super().use_precision()
-        self.rates = np.ascontiguousarray(self.rates, dtype=self.net.real_dtype)
+        self.net.state.retype(TimedRates(self.id), self.net.real_dtype)

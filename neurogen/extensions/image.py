@@ -100,11 +100,7 @@ class ImagePopulation(Population):
         if old.compiled or old.populations[-1] is not self:
             raise NetworkError("net.create(ImagePopulation(...)): create it in the call, "
                                "e.g. net.create(ImagePopulation(geometry=(h, w)))")
-        old.populations.pop()
-        self.net, self.id = net, len(net.populations)
-        if name or not self._named:
-            self.name = name or f"pop{self.id}"
-        net.register(self)
+        self.transfer(net, name)
 
 
 class VideoPopulation(ImagePopulation):

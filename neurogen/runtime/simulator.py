@@ -1,8 +1,9 @@
 """The runtime: tables of addresses, integers and reals shared with the generated code.
 
-Every buffer is a NumPy array owned by Python (population attributes by the population,
-weights and kernel tables by the projection, sums, reductions and delay buffers here);
-the generated ``ng_run`` receives three tables and reads/writes the buffers in place,
+Every buffer is a NumPy array of the network's runtime state (:mod:`.state`, keyed by
+the plan's slots: population attributes, weights, kernel tables, sums, reductions,
+delay rings, monitor records); the generated ``ng_run`` receives three tables of
+addresses and values and reads/writes the buffers in place,
 with the GIL released for the whole ``simulate()`` loop. Which value goes where is
 given by the plan's typed slots (:mod:`neurogen.codegen.slots`); model objects are read
 through their public accessors only.
@@ -17,6 +18,7 @@ import numpy as np
 from ..codegen import slots as S
 from ..errors import NetworkError, NeurogenError
 from . import watch
+from .state import Record
 from .structural import Rules
 
 _GROW = 2
@@ -30,12 +32,22 @@ def address(array: np.ndarray) -> int:
 
 class MonitorTable:
     """Rows of (source address, buffer address) and (nbytes, period, offset, count,
-    capacity, active), one per recorded attribute."""
+    capacity, active), one per recorded attribute; both tables, and the records, are
+    buffers of the runtime state."""
 
-    def __init__(self):
+    def __init__(self, state):
+        self.state = state
         self.recordings = []
-        self.addresses = np.zeros(2 * 8, dtype=np.uint64)
-        self.fields = np.zeros(len(S.MONITOR_FIELDS) * 8, dtype=np.int64)
+        state.allocate(S.MonitorAddresses(), 2 * 8, np.uint64)
+        state.allocate(S.MonitorFields(), len(S.MONITOR_FIELDS) * 8, np.int64)
+
+    @property
+    def addresses(self) -> np.ndarray:
+        return self.state[S.MonitorAddresses()]
+
+    @property
+    def fields(self) -> np.ndarray:
+        return self.state[S.MonitorFields()]
 
     def row(self, m: int) -> np.ndarray:
         n = len(S.MONITOR_FIELDS)
@@ -46,8 +58,9 @@ class MonitorTable:
         self.recordings.append(recording)
         grown = 2 * len(self.recordings) > self.addresses.size
         if grown:
-            self.addresses = np.concatenate([self.addresses, np.zeros_like(self.addresses)])
-            self.fields = np.concatenate([self.fields, np.zeros_like(self.fields)])
+            for key, table in ((S.MonitorAddresses(), self.addresses),
+                               (S.MonitorFields(), self.fields)):
+                self.state.adopt(key, np.concatenate([table, np.zeros_like(table)]))
         self.write(len(self.recordings) - 1)
         return grown
 
@@ -109,18 +122,20 @@ class MonitorTable:
             capacity = rec.buffer.shape[0]
             if rec.count + needed > capacity or (at_least_one and rec.count >= capacity):
                 new = max(rec.count + needed, _GROW * capacity, 16)
-                buffer = np.empty((new, rec.width), dtype=rec.buffer.dtype)
-                buffer[:rec.count] = rec.buffer[:rec.count]
-                rec.buffer = buffer
+                old = rec.buffer
+                buffer = self.state.allocate(Record(mon.id, rec.name), (new, rec.width),
+                                             old.dtype)
+                buffer[:rec.count] = old[:rec.count]
             self.write(m)
 
 
 class Simulator:
     """Binds one compiled module to one network's buffers and runs it: the network's
-    runtime (``net.runtime``), owner of the tables shared with the generated code, of the
-    buffers it allocates (sums, reductions, delay rings, delay tables) and of the
-    monitor rows. Model objects use its public methods: :meth:`bind` after they replaced a
-    buffer or changed a value the tables hold, :meth:`set_step`, :meth:`sum_buffer`,
+    runtime (``net.runtime``), owner of the tables shared with the generated code, which
+    it fills from the network's runtime state (``net.state``: it has the state allocate
+    the buffers only it uses, sums, reductions, delay rings, delay tables, the monitor
+    table), and of the monitor rows. Model objects use its public methods: :meth:`bind`
+    after they replaced a buffer or changed a value the tables hold, :meth:`set_step`, :meth:`sum_buffer`,
     :meth:`fill_delays` / :meth:`update_delays`, :meth:`synapses_changed` and
     :meth:`schedule_rule` (structural plasticity), and the
     monitor methods (:meth:`add_monitor`, :meth:`monitor_changed`,
@@ -129,11 +144,11 @@ class Simulator:
     def __init__(self, net, network_ir, plan, module, backend):
         self.net, self.ir, self.plan, self.module = net, network_ir, plan, module
         self.backend = backend
-        self.owned: dict = {}
+        self.state = net.state
         self.ptrs = np.zeros(len(plan.slots.ptrs), dtype=np.uint64)
         self.ints = np.zeros(len(plan.slots.ints), dtype=np.int64)
         self.reals = np.zeros(len(plan.slots.reals), dtype=np.float64)
-        self.monitors = MonitorTable()
+        self.monitors = MonitorTable(self.state)
         self.ring_depth = self._ring_depths()
         self._device_ok = False
         self.rules = Rules(self) if plan.rules_fired is not None else None
@@ -152,13 +167,18 @@ class Simulator:
         return depth
 
     def _own(self, slot, shape, dtype) -> np.ndarray:
-        if slot not in self.owned:
-            self.owned[slot] = np.zeros(shape, dtype=dtype)
-        return self.owned[slot]
+        return self.state.ensure(slot, shape, dtype)
+
+    def _syn_delays(self, slot) -> np.ndarray:
+        table = self.state.get(slot)
+        if table is None:
+            table = self.state.adopt(slot, self.net.projections[slot.proj].delay_steps(),
+                                     np.int32)
+        return table
 
     def sum_buffer(self, pop: int, target: str) -> np.ndarray:
         """The live weighted sum ``sum(target)`` of population ``pop`` (flat)."""
-        return self.owned[S.PopSum(pop, target)]
+        return self.state[S.PopSum(pop, target)]
 
     def _ring_width(self, slot) -> int:
         """Values per copy and step in a delay ring (the attribute's, per copy)."""
@@ -178,8 +198,8 @@ class Simulator:
     _POINTERS = {
         S.MonitorAddresses: lambda self, s: self.monitors.addresses,
         S.MonitorFields: lambda self, s: self.monitors.fields,
-        S.PopAttribute: lambda self, s: self.net.populations[s.pop].buffer(s.name),
-        S.TimedRates: lambda self, s: self.net.populations[s.pop].rates,
+        S.PopAttribute: lambda self, s: self.state[s],
+        S.TimedRates: lambda self, s: self.state[s],
         S.PopSum: lambda self, s: self._own(
             s, self.net.batch * self.net.populations[s.pop].size, self.net.real_dtype),
         S.PopReduction: lambda self, s: self._own(s, self.net.batch, np.float64),
@@ -187,10 +207,9 @@ class Simulator:
             s, self.ring_depth[s.pop] * self.net.batch * self._ring_width(s),
             self.net.real_dtype),
         S.ProjWeights: lambda self, s: self.net.projections[s.proj].weight_buffer(),
-        S.SynAttribute: lambda self, s: self.net.projections[s.proj].synapse_buffer(s.name),
-        S.KernelTable: lambda self, s: self.net.projections[s.proj].kernel_data.arrays[s.name],
-        S.SynDelays: lambda self, s: self.owned.setdefault(s, np.ascontiguousarray(
-            self.net.projections[s.proj].delay_steps(), dtype=np.int32)),
+        S.SynAttribute: lambda self, s: self.state[s],
+        S.KernelTable: lambda self, s: self.state[s],
+        S.SynDelays: _syn_delays,
         S.RuleBuffer: lambda self, s: self.rules.buffer(s),
     }
 
@@ -217,7 +236,7 @@ class Simulator:
         S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
         S.RuleSchedule: _current, S.RuleChosen: _current,
         S.RulesFired: _current, S.RulesRefill: _current,
-        S.CreateCapacity: lambda self, s: self.owned[S.RuleBuffer(s.proj, "create_list")].size,
+        S.CreateCapacity: lambda self, s: self.state[S.RuleBuffer(s.proj, "create_list")].size,
     }
 
     def _real(self, slot) -> float:
@@ -283,22 +302,22 @@ class Simulator:
                 continue
             source = self.net.populations[slot.pop].buffer(slot.name)
             width = self._ring_width(slot)    # copy by copy: [copy][step][neuron]
-            ring = self.owned[slot].reshape(self.net.batch, self.ring_depth[slot.pop], width)
+            ring = self.state[slot].reshape(self.net.batch, self.ring_depth[slot.pop], width)
             ring[...] = source.reshape(-1, 1, width)
             self.ints[self.plan.slots.ints.index(S.RingHead(slot.pop, slot.name))] = 0
 
     def update_delays(self, proj):
         """New delays of a compiled projection: its per-synapse step table, and deeper
         delay rings where needed (a grown ring restarts filled with the current rates)."""
-        table = self.owned.get(S.SynDelays(proj.id))
+        table = self.state.get(S.SynDelays(proj.id))
         if table is not None:
             table[...] = proj.delay_steps()
         needed = self._ring_depths()
         grown = [k for k, depth in needed.items() if depth > self.ring_depth.get(k, depth)]
         for k in grown:
             self.ring_depth[k] = needed[k]
-            for slot in [s for s in self.owned if isinstance(s, S.DelayRing) and s.pop == k]:
-                del self.owned[slot]
+            for slot in [s for s in self.state.keys(S.DelayRing) if s.pop == k]:
+                self.state.release(slot)
         self.bind()
         for k in grown:
             self.fill_delays(self.net.populations[k])
@@ -306,13 +325,12 @@ class Simulator:
     def synapses_changed(self, proj):
         """``proj`` has new synapses (structural plasticity): its per-synapse delay table
         is rebuilt and every table entry rewritten."""
-        self.owned.pop(S.SynDelays(proj.id), None)
+        self.state.release(S.SynDelays(proj.id))
         self.bind()
 
     def clear_transients(self):
-        for slot, array in self.owned.items():
-            if isinstance(slot, (S.PopSum, S.PopReduction)):
-                array[...] = 0
+        for slot in self.state.keys(S.PopSum, S.PopReduction):
+            self.state[slot][...] = 0
 
     # -- running ----------------------------------------------------------------------------
     def _check_device(self):

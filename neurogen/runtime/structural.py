@@ -54,8 +54,8 @@ class Rules:
             if any(r.kind == "creating" for r in p.rules):
                 total = int(ints[self._index(S.RuleChosen(p.id, "creating"))])
                 if total > int(ints[self._index(S.CreateCapacity(p.id))]):
-                    sim.owned[S.RuleBuffer(p.id, "create_list")] = \
-                        np.zeros(total + total // 2, np.int32)
+                    sim.state.allocate(S.RuleBuffer(p.id, "create_list"),
+                                       total + total // 2, np.int32)
                     grown = True
         if grown:
             sim.bind()
@@ -67,7 +67,7 @@ class Rules:
 
     def _apply(self, p, step: int):
         """One projection's edits, from its buffers; the counts go back to 0."""
-        owned, ints = self.sim.owned, self.sim.ints
+        state, ints = self.sim.state, self.sim.ints
         chosen, creating = {}, None
         for rule in p.rules:
             slot = self._index(S.RuleChosen(p.id, rule.kind))
@@ -80,9 +80,9 @@ class Rules:
         proj = self.sim.net.projections[p.id]
         keep, rows, cols = csr_edit.decisions(
             proj.connectivity.row_ptr,
-            owned[S.RuleBuffer(p.id, "prune_flags")] if chosen.get("pruning") else None,
-            owned[S.RuleBuffer(p.id, "create_offsets")] if chosen.get("creating") else None,
-            owned.get(S.RuleBuffer(p.id, "create_list")))
+            state[S.RuleBuffer(p.id, "prune_flags")] if chosen.get("pruning") else None,
+            state[S.RuleBuffer(p.id, "create_offsets")] if chosen.get("creating") else None,
+            state.get(S.RuleBuffer(p.id, "create_list")))
         proj.edit_synapses(keep, rows, cols, creating.w if creating else None,
                            creating.d if creating else None, ("rules", p.id, step))
 
@@ -95,7 +95,7 @@ class Rules:
                        "create_offsets": (proj.post.size + 1, np.int64),
                        "create_list": (max(16, ROOM_PER_NEURON * proj.post.size),
                                        np.int32)}[slot.name]
-        array = sim.owned.get(slot)
+        array = sim.state.get(slot)
         if array is None or (slot.name == "prune_flags" and array.size < size):
-            array = sim.owned[slot] = np.zeros(size, dtype=dtype)
+            array = sim.state.allocate(slot, size, dtype)
         return array
