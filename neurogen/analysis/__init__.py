@@ -1,8 +1,11 @@
 """Dynamical analysis of neurogen models: vector fields and exact Jacobians derived with
 sympy from the equations (:class:`SymbolicField`), fixed/slow point search
-(:class:`SlowPointFinder`), and plots (:mod:`neurogen.analysis.plot`; the numbers they
+(:class:`SlowPointFinder`; :func:`line_attractor_summary` for the line attractor's
+numbers), and plots (:mod:`neurogen.analysis.plot`; the numbers they
 draw are in :mod:`neurogen.analysis.measures`, which needs no matplotlib)."""
+from .line_attractor import line_attractor_summary
 from .slow_points import Adam, ExponentialDecay, SlowPointFinder
 from .symbolic import AnalysisError, SymbolicField
 
-__all__ = ["SlowPointFinder", "SymbolicField", "Adam", "ExponentialDecay", "AnalysisError"]
+__all__ = ["SlowPointFinder", "SymbolicField", "Adam", "ExponentialDecay", "AnalysisError",
+           "line_attractor_summary"]

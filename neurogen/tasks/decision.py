@@ -2,9 +2,15 @@
 supervised dataset built from it as neurogym's ``Dataset`` does.
 
 A trial is four periods (durations in ms, ``round(d / dt)`` steps each): fixation
-(100), stimulus (2000), delay (0), decision (100). Observation channel 0 (fixation) is 1
-during fixation, stimulus and delay and 0 in the decision period, which tells the
-network when to answer. Channels 1 and 2 carry the stimulus during the stimulus period:
+(100), stimulus (2000), delay (0), decision (100). Observation channel 0 (fixation) is,
+by default, 1 during fixation, stimulus and delay and 0 in the decision period, which
+tells the network when to answer: the semantics of the neurogym the seed used
+(``add_ob(1, period=['fixation', 'stimulus', 'delay'], where='fixation')``), and the
+reason the seed probes the trained network with the input clamped to ``[1, .5, .5]``
+(fixation on, no evidence). neurogym 2.x (checked: 2.3.1) sets the fixation input only
+in the fixation period (``add_ob(1, period='fixation', where='fixation')``): it is 0
+during stimulus and delay. ``fixation="neurogym2"`` gives that; ``fixation="seed"`` is
+the default. Channels 1 and 2 carry the stimulus during the stimulus period:
 ``0.5 + cos(theta - theta_gt) * coh / 200`` with ``theta = (0, pi)``, i.e.
 ``0.5 +/- coh / 200``, plus Gaussian noise of standard deviation ``sigma / sqrt(dt)``
 drawn per step and channel. The target is 0 (fixate) except in the decision period,
@@ -38,14 +44,24 @@ class Trial:
 
 
 class PerceptualDecisionMaking:
-    """``PerceptualDecisionMaking(dt=100, sigma=1.0, seed=None)`` (see module doc)."""
+    """``PerceptualDecisionMaking(dt=100, sigma=1.0, seed=None, fixation="seed")`` (see
+    module doc). ``fixation``: ``"seed"`` (fixation input on through fixation, stimulus
+    and delay, the seed's neurogym) or ``"neurogym2"`` (on during fixation only, as
+    neurogym 2.3.1)."""
 
     num_inputs = 3
     num_outputs = 3
     _KNOWN = ("fixation", "stimulus", "delay", "decision")
+    #: periods during which the fixation input is 1, per ``fixation=`` semantics
+    FIXATION_PERIODS = {"seed": ("fixation", "stimulus", "delay"),
+                        "neurogym2": ("fixation",)}
 
     def __init__(self, dt: float = 100.0, timing: dict | None = None, cohs=None,
-                 sigma: float = 1.0, seed: int | None = None):
+                 sigma: float = 1.0, seed: int | None = None, fixation: str = "seed"):
+        if fixation not in self.FIXATION_PERIODS:
+            raise TaskError(f"PerceptualDecisionMaking: fixation is one of "
+                            f"{sorted(self.FIXATION_PERIODS)}, got {fixation!r}")
+        self.fixation = fixation
         if not dt or float(dt) <= 0:
             raise TaskError(f"PerceptualDecisionMaking: dt must be positive, got {dt!r}")
         self.dt = float(dt)
@@ -89,7 +105,8 @@ class PerceptualDecisionMaking:
         ob = np.zeros((start, 3))
         target = np.zeros(start, dtype=np.int64)
         s0, s1 = periods["stimulus"]
-        ob[:periods["delay"][1], 0] = 1.0
+        for p in self.FIXATION_PERIODS[self.fixation]:
+            ob[periods[p][0]:periods[p][1], 0] = 1.0
         ob[s0:s1, 1:] = 0.5 + np.cos(self.theta - self.theta[gt]) * coh / 200.0
         ob[s0:s1, 1:] += rng.normal(0.0, self.sigma, (s1 - s0, 2))
         d0, d1 = periods["decision"]

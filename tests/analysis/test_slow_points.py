@@ -22,7 +22,7 @@ def test_callable_continuous_finds_the_three_fixed_points():
     cands = np.array([[1.3, 0.5], [0.8, -0.4], [-1.2, 0.1], [-0.7, 0.3], [0.05, 0.2],
                       [-0.04, -0.1]])
     finder = SlowPointFinder(bistable, verbose=False)
-    finder.find_fps_with_opt_solver(cands)
+    finder.find_fps_with_opt_solver(cands, tolerance=1e-24)
     finder.filter_loss(1e-20)
     finder.keep_unique(1e-3)
     fps = finder.fixed_points[np.argsort(finder.fixed_points[:, 0])]

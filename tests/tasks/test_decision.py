@@ -57,3 +57,20 @@ def test_dataset_is_reproducible_and_checks_arguments():
         PerceptualDecisionMaking(timing={"stimulos": 500})
     with pytest.raises(TaskError):
         PerceptualDecisionMaking().dataset(0, 10)
+
+
+def test_fixation_semantics_seed_default_and_neurogym2():
+    """The seed's neurogym keeps the fixation input on through stimulus and delay;
+    neurogym 2.3.1 only during fixation (add_ob(1, period='fixation'))."""
+    timing = {"fixation": 200, "stimulus": 500, "delay": 300, "decision": 100}
+    seed = PerceptualDecisionMaking(dt=100, timing=timing, seed=0).new_trial()
+    ng2 = PerceptualDecisionMaking(dt=100, timing=timing, seed=0,
+                                   fixation="neurogym2").new_trial()
+    np.testing.assert_array_equal(seed.ob[:, 0], [1] * 10 + [0])
+    np.testing.assert_array_equal(ng2.ob[:, 0], [1, 1] + [0] * 9)
+    np.testing.assert_array_equal(seed.ob[:, 1:], ng2.ob[:, 1:])   # same draws otherwise
+    x, _ = PerceptualDecisionMaking(dt=100, timing=timing, seed=0,
+                                    fixation="neurogym2").dataset(2, 11, seed=1)()
+    assert set(np.unique(x[:, :, 0])) == {0.0, 1.0} and x[:, :, 0].sum() < 2 * 11 / 2
+    with pytest.raises(TaskError, match="fixation is one of"):
+        PerceptualDecisionMaking(fixation="old")
