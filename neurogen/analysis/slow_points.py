@@ -415,23 +415,24 @@ class SlowPointFinder:
                     f"under {tolerance:g}.")
 
     def keep_unique(self, tolerance: float = 2.5e-2):
-        """Drop points closer than ``tolerance`` (Euclidean) to an earlier kept one."""
+        """BrainPy's rule: drop every point within ``tolerance`` (Euclidean, ``<=``) of
+        an *earlier* point, whether that one is kept or not (so a chain of close points
+        keeps only its first); ``tolerance <= 0`` keeps all."""
         self._require()
         self._print("Excluding non-unique fixed points:")
         fps, before = self._fixed_points, len(self._fixed_points)
         keep = np.ones(before, dtype=bool)
-        if before > 1:
+        if before > 1 and tolerance > 0:
             D = _pairwise(fps)
-            for i in range(before):
-                if keep[i]:
-                    close = D[i, i + 1:] < tolerance
-                    keep[i + 1:][close] = False
+            close = np.triu(D <= tolerance, k=1)          # close[i, j]: i earlier than j
+            keep = ~close.any(axis=0)
         self._keep(keep)
         self._print(f"    Kept {int(keep.sum())}/{before} unique fixed points with "
                     f"uniqueness tolerance {tolerance:g}.")
 
     def exclude_outliers(self, tolerance: float = 1e0):
-        """Drop points whose nearest other fixed point is farther than ``tolerance``."""
+        """Drop points whose nearest other fixed point is not closer than ``tolerance``
+        (BrainPy's rule; ``tolerance=inf`` keeps all)."""
         self._require()
         self._print("Excluding outliers:")
         fps, before = self._fixed_points, len(self._fixed_points)
@@ -440,7 +441,7 @@ class SlowPointFinder:
             return
         D = _pairwise(fps)
         np.fill_diagonal(D, np.inf)
-        keep = D.min(axis=1) <= tolerance
+        keep = D.min(axis=1) < tolerance                 # BrainPy: strictly closer
         self._keep(keep)
         self._print(f"    Kept {int(keep.sum())}/{before} fixed points with within outlier "
                     f"tolerance {tolerance:g}.")

@@ -172,3 +172,23 @@ def test_line_attractor_summary_on_a_known_line():
     assert out["pc1_share"] == pytest.approx(1.0, abs=1e-12)
     assert out["span_ratio"] == pytest.approx(0.25, rel=0.02)
     assert out["leading_abs_eigenvalue"] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_keep_unique_and_exclude_outliers_follow_brainpys_rules():
+    """BrainPy's keep_unique drops a point within tolerance (<=) of any earlier point,
+    kept or not: on a chain 0 - 0.02 - 0.04 (tolerance 0.025) only the first survives;
+    exclude_outliers keeps points whose nearest neighbour is strictly closer."""
+    finder = SlowPointFinder(linear_map, f_type="discrete", vectorized=True, verbose=False)
+    pts = np.array([[0.0, 0, 0], [0.02, 0, 0], [0.04, 0, 0], [1.0, 0, 0], [1.02, 0, 0]])
+    finder._set(pts.copy())
+    finder.keep_unique(0.025)
+    np.testing.assert_array_equal(finder.selected_ids, [0, 3])
+    finder._set(pts.copy())
+    finder.keep_unique(0.0)
+    assert len(finder.fixed_points) == 5
+    finder._set(np.array([[0.0, 0, 0], [0.5, 0, 0], [3.0, 0, 0]]))
+    finder.exclude_outliers(0.5)                      # 0.5 is not strictly closer than 0.5
+    assert len(finder.fixed_points) == 0
+    finder._set(np.array([[0.0, 0, 0], [0.5, 0, 0], [3.0, 0, 0]]))
+    finder.exclude_outliers(0.6)
+    np.testing.assert_array_equal(finder.selected_ids, [0, 1])
