@@ -192,3 +192,15 @@ def test_keep_unique_and_exclude_outliers_follow_brainpys_rules():
     finder._set(np.array([[0.0, 0, 0], [0.5, 0, 0], [3.0, 0, 0]]))
     finder.exclude_outliers(0.6)
     np.testing.assert_array_equal(finder.selected_ids, [0, 1])
+
+
+def test_user_vjp_gives_the_same_search_as_the_jacobian():
+    """f_vjp(x, v) = J^T v replaces forming J; the search is the same."""
+    cands = RNG.standard_normal((10, 3))
+    runs = []
+    for kw in ({"f_jac": linear_jac}, {"f_vjp": lambda x, v: v @ A}):
+        f = SlowPointFinder(linear_map, f_type="discrete", vectorized=True, verbose=False, **kw)
+        f.find_fps_with_gd_method(cands, tolerance=0, num_batch=100, num_opt=300,
+                                  optimizer=Adam(lr=ExponentialDecay(0.01, 1, 0.9999)))
+        runs.append(f.fixed_points)
+    np.testing.assert_allclose(runs[0], runs[1], rtol=1e-12, atol=1e-15)
