@@ -121,6 +121,7 @@ class Projection(SealedAttributes):
         self.storage_format = connection.storage_format
         self.storage_order = connection.storage_order
         self.delays = connection.delays
+        projection_storage.adopt_weights(self)
         if self.storage_format == "dense" and needs_synapse_loop(self):
             self.storage_format = "auto"   # ANNarchy's dense container: same numbers,
             #                                computed synapse by synapse (dense cannot)

@@ -2,11 +2,12 @@
 ``storage_format=``, chosen at ``compile()``), the runtime weight buffer the generated code
 reads, and ``proj.w`` reading and writing it.
 
-Before compile the weights are the connectivity's NumPy arrays; at compile they are
-converted once to the kernel's precision and layout into a buffer of the network's
-runtime state (``ProjWeights(proj)``), with the kernel's tables (``KernelTable(proj,
-name)``) and the synapse attributes; the connectivity refers to that buffer, so a write
-through ``proj.w`` reaches the next step. These are functions of the
+The weights are a buffer of the network's runtime state (``ProjWeights(proj)``) from
+the connector on: the connector's array (a kernel-first connectivity has none until it
+is made dense), converted at compile once to the kernel's precision and layout, with
+the kernel's tables (``KernelTable(proj, name)``) and the synapse attributes. The
+connectivity refers to that buffer, so a write through ``proj.w`` reaches the next
+step. These are functions of the
 projection, bound as its methods by :mod:`neurogen.core.projection`.
 """
 from __future__ import annotations
@@ -107,14 +108,21 @@ def materialize(proj):
     if getattr(conn, "kernel", None) is None:
         return
     proj.connectivity = conn.to_dense()
-    if proj.storage is not None:
-        _allocate_weights(proj, proj.net.real_dtype)
+    _allocate_weights(proj, proj.net.real_dtype if proj.storage is not None else None)
+
+
+def adopt_weights(proj):
+    """Called when a connector gave the synapses: their weights become the runtime
+    state's buffer (as they are: no copy, double precision until compile); a
+    kernel-first connectivity has none until it is made dense."""
+    proj.net.state.release(ProjWeights(proj.id))
+    _allocate_weights(proj, None)
 
 
 def _allocate_weights(proj, dtype):
-    """The runtime weight buffer: the connectivity's weights in ``dtype`` (one copy),
-    a buffer of the runtime state the connectivity then refers to. A kernel-first
-    connectivity gets it on demand (:func:`weight_buffer`)."""
+    """The runtime weight buffer: the connectivity's weights in ``dtype`` (one copy;
+    ``None``: as they are), a buffer of the runtime state the connectivity then refers
+    to. A kernel-first connectivity gets it on demand (:func:`weight_buffer`)."""
     conn = proj.connectivity
     if _kernel_first(conn):
         return

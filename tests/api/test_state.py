@@ -25,6 +25,9 @@ def test_population_buffers_are_the_states_before_and_after_compile():
     assert np.shares_memory(out.view("tau"), net.state[key])
     out.tau = 5.0
     assert net.state[key].tolist() == [5.0] * 3
+    proj.w = 0.25                       # the connector's weights, in the state already
+    weights = net.state[S.ProjWeights(proj.id)]
+    assert weights.size == proj.nb_synapses and set(weights.tolist()) == {0.25}
     net.compile(silent=True)
     assert out.buffer("r") is net.state[S.PopAttribute(out.id, "r")]
     assert proj.weight_buffer() is net.state[S.ProjWeights(proj.id)]

@@ -117,11 +117,7 @@ class SharedProjection(Projection):
                                f"{self._filter.shape}, got {value.shape}")
         self._filter[...] = value
         flat = self._filter.reshape(-1)[self._tap] * self._scale
-        conn = self.connectivity
-        if self.storage is not None:        # compiled: write into the runtime buffers
-            conn.write_weights(flat)
-        else:
-            conn.weights = flat
+        self.connectivity.write_weights(flat)     # into the runtime state's buffer
         if self.slot_weights is not None:
             self.slot_weights[...] = self.slot_values()
 
