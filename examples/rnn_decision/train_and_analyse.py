@@ -26,15 +26,15 @@ The defaults are the seed's: weights normal with variance 1/fan_in (BrainPy's
 input kept on during the stimulus (the neurogym the seed used; see
 :class:`neurogen.tasks.PerceptualDecisionMaking`). ``--json PATH`` writes the run's
 numbers: test accuracy, slow points kept, their PC 1 share, the span ratio (span of the
-slow points on the trials' PC 1 / span of the trials), the leading |eigenvalue|, and
+slow points on the trials' PC 1 / span of the trials), the leading ``|eigenvalue|``, and
 the search's seconds and number of starting states.
 
 Measured (2-core shared machine, one thread): seed 0 answers 0.85 of the 100 test
 trials; BrainPy's search (``gd``, 5 000 steps) keeps 1 762 of 2 200 points, PC 1 share
-0.994, leading |eigenvalue| 1.04 (0.99-1.04), span ratio 0.043, in 16-24 s; BrainPy
+0.994, leading ``|eigenvalue|`` 1.04 (0.99-1.04), span ratio 0.043, in 16-24 s; BrainPy
 2.8.2's own jitted search on the same states (bench/slow_points.py): 9.9 s, 5 000 steps,
 1 711 points kept against neurogen's 1 712, every point within 0.006 of neurogen's (it
-runs in float32). ``--method lm``: 1 647 points, PC 1 share 0.95, |eigenvalue| 1.04, span
+runs in float32). ``--method lm``: 1 647 points, PC 1 share 0.95, ``|eigenvalue|`` 1.04, span
 ratio 0.047, in 1.5-2 s. The span ratio varies much with the training seed: 0.002-0.22
 over seeds 0-9 (median 0.055 with ``gd``, 0.070 with ``lm``); BrainPy's own training and
 search on the same task data: 0-0.26, median 0.089 over seeds 0-9.

@@ -141,7 +141,7 @@ class SlowPointFinder:
         self.f_cell, self.f_jac, self.vectorized = f_cell, f_jac, bool(vectorized)
         self.f_vjp = f_vjp
         self._cell_vjp = None if (self.field is not None or f_vjp is not None) else \
-            _CellMapVJP.of(f_cell)
+            _value_and_vjp_of(f_cell)
         self._fixed_points = self._losses = self._selected_ids = None
         self.opt_losses = np.zeros(0)
 
@@ -535,75 +535,14 @@ def _woodbury_lm_structured(sf, lam):
     return -(gE - Zs / E)
 
 
-class _CellMapVJP:
-    """Map value and vector-Jacobian product of a :class:`~neurogen.training.CellMap`
-    for a whole batch, from the map's own sympy derivatives, without forming the
-    ``(B, dim, dim)`` Jacobians: ``J^T v`` is ``sum_j a_jm * v_j`` plus, for the rate
-    block, ``sum_k (b_jk * v_j) W_k`` (``a``: partial derivatives in the variables,
-    ``b``: in the weighted sums ``sum(target)``, ``W_k`` the recurrent weights).
-
-    It reads the CellMap's evaluated expressions (``_inputs``, ``_f``, ``_d_var``,
-    ``_d_sum``): a public ``CellMap.value_and_vjp`` would replace this (a map with its
-    own ``value_and_vjp(h)`` is used as is)."""
-
-    def __init__(self, cell):
-        self.cell = c = cell
-        n, nv = c.n, len(c.variables)
-        _, template = c._inputs(np.zeros((1, c.dim)))    # parameters, dt, t, constants
-        self.template = list(template)
-        self.nv, self.n = nv, n
-        self.r = c.variables.index("r") if "r" in c.variables else None
-        self.W = [np.ascontiguousarray(c.recurrent[t], dtype=np.float64)
-                  if t in c.recurrent else None for t in c._targets]
-        self.WT = [None if W is None else np.ascontiguousarray(W.T) for W in self.W]
-        self.const = [np.asarray(c.const.get(t, 0.0), dtype=np.float64) for t in c._targets]
-
-    @classmethod
-    def of(cls, f_cell):
-        if hasattr(f_cell, "value_and_vjp") and callable(f_cell.value_and_vjp):
-            return f_cell.value_and_vjp
-        owner = getattr(f_cell, "__self__", f_cell)      # cell or cell.f
-        if getattr(f_cell, "__name__", "f") not in ("f", "__call__") and owner is not f_cell:
-            return None
-        needed = ("_inputs", "_f", "_d_var", "_d_sum", "_targets", "recurrent", "variables", "n")
-        if all(hasattr(owner, a) for a in needed):
-            return cls(owner)
-        return None
-
-    def __call__(self, h):
-        c, n, nv = self.cell, self.n, self.nv
-        h = np.asarray(h, dtype=np.float64)
-        B = h.shape[0]
-        state = [h[:, m * n:(m + 1) * n] for m in range(nv)]
-        sums = []
-        for WT, k in zip(self.WT, self.const):
-            if WT is None or self.r is None:
-                sums.append(np.broadcast_to(k, (B, n)))
-            else:
-                S = state[self.r] @ WT
-                if np.any(k):
-                    S += k
-                sums.append(S)
-        args = [*state, *sums, *self.template[nv + len(sums):]]
-        f = np.concatenate([np.broadcast_to(fj(*args), (B, n)) for fj in c._f], axis=1) \
-            if nv > 1 else np.broadcast_to(c._f[0](*args), (B, n))
-        a = [[c._d_var[j][m](*args) for m in range(nv)] for j in range(nv)]
-        W = self.W
-        b = [[c._d_sum[j][s](*args) if W[s] is not None else None
-              for s in range(len(sums))] for j in range(nv)]
-
-        def vjp(v):
-            v = v.reshape(B, nv * n)
-            out = np.empty((B, nv * n))
-            for m, u in enumerate(c.variables):
-                block = out[:, m * n:(m + 1) * n]
-                block[...] = 0.0
-                for j in range(nv):
-                    vj = v[:, j * n:(j + 1) * n]
-                    block += a[j][m] * vj
-                    if m == self.r:
-                        for s, Wk in enumerate(W):
-                            if Wk is not None:
-                                block += (b[j][s] * vj) @ Wk
-            return out
-        return f, vjp
+def _value_and_vjp_of(f_cell):
+    """The map's own batched ``value_and_vjp(h)`` (a :class:`~neurogen.training.CellMap`,
+    given as itself, as ``cell.f`` or as ``cell.__call__``), else None."""
+    method = getattr(f_cell, "value_and_vjp", None)
+    if callable(method):
+        return method
+    owner = getattr(f_cell, "__self__", None)
+    if owner is not None and getattr(f_cell, "__name__", "") in ("f", "__call__"):
+        method = getattr(owner, "value_and_vjp", None)
+        return method if callable(method) else None
+    return None

@@ -84,21 +84,6 @@ class CellMap:
         self._params = [params[p] for p in step.parameters]
         self._constants = [constants[c] for c in sorted(constants)]
 
-    def _inputs(self, h):
-        h = np.atleast_2d(np.asarray(h, dtype=np.float64))
-        if h.shape[1] != self.dim:
-            raise TrainingError(f"CellMap '{self.name}': states have {self.dim} values, got "
-                                f"shape {h.shape}")
-        state = [h[:, m * self.n:(m + 1) * self.n] for m in range(len(self.variables))]
-        r = state[self.variables.index("r")] if "r" in self.variables else None
-        sums = []
-        for t in self._targets:
-            s = np.zeros_like(state[0]) + self.const.get(t, 0.0)
-            if t in self.recurrent:
-                s = s + r @ np.asarray(self.recurrent[t]).T
-            sums.append(s)
-        return h, [*state, *sums, *self._params, self._env["dt"], 0.0, *self._constants]
-
     def __call__(self, h):
         return self.f(h)
 
@@ -107,6 +92,68 @@ class CellMap:
         h, args = self._inputs(h)
         return np.concatenate([np.broadcast_to(f(*args), (h.shape[0], self.n))
                                for f in self._f], axis=1)
+
+    def value_and_vjp(self, h):
+        """``(f(h), vjp)`` for a batch of states ``(B, dim)``: ``vjp(v)`` is ``J(h)^T v``
+        for each state, without forming the ``(B, dim, dim)`` Jacobians (what a slow-point
+        search over thousands of states needs): ``sum_j a_jm v_j`` plus, for ``r``,
+        ``sum_k (b_jk v_j) W_k`` (``a``: derivatives in the variables, ``b``: in the
+        weighted sums, ``W_k`` the recurrent weights)."""
+        h, args = self._inputs(h)
+        B, n, nv = h.shape[0], self.n, len(self.variables)
+        f = np.concatenate([np.broadcast_to(fj(*args), (B, n)) for fj in self._f], axis=1)
+        a = [[self._d_var[j][m](*args) for m in range(nv)] for j in range(nv)]
+        W = self._weights()[0]
+        b = [[self._d_sum[j][s](*args) if W[s] is not None else None
+              for s in range(len(self._targets))] for j in range(nv)]
+        r = self.variables.index("r") if "r" in self.variables else None
+
+        def vjp(v):
+            v = np.asarray(v, dtype=np.float64).reshape(B, nv * n)
+            out = np.zeros((B, nv * n))
+            for m in range(nv):
+                block = out[:, m * n:(m + 1) * n]
+                for j in range(nv):
+                    vj = v[:, j * n:(j + 1) * n]
+                    block += a[j][m] * vj
+                    if m == r:
+                        for s, Wk in enumerate(W):
+                            if Wk is not None:
+                                block += (b[j][s] * vj) @ Wk
+            return out
+        return f, vjp
+
+    def _weights(self):
+        """The recurrent matrices by target (None where none) and their transposes, as
+        contiguous arrays, made once (the products then read rows)."""
+        if not hasattr(self, "_contiguous"):
+            W = [np.ascontiguousarray(self.recurrent[t], dtype=np.float64)
+                 if t in self.recurrent else None for t in self._targets]
+            self._contiguous = (W, [None if w is None else np.ascontiguousarray(w.T)
+                                    for w in W])
+        return self._contiguous
+
+    def _inputs(self, h):
+        """The states as an array and the arguments of the lambdified expressions (the
+        sums from contiguous transposed weights)."""
+        h = np.atleast_2d(np.asarray(h, dtype=np.float64))
+        if h.shape[1] != self.dim:
+            raise TrainingError(f"CellMap '{self.name}': states have {self.dim} values, got "
+                                f"shape {h.shape}")
+        nv, n = len(self.variables), self.n
+        state = [h[:, m * n:(m + 1) * n] for m in range(nv)]
+        r = state[self.variables.index("r")] if "r" in self.variables else None
+        sums = []
+        for t, WT in zip(self._targets, self._weights()[1]):
+            k = np.asarray(self.const.get(t, 0.0), dtype=np.float64)
+            if WT is None or r is None:
+                sums.append(np.broadcast_to(k, (h.shape[0], n)))
+            else:
+                S = r @ WT
+                if np.any(k):
+                    S += k
+                sums.append(S)
+        return h, [*state, *sums, *self._params, self._env["dt"], 0.0, *self._constants]
 
     def jacobian(self, h) -> np.ndarray:
         """``df/dh`` at each state, ``(n, dim, dim)``."""
