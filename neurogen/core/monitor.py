@@ -48,8 +48,8 @@ def _target_of(name: str):
 
 
 class Monitor(SealedAttributes):
-    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, size),
-    (steps, B, size) in a network of batch B > 1.
+    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, *geometry),
+    (steps, B, *geometry) in a network of batch B > 1 (``reshape=False``: flat).
 
     ``obj`` is a population, a view (its neurons are kept on ``get``) or a dendrite
     (``proj.dendrite(i)``: its ``w`` and per-synapse variables). Populations also record
@@ -193,10 +193,11 @@ class Monitor(SealedAttributes):
         self.pause()
 
     # -- data ------------------------------------------------------------------------------
-    def get(self, variables=None, keep: bool = False, reshape: bool = False,
+    def get(self, variables=None, keep: bool = False, reshape: bool = True,
             force_dict: bool = False):
-        """Recorded values, shaped (steps, size) as ANNarchy (``reshape=True``:
-        ``(steps, *geometry)``).
+        """Recorded values, shaped ``(steps, *geometry)`` as ANNarchy 5 returns them
+        (``reshape=False``: ``(steps, size)``, ANNarchy 4's default; views and
+        population-wide variables are never reshaped).
 
         A single name gives an array, a list gives a dict. ``keep=False`` empties the
         buffers, as in ANNarchy.

@@ -78,8 +78,9 @@ def test_monitor_default_shape_and_step_count():
     net.simulate(0.25)                          # ANNarchy: ceil(0.25 / 0.1) = 3 steps
     assert net.current_step == 3
     data = m.get("r", keep=True)
-    assert data.shape == (3, 6)                 # (steps, size) by default
-    assert m.get("r", reshape=True).shape == (3, 2, 3)
+    assert data.shape == (3, 2, 3)              # ANNarchy 5: (steps, *geometry) by default
+    np.testing.assert_array_equal(data[:, 1, 2], [0.0, 0.1, 0.2])
+    assert m.get("r", reshape=False).shape == (3, 6)    # ANNarchy 4's (steps, size)
     net.simulate(300 * 0.1)                     # a rounding error above 300: still 300
     assert net.current_step == 303
     net.setup(step_rounding="nearest")

@@ -20,8 +20,8 @@ def test_create_connect_monitor_compile_simulate():
     pre.I = 1.0
     net.simulate(10.0)
     assert net.current_step == 20 and net.time == 10.0
-    assert m.get("r").shape == (20, 4)                 # ANNarchy: (steps, size)
-    assert m.get("r", reshape=True).shape == (0, 2, 2)   # emptied by the get above
+    assert m.get("r").shape == (20, 2, 2)              # ANNarchy 5: (steps, *geometry)
+    assert m.get("r", reshape=False).shape == (0, 4)   # emptied by the get above
     assert net.get_population("post") is post and net.get_projection("ff") is proj
     assert net.get_populations() == [pre, post] and net.get_monitors() == [m]
     assert post.r[0, 0] > 0

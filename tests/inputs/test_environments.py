@@ -132,7 +132,8 @@ def test_binding_errors(bubble):
         bubble.CWorld(population=finp, radius=0.5, sigma=2.0, period=100.0)
 
 
-def test_load_pyx_errors_and_rebuild_on_change(tmp_path):
+def test_load_pyx_errors_and_rebuild_on_change(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEUROGEN_CACHE_DIR", str(tmp_path / "cache"))   # "built" is news
     with pytest.raises(InputError, match="no such Cython file"):
         load_pyx(tmp_path / "missing.pyx")
     bad = tmp_path / "Broken.pyx"

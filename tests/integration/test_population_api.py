@@ -71,8 +71,8 @@ def test_monitor_shapes_period_pause_resume_and_growth():
     net.compile()
     m_slow = ng.Monitor(pop, "r", period=2.0, net=net)     # created after compile
     net.simulate(10.0)                                     # 20 steps
-    assert m_all.get("r", keep=True).shape == (20, 6)   # ANNarchy default: (steps, size)
-    r = m_all.get("r", keep=True, reshape=True)
+    assert m_all.get("r", keep=True, reshape=False).shape == (20, 6)   # ANNarchy 4's
+    r = m_all.get("r", keep=True)                       # ANNarchy 5: (steps, *geometry)
     assert r.shape == (20, 2, 3)
     assert m_all.get("tau").shape == (20,)
     tau = 10.0
@@ -81,7 +81,7 @@ def test_monitor_shapes_period_pause_resume_and_growth():
     slow = m_slow.get("r", reshape=True)
     assert slow.shape == (5, 2, 3)
     np.testing.assert_array_equal(slow, r[::4])
-    assert m_all.get("r").shape == (20, 6) and m_all.get("r", reshape=True).shape == (0, 2, 3)
+    assert m_all.get("r").shape == (20, 2, 3) and m_all.get("r", reshape=False).shape == (0, 6)
     m_all.pause()
     net.simulate(5.0)
     m_all.resume()

@@ -44,7 +44,7 @@ def test_batched_field_equals_separate_runs(storage):
     inp.baseline = baselines(B)
     net.simulate(steps)
     rates, sums = mon.get("r"), mon.get("sum(inh)")
-    assert rates.shape == (steps, B, N * N) and sums.shape == (steps, B, N * N)
+    assert rates.shape == (steps, B, N, N) and sums.shape == (steps, B, N, N)   # (steps, B, *geometry)
     assert focus.r.shape == (B, N, N) and focus.sum("inh").shape == (B, N * N)
     for b in range(B):
         net1, inp1, focus1, mon1 = field(1, seed + b, storage)
@@ -214,7 +214,7 @@ def test_timed_array_and_fft_loop_over_copies(storage):
         assert net.projections[0].storage == storage
         net.simulate(10)
         results[batch] = mon.get("r")
-    assert results[2].shape == (10, 2, 16)
+    assert results[2].shape == (10, 2, 4, 4)              # (steps, B, *geometry)
     np.testing.assert_array_equal(results[2][:, 0], results[1])
     assert not np.array_equal(results[2][:, 1], results[1])    # seed + 1: other noise
 
