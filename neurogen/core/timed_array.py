@@ -41,7 +41,8 @@ class TimedArray(Population):
                reset: bool = False):
         """New rates (same geometry), schedule and period, in effect at once: the rates
         the network reads next are the new buffer's current entry; ``reset=True``
-        restarts the sequence from its first entry."""
+        restarts the sequence: the next step shows its first entry (and ``period``
+        counts from there)."""
         from ..validation import array_for, number
         rates = array_for(f"TimedArray '{self.name}'", "rates", rates, np.float64)
         if rates.shape[1:] != self.geometry:
@@ -54,8 +55,8 @@ class TimedArray(Population):
         if period is not None:
             self.period = number(f"TimedArray '{self.name}'", "period (ms)", period)
         step = self.net.get_current_step()
-        if reset and step > 0:
-            self.start_step = step - 1     # the entry written now counts as the first one
+        if reset:      # as ANNarchy 5: the next step shows the first entry, for `schedule`
+            self.start_step = step
         if self.net.runtime is not None:
             if step > 0:                   # what the last step would have shown
                 self.buffer("r").reshape(-1, self.size)[...] = self.rates[self.entry(step - 1)]

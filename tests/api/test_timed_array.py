@@ -39,3 +39,26 @@ def test_classic_timed_array_on_the_default_network():
     ng.compile()
     ng.simulate(3.0)
     assert ta.r.shape == (2, 2) and np.all(ta.r == 1.0)
+
+@pytest.mark.parametrize("schedule, period", [(0.0, -1.0), (2.0, -1.0), (4.0, 40.0)])
+def test_update_with_reset_restarts_the_sequence_at_the_next_step(schedule, period):
+    """ANNarchy 5's TimedArray.update(reset=True) (its tests_python TimedArrayUpdate): the
+    step after the update shows entry 0 for ``schedule`` ms, and ``period`` counts from
+    there; a projection reads the rates one step later."""
+    net = ng.Network(dt=1.0)
+    first = np.eye(10)
+    new = np.eye(10) + 2 * np.eye(10)[::-1]
+    inp = net.create(ng.TimedArray(rates=first, schedule=schedule))
+    out = net.create(10, READ)
+    net.connect(inp, out, "exc").one_to_one(1.0)
+    m = net.monitor(inp, "r")
+    net.compile()
+    net.simulate(5.0)
+    m.get("r")
+    inp.update(new, reset=True, period=period)
+    net.simulate(45.0)
+    steps_per_entry = max(1, int(schedule))
+    since = np.arange(45) if period <= 0 else np.arange(45) % int(period)
+    expected = new[np.minimum(since // steps_per_entry, len(new) - 1)]
+    np.testing.assert_array_equal(m.get("r"), expected)
+    np.testing.assert_array_equal(out.r, expected[-2])
