@@ -98,8 +98,6 @@ class Declarations:
                 raise ParseError(f"'{name}' is a parameter and cannot be assigned in "
                                  "equations", token=name)
             raise ParseError(f"'{name}' is defined twice", token=name)
-        if name in self.constants:
-            raise ParseError(f"'{name}' is already a Constant", token=name)
 
     def value(self, text: str, ctype: str):
         """A number written with constants and attributes declared above (their initial

@@ -57,7 +57,9 @@ def parse_synapse(parameters: str | None, equations: str | None, functions: str 
                         fields["attributes"])
     # constants the psp and the rules read are generated-code inputs, as the equations'
     read = [e for e in (psp_expr, *(r.condition for r in rules.values() if r)) if e is not None]
-    used = {c for c in constants for e in read if fields["symbols"][c] in e.free_symbols}
+    own = {a.name for a in fields["attributes"]}       # shadowed constants are not read
+    used = {c for c in constants if c not in own
+            for e in read if fields["symbols"][c] in e.free_symbols}
     fields["constants"] = tuple(sorted(set(fields["constants"]) | used))
     return SynapseIR(**fields, psp=psp_expr, operation=operation, **rules)
 
@@ -70,6 +72,8 @@ def _parse(parameters, equations, functions, name, constants, default_method, de
     attributes, targets = declare(name, field_lines(parameters, name, "parameters"), eq_lines,
                                   constants,
                                   user_functions, is_synapse)
+    own = {a.name for a in attributes}     # an attribute named like a Constant shadows it
+    constants = {c: v for c, v in constants.items() if c not in own}
     names = {a.name: sp.Symbol(a.name) for a in attributes}
     names.update(extra_names)
     names.update({c: sp.Symbol(c) for c in constants})

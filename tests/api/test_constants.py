@@ -39,3 +39,22 @@ def test_valid_constant_is_usable_and_runtime_data():
     gain.set(4.0)
     net.step()
     np.testing.assert_array_equal(pop.r, 6.0)
+
+
+def test_an_attribute_named_like_a_constant_shadows_it():
+    """As ANNarchy (its tests define Constant('b') and, in another network of the same
+    process, a synapse parameter 'b'): inside that neuron or synapse the attribute wins;
+    elsewhere the constant keeps its meaning."""
+    ng.Constant("b", 0.2)
+    net = ng.Network()
+    own = ng.Population(3, ng.Neuron(parameters="b = 0.1", equations="r = b"), net=net)
+    other = ng.Population(3, ng.Neuron(equations="r = b"), net=net)
+    src = ng.Population(2, ng.Neuron(parameters="r = 1.5"), net=net)
+    dst = ng.Population(2, ng.Neuron(equations="r = sum(exc)"), net=net)
+    ng.Projection(src, dst, "exc", ng.Synapse(parameters="b = 3.0 : postsynaptic",
+                                              psp="b * pre.r"), net=net).connect_one_to_one(1.0)
+    net.compile(silent=True)
+    net.simulate(2)
+    np.testing.assert_array_equal(own.r, 0.1)
+    np.testing.assert_array_equal(other.r, 0.2)
+    np.testing.assert_array_equal(dst.r, 3.0 * 1.5)
