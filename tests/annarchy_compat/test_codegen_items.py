@@ -159,11 +159,11 @@ def test_timed_array_update_takes_effect_at_once_and_reset_restarts():
     assert inp.r[0] == 30.0
     net.simulate(1)
     assert out.sum("exc")[0] == 30.0
-    inp.update(100 * rates, reset=True)  # the sequence restarts from its first entry
+    inp.update(100 * rates, reset=True)  # the next step shows the first entry (ANNarchy 5)
     net.simulate(1)
-    assert out.sum("exc")[0] == 100.0
-    net.simulate(1)
-    assert out.sum("exc")[0] == 200.0
+    assert inp.r[0] == 100.0 and out.sum("exc")[0] == 100.0
+    net.simulate(1)                     # the sums read the entry of the step before
+    assert inp.r[0] == 200.0 and out.sum("exc")[0] == 100.0
     net.reset()                         # buffer, schedule and period of compile time
     net.simulate(2)
     assert out.sum("exc")[0] == 1.0 and inp.r[0] == 2.0
