@@ -48,8 +48,8 @@ def _target_of(name: str):
 
 
 class Monitor(SealedAttributes):
-    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → (steps, *geometry),
-    (steps, B, *geometry) in a network of batch B > 1 (``reshape=False``: flat).
+    """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → ``(steps, *geometry)``,
+    ``(steps, B, *geometry)`` in a network of batch B > 1 (``reshape=False``: flat).
 
     ``obj`` is a population, a view (its neurons are kept on ``get``) or a dendrite
     (``proj.dendrite(i)``: its ``w`` and per-synapse variables). Populations also record
