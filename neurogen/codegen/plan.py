@@ -35,6 +35,7 @@ from .. import storage
 from . import slots as S
 from .printer import Access
 from .sanitize import comment
+from . import spiking
 from .structural import lower_rules
 
 CTYPES = {"int": "int32_t", "bool": "bool"}
@@ -142,7 +143,8 @@ class _PopulationLowering:
             self._pointer(a.name, f"p{self.k}_a{n}", CTYPES.get(a.ctype, "real"),
                           S.PopAttribute(self.k, a.name))
         self.sums = []
-        for n, target in enumerate(pop.targets or self.ir.targets):
+        for n, target in enumerate(() if self.ir.is_spiking else
+                                   pop.targets or self.ir.targets):
             self._pointer("_sum_" + target, f"p{self.k}_s{n}", "real", S.PopSum(self.k, target))
             self.sums.append(self.buffers["_sum_" + target])
         for n, red in enumerate(self.ir.reductions):
@@ -173,7 +175,7 @@ class _PopulationLowering:
         for a in self.ir.attributes:
             t[sp.Symbol(a.name)] = Access(self.buffers[a.name],
                                           "0" if a.locality == GLOBAL else index)
-        for target in self.pop.targets or self.ir.targets:
+        for target in () if self.ir.is_spiking else self.pop.targets or self.ir.targets:
             t[sp.Symbol("_sum_" + target)] = Access(self.buffers["_sum_" + target], index)
         for red in self.ir.reductions:
             t[red.symbol] = Access(self.buffers[red.symbol.name], "0")
@@ -221,6 +223,18 @@ class _PopulationLowering:
                                     if isinstance(st, Store)]
             current["statements"] += emit.statements(block, ltable)
             current["used"] |= used
+        spike = None
+        if self.ir.is_spiking:      # masked while refractory; emission in the last loop
+            if not any(stage["kind"] == "loop" for stage in stages):
+                stages.append({"kind": "loop", "statements": [], "comments": [],
+                               "used": set()})
+            spiking.mask_refractory(stages, {self.buffers["g_" + t]
+                                             for t in self.ir.spike.conductances})
+            spike = spiking.spike_stage(self, self.slots, ltable)
+            last = [stage for stage in stages if stage["kind"] == "loop"][-1]
+            last["spike"] = spike
+            last["used"] |= set(self.ir.spike.condition.free_symbols)
+            last["comments"].append(comment(f"spike: {self.ir.spike.text}"))
         for stage in stages:
             if stage["kind"] == "loop":
                 stage["randoms"] = emit.randoms(self.ir.randoms, stage.pop("used"),
@@ -247,6 +261,7 @@ class _PopulationLowering:
                     "selected": self.slots.int(S.StopSelected(self.k)),
                     "comment": comment(f"{self.pop.stop.condition} {self.pop.stop.mode}")}
         return {"id": self.k, "size": self.size_name, "stop": stop, "timed": timed,
+                "spike": spike,
                 "sums": self.sums, "pre_global": pre_global,
                 "global_randoms": global_randoms, "global_statements": global_stmts,
                 "global_checks": self.real_stores(global_stmts),
@@ -426,6 +441,8 @@ def build_plan(network: NetworkIR, backend) -> Plan:
     lowered = [low.lower() for low in pops]
     pointers = [ptr for low in pops for ptr in low.pointers]
     sizes = [(low.size_name, low.size_slot) for low in pops]
+    sizes += [(pop["spike"]["depth"], pop["spike"]["depth_slot"]) for pop in lowered
+              if pop["spike"] is not None]
 
     rings, var_rings, projections = {}, {}, []
     for proj in network.projections:
@@ -437,7 +454,8 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         j = proj.id
         entry = {"id": j, "storage": kernel.name, "block": backend.storage_template(kernel.name),
                  "delay": proj.delay, "pre": pre.buffers["r"], "pre_size": pre.size_name,
-                 "post_size": post.size_name, "sum": post.sums[proj.target],
+                 "post_size": post.size_name,
+                 "sum": post.sums[proj.target] if post.sums else None,
                  "comment": comment(f"projection {j}: population {proj.pre} -> population "
                                     f"{proj.post}, sum {proj.target}, {kernel.name}"),
                  "w": f"w{j}", "tables": {}, "sizes": {}}
@@ -456,6 +474,16 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         if proj.delay == DELAY_UNIFORM:
             entry["delay_steps"] = f"delay{j}"
             sizes.append((f"delay{j}", table.int(S.UniformDelay(j))))
+        entry["spiking"] = None
+        if kernel.name == "spike_events":     # spikes: events, no rates through rings
+            syn = _SynapseLowering(proj, table, _Emitter(backend.printer, precision, f"s{j}"),
+                                   constants, pre, post)
+            pointers.extend(syn.pointers)
+            spiking.projection(entry, proj, syn, pre, post, table)
+            entry["psp"], entry["operation"], entry["rules"] = None, "sum", []
+            entry["learning"], entry["batched"] = syn.learning(), False
+            projections.append(entry)
+            continue
         if proj.delay != DELAY_NONE and proj.pre not in rings:
             k = proj.pre
             rings[k] = {"pop": k, "buffer": f"ring{k}", "depth": f"ring{k}_depth",

@@ -94,6 +94,19 @@ class RuleBuffer(Slot):
     name: str
 
 
+@dataclass(frozen=True)
+class SpikeRing(Slot):
+    """The ranks of the neurons of a spiking population that spiked at each of the last
+    ``depth`` steps (int32, depth x size; runtime-owned)."""
+    pop: int
+
+
+@dataclass(frozen=True)
+class SpikeCounts(Slot):
+    """How many neurons spiked at each of the last ``depth`` steps (int64, runtime-owned)."""
+    pop: int
+
+
 # ---- integer slots (I) ------------------------------------------------------------------
 @dataclass(frozen=True)
 class Step(Slot):
@@ -186,6 +199,12 @@ class RingDepth(Slot):
 class RingHead(Slot):
     pop: int
     name: str = "r"       # every ring of a population advances with the one of ``r``
+
+
+@dataclass(frozen=True)
+class SpikeDepth(Slot):
+    """Steps of spikes a spiking population keeps: its projections' longest delay."""
+    pop: int
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ chosen for the backend. After this, code generation reads only the IR.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .. import storage
 from ..errors import NetworkError
 from ..ir import LOCAL
@@ -13,7 +15,21 @@ from ..ir.network import (DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, MonitorIR,
                           NetworkIR, PopulationIR, ProjectionIR, StopIR)
 
 
+def _check_refractory(pop):
+    """A refractory period is 0 (none) or at least one step, never negative."""
+    values = np.asarray(pop.get(pop.ir.spike.refractory), dtype=float)
+    dt = pop.net.dt
+    bad = values[(values < 0) | ((values > 0) & (values < dt * (1 - 1e-9)))
+                 | ~np.isfinite(values)]
+    if bad.size:
+        raise NetworkError(f"population '{pop.name}': refractory period {bad.flat[0]!r} ms "
+                           f"(attribute '{pop.ir.spike.refractory}'): it must be 0 or at least "
+                           f"one step (dt = {dt} ms), and finite")
+
+
 def _population(pop) -> PopulationIR:
+    if pop.ir.is_spiking:
+        _check_refractory(pop)
     stop = StopIR(*pop.stop) if pop.stop is not None else None
     return PopulationIR(id=pop.id, geometry=tuple(pop.geometry), neuron=pop.ir, stop=stop,
                         timed=pop.replays_rates, targets=tuple(pop.targets))
@@ -48,6 +64,9 @@ def _rules(proj, kernel: str, backend) -> tuple:
     if not rules or not proj.net.options.structural_plasticity:
         return ()
     where = f"projection '{proj.name}'"
+    if proj.pre.ir.is_spiking:
+        raise NetworkError(f"{where}: creating/pruning rules on spiking projections are "
+                           "not built yet")
     if not backend.structural_rules:
         raise NetworkError(f"{where}: creating/pruning rules run in the generated code of "
                            f"the 'openmp' backend only; the '{backend.name}' backend does "
@@ -76,6 +95,10 @@ def _check_batch(net, backend):
             raise NetworkError(f"batch={net.batch}: population '{pop.name}' has a "
                                "stop_condition; simulate_until cannot stop some copies "
                                "and not others (use batch=1)")
+    for pop in net.populations:
+        if pop.ir.is_spiking:
+            raise NetworkError(f"batch={net.batch}: population '{pop.name}' is spiking; "
+                               "batched spiking networks are not built yet (use batch=1)")
     for proj in net.projections:
         syn = proj.synapse_ir
         if net.options.structural_plasticity and syn is not None \

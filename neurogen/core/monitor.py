@@ -16,6 +16,7 @@ from ..runtime.state import Record
 from ..validation import SealedAttributes, number, reject_unknown
 from .population import Population
 from .projection import Dendrite, Projection
+from .spike_monitor import SPIKE, SpikeRecording, SpikeStatistics, spike_dict, spike_source
 from .view import PopulationView
 
 
@@ -47,7 +48,7 @@ def _target_of(name: str):
     return name[4:-1] if name.startswith("sum(") and name.endswith(")") else None
 
 
-class Monitor(SealedAttributes):
+class Monitor(SpikeStatistics, SealedAttributes):
     """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → ``(steps, *geometry)``,
     ``(steps, B, *geometry)`` in a network of batch B > 1 (``reshape=False``: flat).
 
@@ -143,6 +144,9 @@ class Monitor(SealedAttributes):
                 raise NetworkError(f"Monitor: the neuron of '{obj.name}' has no {name}")
             return Recording(self, name, lambda: net.runtime.sum_buffer(obj.id, target),
                              obj.size, net.real_dtype, copies=net.batch)
+        if name == SPIKE:
+            self.spike_rows = SpikeRecording()
+            return Recording(self, name, spike_source(self, obj), obj.size, np.bool_)
         if name not in obj.attributes:
             raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
                                f"'{name}' (attributes: {', '.join(obj.attributes)})")
@@ -173,6 +177,8 @@ class Monitor(SealedAttributes):
         step = self.net.get_current_step()
         if active and not self.active:
             self._periods.append([step, None])
+            if SPIKE in getattr(self, "recordings", {}):
+                self._restart_spikes(step)
         elif not active and self.active and self._periods:
             self._periods[-1][1] = step
         self.active = active
@@ -214,7 +220,11 @@ class Monitor(SealedAttributes):
                                    f"(it records {', '.join(self.variables)})")
             rec = self.recordings[name]
             data = rec.data().copy()
-            if isinstance(self.obj, Projection):
+            if name == SPIKE:
+                steps = self.spike_rows.steps(len(data), self.period_steps)
+                ranks = self.ranks if self.ranks is not None else range(self.obj.size)
+                data = spike_dict(data, steps, ranks)
+            elif isinstance(self.obj, Projection):
                 data = self._projection_data(rec, data)
             elif rec.copies > 1:         # a batched network: (steps, B, ...)
                 data = self._copies_data(rec, data, reshape)
@@ -229,7 +239,18 @@ class Monitor(SealedAttributes):
                 rec.count = 0
                 if runtime is not None:
                     runtime.clear_recording(rec)
+                if name == SPIKE:
+                    self._restart_spikes(self.net.get_current_step())
         return result[names] if single and not force_dict else result
+
+    def _restart_spikes(self, step: int):
+        """The next spike row is the first recorded at or after ``step``."""
+        if self.net.runtime is not None:
+            self.net.runtime.sync_monitors()
+        period = self.period_steps
+        first = self.offset + -(-(step - self.offset) // period) * period \
+            if step > self.offset else self.offset
+        self.spike_rows.restart(self.recordings[SPIKE].count, first)
 
     def _copies_data(self, rec: Recording, data: np.ndarray, reshape: bool) -> np.ndarray:
         data = data.reshape(len(data), rec.copies, -1)

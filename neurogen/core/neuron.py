@@ -12,17 +12,20 @@ from .definitions import equations_text, parameters_text
 #: Numbers the default names of unnamed definitions (as ANNarchy: Neuron1, Neuron2...).
 _UNNAMED = itertools.count(1)
 
-#: ANNarchy's spiking-neuron fields; spiking populations are not built yet
+#: ANNarchy's spiking-neuron fields (axonal spikes are refused by name: not built yet)
 SPIKING_FIELDS = ("spike", "reset", "refractory", "axon_spike", "axon_reset")
 
 
 class Neuron:
-    """A rate-coded neuron type, written as in ANNarchy.
+    """A neuron type, written as in ANNarchy: rate-coded, or spiking with ``spike=``.
 
     Example::
 
         Neuron(parameters="tau = 10.0 : population",
                equations="tau * dr/dt + r = sum(exc) : min=0.0")
+        Neuron(parameters="tau = 20.0; v_th = -50.0; v_reset = -60.0",
+               equations="tau * dv/dt = -60.0 - v + g_exc",
+               spike="v > v_th", reset="v = v_reset", refractory=5.0)
     """
 
 
@@ -37,8 +40,12 @@ class Neuron:
                                 + (f"; did you mean {', '.join(map(repr, hints))}?"
                                    if hints else ""))
         self.name = name or f"Neuron{next(_UNNAMED)}"
-        #: ANNarchy's spike=/reset=/refractory=, kept so that a population refuses it
+        #: ANNarchy's spike=/reset=/refractory= (empty for a rate-coded neuron)
         self.spiking = {k: v for k, v in extra.items() if v is not None}
+        axonal = sorted(set(self.spiking) & {"axon_spike", "axon_reset"})
+        if axonal:
+            raise NeurogenError(f"Neuron '{self.name}': {', '.join(axonal)}= (axonal spikes) "
+                                "are not built yet in neurogen")
         self.parameters = parameters_text(parameters, False, self.name)
         self.equations = equations_text(equations, False, self.name)
         self.functions = functions
@@ -52,12 +59,18 @@ class Neuron:
         key = (tuple(sorted(constants.items())), method, functions_version())
         if key not in self._cache:
             self._cache[key] = parse_neuron(self.parameters, self.equations, self.functions,
-                                            self.name, constants, method, self.description)
+                                            self.name, constants, method, self.description,
+                                            self.spiking)
         return self._cache[key]
 
     def python_function(self, name: str):
         """A function of ``functions=`` as a NumPy callable (``pop.sigmoid(x)``)."""
         return python_function(self.functions, self.name, name)
+
+    @property
+    def type(self) -> str:
+        """``'spike'`` or ``'rate'``, as ANNarchy's ``neuron.type``."""
+        return "spike" if self.spiking else "rate"
 
     def __repr__(self):
         return f"Neuron(name={self.name!r})"

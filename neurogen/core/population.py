@@ -14,7 +14,7 @@ import numpy as np
 
 from ..codegen.slots import PopAttribute
 from ..errors import InvalidValueError, ModelError, NetworkError, ShapeError
-from ..ir import GLOBAL
+from ..ir import GLOBAL, SPIKED
 from ..parser.neuron import parse_condition
 from ..validation import SealedAttributes, array_for, reject_unknown
 from .default import default_network
@@ -67,11 +67,6 @@ class Population(SealedAttributes):
         _check_neuron(neuron, name)
         if name is not None and not isinstance(name, str):
             raise InvalidValueError(f"Population: name must be a string, got {name!r}")
-        if neuron.spiking:
-            raise NetworkError(f"Population {name or ''}: neuron '{neuron.name}' is a spiking "
-                               f"neuron ({', '.join(sorted(neuron.spiking))}=); neurogen "
-                               "simulates rate-coded neurons only, spiking ones are not "
-                               "built yet")
         object.__setattr__(self, "_names", frozenset())
         self.geometry = normalize_geometry(geometry)
         self.size = int(np.prod(self.geometry))
@@ -82,7 +77,8 @@ class Population(SealedAttributes):
         self.name = name or f"pop{self.id}"
         self._named = name is not None
         self.ir = neuron.parse(net.constant_values(), net.options.method)
-        self.targets = list(self.ir.targets)
+        self.targets = list(self.ir.spike.conductances if self.ir.is_spiking
+                            else self.ir.targets)
         self.stop_condition = stop_condition
         self._stop = parse_condition(stop_condition, self.ir, self.name) \
             if stop_condition else None
@@ -166,7 +162,7 @@ class Population(SealedAttributes):
 
     @property
     def attributes(self) -> list[str]:
-        return list(self.ir.names)
+        return list(self.ir.public_names)
 
     @property
     def parameters(self) -> list[str]:
@@ -174,7 +170,34 @@ class Population(SealedAttributes):
 
     @property
     def variables(self) -> list[str]:
-        return [a.name for a in self.ir.attributes if a.kind == "variable"]
+        return [a.name for a in self.ir.attributes if a.kind == "variable"
+                and not a.name.startswith("_")]
+
+    # -- spiking ------------------------------------------------------------------------------
+    @property
+    def spike(self) -> list[int]:
+        """The ranks of the neurons that spiked at the last step (spiking neurons)."""
+        self._require_spiking("spike")
+        return [int(i) for i in np.flatnonzero(self.buffer(SPIKED))]
+
+    @property
+    def refractory(self):
+        """The refractory period in ms (per neuron), None for a rate-coded neuron."""
+        if not self.ir.is_spiking:
+            return None
+        return self.get(self.ir.spike.refractory)
+
+    @refractory.setter
+    def refractory(self, value):
+        self._require_spiking("refractory")
+        raise NetworkError(f"population '{self.name}': the refractory period is the "
+                           f"attribute '{self.ir.spike.refractory}' of the neuron; set "
+                           f"pop.{self.ir.spike.refractory} instead")
+
+    def _require_spiking(self, what: str):
+        if not self.ir.is_spiking:
+            raise NetworkError(f"population '{self.name}': '{what}' belongs to spiking "
+                               f"neurons; '{self.neuron_type.name}' is rate-coded")
 
     def view(self, name: str) -> np.ndarray:
         """The live buffer of an attribute, shaped like the geometry (no copy).

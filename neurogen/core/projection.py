@@ -84,7 +84,12 @@ class Projection(SealedAttributes):
         if not isinstance(target, str) or not target.isidentifier():
             raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
         self.target = target
-        if target not in self.post.targets:   # a target the neuron never reads: its sum is
+        if self.pre.ir.is_spiking or self.post.ir.is_spiking:
+            self._check_spiking(target)
+            if self.synapse_ir is None:      # the default: g_target += w at each spike
+                self.synapse_ir = SynapseModel(name="DefaultSpikingSynapse").parse(
+                    self.pre.ir, self.post.ir, net.constant_values(), net.options.method)
+        elif target not in self.post.targets:   # a target the neuron never reads: its sum is
             self.post.targets.append(target)  # still computed and readable (pop.sum)
         self.id = len(net.projections)
         self.name = name or f"proj{self.id}"
@@ -97,6 +102,27 @@ class Projection(SealedAttributes):
         self._make = None                    # rebuilds the connector's synapses
         self.learning_enabled = True         # synapse equations run (disable_learning)
         net.register(self)
+
+    def _check_spiking(self, target: str):
+        """Spikes go from spiking neurons to the conductance ``g_target`` of spiking
+        neurons; the hybrids (CurrentInjection, DecodingProjection) are not built."""
+        where = f"Projection '{self.pre.name}' -> '{self.post.name}'"
+        if not self.pre.ir.is_spiking:
+            raise NetworkError(f"{where}: a rate-coded population cannot project onto the "
+                               "spiking population (CurrentInjection is not built yet)")
+        if not self.post.ir.is_spiking:
+            raise NetworkError(f"{where}: a spiking population cannot project onto the "
+                               "rate-coded population (DecodingProjection is not built yet)")
+        if target not in self.post.targets:
+            import difflib
+            hint = difflib.get_close_matches(target, self.post.targets, n=1)
+            raise NetworkError(f"{where}: the neuron '{self.post.neuron_type.name}' has no "
+                               f"conductance g_{target} for target '{target}' (its "
+                               f"conductances: {', '.join('g_' + t for t in self.post.targets) or 'none'})"
+                               + (f"; did you mean '{hint[0]}'?" if hint else ""))
+        if self.synapse_ir is not None and self.synapse_ir.psp is not None:
+            raise NetworkError(f"{where}: psp= (continuous transmission) on a spiking "
+                               "synapse is not built yet; use pre_spike='g_target += ...'")
 
     # -- connectors (projection_connect, projection_files) --------------------------------
     connect_one_to_one = _installing(projection_connect.connect_one_to_one)

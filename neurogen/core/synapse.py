@@ -1,4 +1,5 @@
-"""Declarative rate-coded synapse types (learning rules, custom psp and summation)."""
+"""Declarative synapse types: rate-coded (learning rules, custom psp and summation) or
+spiking (``pre_spike=``, ``post_spike=``, event-driven variables)."""
 from __future__ import annotations
 
 import itertools
@@ -36,11 +37,21 @@ class Synapse:
         # structural plasticity rules (text, or ANNarchy 5's Creating/Pruning)
         self.creating = rule_text(creating, "creating", self.name)
         self.pruning = rule_text(pruning, "pruning", self.name)
-        if extra:
-            raise NeurogenError(f"Synapse '{self.name}': "
-                                + ("spiking synapses (pre_spike=, post_spike=...) are not built "
-                                   "yet" if set(extra) & _SPIKING_FIELDS else
-                                   f"unexpected arguments: {', '.join(sorted(extra))}"))
+        unknown = sorted(set(extra) - _SPIKING_FIELDS)
+        if unknown:
+            import difflib
+            known = ["parameters", "equations", "psp", "operation", "functions", "name",
+                     "description", "creating", "pruning", *sorted(_SPIKING_FIELDS)]
+            hints = [h for u in unknown for h in difflib.get_close_matches(u, known, n=1)]
+            raise NeurogenError(f"Synapse '{self.name}': unexpected arguments: "
+                                f"{', '.join(unknown)}"
+                                + (f"; did you mean {', '.join(map(repr, hints))}?"
+                                   if hints else ""))
+        if extra.get("pre_axon_spike") is not None:
+            raise NeurogenError(f"Synapse '{self.name}': pre_axon_spike= (axonal spikes) is "
+                                "not built yet in neurogen")
+        #: ANNarchy's pre_spike=/post_spike= (empty for a rate-coded synapse)
+        self.spiking = {k: v for k, v in extra.items() if v is not None}
         self.parameters = parameters_text(parameters, True, self.name)
         self.equations = equations_text(equations, True, self.name)
         self.psp, self.operation, self.functions = psp, operation, functions
@@ -49,11 +60,17 @@ class Synapse:
     def parse(self, pre_ir, post_ir, constants: dict, method: str) -> SynapseIR:
         return parse_synapse(self.parameters, self.equations, self.functions, self.psp,
                              self.operation, self.name, dict(constants), pre_ir, post_ir,
-                             method, self.description, self.creating, self.pruning)
+                             method, self.description, self.creating, self.pruning,
+                             self.spiking)
 
     def python_function(self, name: str):
         from .neuron import python_function
         return python_function(self.functions, self.name, name)
+
+    @property
+    def type(self) -> str:
+        """``'spike'`` when it has spike statements, else ``'rate'`` (as ANNarchy)."""
+        return "spike" if self.spiking else "rate"
 
     def __repr__(self):
         return f"Synapse(name={self.name!r})"

@@ -84,6 +84,24 @@ class StructuralRule:
 
 
 @dataclass(frozen=True)
+class SpikeIR:
+    """What makes a neuron spiking (ANNarchy's ``spike=``, ``reset=``, ``refractory=``):
+    the condition checked after the equations, the assignments applied where it holds,
+    the attribute holding each neuron's refractory period (ms), and the conductances
+    ``g_<target>`` that incoming spikes increment (targets in declaration order)."""
+    condition: sp.Expr
+    reset: tuple           # Equation records (assignments), in order
+    refractory: str        # attribute name, in ms (``refractory`` unless the neuron names one)
+    conductances: tuple    # target names: spikes of a projection add to g_<target>
+    text: str
+
+
+#: per-neuron runtime state of a spiking neuron (hidden attributes: not in
+#: ``pop.attributes``): spiked at this step, step of the last spike, refractory steps left
+SPIKED, LAST_SPIKE, REFRACTORY_LEFT = "_spiked", "_last_spike", "_refractory_left"
+
+
+@dataclass(frozen=True)
 class NeuronIR:
     name: str
     attributes: tuple[Attribute, ...]
@@ -94,6 +112,11 @@ class NeuronIR:
     constants: tuple[str, ...] = ()
     description: str = ""
     symbols: dict = field(default_factory=dict, compare=False, hash=False)
+    spike: SpikeIR | None = None
+
+    @property
+    def is_spiking(self) -> bool:
+        return self.spike is not None
 
     def attribute(self, name: str) -> Attribute:
         for a in self.attributes:
@@ -105,6 +128,11 @@ class NeuronIR:
     def names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.attributes)
 
+    @property
+    def public_names(self) -> tuple[str, ...]:
+        """The attributes users see (the hidden spiking state excluded)."""
+        return tuple(a.name for a in self.attributes if not a.name.startswith("_"))
+
 
 @dataclass(frozen=True)
 class SynapseIR(NeuronIR):
@@ -115,7 +143,14 @@ class SynapseIR(NeuronIR):
     operation: str = "sum"
     pruning: StructuralRule | None = None
     creating: StructuralRule | None = None
+    # a spiking synapse: statements at pre-/postsynaptic spikes (Equation records,
+    # target ``g_target`` or a synapse variable) and event-driven decays (name, rate)
+    spiking: bool = False
+    pre_spike: tuple = ()
+    post_spike: tuple = ()
+    event_driven: tuple = ()
 
     @property
     def is_static(self) -> bool:
-        return not self.equations and self.psp is None and self.operation == "sum"
+        return not self.equations and self.psp is None and self.operation == "sum" \
+            and not self.post_spike and not self.event_driven

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import FlagError
-from ..ir import NeuronIR, SynapseIR
+from ..ir import LOCAL, Attribute, NeuronIR, SynapseIR
 from .attributes import declare
 from .conditions import parse_condition  # noqa: F401  (re-exported)
 from .context import ErrorContext, field_lines
@@ -21,31 +21,69 @@ from .structural import parse_rules
 from .user_functions import parse_functions, visible_functions  # noqa: F401
 
 OPERATIONS = ("sum", "max", "min", "mean")
+#: the flag of a spiking synapse's ODE solved in closed form at each event
+EVENT_DRIVEN = "event-driven"
 
 
 def parse_neuron(parameters: str | None, equations: str | None, functions: str | None,
                  name: str, constants: dict, default_method: str = "explicit",
-                 description: str = "") -> NeuronIR:
-    """Build the IR of a neuron. ``constants`` maps constant names to values."""
+                 description: str = "", spiking: dict | None = None) -> NeuronIR:
+    """Build the IR of a neuron. ``constants`` maps constant names to values;
+    ``spiking`` holds ``spike``/``reset``/``refractory`` of a spiking neuron
+    (:mod:`.spiking`)."""
+    spiking = dict(spiking or {})
+    if not spiking:
+        fields = _parse(parameters, equations, functions, name, constants, default_method,
+                        description, extra_names={})
+        return NeuronIR(**fields)
+    from . import spiking as spk
+    if spiking.get("spike") is None:
+        raise FlagError(f"{', '.join(sorted(spiking))}= belong to a spiking neuron, which "
+                        "needs spike= (its condition)", obj=name, field=sorted(spiking)[0])
+    parameters, equations, refractory, targets = spk.prepare(
+        parameters, equations, spiking.get("refractory"), name)
     fields = _parse(parameters, equations, functions, name, constants, default_method,
-                    description, extra_names={})
-    return NeuronIR(**fields)
+                    description, extra_names={}, keep_functions=True)
+    user_functions = fields.pop("_functions")
+    spike = spk.parse_spike(spiking["spike"], spiking.get("reset"), name, fields["symbols"],
+                            user_functions, fields["attributes"], refractory, targets)
+    used = set(spike.condition.free_symbols).union(
+        *(e.rhs.free_symbols for e in spike.reset))
+    fields["constants"] = tuple(sorted(set(fields["constants"]) | {
+        c for c in constants if fields["symbols"].get(c) in used}))
+    fields["attributes"] = spk.hidden_attributes(fields["attributes"])
+    return NeuronIR(**fields, spike=spike)
 
 
 def parse_synapse(parameters: str | None, equations: str | None, functions: str | None,
                   psp: str | None, operation: str, name: str, constants: dict,
                   pre: NeuronIR, post: NeuronIR, default_method: str = "explicit",
                   description: str = "", creating: str | None = None,
-                  pruning: str | None = None) -> SynapseIR:
-    """Build the IR of a rate-coded synapse between neurons ``pre`` and ``post``, with
-    its structural-plasticity rules (:mod:`.structural`)."""
+                  pruning: str | None = None, spiking: dict | None = None) -> SynapseIR:
+    """Build the IR of a synapse between neurons ``pre`` and ``post``, with its
+    structural-plasticity rules (:mod:`.structural`); a spiking presynaptic neuron makes
+    it a spiking synapse (``spiking``: its ``pre_spike``/``post_spike``,
+    :mod:`.spiking_synapse`)."""
+    from . import spiking_synapse as spk
     if operation not in OPERATIONS:
         raise FlagError(f"operation must be one of {', '.join(OPERATIONS)}, got "
                         f"{operation!r}", obj=name, field="operation")
+    spiking = {k: v for k, v in (spiking or {}).items() if v is not None}
+    if spiking and not pre.is_spiking:
+        raise FlagError(f"{', '.join(sorted(spiking))}= belong to spiking synapses; the "
+                        f"presynaptic neuron '{pre.name}' is rate-coded", obj=name,
+                        field=sorted(spiking)[0])
     extra = {f"pre.{a.name}": sp.Symbol(f"pre.{a.name}") for a in pre.attributes}
     extra.update({f"post.{a.name}": sp.Symbol(f"post.{a.name}") for a in post.attributes})
+    if pre.is_spiking:
+        extra.update({n: sp.Symbol(n) for n in spk.SPIKE_TIMES})
     fields = _parse(parameters, equations, functions, name, constants, default_method,
                     description, extra_names=extra, is_synapse=True)
+    events = fields.pop("_events")
+    if events and not pre.is_spiking:
+        raise FlagError("'event-driven' belongs to spiking synapses (the presynaptic neuron "
+                        f"'{pre.name}' is rate-coded)", obj=name, field="equations",
+                        line=events[0].line, equation=events[0].text, token="event-driven")
     psp_expr = None
     if psp and psp.strip():
         text = " ".join(psp.split())
@@ -61,14 +99,38 @@ def parse_synapse(parameters: str | None, equations: str | None, functions: str 
     used = {c for c in constants if c not in own
             for e in read if fields["symbols"][c] in e.free_symbols}
     fields["constants"] = tuple(sorted(set(fields["constants"]) | used))
-    return SynapseIR(**fields, psp=psp_expr, operation=operation, **rules)
+    if not pre.is_spiking:
+        return SynapseIR(**fields, psp=psp_expr, operation=operation, **rules)
+    user_functions = visible_functions(functions, name)
+    if events:       # their closed form reads the time of the synapse's last event
+        fields["attributes"] = tuple(fields["attributes"]) + (
+            Attribute(spk.LAST_EVENT, "variable", LOCAL, "real", 0.0),)
+    pre_spike = spk.parse_events(spiking.get("pre_spike", spk.DEFAULT_PRE_SPIKE),
+                                 "pre_spike", name, fields["symbols"], user_functions,
+                                 fields["attributes"])
+    post_spike = spk.parse_events(spiking.get("post_spike"), "post_spike", name,
+                                  fields["symbols"], user_functions, fields["attributes"])
+    read = {s for e in pre_spike + post_spike for s in e.rhs.free_symbols}
+    read |= {s for _, rate in spk.decays(events, name) for s in rate.free_symbols}
+    fields["constants"] = tuple(sorted(set(fields["constants"]) | {
+        c for c in constants if fields["symbols"].get(c) in read and c not in own}))
+    return SynapseIR(**fields, psp=psp_expr, operation=operation, **rules, spiking=True,
+                     pre_spike=pre_spike, post_spike=post_spike,
+                     event_driven=spk.decays(events, name))
 
 
 def _parse(parameters, equations, functions, name, constants, default_method, description,
-           extra_names: dict, is_synapse: bool = False) -> dict:
+           extra_names: dict, is_synapse: bool = False, keep_functions: bool = False) -> dict:
     from .equations import EquationParser
     user_functions = visible_functions(functions, name)
     eq_lines = field_lines(equations, name, "equations")
+    event_driven = set()        # spiking synapses: ODEs solved at events (.spiking_synapse)
+    if is_synapse:
+        for n, line in enumerate(eq_lines):
+            if EVENT_DRIVEN in line.flags:
+                event_driven.add(n)
+                eq_lines[n] = Line(line.number, line.text, line.body,
+                                   {k: v for k, v in line.flags.items() if k != EVENT_DRIVEN})
     attributes, targets = declare(name, field_lines(parameters, name, "parameters"), eq_lines,
                                   constants,
                                   user_functions, is_synapse)
@@ -81,16 +143,21 @@ def _parse(parameters, equations, functions, name, constants, default_method, de
     parser = EquationParser(name, names, user_functions, {a.name: a.locality for a in attributes},
                             is_synapse, default_method)
     ir_equations = parser.parse(eq_lines, targets)
+    events = tuple(e for n, e in enumerate(ir_equations) if n in event_driven)
+    ir_equations = [e for n, e in enumerate(ir_equations) if n not in event_driven]
 
     used = set().union(*(e.rhs.free_symbols for e in ir_equations)) if ir_equations else set()
     used |= {s for e in ir_equations for b in e.bounds if b is not None for s in b.free_symbols}
     used |= {s for r in parser.randoms for a in r.args for s in a.free_symbols}
     used |= {s for r in parser.reductions for s in r.expr.free_symbols}
+    used |= {s for e in events for s in e.rhs.free_symbols}
     used_constants = tuple(sorted(c for c in constants if names[c] in used))
     fields = dict(name=name, attributes=tuple(attributes), equations=tuple(ir_equations),
                   targets=tuple(parser.sums), randoms=tuple(parser.randoms),
                   reductions=tuple(parser.reductions), constants=used_constants,
                   description=description, symbols=names)
-    if is_synapse:
+    if is_synapse or keep_functions:
         fields["_functions"] = user_functions
+    if is_synapse:
+        fields["_events"] = events
     return fields

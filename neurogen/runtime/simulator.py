@@ -150,6 +150,7 @@ class Simulator:
         self.reals = np.zeros(len(plan.slots.reals), dtype=np.float64)
         self.monitors = MonitorTable(self.state)
         self.ring_depth = self._ring_depths()
+        self.spike_depth = self._spike_depths()
         self._device_ok = False
         self.rules = Rules(self) if plan.rules_fired is not None else None
         self.kernel = module.Kernel(self.ptrs, self.ints, self.reals)
@@ -164,6 +165,17 @@ class Simulator:
             proj = self.net.projections[proj_ir.id]
             steps = np.max(proj.delay_steps()) if proj.nb_synapses else 0
             depth[proj_ir.pre] = max(depth.get(proj_ir.pre, 1), int(steps))
+        return depth
+
+    def _spike_depths(self) -> dict:
+        """Steps of spikes each spiking population keeps: its projections' longest
+        delay, at least one step."""
+        depth = {p.id: 1 for p in self.ir.populations if p.neuron.is_spiking}
+        for proj_ir in self.ir.projections:
+            if proj_ir.pre in depth and proj_ir.delay != "none":
+                proj = self.net.projections[proj_ir.id]
+                steps = int(np.max(proj.delay_steps())) if proj.nb_synapses else 1
+                depth[proj_ir.pre] = max(depth[proj_ir.pre], steps)
         return depth
 
     def _own(self, slot, shape, dtype) -> np.ndarray:
@@ -210,6 +222,9 @@ class Simulator:
         S.SynAttribute: lambda self, s: self.state[s],
         S.KernelTable: lambda self, s: self.state[s],
         S.SynDelays: _syn_delays,
+        S.SpikeRing: lambda self, s: self._own(
+            s, self.spike_depth[s.pop] * self.net.populations[s.pop].size, np.int32),
+        S.SpikeCounts: lambda self, s: self._own(s, self.spike_depth[s.pop], np.int64),
         S.RuleBuffer: lambda self, s: self.rules.buffer(s),
     }
 
@@ -232,6 +247,7 @@ class Simulator:
         S.LearningEnabled: lambda self, s: self.net.projections[s.proj].learning_enabled,
         S.TimedStart: lambda self, s: self.net.populations[s.pop].start_step,
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
+        S.SpikeDepth: lambda self, s: self.spike_depth[s.pop],
         S.BatchSize: lambda self, s: self.net.batch,
         S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
         S.RuleSchedule: _current, S.RuleChosen: _current,
@@ -296,7 +312,11 @@ class Simulator:
         self.ints[S.INT_STEP] = step
 
     def fill_delays(self, pop=None):
-        """Delay buffers start (and restart on reset) filled with the current rates."""
+        """Delay buffers start (and restart on reset) filled with the current rates;
+        spike rings restart empty."""
+        for slot in self.state.keys(S.SpikeCounts):
+            if pop is None or pop.id == slot.pop:
+                self.state[slot][...] = 0
         for slot in self.plan.slots.ptrs:
             if not isinstance(slot, S.DelayRing) or (pop is not None and pop.id != slot.pop):
                 continue
@@ -312,6 +332,11 @@ class Simulator:
         table = self.state.get(S.SynDelays(proj.id))
         if table is not None:
             table[...] = proj.delay_steps()
+        spikes = self._spike_depths()      # deeper spike rings start empty
+        for k in [k for k, depth in spikes.items() if depth > self.spike_depth[k]]:
+            self.spike_depth[k] = spikes[k]
+            self.state.release(S.SpikeRing(k))
+            self.state.release(S.SpikeCounts(k))
         needed = self._ring_depths()
         grown = [k for k, depth in needed.items() if depth > self.ring_depth.get(k, depth)]
         for k in grown:

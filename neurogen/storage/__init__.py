@@ -18,11 +18,14 @@ from .dense import Dense
 from .fft import FFT
 from .filter import Filter
 from .separable import Separable
+from .spikes import SpikeEvents
 
 #: every kernel by name, in the order ``auto`` breaks ties
 KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT(), Separable(),
-                                                         Filter())}
-STORAGE_FORMATS = ("auto", *KERNELS)
+                                                         Filter(), SpikeEvents())}
+STORAGE_FORMATS = ("auto", *(k for k in KERNELS if k != SpikeEvents.name))
+#: the storage formats a spiking projection may name: each is served by the event kernel
+SPIKING_FORMATS = ("auto", "dense", "csr")
 
 
 def kernel(name: str) -> StorageKernel:
@@ -50,6 +53,14 @@ def select(proj, backend) -> str:
     """The kernel for one projection (a model object, read through public accessors)."""
     wanted = proj.storage_format
     where = f"projection '{proj.name}'"
+    if proj.pre.ir.is_spiking:    # spikes travel through the event kernel, whatever the
+        if wanted not in SPIKING_FORMATS:      # matrix format asked for (same numbers)
+            raise NetworkError(f"{where}: storage_format='{wanted}' does not apply to a "
+                               "spiking projection (choose 'auto', 'csr' or 'dense')")
+        if not backend.provides(SpikeEvents.name):
+            raise NetworkError(f"{where}: the '{backend.name}' backend does not propagate "
+                               "spikes yet (use paradigm='openmp')")
+        return SpikeEvents.name
     if wanted != "auto":
         chosen = KERNELS[wanted]
         if not backend.provides(chosen.name):
@@ -69,5 +80,5 @@ def select(proj, backend) -> str:
     return min(candidates, key=lambda k: k.cost(proj)).name
 
 
-__all__ = ["KERNELS", "STORAGE_FORMATS", "KernelData", "StorageKernel", "kernel",
+__all__ = ["KERNELS", "SPIKING_FORMATS", "STORAGE_FORMATS", "KernelData", "StorageKernel", "kernel",
            "kernel_first_pays", "select"]

@@ -1,0 +1,110 @@
+"""Lowering of the spiking parts of a network (ANNarchy's semantics, same step order):
+
+1. at the start of a step, each spiking projection propagates the spikes emitted
+   ``delay`` steps before (at least one: a spike reaches its targets at the next step),
+   running ``pre_spike`` (by default ``g_target += w``) per synapse, spike by spike in
+   increasing rank (:mod:`neurogen.storage.spikes`);
+2. the neuron equations run, masked during the refractory period except for the
+   conductances ``g_*``; then, per neuron, the spike condition (not while refractory),
+   the reset, the time of the spike and the refractory countdown, as selects in the
+   same loop; the spikes are gathered, in increasing rank, into the population's ring
+   of the last ``depth`` steps (the longest delay of its projections);
+3. after the synapse equations, ``post_spike`` runs over the synapses of every neuron
+   that spiked at this step.
+
+Event-driven variables are brought to the event's time in closed form before the
+statements of an event (``x *= exp(a * (t - t_last_event))``), then the synapse's last
+event time becomes ``t``.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from ..integrators import blocks
+from ..ir import LAST_SPIKE, REFRACTORY_LEFT, SPIKED, GLOBAL
+from ..parser.spiking_synapse import G_TARGET, LAST_EVENT
+from . import slots as S
+from .printer import Access
+
+
+def mask_refractory(stages: list, conductances: set):
+    """Neurons in their refractory period keep their values, except conductances: each
+    store of a per-neuron loop becomes a select on ``_refr`` (vectorises)."""
+    for stage in stages:
+        if stage["kind"] != "loop":
+            continue
+        for st in stage["statements"]:
+            if st["kind"] == "store" and st["target"].split("[")[0] not in conductances:
+                st["expr"] = f"(_refr ? {st['target']} : ({st['expr']}))"
+
+
+def spike_stage(low, table: S.SlotTable, ltable: dict) -> dict:
+    """The spike emission of population ``low`` (a ``_PopulationLowering``): what the
+    last per-neuron loop does after the equations, and the ring the spikes go to."""
+    ir, k, emit = low.ir, low.k, low.emit
+    spike = ir.spike
+    reset = []
+    for block in blocks(list(spike.reset)):
+        for st in emit.statements(block, ltable):
+            if st["kind"] == "store":
+                st["expr"] = f"(_sp ? ({st['expr']}) : {st['target']})"
+            reset.append(st)
+    refractory = ir.attribute(spike.refractory)
+    ring = f"spk{k}"
+    low.pointers.append((ring, "int32_t", table.ptr(S.SpikeRing(k)), "spikes of the last steps"))
+    low.pointers.append((f"{ring}_count", "int64_t", table.ptr(S.SpikeCounts(k)),
+                         "spikes per step"))
+    return {"condition": emit.expr(spike.condition, ltable), "reset": reset,
+            "refractory": str(Access(low.buffers[spike.refractory],
+                                     "0" if refractory.locality == GLOBAL else "i")),
+            "left": low.buffers[REFRACTORY_LEFT], "last": low.buffers[LAST_SPIKE],
+            "spiked": low.buffers[SPIKED], "ring": ring, "counts": f"{ring}_count",
+            "depth": f"{ring}_depth", "depth_slot": table.int(S.SpikeDepth(k))}
+
+
+def _event_records(syn, statements, table: dict, update_time: bool) -> list:
+    """Records of one event's code: event-driven decays, the statements, the time."""
+    ir, emit = syn.ir, syn.emit
+    out = []
+    if ir.event_driven and update_time:
+        last = sp.Symbol(LAST_EVENT)
+        elapsed = sp.Symbol("t") - last
+        for name, rate in ir.event_driven:
+            x = sp.Symbol(name)
+            out.append({"kind": "store", "target": str(table[x]),
+                        "expr": emit.expr(x * sp.exp(rate * elapsed), table), "bounds": []})
+    for block in blocks(list(statements)):
+        out += emit.statements(block, table)
+    if ir.event_driven and update_time:
+        out.append({"kind": "store", "target": str(table[sp.Symbol(LAST_EVENT)]),
+                    "expr": "t", "bounds": []})
+    return out
+
+
+def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
+    """Fills the template entry of a spiking projection: its events and their code."""
+    conductance = post.buffers[f"g_{post.pop.targets[proj.target]}"] \
+        if post.pop.targets else None
+    ctable = syn.table(Access(pre.buffers["r"], "j"))
+    ctable[sp.Symbol(G_TARGET)] = Access(conductance, "i")
+    ctable[sp.Symbol("t_pre")] = f"((double){pre.buffers[LAST_SPIKE]}[j] * dt)"
+    ctable[sp.Symbol("t_post")] = f"((double){post.buffers[LAST_SPIKE]}[i] * dt)"
+    ir = syn.ir
+    default = len(ir.pre_spike) == 1 and not ir.event_driven and \
+        ir.pre_spike[0].rhs == sp.Symbol(G_TARGET) + sp.Symbol("w") and \
+        ir.pre_spike[0].target == G_TARGET
+    pre_spike = [] if default else _event_records(syn, ir.pre_spike, ctable, True)
+    post_spike = _event_records(syn, ir.post_spike, ctable, True) if ir.post_spike else []
+    weight = str(ctable[sp.Symbol("w")])
+    if any(st.get("target") == weight for st in pre_spike + post_spike):
+        # disable_learning(): spikes still transmit, the weights stay (as ANNarchy)
+        enabled = table.int(S.LearningEnabled(proj.id))
+        for st in pre_spike + post_spike:
+            if st.get("target") == weight:
+                st["expr"] = f"(I[{enabled}] ? ({st['expr']}) : {weight})"
+    entry["spiking"] = {
+        "g": conductance, "default": default,
+        "pre_ring": f"spk{proj.pre}", "pre_depth": f"spk{proj.pre}_depth",
+        "post_ring": f"spk{proj.post}", "post_depth": f"spk{proj.post}_depth",
+        "pre_spike": pre_spike, "post_spike": post_spike,
+    }

@@ -1,0 +1,91 @@
+"""The spiking part of a synapse: ``pre_spike=`` / ``post_spike=`` statements and the
+ODEs flagged ``event-driven`` (ANNarchy's semantics).
+
+- ``pre_spike`` runs for each synapse of a presynaptic spike when it arrives (after the
+  delay), ``post_spike`` for each synapse of a postsynaptic neuron that spiked at this
+  step. Statements assign ``g_target`` (the postsynaptic conductance of the projection's
+  target), the synapse's variables (``w`` included), in order.
+- An ``event-driven`` ODE is not integrated every step: at each event the variable is
+  brought to the current time in closed form first. Only linear decays
+  (``tau * dx/dt = -x``: ``dx/dt = a * x``) have one; anything else is refused.
+- ``t_pre`` / ``t_post`` read the time (ms) of the last spike of the pre-/postsynaptic
+  neuron.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from ..errors import FlagError, ParseError
+from ..ir import LOCAL, Equation
+from .context import ErrorContext, field_lines
+from .expressions import Scope, parse_expression
+from .lines import split_assignment
+
+#: the postsynaptic conductance a spike increments (``g_target += w``)
+G_TARGET = "g_target"
+#: times of the last pre- and postsynaptic spikes (ms)
+SPIKE_TIMES = ("t_pre", "t_post")
+#: the default transmission of a spiking synapse
+DEFAULT_PRE_SPIKE = "g_target += w"
+#: the hidden per-synapse time (ms) of the last event, for event-driven variables
+LAST_EVENT = "_last_event"
+
+
+def parse_events(text: str | None, field: str, name: str, symbols: dict, functions: dict,
+                 attributes) -> tuple:
+    """The statements of ``pre_spike``/``post_spike``, as assignment records."""
+    kinds = {a.name: a for a in attributes}
+    names = {**symbols, G_TARGET: sp.Symbol(G_TARGET)}
+    scope = Scope(names=names, functions=functions)
+    out = []
+    for line in field_lines(text, name, field):
+        with ErrorContext(name, field, line):
+            flags = {k: v for k, v in line.flags.items() if k not in ("min", "max")}
+            if flags:
+                raise FlagError(f"{field} statements take only min=/max= flags",
+                                token=sorted(flags)[0])
+            pair = split_assignment(line.body)
+            if pair is None or not pair[0].isidentifier():
+                raise ParseError(f"a {field} statement assigns a synapse variable or "
+                                 "g_target (e.g. 'g_target += w')", token=line.body)
+            target = pair[0]
+            if target == G_TARGET:
+                if field != "pre_spike":
+                    raise ParseError("g_target is incremented by presynaptic spikes "
+                                     "(pre_spike), not in " + field, token=target)
+            elif target not in kinds or kinds[target].kind != "variable":
+                import difflib
+                known = sorted(a for a in kinds if kinds[a].kind == "variable"
+                               and not a.startswith("_"))
+                hint = difflib.get_close_matches(target, known + [G_TARGET], n=1)
+                what = "a parameter" if target in kinds else "not a variable of the synapse"
+                raise ParseError(f"'{target}' is {what}: {field} assigns g_target or the "
+                                 f"synapse's variables ({', '.join(known) or 'w'})"
+                                 + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                                 token=target)
+            rhs = parse_expression(pair[1], scope)
+            bounds = tuple(parse_expression(str(line.flags[k]), scope)
+                           if k in line.flags else None for k in ("min", "max"))
+            out.append(Equation(target, "assign", rhs, "explicit",
+                                kinds[target].locality if target in kinds else LOCAL,
+                                bounds, line.text, line.number))
+    return tuple(out)
+
+
+def decays(events, name: str) -> tuple:
+    """(variable, rate a) for each event-driven ODE ``dx/dt = a * x``: at an event,
+    ``x *= exp(a * (t - t_last_event))``."""
+    out = []
+    for eq in events:
+        x = sp.Symbol(eq.target)
+        rate = sp.simplify(eq.rhs / x)
+        if rate.has(x) or any(s.name.startswith(("pre.", "post.", "_rand")) or
+                              s.name in ("t", "w", *SPIKE_TIMES)
+                              for s in rate.free_symbols):
+            raise ParseError(f"an event-driven variable must decay linearly between events "
+                             f"(e.g. 'tau * d{eq.target}/dt = -{eq.target}'), so that it is "
+                             "solved in closed form at each event", obj=name,
+                             field="equations", line=eq.line, equation=eq.text,
+                             token=eq.target)
+        out.append((eq.target, rate))
+    return tuple(out)
