@@ -237,6 +237,7 @@ class _PopulationLowering:
             last["comments"].append(comment(f"spike: {self.ir.spike.text}"))
         for stage in stages:
             if stage["kind"] == "loop":
+                stage.setdefault("spike", None)
                 stage["randoms"] = emit.randoms(self.ir.randoms, stage.pop("used"),
                                                 self.k << 16, "i", ltable)
                 stage["lines"] = (RANDOM_LINES * len(stage["randoms"])

@@ -107,6 +107,24 @@ class SpikeCounts(Slot):
     pop: int
 
 
+@dataclass(frozen=True)
+class SourcePtr(Slot):
+    """A SpikeSourceArray's offsets of each neuron's spike steps (int64, size + 1)."""
+    pop: int
+
+
+@dataclass(frozen=True)
+class SourceTimes(Slot):
+    """A SpikeSourceArray's spike steps, neuron after neuron, increasing (int64)."""
+    pop: int
+
+
+@dataclass(frozen=True)
+class SourceCursor(Slot):
+    """A SpikeSourceArray's next spike of each neuron (an index into the steps; int64)."""
+    pop: int
+
+
 # ---- integer slots (I) ------------------------------------------------------------------
 @dataclass(frozen=True)
 class Step(Slot):
@@ -204,6 +222,12 @@ class RingHead(Slot):
 @dataclass(frozen=True)
 class SpikeDepth(Slot):
     """Steps of spikes a spiking population keeps: its projections' longest delay."""
+    pop: int
+
+
+@dataclass(frozen=True)
+class SourceStart(Slot):
+    """The step a SpikeSourceArray's times count from (its last ``reset()``)."""
     pop: int
 
 

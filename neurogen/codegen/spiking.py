@@ -50,11 +50,20 @@ def spike_stage(low, table: S.SlotTable, ltable: dict) -> dict:
                 st["expr"] = f"(_sp ? ({st['expr']}) : {st['target']})"
             reset.append(st)
     refractory = ir.attribute(spike.refractory)
+    condition = emit.expr(spike.condition, ltable)
+    if low.pop.spike_source:       # SpikeSourceArray: the next of its stored spike steps
+        names = []
+        for kind, note in ((S.SourceTimes, "spike steps"), (S.SourcePtr, "their offsets"),
+                           (S.SourceCursor, "next spike")):
+            names.append(f"src{k}_{kind.__name__[6:].lower()}")
+            low.pointers.append((names[-1], "int64_t", table.ptr(kind(k)), note))
+        start = table.int(S.SourceStart(k))
+        condition = f"ng_source_spike({', '.join(names)}, i, step - I[{start}])"
     ring = f"spk{k}"
     low.pointers.append((ring, "int32_t", table.ptr(S.SpikeRing(k)), "spikes of the last steps"))
     low.pointers.append((f"{ring}_count", "int64_t", table.ptr(S.SpikeCounts(k)),
                          "spikes per step"))
-    return {"condition": emit.expr(spike.condition, ltable), "reset": reset,
+    return {"condition": condition, "reset": reset,
             "refractory": str(Access(low.buffers[spike.refractory],
                                      "0" if refractory.locality == GLOBAL else "i")),
             "left": low.buffers[REFRACTORY_LEFT], "last": low.buffers[LAST_SPIKE],

@@ -32,7 +32,8 @@ def _population(pop) -> PopulationIR:
         _check_refractory(pop)
     stop = StopIR(*pop.stop) if pop.stop is not None else None
     return PopulationIR(id=pop.id, geometry=tuple(pop.geometry), neuron=pop.ir, stop=stop,
-                        timed=pop.replays_rates, targets=tuple(pop.targets))
+                        timed=pop.replays_rates, targets=tuple(pop.targets),
+                        spike_source=pop.spike_source)
 
 
 def _projection(proj, backend) -> ProjectionIR:

@@ -52,6 +52,7 @@ class Population(SealedAttributes):
     """``Population(geometry=(20, 20), neuron=NeuralFieldNeuron, name='Focus')``."""
 
     replays_rates = False      # a TimedArray's rates come from a stored table
+    spike_source = False       # a SpikeSourceArray's spikes come from a stored table
     _movable = False           # TimedArray/InputArray: made to be handed to net.create(...)
 
     def __init__(self, geometry, neuron: Neuron, name: str | None = None, net=None,

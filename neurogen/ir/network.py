@@ -32,6 +32,7 @@ class PopulationIR:
     neuron: NeuronIR
     stop: StopIR | None = None
     timed: bool = False      # a TimedArray: ``r`` replayed from a table of rates
+    spike_source: bool = False   # a SpikeSourceArray: spikes read from a table of times
     targets: tuple = ()      # weighted sums: the neuron's, then those only projections feed
 
     @property

@@ -225,6 +225,9 @@ class Simulator:
         S.SpikeRing: lambda self, s: self._own(
             s, self.spike_depth[s.pop] * self.net.populations[s.pop].size, np.int32),
         S.SpikeCounts: lambda self, s: self._own(s, self.spike_depth[s.pop], np.int64),
+        S.SourcePtr: lambda self, s: self.state[s],
+        S.SourceTimes: lambda self, s: self.state[s],
+        S.SourceCursor: lambda self, s: self.state[s],
         S.RuleBuffer: lambda self, s: self.rules.buffer(s),
     }
 
@@ -248,6 +251,7 @@ class Simulator:
         S.TimedStart: lambda self, s: self.net.populations[s.pop].start_step,
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
         S.SpikeDepth: lambda self, s: self.spike_depth[s.pop],
+        S.SourceStart: lambda self, s: self.net.populations[s.pop].start_step,
         S.BatchSize: lambda self, s: self.net.batch,
         S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
         S.RuleSchedule: _current, S.RuleChosen: _current,

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import BackendUnavailable
 
 KERNEL_FLAGS = ("-O3", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-fno-math-errno",
+                "-fno-trapping-math",
                 "-ffp-contract=off")
 WRAPPER_FLAGS = ("-O1", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-w")
 OPENMP_FLAG = "-fopenmp"
