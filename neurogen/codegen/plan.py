@@ -29,7 +29,7 @@ import sympy as sp
 
 from ..errors import NetworkError, NeurogenError
 from ..integrators import Store, Temp, blocks
-from ..ir import GLOBAL, LOCAL, POSTSYNAPTIC, Reduction
+from ..ir import GLOBAL, LAST_SPIKE, LOCAL, POSTSYNAPTIC, Reduction
 from ..ir.network import DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, NetworkIR
 from .. import storage
 from . import slots as S
@@ -179,6 +179,8 @@ class _PopulationLowering:
             t[sp.Symbol("_sum_" + target)] = Access(self.buffers["_sum_" + target], index)
         for red in self.ir.reductions:
             t[red.symbol] = Access(self.buffers[red.symbol.name], "0")
+        if self.ir.is_spiking:
+            t[sp.Symbol("t_last")] = f"((double){self.buffers[LAST_SPIKE]}[{index}] * dt)"
         for n, rv in enumerate(self.ir.randoms):
             t[rv.symbol] = f"_rnd{n}"
         for name in self.ir.constants:

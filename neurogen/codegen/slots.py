@@ -307,7 +307,7 @@ INT_CHECK_FINITE, INT_NONFINITE = 5, 6
 STOP_OFF, STOP_OR, STOP_AND = 0, 1, 2
 REAL_DT = 0
 PTR_MON_ADDR, PTR_MON_INT = 0, 1
-MONITOR_FIELDS = ("nbytes", "period", "offset", "count", "capacity", "active")
+MONITOR_FIELDS = ("nbytes", "period", "offset", "count", "capacity", "active", "phase")
 
 
 @dataclass

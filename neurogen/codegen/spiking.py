@@ -71,20 +71,25 @@ def spike_stage(low, table: S.SlotTable, ltable: dict) -> dict:
             "depth": f"{ring}_depth", "depth_slot": table.int(S.SpikeDepth(k))}
 
 
-def _event_records(syn, statements, table: dict, update_time: bool) -> list:
-    """Records of one event's code: event-driven decays, the statements, the time."""
+def _event_records(syn, statements, table: dict, presynaptic: bool) -> list:
+    """Records of one event's code: event-driven decays, the statements, the time.
+
+    As ANNarchy 5.0.4 does (measured): a presynaptic event decays the variables to the
+    step before the one processing it (``t - dt``: the emission step without delay),
+    a postsynaptic one to ``t``; both then record ``t`` as the synapse's last event."""
     ir, emit = syn.ir, syn.emit
     out = []
-    if ir.event_driven and update_time:
+    if ir.event_driven:
         last = sp.Symbol(LAST_EVENT)
-        elapsed = sp.Symbol("t") - last
+        now = sp.Symbol("t") - sp.Symbol("dt") if presynaptic else sp.Symbol("t")
+        elapsed = now - last
         for name, rate in ir.event_driven:
             x = sp.Symbol(name)
             out.append({"kind": "store", "target": str(table[x]),
                         "expr": emit.expr(x * sp.exp(rate * elapsed), table), "bounds": []})
     for block in blocks(list(statements)):
         out += emit.statements(block, table)
-    if ir.event_driven and update_time:
+    if ir.event_driven:
         out.append({"kind": "store", "target": str(table[sp.Symbol(LAST_EVENT)]),
                     "expr": "t", "bounds": []})
     return out
@@ -103,7 +108,7 @@ def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
         ir.pre_spike[0].rhs == sp.Symbol(G_TARGET) + sp.Symbol("w") and \
         ir.pre_spike[0].target == G_TARGET
     pre_spike = [] if default else _event_records(syn, ir.pre_spike, ctable, True)
-    post_spike = _event_records(syn, ir.post_spike, ctable, True) if ir.post_spike else []
+    post_spike = _event_records(syn, ir.post_spike, ctable, False) if ir.post_spike else []
     weight = str(ctable[sp.Symbol("w")])
     if any(st.get("target") == weight for st in pre_spike + post_spike):
         # disable_learning(): spikes still transmit, the weights stay (as ANNarchy)

@@ -29,6 +29,11 @@ class Recording:
                  locality: str = "local", copies: int = 1):
         self.monitor, self.name, self.source = monitor, name, source
         self.locality, self.copies = locality, copies    # copies: of a batched network
+        # 1: recorded right after the spikes arrived (a spiking neuron's conductance, as
+        # ANNarchy records it), 0: at the end of the step
+        self.phase = int(name.startswith("g_") and getattr(monitor.obj, "ir", None) is not None
+                         and monitor.obj.ir.is_spiking
+                         and name[2:] in monitor.obj.ir.spike.conductances)
         width *= copies
         self.width = width
         monitor.net.state.allocate(Record(monitor.id, name), (0, width), dtype)

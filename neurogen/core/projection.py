@@ -186,6 +186,7 @@ class Projection(SealedAttributes):
 
     # -- delays (projection_delays) -------------------------------------------------------
     delay = property(projection_delays.get_delay, projection_delays.set_delay)
+    _set_delay = projection_delays.set_delay    # ANNarchy's name (its tests call it)
     uniform_delay = property(projection_delays.uniform_delay)
     delay_steps = projection_delays.delay_steps
 

@@ -1,5 +1,11 @@
-"""Standard rate-coded neuron models, as classes (``neuron=LeakyIntegrator()``)."""
+"""ANNarchy's standard neuron models, as classes (``neuron=LeakyIntegrator()``): the
+rate-coded leaky integrator and the spiking neurons (PyNN's names, parameters and units:
+mV, ms, nF, nA, uS), with ANNarchy 5's equations and numerical methods."""
+import math
+import numbers
+
 from ..core.neuron import Neuron
+from ..errors import NeurogenError
 
 
 class LeakyIntegrator(Neuron):
@@ -18,52 +24,406 @@ class LeakyIntegrator(Neuron):
 
 
 def list_standard_neurons() -> list:
-    """The standard rate-coded neuron models neurogen has."""
-    return [LeakyIntegrator]
+    """The standard neuron models neurogen has, in ANNarchy's order (ANNarchy's
+    ``GIF_curr`` and ``GIF_curr_exp`` are not among them)."""
+    return [LeakyIntegrator, Izhikevich, IF_curr_exp, IF_cond_exp, IF_curr_alpha,
+            IF_cond_alpha, HH_cond_exp, EIF_cond_alpha_isfa_ista, EIF_cond_exp_isfa_ista]
 
 
-class _SpikingNeuron(Neuron):
-    """ANNarchy's standard spiking neurons: the names exist so that scripts and modules
-    importing them load, but a population of one is refused (spiking is not built yet)."""
-
-    def __init__(self, **parameters):
-        super().__init__(name=type(self).__name__,
-                         description=f"{type(self).__name__} (spiking; not available yet)",
-                         spike="v > v_thresh", reset="v = v_reset")
-        self.standard_parameters = dict(parameters)
+def _number(owner: str, name: str, value) -> str:
+    """``value`` written for an equation string, or a NeurogenError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(value):
+        raise NeurogenError(f"{owner}: {name} must be a finite number, got {value!r}"[:200])
+    return repr(float(value))
 
 
-class IF_curr_exp(_SpikingNeuron):
-    """Integrate-and-fire, exponential current synapses (spiking; not available yet)."""
+def _parameters(owner: str, values: dict) -> str:
+    """``name = value`` lines (per-neuron parameters, as ANNarchy's standard models)."""
+    return "\n".join(f"{name} = {_number(owner, name, value)}"
+                     for name, value in values.items())
 
 
-class IF_cond_exp(_SpikingNeuron):
-    """Integrate-and-fire, exponential conductance synapses (spiking; not available yet)."""
+class _StandardSpikingNeuron(Neuron):
+    """A spiking neuron of ANNarchy's library, its parameters given by keyword."""
+
+    def _define(self, values: dict, equations: str, spike: str, reset: str | None,
+                refractory: str | None, description: str):
+        name = type(self).__name__
+        super().__init__(parameters=_parameters(name, values), equations=equations,
+                         spike=spike, reset=reset, refractory=refractory, name=name,
+                         description=description)
 
 
-class IF_curr_alpha(_SpikingNeuron):
-    """Integrate-and-fire, alpha current synapses (spiking; not available yet)."""
+class Izhikevich(_StandardSpikingNeuron):
+    """Izhikevich's quadratic integrate-and-fire neuron (Izhikevich, 2003), explicit Euler::
+
+        I = g_exc - g_inh + noise * Normal(0.0, 1.0) + i_offset
+        dv/dt = 0.04 * v^2 + 5.0 * v + 140.0 - u + I : init = c
+        du/dt = a * (b*v - u) : init = b * c
+        spike: v > v_thresh      reset: v = c; u += d      refractory: tau_refrac
+
+    The defaults are a regular-spiking neuron. The synapses are instantaneous: a spike
+    adds ``w`` to ``g_exc`` for one step. ``conductance`` replaces ``g_exc - g_inh``
+    (e.g. ``"g_ampa * (1 + g_nmda) - g_gaba"``).
+
+    :param a: speed of the recovery variable
+    :param b: scaling of the recovery variable
+    :param c: reset potential (mV)
+    :param d: increment of the recovery variable after a spike
+    :param v_thresh: spike threshold (mV)
+    :param i_offset: external current
+    :param noise: amplitude of the additive normal noise
+    :param tau_refrac: refractory period (ms)
+    :param conductance: the synaptic input
+    """
+
+    def __init__(self, a=0.02, b=0.2, c=-65.0, d=8.0, v_thresh=30.0, i_offset=0.0,
+                 noise=0.0, tau_refrac=0.0, conductance="g_exc - g_inh"):
+        values = dict(noise=noise, a=a, b=b, c=c, d=d, v_thresh=v_thresh,
+                      i_offset=i_offset, tau_refrac=tau_refrac)
+        _parameters("Izhikevich", values)
+        if not isinstance(conductance, str) or not conductance.strip():
+            raise NeurogenError(f"Izhikevich: conductance must be an expression (a string), "
+                                f"got {conductance!r}"[:200])
+        equations = f"""
+            I = {conductance} + noise * Normal(0.0, 1.0) + i_offset
+            dv/dt = 0.04 * v^2 + 5.0 * v + 140.0 - u + I : init = {_number("Izhikevich", "c", c)}
+            du/dt = a * (b*v - u) : init = {float(b) * float(c)!r}
+        """
+        self._define(values, equations, "v > v_thresh", "v = c\nu += d", "tau_refrac",
+                     "Quadratic integrate-and-fire spiking neuron with adaptation.")
 
 
-class IF_cond_alpha(_SpikingNeuron):
-    """Integrate-and-fire, alpha conductance synapses (spiking; not available yet)."""
+class IF_curr_exp(_StandardSpikingNeuron):
+    """Leaky integrate-and-fire neuron, fixed threshold, exponentially decaying synaptic
+    currents (exponential Euler)::
+
+        cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc - g_inh + i_offset : exponential, init = v_reset
+        tau_syn_E * dg_exc/dt = - g_exc : exponential
+        tau_syn_I * dg_inh/dt = - g_inh : exponential
+        spike: v > v_thresh      reset: v = v_reset      refractory: tau_refrac
+
+    :param v_rest: resting membrane potential (mV)
+    :param cm: membrane capacitance (nF)
+    :param tau_m: membrane time constant (ms)
+    :param tau_refrac: refractory period (ms)
+    :param tau_syn_E: decay time of the excitatory synaptic current (ms)
+    :param tau_syn_I: decay time of the inhibitory synaptic current (ms)
+    :param v_thresh: spike threshold (mV)
+    :param v_reset: reset potential after a spike (mV)
+    :param i_offset: offset current (nA)
+    """
+
+    def __init__(self, v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=0.0, tau_syn_E=5.0,
+                 tau_syn_I=5.0, v_thresh=-50.0, v_reset=-65.0, i_offset=0.0):
+        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
+                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
+                      v_reset=v_reset, i_offset=i_offset)
+        equations = f"""
+            cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc - g_inh + i_offset : exponential, init = {_number(type(self).__name__, 'v_reset', v_reset)}
+            tau_syn_E * dg_exc/dt = - g_exc : exponential
+            tau_syn_I * dg_inh/dt = - g_inh : exponential
+        """
+        self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
+                     "Leaky integrate-and-fire model with fixed threshold and "
+                     "decaying-exponential post-synaptic current.")
 
 
-class Izhikevich(_SpikingNeuron):
-    """Izhikevich's quadratic integrate-and-fire neuron (spiking; not available yet)."""
+class IF_cond_exp(_StandardSpikingNeuron):
+    """Leaky integrate-and-fire neuron, fixed threshold, exponentially decaying synaptic
+    conductances (exponential Euler)::
+
+        cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset : exponential, init = v_reset
+        tau_syn_E * dg_exc/dt = - g_exc : exponential
+        tau_syn_I * dg_inh/dt = - g_inh : exponential
+        spike: v > v_thresh      reset: v = v_reset      refractory: tau_refrac
+
+    :param v_rest: resting membrane potential (mV)
+    :param cm: membrane capacitance (nF)
+    :param tau_m: membrane time constant (ms)
+    :param tau_refrac: refractory period (ms)
+    :param tau_syn_E: decay time of the excitatory synaptic conductance (ms)
+    :param tau_syn_I: decay time of the inhibitory synaptic conductance (ms)
+    :param e_rev_E: reversal potential of the excitatory conductance (mV)
+    :param e_rev_I: reversal potential of the inhibitory conductance (mV)
+    :param v_thresh: spike threshold (mV)
+    :param v_reset: reset potential after a spike (mV)
+    :param i_offset: offset current (nA)
+    """
+
+    def __init__(self, v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=0.0, tau_syn_E=5.0,
+                 tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-70.0, v_thresh=-50.0, v_reset=-65.0,
+                 i_offset=0.0):
+        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
+                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
+                      v_reset=v_reset, i_offset=i_offset, e_rev_E=e_rev_E, e_rev_I=e_rev_I)
+        equations = f"""
+            cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset : exponential, init = {_number(type(self).__name__, 'v_reset', v_reset)}
+            tau_syn_E * dg_exc/dt = - g_exc : exponential
+            tau_syn_I * dg_inh/dt = - g_inh : exponential
+        """
+        self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
+                     "Leaky integrate-and-fire model with fixed threshold and "
+                     "decaying-exponential post-synaptic conductances.")
 
 
-class HH_cond_exp(_SpikingNeuron):
-    """Hodgkin-Huxley neuron (spiking; not available yet)."""
+#: ANNarchy's alpha shape: ``g_<target>`` (incremented by the spikes) decays with
+#: ``tau_syn``; ``alpha_<target>`` follows it, scaled so that one spike of weight ``w``
+#: peaks at about ``w``, ``tau_syn`` ms later
+_ALPHA = """
+            gmax_exc = exp((tau_syn_E - dt/2.0)/tau_syn_E)
+            gmax_inh = exp((tau_syn_I - dt/2.0)/tau_syn_I)
+"""
+_ALPHA_ODES = """
+            tau_syn_E * dg_exc/dt = - g_exc : exponential
+            tau_syn_I * dg_inh/dt = - g_inh : exponential
+            tau_syn_E * dalpha_exc/dt = gmax_exc * g_exc - alpha_exc : exponential
+            tau_syn_I * dalpha_inh/dt = gmax_inh * g_inh - alpha_inh : exponential
+"""
 
 
-class EIF_cond_exp_isfa_ista(_SpikingNeuron):
-    """Adaptive exponential integrate-and-fire (spiking; not available yet)."""
+class IF_curr_alpha(_StandardSpikingNeuron):
+    """Leaky integrate-and-fire neuron, fixed threshold, alpha-shaped synaptic currents
+    (exponential Euler). A spike of weight ``w`` received at ``t_spike`` gives a current
+    that peaks at about ``w`` at ``t_spike + tau_syn``::
+
+        gmax_exc = exp((tau_syn_E - dt/2.0)/tau_syn_E)
+        gmax_inh = exp((tau_syn_I - dt/2.0)/tau_syn_I)
+        cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc - alpha_inh + i_offset : exponential, init = v_reset
+        tau_syn_E * dg_exc/dt = - g_exc : exponential
+        tau_syn_I * dg_inh/dt = - g_inh : exponential
+        tau_syn_E * dalpha_exc/dt = gmax_exc * g_exc - alpha_exc : exponential
+        tau_syn_I * dalpha_inh/dt = gmax_inh * g_inh - alpha_inh : exponential
+        spike: v > v_thresh      reset: v = v_reset      refractory: tau_refrac
+
+    As in ANNarchy, ``alpha_exc`` and ``alpha_inh`` keep their values during the
+    refractory period (only the ``g_*`` evolve).
+
+    :param v_rest: resting membrane potential (mV)
+    :param cm: membrane capacitance (nF)
+    :param tau_m: membrane time constant (ms)
+    :param tau_refrac: refractory period (ms)
+    :param tau_syn_E: rise time of the excitatory synaptic current (ms)
+    :param tau_syn_I: rise time of the inhibitory synaptic current (ms)
+    :param v_thresh: spike threshold (mV)
+    :param v_reset: reset potential after a spike (mV)
+    :param i_offset: offset current (nA)
+    """
+
+    def __init__(self, v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=0.0, tau_syn_E=5.0,
+                 tau_syn_I=5.0, v_thresh=-50.0, v_reset=-65.0, i_offset=0.0):
+        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
+                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
+                      v_reset=v_reset, i_offset=i_offset)
+        equations = _ALPHA + f"""
+            cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc - alpha_inh + i_offset : exponential, init = {_number(type(self).__name__, 'v_reset', v_reset)}
+        """ + _ALPHA_ODES
+        self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
+                     "Leaky integrate-and-fire model with fixed threshold and alpha "
+                     "post-synaptic currents.")
 
 
-class EIF_cond_alpha_isfa_ista(_SpikingNeuron):
-    """Adaptive exponential integrate-and-fire, alpha synapses (spiking; not available yet)."""
+class IF_cond_alpha(_StandardSpikingNeuron):
+    """Leaky integrate-and-fire neuron, fixed threshold, alpha-shaped synaptic
+    conductances (exponential Euler)::
+
+        gmax_exc = exp((tau_syn_E - dt/2.0)/tau_syn_E)
+        gmax_inh = exp((tau_syn_I - dt/2.0)/tau_syn_I)
+        cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc * (e_rev_E - v) + alpha_inh * (e_rev_I - v) + i_offset : exponential, init = v_reset
+        tau_syn_E * dg_exc/dt = - g_exc : exponential
+        tau_syn_I * dg_inh/dt = - g_inh : exponential
+        tau_syn_E * dalpha_exc/dt = gmax_exc * g_exc - alpha_exc : exponential
+        tau_syn_I * dalpha_inh/dt = gmax_inh * g_inh - alpha_inh : exponential
+        spike: v > v_thresh      reset: v = v_reset      refractory: tau_refrac
+
+    As in ANNarchy, ``alpha_exc`` and ``alpha_inh`` keep their values during the
+    refractory period (only the ``g_*`` evolve).
+
+    :param v_rest: resting membrane potential (mV)
+    :param cm: membrane capacitance (nF)
+    :param tau_m: membrane time constant (ms)
+    :param tau_refrac: refractory period (ms)
+    :param tau_syn_E: rise time of the excitatory synaptic conductance (ms)
+    :param tau_syn_I: rise time of the inhibitory synaptic conductance (ms)
+    :param e_rev_E: reversal potential of the excitatory conductance (mV)
+    :param e_rev_I: reversal potential of the inhibitory conductance (mV)
+    :param v_thresh: spike threshold (mV)
+    :param v_reset: reset potential after a spike (mV)
+    :param i_offset: offset current (nA)
+    """
+
+    def __init__(self, v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=0.0, tau_syn_E=5.0,
+                 tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-70.0, v_thresh=-50.0, v_reset=-65.0,
+                 i_offset=0.0):
+        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
+                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
+                      v_reset=v_reset, i_offset=i_offset, e_rev_E=e_rev_E, e_rev_I=e_rev_I)
+        equations = _ALPHA + f"""
+            cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc * (e_rev_E - v) + alpha_inh * (e_rev_I - v) + i_offset : exponential, init = {_number(type(self).__name__, 'v_reset', v_reset)}
+        """ + _ALPHA_ODES
+        self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
+                     "Leaky integrate-and-fire model with fixed threshold and alpha "
+                     "post-synaptic conductances.")
 
 
+_EIF_MEMBRANE = """
+            tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T)) + tau_m/cm*(I - w) : init = {v0}
+            tau_w * dw/dt = a * (v - v_rest) / 1000.0 - w
+"""
+_EIF_DOC_PARAMS = """
+    :param v_rest: resting membrane potential (mV)
+    :param cm: membrane capacitance (nF)
+    :param tau_m: membrane time constant (ms)
+    :param tau_refrac: refractory period (ms)
+    :param tau_syn_E: decay time of the excitatory synaptic conductance (ms)
+    :param tau_syn_I: decay time of the inhibitory synaptic conductance (ms)
+    :param e_rev_E: reversal potential of the excitatory conductance (mV)
+    :param e_rev_I: reversal potential of the inhibitory conductance (mV)
+    :param tau_w: time constant of the adaptation variable (ms)
+    :param a: subthreshold adaptation (nS)
+    :param b: increment of the adaptation variable after a spike (nA)
+    :param i_offset: offset current (nA)
+    :param delta_T: slope factor of the exponential (mV)
+    :param v_thresh: threshold of the exponential (mV)
+    :param v_reset: reset potential after a spike (mV)
+    :param v_spike: spike threshold (mV)
+"""
+
+
+class EIF_cond_exp_isfa_ista(_StandardSpikingNeuron):
+    """Adaptive exponential integrate-and-fire neuron (Brette and Gerstner, 2005) with
+    spike-triggered and subthreshold adaptation, exponentially decaying synaptic
+    conductances. ``v`` and ``w`` use explicit Euler, the conductances exponential Euler::
+
+        I = g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset
+        tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T)) + tau_m/cm*(I - w) : init = v_reset
+        tau_w * dw/dt = a * (v - v_rest) / 1000.0 - w
+        tau_syn_E * dg_exc/dt = - g_exc : exponential
+        tau_syn_I * dg_inh/dt = - g_inh : exponential
+        spike: v > v_spike      reset: v = v_reset; w += b      refractory: tau_refrac
+    """ + _EIF_DOC_PARAMS
+
+    def __init__(self, v_rest=-70.6, cm=0.281, tau_m=9.3667, tau_refrac=0.1, tau_syn_E=5.0,
+                 tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-80.0, tau_w=144.0, a=4.0, b=0.0805,
+                 i_offset=0.0, delta_T=2.0, v_thresh=-50.4, v_reset=-70.6, v_spike=-40.0):
+        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
+                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, e_rev_E=e_rev_E,
+                      e_rev_I=e_rev_I, tau_w=tau_w, a=a, b=b, i_offset=i_offset,
+                      delta_T=delta_T, v_thresh=v_thresh, v_reset=v_reset, v_spike=v_spike)
+        equations = """
+            I = g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset
+        """ + _EIF_MEMBRANE.format(v0=_number(type(self).__name__, 'v_reset', v_reset)) + """
+            tau_syn_E * dg_exc/dt = - g_exc : exponential
+            tau_syn_I * dg_inh/dt = - g_inh : exponential
+        """
+        self._define(values, equations, "v > v_spike", "v = v_reset\nw += b", "tau_refrac",
+                     "Exponential integrate-and-fire neuron with spike triggered and "
+                     "sub-threshold adaptation currents (isfa, ista reps.).")
+
+
+class EIF_cond_alpha_isfa_ista(_StandardSpikingNeuron):
+    """Adaptive exponential integrate-and-fire neuron (Brette and Gerstner, 2005) with
+    spike-triggered and subthreshold adaptation, alpha-shaped synaptic conductances.
+    ``v`` and ``w`` use explicit Euler, the conductances exponential Euler::
+
+        gmax_exc = exp((tau_syn_E - dt/2.0)/tau_syn_E)
+        gmax_inh = exp((tau_syn_I - dt/2.0)/tau_syn_I)
+        I = alpha_exc * (e_rev_E - v) + alpha_inh * (e_rev_I - v) + i_offset
+        tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T)) + tau_m/cm*(I - w) : init = v_reset
+        tau_w * dw/dt = a * (v - v_rest) / 1000.0 - w
+        tau_syn_E * dg_exc/dt = - g_exc : exponential
+        tau_syn_I * dg_inh/dt = - g_inh : exponential
+        tau_syn_E * dalpha_exc/dt = gmax_exc * g_exc - alpha_exc : exponential
+        tau_syn_I * dalpha_inh/dt = gmax_inh * g_inh - alpha_inh : exponential
+        spike: v > v_spike      reset: v = v_reset; w += b      refractory: tau_refrac
+
+    As in ANNarchy, ``alpha_exc`` and ``alpha_inh`` keep their values during the
+    refractory period (only the ``g_*`` evolve).
+    """ + _EIF_DOC_PARAMS
+
+    def __init__(self, v_rest=-70.6, cm=0.281, tau_m=9.3667, tau_refrac=0.1, tau_syn_E=5.0,
+                 tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-80.0, tau_w=144.0, a=4.0, b=0.0805,
+                 i_offset=0.0, delta_T=2.0, v_thresh=-50.4, v_reset=-70.6, v_spike=-40.0):
+        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
+                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, e_rev_E=e_rev_E,
+                      e_rev_I=e_rev_I, tau_w=tau_w, a=a, b=b, i_offset=i_offset,
+                      delta_T=delta_T, v_thresh=v_thresh, v_reset=v_reset, v_spike=v_spike)
+        equations = _ALPHA + """
+            I = alpha_exc * (e_rev_E - v) + alpha_inh * (e_rev_I - v) + i_offset
+        """ + _EIF_MEMBRANE.format(v0=_number(type(self).__name__, 'v_reset', v_reset)) + _ALPHA_ODES
+        self._define(values, equations, "v > v_spike", "v = v_reset\nw += b", "tau_refrac",
+                     "Exponential integrate-and-fire neuron with spike triggered and "
+                     "sub-threshold adaptation conductances (isfa, ista reps.).")
+
+
+class HH_cond_exp(_StandardSpikingNeuron):
+    """Single-compartment Hodgkin-Huxley neuron with transient sodium and
+    delayed-rectifier potassium currents (Traub's channel models), exponentially decaying
+    synaptic conductances. All ODEs use exponential Euler, as ANNarchy 5's code (its
+    docstring says midpoint for ``n``, ``m``, ``h`` and ``v``; the code it runs says
+    ``exponential``)::
+
+        prev_v = v
+        an = 0.032 * (15.0 - v + v_offset) / (exp((15.0 - v + v_offset)/5.0) - 1.0)
+        am = 0.32  * (13.0 - v + v_offset) / (exp((13.0 - v + v_offset)/4.0) - 1.0)
+        ah = 0.128 * exp((17.0 - v + v_offset)/18.0)
+        bn = 0.5   * exp((10.0 - v + v_offset)/40.0)
+        bm = 0.28  * (v - v_offset - 40.0) / (exp((v - v_offset - 40.0)/5.0) - 1.0)
+        bh = 4.0/(1.0 + exp((10.0 - v + v_offset)))
+        dn/dt = an * (1.0 - n) - bn * n : init = 0.0, exponential
+        dm/dt = am * (1.0 - m) - bm * m : init = 0.0, exponential
+        dh/dt = ah * (1.0 - h) - bh * h : init = 1.0, exponential
+        cm * dv/dt = gleak*(e_rev_leak - v) + gbar_K * n**4 * (e_rev_K - v)
+                     + gbar_Na * m**3 * h * (e_rev_Na - v)
+                     + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset : exponential, init = e_rev_leak
+        tau_syn_E * dg_exc/dt = - g_exc : exponential
+        tau_syn_I * dg_inh/dt = - g_inh : exponential
+        spike: (v > v_thresh) and (prev_v <= v_thresh)      no reset, no refractory period
+
+    :param gbar_Na: maximal conductance of the sodium current (uS)
+    :param gbar_K: maximal conductance of the potassium current (uS)
+    :param gleak: leak conductance (uS)
+    :param cm: membrane capacitance (nF)
+    :param v_offset: threshold of the rate constants (mV)
+    :param e_rev_Na: reversal potential of the sodium current (mV)
+    :param e_rev_K: reversal potential of the potassium current (mV)
+    :param e_rev_leak: reversal potential of the leak current (mV)
+    :param e_rev_E: reversal potential of the excitatory conductance (mV)
+    :param e_rev_I: reversal potential of the inhibitory conductance (mV)
+    :param tau_syn_E: decay time of the excitatory synaptic conductance (ms)
+    :param tau_syn_I: decay time of the inhibitory synaptic conductance (ms)
+    :param i_offset: offset current (nA)
+    :param v_thresh: threshold of the spike emission (mV)
+    """
+
+    def __init__(self, gbar_Na=20.0, gbar_K=6.0, gleak=0.01, cm=0.2, v_offset=-63.0,
+                 e_rev_Na=50.0, e_rev_K=-90.0, e_rev_leak=-65.0, e_rev_E=0.0, e_rev_I=-80.0,
+                 tau_syn_E=0.2, tau_syn_I=2.0, i_offset=0.0, v_thresh=0.0):
+        values = dict(gbar_Na=gbar_Na, gbar_K=gbar_K, gleak=gleak, cm=cm, v_offset=v_offset,
+                      e_rev_Na=e_rev_Na, e_rev_K=e_rev_K, e_rev_leak=e_rev_leak,
+                      e_rev_E=e_rev_E, e_rev_I=e_rev_I, tau_syn_E=tau_syn_E,
+                      tau_syn_I=tau_syn_I, i_offset=i_offset, v_thresh=v_thresh)
+        equations = f"""
+            prev_v = v
+            an = 0.032 * (15.0 - v + v_offset) / (exp((15.0 - v + v_offset)/5.0) - 1.0)
+            am = 0.32  * (13.0 - v + v_offset) / (exp((13.0 - v + v_offset)/4.0) - 1.0)
+            ah = 0.128 * exp((17.0 - v + v_offset)/18.0)
+            bn = 0.5   * exp((10.0 - v + v_offset)/40.0)
+            bm = 0.28  * (v - v_offset - 40.0) / (exp((v - v_offset - 40.0)/5.0) - 1.0)
+            bh = 4.0/(1.0 + exp((10.0 - v + v_offset)))
+            dn/dt = an * (1.0 - n) - bn * n : init = 0.0, exponential
+            dm/dt = am * (1.0 - m) - bm * m : init = 0.0, exponential
+            dh/dt = ah * (1.0 - h) - bh * h : init = 1.0, exponential
+            cm * dv/dt = gleak*(e_rev_leak - v) + gbar_K * n**4 * (e_rev_K - v) + gbar_Na * m**3 * h * (e_rev_Na - v) + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset : exponential, init = {_number(type(self).__name__, 'e_rev_leak', e_rev_leak)}
+            tau_syn_E * dg_exc/dt = - g_exc : exponential
+            tau_syn_I * dg_inh/dt = - g_inh : exponential
+        """
+        self._define(values, equations, "(v > v_thresh) and (prev_v <= v_thresh)", None, None,
+                     "Single-compartment Hodgkin-Huxley-type neuron with transient sodium "
+                     "and delayed-rectifier potassium currents.")
+
+
+#: ANNarchy's standard spiking neurons
 SPIKING_NEURONS = (IF_curr_exp, IF_cond_exp, IF_curr_alpha, IF_cond_alpha, Izhikevich,
                    HH_cond_exp, EIF_cond_exp_isfa_ista, EIF_cond_alpha_isfa_ista)

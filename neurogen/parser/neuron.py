@@ -43,7 +43,8 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
     parameters, equations, refractory, targets = spk.prepare(
         parameters, equations, spiking.get("refractory"), name)
     fields = _parse(parameters, equations, functions, name, constants, default_method,
-                    description, extra_names={}, keep_functions=True)
+                    description, extra_names={spk.T_LAST: sp.Symbol(spk.T_LAST)},
+                    keep_functions=True)
     user_functions = fields.pop("_functions")
     spike = spk.parse_spike(spiking["spike"], spiking.get("reset"), name, fields["symbols"],
                             user_functions, fields["attributes"], refractory, targets)

@@ -26,6 +26,8 @@ from .lines import split_assignment
 _CONDUCTANCE = re.compile(r"(?<![\w.])g_([A-Za-z]\w*)")
 #: the step of the last spike before any spike (ANNarchy: -10000)
 NEVER = -10000
+#: the time (ms) of the neuron's last spike, readable in its equations
+T_LAST = "t_last"
 
 
 def conductances(equations: str | None) -> list[str]:
@@ -110,8 +112,10 @@ def parse_spike(spike: str, reset: str | None, name: str, symbols: dict, functio
         if line.flags:
             raise FlagError("the spike condition takes no flags", token=line.text)
         condition = parse_expression(line.body, scope)
+        if not is_condition(condition) and condition.free_symbols:
+            condition = sp.Ne(condition, 0)   # a number: true when non-zero (as ANNarchy)
         if not is_condition(condition) or condition in (sp.true, sp.false):
-            raise ParseError("the spike condition must be a comparison that can hold or not "
+            raise ParseError("the spike condition must be a condition that can hold or not "
                              "(e.g. 'v > v_thresh')", token=line.body)
     kinds = {a.name: a for a in attributes}
     statements = []

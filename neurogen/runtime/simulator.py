@@ -75,7 +75,7 @@ class MonitorTable:
         self.addresses[2 * m] = address(rec.source())
         self.addresses[2 * m + 1] = address(rec.buffer)
         self.row(m)[:] = (rec.buffer.itemsize * rec.width, mon.period_steps, mon.offset,
-                          count, rec.buffer.shape[0], int(mon.active))
+                          count, rec.buffer.shape[0], int(mon.active), rec.phase)
 
     def clear(self, recording):
         """Forget what ``recording`` holds (Monitor.get(keep=False), reset)."""
