@@ -143,14 +143,20 @@ class _PopulationLowering:
             self._pointer(a.name, f"p{self.k}_a{n}", CTYPES.get(a.ctype, "real"),
                           S.PopAttribute(self.k, a.name))
         self.sums = []
-        for n, target in enumerate(() if self.ir.is_spiking else
-                                   pop.targets or self.ir.targets):
+        for n, target in enumerate(self._summed_targets()):
             self._pointer("_sum_" + target, f"p{self.k}_s{n}", "real", S.PopSum(self.k, target))
             self.sums.append(self.buffers["_sum_" + target])
         for n, red in enumerate(self.ir.reductions):
             self._pointer(red.symbol.name, f"p{self.k}_g{n}", "double",
                           S.PopReduction(self.k, red.symbol.name))
         self.for_synapses = []   # reductions synapse equations read (mean(pre.r)…)
+
+    def _summed_targets(self) -> tuple:
+        """Targets with a weighted-sum buffer (zeroed at each step): a rate-coded
+        neuron's, a spiking neuron's that its equations lack a conductance for."""
+        if self.ir.is_spiking:
+            return tuple(t for t in self.pop.targets if t not in self.ir.spike.conductances)
+        return tuple(self.pop.targets or self.ir.targets)
 
     def synapse_reduction(self, proj: int, red) -> Access:
         """A reduction over this population written in a synapse of projection ``proj``
@@ -175,7 +181,7 @@ class _PopulationLowering:
         for a in self.ir.attributes:
             t[sp.Symbol(a.name)] = Access(self.buffers[a.name],
                                           "0" if a.locality == GLOBAL else index)
-        for target in () if self.ir.is_spiking else self.pop.targets or self.ir.targets:
+        for target in self._summed_targets():
             t[sp.Symbol("_sum_" + target)] = Access(self.buffers["_sum_" + target], index)
         for red in self.ir.reductions:
             t[red.symbol] = Access(self.buffers[red.symbol.name], "0")
@@ -458,7 +464,7 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         entry = {"id": j, "storage": kernel.name, "block": backend.storage_template(kernel.name),
                  "delay": proj.delay, "pre": pre.buffers["r"], "pre_size": pre.size_name,
                  "post_size": post.size_name,
-                 "sum": post.sums[proj.target] if post.sums else None,
+                 "sum": post.sums[proj.target] if not post.ir.is_spiking else None,
                  "comment": comment(f"projection {j}: population {proj.pre} -> population "
                                     f"{proj.post}, sum {proj.target}, {kernel.name}"),
                  "w": f"w{j}", "tables": {}, "sizes": {}}

@@ -83,10 +83,13 @@ def _event_records(syn, statements, table: dict, presynaptic: bool) -> list:
         last = sp.Symbol(LAST_EVENT)
         now = sp.Symbol("t") - sp.Symbol("dt") if presynaptic else sp.Symbol("t")
         elapsed = now - last
-        for name, rate in ir.event_driven:
+        for name, rate, rest in ir.event_driven:
             x = sp.Symbol(name)
+            rest_over_rate = rest / rate
+            value = x * sp.exp(rate * elapsed) if rest == 0 else \
+                -rest_over_rate + (x + rest_over_rate) * sp.exp(rate * elapsed)
             out.append({"kind": "store", "target": str(table[x]),
-                        "expr": emit.expr(x * sp.exp(rate * elapsed), table), "bounds": []})
+                        "expr": emit.expr(value, table), "bounds": []})
     for block in blocks(list(statements)):
         out += emit.statements(block, table)
     if ir.event_driven:
@@ -97,8 +100,8 @@ def _event_records(syn, statements, table: dict, presynaptic: bool) -> list:
 
 def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
     """Fills the template entry of a spiking projection: its events and their code."""
-    conductance = post.buffers[f"g_{post.pop.targets[proj.target]}"] \
-        if post.pop.targets else None
+    target = post.pop.targets[proj.target]
+    conductance = post.buffers.get(f"g_{target}", post.buffers.get(f"_sum_{target}"))
     ctable = syn.table(Access(pre.buffers["r"], "j"))
     ctable[sp.Symbol(G_TARGET)] = Access(conductance, "i")
     ctable[sp.Symbol("t_pre")] = f"((double){pre.buffers[LAST_SPIKE]}[j] * dt)"

@@ -113,16 +113,8 @@ class Projection(SealedAttributes):
         if not self.post.ir.is_spiking:
             raise NetworkError(f"{where}: a spiking population cannot project onto the "
                                "rate-coded population (DecodingProjection is not built yet)")
-        if target not in self.post.targets:
-            import difflib
-            hint = difflib.get_close_matches(target, self.post.targets, n=1)
-            raise NetworkError(f"{where}: the neuron '{self.post.neuron_type.name}' has no "
-                               f"conductance g_{target} for target '{target}' (its "
-                               f"conductances: {', '.join('g_' + t for t in self.post.targets) or 'none'})"
-                               + (f"; did you mean '{hint[0]}'?" if hint else ""))
-        if self.synapse_ir is not None and self.synapse_ir.psp is not None:
-            raise NetworkError(f"{where}: psp= (continuous transmission) on a spiking "
-                               "synapse is not built yet; use pre_spike='g_target += ...'")
+        if target not in self.post.targets:   # as ANNarchy: a conductance g_<target> the
+            self.post.targets.append(target)  # equations do not read (monitors can)
 
     # -- connectors (projection_connect, projection_files) --------------------------------
     connect_one_to_one = _installing(projection_connect.connect_one_to_one)

@@ -1,9 +1,12 @@
-"""Classic rate-coded learning rules, written as equation strings (ANNarchy's
+"""ANNarchy's standard synapse models, written as equation strings (ANNarchy's
 definitions): plain Hebbian learning, Oja's normalised rule and the BCM rule with a
-sliding threshold (IBCM). Classes, as in ANNarchy: ``synapse=Hebb`` uses the default
-parameters, ``synapse=Hebb(eta=0.1)`` others."""
+sliding threshold (IBCM) for rate-coded networks, spike-timing-dependent plasticity
+(STDP) for spiking ones (short-term plasticity, STP, is not available yet). Classes, as
+in ANNarchy: ``synapse=Hebb`` uses the default parameters, ``synapse=Hebb(eta=0.1)``
+others."""
 from ..errors import NeurogenError
 from ..core.synapse import Synapse
+from .neurons import _number
 
 
 class Hebb(Synapse):
@@ -42,20 +45,72 @@ class IBCM(Synapse):
             """)
 
 
-class _SpikingSynapse(Synapse):
-    """ANNarchy's spiking synapse models: listed, but spiking is not built yet."""
+class STP(Synapse):
+    """Short-term facilitation and depression (Tsodyks, Uziel and Markram, 2000), as
+    ANNarchy 5 writes it::
 
-    def __init__(self, *args, **kwargs):
-        raise NeurogenError(f"{type(self).__name__} is a spiking synapse; neurogen simulates "
-                            "rate-coded networks only, spiking ones are not built yet")
+        parameters:  tau_rec = 100.0 : projection; tau_facil = 0.01 : projection; U = 0.5
+        equations:   dx/dt = (1 - x)/tau_rec : init = 1.0, event-driven
+                     du/dt = (U - u)/tau_facil : init = U, event-driven
+        pre_spike:   g_target += w * u * x; x *= (1 - u); u += U * (1 - u)
+
+    Not available yet: ``x`` and ``u`` relax towards 1 and ``U`` between spikes, and
+    neurogen solves event-driven ODEs in closed form only when they decay to zero
+    (``tau * dx/dt = -x``). Creating one raises a :class:`~neurogen.NeurogenError` that
+    says so.
+    """
+
+    def __init__(self, tau_rec=100.0, tau_facil=0.01, U=0.5):
+        raise NeurogenError(
+            "STP is not available in neurogen yet: its event-driven variables relax to "
+            "non-zero values between spikes (dx/dt = (1 - x)/tau_rec, du/dt = (U - u)/"
+            "tau_facil), and neurogen's event-driven ODEs are solved in closed form only "
+            "when they decay to zero (tau * dx/dt = -x)")
 
 
-class STP(_SpikingSynapse):
-    """Short-term plasticity (spiking; not available yet)."""
+class STDP(Synapse):
+    """Spike-timing-dependent plasticity, online version (Song and Abbott, 2001), as
+    ANNarchy 5 writes it::
 
+        parameters:  tau_plus, tau_minus, A_plus, A_minus, w_min, w_max (: projection)
+        equations:   tau_plus  * dx/dt = -x : event-driven
+                     tau_minus * dy/dt = -y : event-driven
+        pre_spike:   g_target += w; x += A_plus * w_max; w = clip(w + y, w_min, w_max)
+        post_spike:  y -= A_minus * w_max; w = clip(w + x, w_min, w_max)
 
-class STDP(_SpikingSynapse):
-    """Spike-timing-dependent plasticity (spiking; not available yet)."""
+    A presynaptic spike reaches the synapse after the projection's delay (at least one
+    step); ``post_spike`` runs at the step of the postsynaptic spike, after the
+    presynaptic spikes of that step. ``x`` and ``y`` decay in closed form between events.
+
+    :param tau_plus: time constant of the presynaptic trace ``x`` (ms)
+    :param tau_minus: time constant of the postsynaptic trace ``y`` (ms)
+    :param A_plus: increment of ``x`` at a presynaptic spike, in units of ``w_max``
+    :param A_minus: decrement of ``y`` at a postsynaptic spike, in units of ``w_max``
+    :param w_min: smallest weight
+    :param w_max: largest weight
+    """
+
+    def __init__(self, tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.01, w_min=0.0,
+                 w_max=1.0):
+        values = dict(tau_plus=tau_plus, tau_minus=tau_minus, A_plus=A_plus,
+                      A_minus=A_minus, w_min=w_min, w_max=w_max)
+        super().__init__(
+            parameters="\n".join(f"{k} = {_number('STDP', k, v)} : projection"
+                                  for k, v in values.items()),
+            equations="""
+                tau_plus  * dx/dt = -x : event-driven
+                tau_minus * dy/dt = -y : event-driven
+            """,
+            pre_spike="""
+                g_target += w
+                x += A_plus * w_max
+                w = clip(w + y, w_min , w_max)
+            """,
+            post_spike="""
+                y -= A_minus * w_max
+                w = clip(w + x, w_min , w_max)
+            """,
+            name="STDP", description="Synapse exhibiting spike-timing dependent plasticity.")
 
 
 def list_standard_synapses() -> list:

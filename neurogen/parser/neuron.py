@@ -103,6 +103,9 @@ def parse_synapse(parameters: str | None, equations: str | None, functions: str 
     if not pre.is_spiking:
         return SynapseIR(**fields, psp=psp_expr, operation=operation, **rules)
     user_functions = visible_functions(functions, name)
+    fields["attributes"] = spk.declare_event_variables(
+        {"pre_spike": spiking.get("pre_spike"), "post_spike": spiking.get("post_spike")},
+        name, fields["attributes"], fields["symbols"])
     if events:       # their closed form reads the time of the synapse's last event
         fields["attributes"] = tuple(fields["attributes"]) + (
             Attribute(spk.LAST_EVENT, "variable", LOCAL, "real", 0.0),)
@@ -112,7 +115,8 @@ def parse_synapse(parameters: str | None, equations: str | None, functions: str 
     post_spike = spk.parse_events(spiking.get("post_spike"), "post_spike", name,
                                   fields["symbols"], user_functions, fields["attributes"])
     read = {s for e in pre_spike + post_spike for s in e.rhs.free_symbols}
-    read |= {s for _, rate in spk.decays(events, name) for s in rate.free_symbols}
+    read |= {s for _, rate, rest in spk.decays(events, name)
+             for s in rate.free_symbols | rest.free_symbols}
     fields["constants"] = tuple(sorted(set(fields["constants"]) | {
         c for c in constants if fields["symbols"].get(c) in read and c not in own}))
     return SynapseIR(**fields, psp=psp_expr, operation=operation, **rules, spiking=True,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import FlagError, ParseError
-from ..ir import LOCAL, Equation
+from ..ir import LOCAL, Attribute, Equation
 from .context import ErrorContext, field_lines
 from .expressions import Scope, parse_expression
 from .lines import split_assignment
@@ -40,9 +40,9 @@ def parse_events(text: str | None, field: str, name: str, symbols: dict, functio
     out = []
     for line in field_lines(text, name, field):
         with ErrorContext(name, field, line):
-            flags = {k: v for k, v in line.flags.items() if k not in ("min", "max")}
+            flags = {k: v for k, v in line.flags.items() if k not in ("min", "max", "init")}
             if flags:
-                raise FlagError(f"{field} statements take only min=/max= flags",
+                raise FlagError(f"{field} statements take only min=, max= and init= flags",
                                 token=sorted(flags)[0])
             pair = split_assignment(line.body)
             if pair is None or not pair[0].isidentifier():
@@ -72,20 +72,47 @@ def parse_events(text: str | None, field: str, name: str, symbols: dict, functio
     return tuple(out)
 
 
+def declare_event_variables(texts: dict, name: str, attributes, symbols: dict) -> tuple:
+    """Variables that only ``pre_spike``/``post_spike`` assign (``x = pre.v : init=0.0``)
+    are declared there, as ANNarchy does: per synapse, real, ``init`` or 0."""
+    known = {a.name for a in attributes} | {G_TARGET}
+    extra = []
+    for field, text in texts.items():
+        for line in field_lines(text, name, field):
+            pair = split_assignment(line.body)
+            target = pair[0] if pair else None
+            if not target or not target.isidentifier() or target in known:
+                continue
+            with ErrorContext(name, field, line):
+                init = line.flags.get("init", 0.0)
+                try:
+                    value = float(init)
+                except (TypeError, ValueError):
+                    raise FlagError(f"init= of '{target}' must be a number", token=str(init)) \
+                        from None
+            known.add(target)
+            symbols[target] = sp.Symbol(target)
+            extra.append(Attribute(target, "variable", LOCAL, "real", value))
+    return tuple(attributes) + tuple(extra)
+
+
 def decays(events, name: str) -> tuple:
-    """(variable, rate a) for each event-driven ODE ``dx/dt = a * x``: at an event,
-    ``x *= exp(a * (t - t_last_event))``."""
+    """(variable, a, b) for each event-driven ODE ``dx/dt = a * x + b``: at an event,
+    ``x = -b/a + (x + b/a) * exp(a * (t - t_last_event))`` (``x *= exp(...)`` when b = 0)."""
     out = []
     for eq in events:
         x = sp.Symbol(eq.target)
-        rate = sp.simplify(eq.rhs / x)
-        if rate.has(x) or any(s.name.startswith(("pre.", "post.", "_rand")) or
-                              s.name in ("t", "w", *SPIKE_TIMES)
-                              for s in rate.free_symbols):
-            raise ParseError(f"an event-driven variable must decay linearly between events "
-                             f"(e.g. 'tau * d{eq.target}/dt = -{eq.target}'), so that it is "
-                             "solved in closed form at each event", obj=name,
+        rhs = sp.expand(eq.rhs)
+        rate, rest = sp.simplify(sp.diff(rhs, x)), sp.simplify(rhs - sp.diff(rhs, x) * x)
+        variable = {x} | {s for s in (rate.free_symbols | rest.free_symbols)
+                          if s.name.startswith(("pre.", "post.", "_rand"))
+                          or s.name in ("t", "w", *SPIKE_TIMES)}
+        if rate == 0 or (rate.free_symbols | rest.free_symbols) & variable:
+            raise ParseError(f"an event-driven variable must relax linearly between events "
+                             f"(e.g. 'tau * d{eq.target}/dt = -{eq.target}' or '(1 - "
+                             f"{eq.target}) / tau'), so that it is solved in closed form at "
+                             "each event", obj=name,
                              field="equations", line=eq.line, equation=eq.text,
                              token=eq.target)
-        out.append((eq.target, rate))
+        out.append((eq.target, rate, rest))
     return tuple(out)
