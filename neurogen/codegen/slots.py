@@ -307,7 +307,11 @@ INT_CHECK_FINITE, INT_NONFINITE = 5, 6
 STOP_OFF, STOP_OR, STOP_AND = 0, 1, 2
 REAL_DT = 0
 PTR_MON_ADDR, PTR_MON_INT = 0, 1
-MONITOR_FIELDS = ("nbytes", "period", "offset", "count", "capacity", "active", "phase")
+MONITOR_FIELDS = ("nbytes", "period", "offset", "count", "capacity", "active", "phase",
+                  "source")
+#: monitor phases: at the end of a step, after the spikes arrived (conductances), and
+#: spike events (records of [step, count, ranks...] of a spiking population: ``source``)
+PHASE_END, PHASE_ARRIVED, PHASE_SPIKES = 0, 1, 2
 
 
 @dataclass

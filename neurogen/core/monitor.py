@@ -16,7 +16,7 @@ from ..runtime.state import Record
 from ..validation import SealedAttributes, number, reject_unknown
 from .population import Population
 from .projection import Dendrite, Projection
-from .spike_monitor import SPIKE, SpikeRecording, SpikeStatistics, spike_dict, spike_source
+from .spike_monitor import SPIKE, SpikeStatistics, spike_dict, spike_recording
 from .view import PopulationView
 
 
@@ -34,6 +34,7 @@ class Recording:
         self.phase = int(name.startswith("g_") and getattr(monitor.obj, "ir", None) is not None
                          and monitor.obj.ir.is_spiking
                          and name[2:] in monitor.obj.ir.spike.conductances)
+        self.source_id = 0
         width *= copies
         self.width = width
         monitor.net.state.allocate(Record(monitor.id, name), (0, width), dtype)
@@ -150,8 +151,7 @@ class Monitor(SpikeStatistics, SealedAttributes):
             return Recording(self, name, lambda: net.runtime.sum_buffer(obj.id, target),
                              obj.size, net.real_dtype, copies=net.batch)
         if name == SPIKE:
-            self.spike_rows = SpikeRecording()
-            return Recording(self, name, spike_source(self, obj), obj.size, np.bool_)
+            return spike_recording(self, obj, Recording)
         if name not in obj.attributes:
             raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
                                f"'{name}' (attributes: {', '.join(obj.attributes)})")
@@ -182,8 +182,6 @@ class Monitor(SpikeStatistics, SealedAttributes):
         step = self.net.get_current_step()
         if active and not self.active:
             self._periods.append([step, None])
-            if SPIKE in getattr(self, "recordings", {}):
-                self._restart_spikes(step)
         elif not active and self.active and self._periods:
             self._periods[-1][1] = step
         self.active = active
@@ -226,9 +224,8 @@ class Monitor(SpikeStatistics, SealedAttributes):
             rec = self.recordings[name]
             data = rec.data().copy()
             if name == SPIKE:
-                steps = self.spike_rows.steps(len(data), self.period_steps)
                 ranks = self.ranks if self.ranks is not None else range(self.obj.size)
-                data = spike_dict(data, steps, ranks)
+                data = spike_dict(data, ranks)
             elif isinstance(self.obj, Projection):
                 data = self._projection_data(rec, data)
             elif rec.copies > 1:         # a batched network: (steps, B, ...)
@@ -244,18 +241,7 @@ class Monitor(SpikeStatistics, SealedAttributes):
                 rec.count = 0
                 if runtime is not None:
                     runtime.clear_recording(rec)
-                if name == SPIKE:
-                    self._restart_spikes(self.net.get_current_step())
         return result[names] if single and not force_dict else result
-
-    def _restart_spikes(self, step: int):
-        """The next spike row is the first recorded at or after ``step``."""
-        if self.net.runtime is not None:
-            self.net.runtime.sync_monitors()
-        period = self.period_steps
-        first = self.offset + -(-(step - self.offset) // period) * period \
-            if step > self.offset else self.offset
-        self.spike_rows.restart(self.recordings[SPIKE].count, first)
 
     def _copies_data(self, rec: Recording, data: np.ndarray, reshape: bool) -> np.ndarray:
         data = data.reshape(len(data), rec.copies, -1)

@@ -1,11 +1,10 @@
 """Spike recording for :class:`~neurogen.core.monitor.Monitor` (``Monitor(pop, 'spike')``)
 and ANNarchy's spike statistics as Monitor methods.
 
-The generated step records the population's per-neuron ``spiked`` flags (one byte per
-neuron) like any attribute; ``get('spike')`` turns them into ANNarchy's
-``{rank: [spike steps]}``. Each recorded row's step is known from the segments of
-recording (start or resume, and the row count then), so pauses and
-``get(keep=False)`` keep the times exact.
+The generated step appends, at each recorded step, ``[step, count, ranks...]`` of the
+neurons that spiked (the population's spike list of that step): a few bytes per spike,
+not per neuron; ``get('spike')`` turns the records into ANNarchy's
+``{rank: [spike steps]}``.
 """
 from __future__ import annotations
 
@@ -13,45 +12,40 @@ import numpy as np
 
 from ..analysis import spike_trains
 from ..errors import NetworkError
+from ..codegen.slots import PHASE_SPIKES
 from ..ir import SPIKED
+from ..runtime.state import Record
 
 SPIKE = "spike"
 
 
-class SpikeRecording:
-    """Which step each recorded row of a spike recording holds."""
-
-    def __init__(self):
-        self.segments: list = []       # (first row, its step)
-
-    def restart(self, row: int, step: int):
-        """Rows from ``row`` on are recorded from ``step`` on (start, resume, clear)."""
-        self.segments = [s for s in self.segments if s[0] < row] + [(row, step)]
-
-    def steps(self, count: int, period: int) -> np.ndarray:
-        out = np.zeros(count, dtype=np.int64)
-        for n, (row, step) in enumerate(self.segments):
-            end = self.segments[n + 1][0] if n + 1 < len(self.segments) else count
-            if row < count:
-                out[row:min(end, count)] = step + period * np.arange(min(end, count) - row)
-        return out
-
-
-def spike_source(monitor, obj):
-    """The buffer a spike recording copies: the population's ``spiked`` flags."""
+def spike_recording(monitor, obj, recording_type):
+    """The recording of ``obj``'s spikes: records ``[step, count, ranks...]`` appended by
+    the generated step at every recorded step (int32; room for one step of every neuron
+    spiking is kept free, the buffer grows when it fills up)."""
     if not getattr(obj, "ir", None) or not obj.ir.is_spiking:
         raise NetworkError(f"Monitor: population '{obj.name}' is rate-coded and emits no "
                            "spikes to record")
-    return lambda: obj.buffer(SPIKED)
+    rec = recording_type(monitor, SPIKE, lambda: obj.buffer(SPIKED), 1, np.int32)
+    monitor.net.state.allocate(Record(monitor.id, SPIKE), (0,), np.int32)
+    rec.width, rec.phase, rec.source_id = obj.size + 2, PHASE_SPIKES, obj.id
+    return rec
 
 
-def spike_dict(flags: np.ndarray, steps: np.ndarray, ranks) -> dict:
-    """``{rank: [steps]}`` of the recorded ranks (every rank, spiking or not)."""
-    rows, neurons = np.nonzero(flags)
-    order = np.lexsort((rows, neurons))
-    rows, neurons = rows[order], neurons[order]
-    bounds = np.searchsorted(neurons, np.arange(flags.shape[1] + 1))
-    times = steps[rows]
+def spike_dict(records: np.ndarray, ranks) -> dict:
+    """``{rank: [steps]}`` of the recorded ranks (every rank, spiking or not), from the
+    ``[step, count, ranks...]`` records."""
+    steps, spikers, pos = [], [], 0
+    while pos < records.size:
+        step, count = int(records[pos]), int(records[pos + 1])
+        spikers.append(records[pos + 2:pos + 2 + count])
+        steps.append(np.full(count, step, dtype=np.int64))
+        pos += 2 + count
+    neurons = np.concatenate(spikers) if spikers else np.zeros(0, np.int32)
+    times = np.concatenate(steps) if steps else np.zeros(0, np.int64)
+    order = np.argsort(neurons, kind="stable")          # per neuron, steps stay in order
+    neurons, times = neurons[order], times[order]
+    bounds = np.searchsorted(neurons, np.arange(max(ranks, default=-1) + 2))
     return {int(r): times[bounds[r]:bounds[r + 1]].tolist() for r in ranks}
 
 

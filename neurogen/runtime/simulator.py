@@ -74,8 +74,9 @@ class MonitorTable:
         rec.attached, rec.count = True, count
         self.addresses[2 * m] = address(rec.source())
         self.addresses[2 * m + 1] = address(rec.buffer)
-        self.row(m)[:] = (rec.buffer.itemsize * rec.width, mon.period_steps, mon.offset,
-                          count, rec.buffer.shape[0], int(mon.active), rec.phase)
+        nbytes = rec.width if rec.phase == S.PHASE_SPIKES else rec.buffer.itemsize * rec.width
+        self.row(m)[:] = (nbytes, mon.period_steps, mon.offset, count, rec.buffer.shape[0],
+                          int(mon.active), rec.phase, rec.source_id)
 
     def clear(self, recording):
         """Forget what ``recording`` holds (Monitor.get(keep=False), reset)."""
@@ -94,7 +95,8 @@ class MonitorTable:
 
     def _check_memory(self, start_step: int, nsteps: int):
         needed = sum(self._records(rec.monitor, start_step, nsteps) * rec.width *
-                     rec.buffer.itemsize for rec in self.recordings if rec.monitor.active)
+                     rec.buffer.itemsize for rec in self.recordings
+                     if rec.monitor.active and rec.phase != S.PHASE_SPIKES)
         try:
             available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         except (ValueError, OSError, AttributeError):
@@ -120,6 +122,14 @@ class MonitorTable:
                 continue
             needed = self._records(mon, start_step, nsteps)
             capacity = rec.buffer.shape[0]
+            if rec.phase == S.PHASE_SPIKES:     # variable records: room for the next step
+                if rec.count + rec.width > capacity:    # (grown again when it fills up)
+                    new = max(rec.count + rec.width, _GROW * capacity, 4096)
+                    old = rec.buffer
+                    buffer = self.state.allocate(Record(mon.id, rec.name), (new,), np.int32)
+                    buffer[:rec.count] = old[:rec.count]
+                self.write(m)
+                continue
             if rec.count + needed > capacity or (at_least_one and rec.count >= capacity):
                 new = max(rec.count + needed, _GROW * capacity, 16)
                 old = rec.buffer
