@@ -29,7 +29,7 @@ import sympy as sp
 
 from ..errors import NetworkError, NeurogenError
 from ..integrators import Store, Temp, blocks
-from ..ir import GLOBAL, LAST_SPIKE, LOCAL, POSTSYNAPTIC, Reduction
+from ..ir import GLOBAL, LAST_SPIKE, LOCAL, POSTSYNAPTIC, SPIKED, Reduction
 from ..ir.network import DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, NetworkIR
 from .. import storage
 from . import slots as S
@@ -140,8 +140,8 @@ class _PopulationLowering:
         self.size_name = f"p{self.k}_size"
         self.size_slot = table.int(S.PopSize(self.k))
         for n, a in enumerate(self.ir.attributes):
-            self._pointer(a.name, f"p{self.k}_a{n}", CTYPES.get(a.ctype, "real"),
-                          S.PopAttribute(self.k, a.name))
+            ctype = "uint8_t" if a.name == SPIKED else CTYPES.get(a.ctype, "real")
+            self._pointer(a.name, f"p{self.k}_a{n}", ctype, S.PopAttribute(self.k, a.name))
         self.sums = []
         for n, target in enumerate(self._summed_targets()):
             self._pointer("_sum_" + target, f"p{self.k}_s{n}", "real", S.PopSum(self.k, target))
@@ -207,6 +207,14 @@ class _PopulationLowering:
     def lower(self) -> dict:
         equations, emit = self.ir.equations, self.emit
         gtable, ltable = self.table("0"), self.table("i")
+        hoisted = []
+        if self.ir.is_spiking:      # population-wide values read once per step, so that
+            for a in self.ir.attributes:     # the neuron loop vectorises (no aliasing)
+                if a.locality == GLOBAL:
+                    name = f"_{self.buffers[a.name]}"
+                    hoisted.append({"name": name, "ctype": CTYPES.get(a.ctype, "real"),
+                                    "source": f"{self.buffers[a.name]}[0]"})
+                    ltable[sp.Symbol(a.name)] = name
         pending = [r for r in self.ir.reductions if r.in_place]
         pre_global, global_stmts, global_used = [], [], set()
         for block in blocks([e for e in equations if e.locality == GLOBAL]):
@@ -270,7 +278,7 @@ class _PopulationLowering:
                     "selected": self.slots.int(S.StopSelected(self.k)),
                     "comment": comment(f"{self.pop.stop.condition} {self.pop.stop.mode}")}
         return {"id": self.k, "size": self.size_name, "stop": stop, "timed": timed,
-                "spike": spike,
+                "spike": spike, "hoisted": hoisted,
                 "sums": self.sums, "pre_global": pre_global,
                 "global_randoms": global_randoms, "global_statements": global_stmts,
                 "global_checks": self.real_stores(global_stmts),

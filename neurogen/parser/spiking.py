@@ -7,7 +7,9 @@ conductances ``g_<target>`` that incoming spikes increment (ANNarchy's semantics
 - The refractory period is an attribute in ms: ``refractory`` (a per-neuron parameter,
   0 unless ``refractory=`` gives a number), or the attribute ``refractory=`` names.
 - ``r`` exists on every spiking neuron (the firing rate ``compute_firing_rate`` fills),
-  and three hidden per-neuron variables hold the runtime state (:data:`neurogen.ir.SPIKED`...).
+  and three hidden per-neuron variables hold the runtime state (:data:`neurogen.ir.SPIKED`...;
+  the refractory countdown is a real, in steps, so that the neuron loop holds one type of
+  number and vectorises).
 """
 from __future__ import annotations
 
@@ -94,7 +96,7 @@ def hidden_attributes(attributes) -> tuple:
     extra = [] if "r" in names else [Attribute("r", "variable", LOCAL, "real", 0.0)]
     extra += [Attribute(SPIKED, "variable", LOCAL, "bool", False),
               Attribute(LAST_SPIKE, "variable", LOCAL, "int", NEVER),
-              Attribute(REFRACTORY_LEFT, "variable", LOCAL, "int", 0)]
+              Attribute(REFRACTORY_LEFT, "variable", LOCAL, "real", 0.0)]
     return tuple(attributes) + tuple(extra)
 
 
