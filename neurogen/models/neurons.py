@@ -1,6 +1,7 @@
 """ANNarchy's standard neuron models, as classes (``neuron=LeakyIntegrator()``): the
 rate-coded leaky integrator and the spiking neurons (PyNN's names, parameters and units:
 mV, ms, nF, nA, uS), with ANNarchy 5's equations and numerical methods."""
+import functools
 import math
 import numbers
 
@@ -88,7 +89,7 @@ class Izhikevich(_StandardSpikingNeuron):
                                 f"got {conductance!r}"[:200])
         equations = f"""
             I = {conductance} + noise * Normal(0.0, 1.0) + i_offset
-            dv/dt = 0.04 * v^2 + 5.0 * v + 140.0 - u + I : init = {_number("Izhikevich", "c", c)}
+            dv/dt = 0.04 * v^2 + 5.0 * v + 140.0 - u + I : init = {float(c)!r}
             du/dt = a * (b*v - u) : init = {float(b) * float(c)!r}
         """
         self._define(values, equations, "v > v_thresh", "v = c\nu += d", "tau_refrac",
@@ -99,7 +100,8 @@ class IF_curr_exp(_StandardSpikingNeuron):
     """Leaky integrate-and-fire neuron, fixed threshold, exponentially decaying synaptic
     currents (exponential Euler)::
 
-        cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc - g_inh + i_offset : exponential, init = v_reset
+        cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc - g_inh
+            + i_offset : exponential, init = v_reset
         tau_syn_E * dg_exc/dt = - g_exc : exponential
         tau_syn_I * dg_inh/dt = - g_inh : exponential
         spike: v > v_thresh      reset: v = v_reset      refractory: tau_refrac
@@ -120,8 +122,10 @@ class IF_curr_exp(_StandardSpikingNeuron):
         values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
                       tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
                       v_reset=v_reset, i_offset=i_offset)
+        v0 = _number(type(self).__name__, 'v_reset', v_reset)
         equations = f"""
-            cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc - g_inh + i_offset : exponential, init = {_number(type(self).__name__, 'v_reset', v_reset)}
+            cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc - g_inh
+                + i_offset : exponential, init = {v0}
             tau_syn_E * dg_exc/dt = - g_exc : exponential
             tau_syn_I * dg_inh/dt = - g_inh : exponential
         """
@@ -134,7 +138,8 @@ class IF_cond_exp(_StandardSpikingNeuron):
     """Leaky integrate-and-fire neuron, fixed threshold, exponentially decaying synaptic
     conductances (exponential Euler)::
 
-        cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset : exponential, init = v_reset
+        cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc * (e_rev_E - v)
+            + g_inh * (e_rev_I - v) + i_offset : exponential, init = v_reset
         tau_syn_E * dg_exc/dt = - g_exc : exponential
         tau_syn_I * dg_inh/dt = - g_inh : exponential
         spike: v > v_thresh      reset: v = v_reset      refractory: tau_refrac
@@ -158,8 +163,10 @@ class IF_cond_exp(_StandardSpikingNeuron):
         values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
                       tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
                       v_reset=v_reset, i_offset=i_offset, e_rev_E=e_rev_E, e_rev_I=e_rev_I)
+        v0 = _number(type(self).__name__, 'v_reset', v_reset)
         equations = f"""
-            cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset : exponential, init = {_number(type(self).__name__, 'v_reset', v_reset)}
+            cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc * (e_rev_E - v)
+                + g_inh * (e_rev_I - v) + i_offset : exponential, init = {v0}
             tau_syn_E * dg_exc/dt = - g_exc : exponential
             tau_syn_I * dg_inh/dt = - g_inh : exponential
         """
@@ -190,7 +197,8 @@ class IF_curr_alpha(_StandardSpikingNeuron):
 
         gmax_exc = exp((tau_syn_E - dt/2.0)/tau_syn_E)
         gmax_inh = exp((tau_syn_I - dt/2.0)/tau_syn_I)
-        cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc - alpha_inh + i_offset : exponential, init = v_reset
+        cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc - alpha_inh
+            + i_offset : exponential, init = v_reset
         tau_syn_E * dg_exc/dt = - g_exc : exponential
         tau_syn_I * dg_inh/dt = - g_inh : exponential
         tau_syn_E * dalpha_exc/dt = gmax_exc * g_exc - alpha_exc : exponential
@@ -216,8 +224,10 @@ class IF_curr_alpha(_StandardSpikingNeuron):
         values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
                       tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
                       v_reset=v_reset, i_offset=i_offset)
+        v0 = _number(type(self).__name__, 'v_reset', v_reset)
         equations = _ALPHA + f"""
-            cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc - alpha_inh + i_offset : exponential, init = {_number(type(self).__name__, 'v_reset', v_reset)}
+            cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc - alpha_inh
+                + i_offset : exponential, init = {v0}
         """ + _ALPHA_ODES
         self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
                      "Leaky integrate-and-fire model with fixed threshold and alpha "
@@ -230,7 +240,8 @@ class IF_cond_alpha(_StandardSpikingNeuron):
 
         gmax_exc = exp((tau_syn_E - dt/2.0)/tau_syn_E)
         gmax_inh = exp((tau_syn_I - dt/2.0)/tau_syn_I)
-        cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc * (e_rev_E - v) + alpha_inh * (e_rev_I - v) + i_offset : exponential, init = v_reset
+        cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc * (e_rev_E - v)
+            + alpha_inh * (e_rev_I - v) + i_offset : exponential, init = v_reset
         tau_syn_E * dg_exc/dt = - g_exc : exponential
         tau_syn_I * dg_inh/dt = - g_inh : exponential
         tau_syn_E * dalpha_exc/dt = gmax_exc * g_exc - alpha_exc : exponential
@@ -259,16 +270,39 @@ class IF_cond_alpha(_StandardSpikingNeuron):
         values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
                       tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
                       v_reset=v_reset, i_offset=i_offset, e_rev_E=e_rev_E, e_rev_I=e_rev_I)
+        v0 = _number(type(self).__name__, 'v_reset', v_reset)
         equations = _ALPHA + f"""
-            cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc * (e_rev_E - v) + alpha_inh * (e_rev_I - v) + i_offset : exponential, init = {_number(type(self).__name__, 'v_reset', v_reset)}
+            cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc * (e_rev_E - v)
+                + alpha_inh * (e_rev_I - v) + i_offset : exponential, init = {v0}
         """ + _ALPHA_ODES
         self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
                      "Leaky integrate-and-fire model with fixed threshold and alpha "
                      "post-synaptic conductances.")
 
 
+@functools.lru_cache(maxsize=None)
+def _neuron_w_refused() -> str | None:
+    """Why neurogen's parser refuses a neuron variable named ``w``; None if it accepts one."""
+    try:
+        Neuron(equations="dw/dt = -w", name="probe").parse()
+    except NeurogenError as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+def _require_neuron_w(owner: str):
+    """The EIF models name their adaptation current ``w``, as ANNarchy's: refused, with the
+    reason, while neurogen reserves that name in neuron equations."""
+    reason = _neuron_w_refused()
+    if reason is not None:
+        raise NeurogenError(f"{owner} is not available in neurogen yet: ANNarchy names its "
+                            "adaptation variable 'w', and neurogen reserves 'w' (the "
+                            f"synaptic weight) in neuron equations ({reason})")
+
+
 _EIF_MEMBRANE = """
-            tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T)) + tau_m/cm*(I - w) : init = {v0}
+            tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T))
+                + tau_m/cm*(I - w) : init = {v0}
             tau_w * dw/dt = a * (v - v_rest) / 1000.0 - w
 """
 _EIF_DOC_PARAMS = """
@@ -292,28 +326,34 @@ _EIF_DOC_PARAMS = """
 
 
 class EIF_cond_exp_isfa_ista(_StandardSpikingNeuron):
-    """Adaptive exponential integrate-and-fire neuron (Brette and Gerstner, 2005) with
+    __doc__ = """Adaptive exponential integrate-and-fire neuron (Brette and Gerstner, 2005) with
     spike-triggered and subthreshold adaptation, exponentially decaying synaptic
     conductances. ``v`` and ``w`` use explicit Euler, the conductances exponential Euler::
 
         I = g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset
-        tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T)) + tau_m/cm*(I - w) : init = v_reset
+        tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T))
+            + tau_m/cm*(I - w) : init = v_reset
         tau_w * dw/dt = a * (v - v_rest) / 1000.0 - w
         tau_syn_E * dg_exc/dt = - g_exc : exponential
         tau_syn_I * dg_inh/dt = - g_inh : exponential
         spike: v > v_spike      reset: v = v_reset; w += b      refractory: tau_refrac
+
+    Not available yet: neurogen reserves the name ``w`` (the synaptic weight) in neuron
+    equations, and creating one raises a ``NeurogenError`` that says so.
     """ + _EIF_DOC_PARAMS
 
     def __init__(self, v_rest=-70.6, cm=0.281, tau_m=9.3667, tau_refrac=0.1, tau_syn_E=5.0,
                  tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-80.0, tau_w=144.0, a=4.0, b=0.0805,
                  i_offset=0.0, delta_T=2.0, v_thresh=-50.4, v_reset=-70.6, v_spike=-40.0):
+        name = type(self).__name__
+        _require_neuron_w(name)
         values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
                       tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, e_rev_E=e_rev_E,
                       e_rev_I=e_rev_I, tau_w=tau_w, a=a, b=b, i_offset=i_offset,
                       delta_T=delta_T, v_thresh=v_thresh, v_reset=v_reset, v_spike=v_spike)
         equations = """
             I = g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset
-        """ + _EIF_MEMBRANE.format(v0=_number(type(self).__name__, 'v_reset', v_reset)) + """
+        """ + _EIF_MEMBRANE.format(v0=_number(name, 'v_reset', v_reset)) + """
             tau_syn_E * dg_exc/dt = - g_exc : exponential
             tau_syn_I * dg_inh/dt = - g_inh : exponential
         """
@@ -323,14 +363,15 @@ class EIF_cond_exp_isfa_ista(_StandardSpikingNeuron):
 
 
 class EIF_cond_alpha_isfa_ista(_StandardSpikingNeuron):
-    """Adaptive exponential integrate-and-fire neuron (Brette and Gerstner, 2005) with
+    __doc__ = """Adaptive exponential integrate-and-fire neuron (Brette and Gerstner, 2005) with
     spike-triggered and subthreshold adaptation, alpha-shaped synaptic conductances.
     ``v`` and ``w`` use explicit Euler, the conductances exponential Euler::
 
         gmax_exc = exp((tau_syn_E - dt/2.0)/tau_syn_E)
         gmax_inh = exp((tau_syn_I - dt/2.0)/tau_syn_I)
         I = alpha_exc * (e_rev_E - v) + alpha_inh * (e_rev_I - v) + i_offset
-        tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T)) + tau_m/cm*(I - w) : init = v_reset
+        tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T))
+            + tau_m/cm*(I - w) : init = v_reset
         tau_w * dw/dt = a * (v - v_rest) / 1000.0 - w
         tau_syn_E * dg_exc/dt = - g_exc : exponential
         tau_syn_I * dg_inh/dt = - g_inh : exponential
@@ -340,18 +381,23 @@ class EIF_cond_alpha_isfa_ista(_StandardSpikingNeuron):
 
     As in ANNarchy, ``alpha_exc`` and ``alpha_inh`` keep their values during the
     refractory period (only the ``g_*`` evolve).
+
+    Not available yet: neurogen reserves the name ``w`` (the synaptic weight) in neuron
+    equations, and creating one raises a ``NeurogenError`` that says so.
     """ + _EIF_DOC_PARAMS
 
     def __init__(self, v_rest=-70.6, cm=0.281, tau_m=9.3667, tau_refrac=0.1, tau_syn_E=5.0,
                  tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-80.0, tau_w=144.0, a=4.0, b=0.0805,
                  i_offset=0.0, delta_T=2.0, v_thresh=-50.4, v_reset=-70.6, v_spike=-40.0):
+        name = type(self).__name__
+        _require_neuron_w(name)
         values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
                       tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, e_rev_E=e_rev_E,
                       e_rev_I=e_rev_I, tau_w=tau_w, a=a, b=b, i_offset=i_offset,
                       delta_T=delta_T, v_thresh=v_thresh, v_reset=v_reset, v_spike=v_spike)
         equations = _ALPHA + """
             I = alpha_exc * (e_rev_E - v) + alpha_inh * (e_rev_I - v) + i_offset
-        """ + _EIF_MEMBRANE.format(v0=_number(type(self).__name__, 'v_reset', v_reset)) + _ALPHA_ODES
+        """ + _EIF_MEMBRANE.format(v0=_number(name, 'v_reset', v_reset)) + _ALPHA_ODES
         self._define(values, equations, "v > v_spike", "v = v_reset\nw += b", "tau_refrac",
                      "Exponential integrate-and-fire neuron with spike triggered and "
                      "sub-threshold adaptation conductances (isfa, ista reps.).")
@@ -375,8 +421,9 @@ class HH_cond_exp(_StandardSpikingNeuron):
         dm/dt = am * (1.0 - m) - bm * m : init = 0.0, exponential
         dh/dt = ah * (1.0 - h) - bh * h : init = 1.0, exponential
         cm * dv/dt = gleak*(e_rev_leak - v) + gbar_K * n**4 * (e_rev_K - v)
-                     + gbar_Na * m**3 * h * (e_rev_Na - v)
-                     + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset : exponential, init = e_rev_leak
+            + gbar_Na * m**3 * h * (e_rev_Na - v)
+            + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v)
+            + i_offset : exponential, init = e_rev_leak
         tau_syn_E * dg_exc/dt = - g_exc : exponential
         tau_syn_I * dg_inh/dt = - g_inh : exponential
         spike: (v > v_thresh) and (prev_v <= v_thresh)      no reset, no refractory period
@@ -404,6 +451,7 @@ class HH_cond_exp(_StandardSpikingNeuron):
                       e_rev_Na=e_rev_Na, e_rev_K=e_rev_K, e_rev_leak=e_rev_leak,
                       e_rev_E=e_rev_E, e_rev_I=e_rev_I, tau_syn_E=tau_syn_E,
                       tau_syn_I=tau_syn_I, i_offset=i_offset, v_thresh=v_thresh)
+        v0 = _number(type(self).__name__, 'e_rev_leak', e_rev_leak)
         equations = f"""
             prev_v = v
             an = 0.032 * (15.0 - v + v_offset) / (exp((15.0 - v + v_offset)/5.0) - 1.0)
@@ -415,7 +463,10 @@ class HH_cond_exp(_StandardSpikingNeuron):
             dn/dt = an * (1.0 - n) - bn * n : init = 0.0, exponential
             dm/dt = am * (1.0 - m) - bm * m : init = 0.0, exponential
             dh/dt = ah * (1.0 - h) - bh * h : init = 1.0, exponential
-            cm * dv/dt = gleak*(e_rev_leak - v) + gbar_K * n**4 * (e_rev_K - v) + gbar_Na * m**3 * h * (e_rev_Na - v) + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v) + i_offset : exponential, init = {_number(type(self).__name__, 'e_rev_leak', e_rev_leak)}
+            cm * dv/dt = gleak*(e_rev_leak - v) + gbar_K * n**4 * (e_rev_K - v)
+                + gbar_Na * m**3 * h * (e_rev_Na - v)
+                + g_exc * (e_rev_E - v) + g_inh * (e_rev_I - v)
+                + i_offset : exponential, init = {v0}
             tau_syn_E * dg_exc/dt = - g_exc : exponential
             tau_syn_I * dg_inh/dt = - g_inh : exponential
         """

@@ -1,9 +1,8 @@
 """ANNarchy's standard synapse models, written as equation strings (ANNarchy's
 definitions): plain Hebbian learning, Oja's normalised rule and the BCM rule with a
-sliding threshold (IBCM) for rate-coded networks, spike-timing-dependent plasticity
-(STDP) for spiking ones (short-term plasticity, STP, is not available yet). Classes, as
-in ANNarchy: ``synapse=Hebb`` uses the default parameters, ``synapse=Hebb(eta=0.1)``
-others."""
+sliding threshold (IBCM) for rate-coded networks, short-term plasticity (STP) and
+spike-timing-dependent plasticity (STDP) for spiking ones. Classes, as in ANNarchy:
+``synapse=Hebb`` uses the default parameters, ``synapse=Hebb(eta=0.1)`` others."""
 from ..errors import NeurogenError
 from ..core.synapse import Synapse
 from .neurons import _number
@@ -54,18 +53,40 @@ class STP(Synapse):
                      du/dt = (U - u)/tau_facil : init = U, event-driven
         pre_spike:   g_target += w * u * x; x *= (1 - u); u += U * (1 - u)
 
-    Not available yet: ``x`` and ``u`` relax towards 1 and ``U`` between spikes, and
-    neurogen solves event-driven ODEs in closed form only when they decay to zero
-    (``tau * dx/dt = -x``). Creating one raises a :class:`~neurogen.NeurogenError` that
-    says so.
+    ``x`` (the available resources) and ``u`` (the utilisation) relax towards 1 and ``U``
+    between spikes, in closed form at each presynaptic spike. The time constant of the
+    postsynaptic current is the neuron's, not the synapse's.
+
+    :param tau_rec: depression time constant (ms)
+    :param tau_facil: facilitation time constant (ms), > 0 (a very small value for no
+        facilitation)
+    :param U: use parameter (per synapse)
     """
 
     def __init__(self, tau_rec=100.0, tau_facil=0.01, U=0.5):
-        raise NeurogenError(
-            "STP is not available in neurogen yet: its event-driven variables relax to "
-            "non-zero values between spikes (dx/dt = (1 - x)/tau_rec, du/dt = (U - u)/"
-            "tau_facil), and neurogen's event-driven ODEs are solved in closed form only "
-            "when they decay to zero (tau * dx/dt = -x)")
+        for k, v in dict(tau_rec=tau_rec, tau_facil=tau_facil, U=U).items():
+            _number("STP", k, v)
+        if not tau_facil > 0.0:
+            raise NeurogenError("STP: tau_facil must be positive. Choose a very small value "
+                                "if you have to, or derive a new synapse.")
+        super().__init__(
+            parameters=f"""
+                tau_rec = {_number("STP", "tau_rec", tau_rec)} : projection
+                tau_facil = {_number("STP", "tau_facil", tau_facil)} : projection
+                U = {_number("STP", "U", U)}
+            """,
+            equations=f"""
+                dx/dt = (1 - x)/tau_rec : init = 1.0, event-driven
+                du/dt = (U - u)/tau_facil : init = {_number("STP", "U", U)}, event-driven
+            """,
+            pre_spike="""
+                g_target += w * u * x
+                x *= (1 - u)
+                u += U * (1 - u)
+            """,
+            name="STP", description="Synapse exhibiting short-term facilitation and "
+                                    "depression, implemented using the model of Tsodyks, "
+                                    "Markram et al.")
 
 
 class STDP(Synapse):
@@ -80,7 +101,9 @@ class STDP(Synapse):
 
     A presynaptic spike reaches the synapse after the projection's delay (at least one
     step); ``post_spike`` runs at the step of the postsynaptic spike, after the
-    presynaptic spikes of that step. ``x`` and ``y`` decay in closed form between events.
+    presynaptic spikes of that step. ``x`` and ``y`` decay in closed form between events,
+    timed as ANNarchy 5.0.4: a presynaptic event brings them to the step before the one
+    processing it, a postsynaptic event to its own step.
 
     :param tau_plus: time constant of the presynaptic trace ``x`` (ms)
     :param tau_minus: time constant of the postsynaptic trace ``y`` (ms)

@@ -25,13 +25,19 @@ def test_if_then_else_leaves_the_flag_colon_to_the_flags():
     assert float(pop.r[0]) == 2.0
 
 
-def test_spiking_standard_models_import_but_are_refused_when_used():
-    """ANNarchy modules import IF_curr_exp, STDP...: the names load; using one is a clear
-    error (spiking networks are not built yet)."""
-    from neurogen import IF_curr_exp, Izhikevich, STDP  # noqa: F401
-    net = ng.Network()
-    for neuron in (IF_curr_exp, Izhikevich()):
-        with np.testing.assert_raises(ng.NeurogenError):
-            net.create(geometry=1, neuron=neuron)
-    with np.testing.assert_raises(ng.NeurogenError):
-        STDP()
+def test_spiking_standard_models_import_and_work():
+    """ANNarchy modules import IF_curr_exp, STDP...: the names load and are the models
+    (spiking networks are built): a population of IF_curr_exp spikes under a constant
+    current, STDP() is a spiking Synapse."""
+    from neurogen import IF_curr_exp, Izhikevich, STDP
+    net = ng.Network(dt=0.1)
+    pop = net.create(geometry=2, neuron=IF_curr_exp)       # the class, as ANNarchy allows
+    izh = net.create(geometry=1, neuron=Izhikevich())
+    m = net.monitor(pop, "spike")
+    net.compile(silent=True)
+    pop.i_offset = [0.0, 1.0]
+    net.simulate(100.0)
+    spikes = m.get("spike")
+    assert spikes[0] == [] and len(spikes[1]) >= 3
+    assert izh.neuron_type.type == "spike"
+    assert isinstance(STDP(), ng.Synapse) and STDP().type == "spike"

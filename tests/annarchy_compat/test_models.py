@@ -10,8 +10,8 @@ def test_standard_synapses_are_classes_usable_as_synapse():
     names = [m.__name__ for m in models.list_standard_synapses()]
     assert names == ["STP", "STDP", "Hebb", "Oja", "IBCM"]
     assert isinstance(ng.Hebb(eta=0.5), ng.Synapse)
-    with pytest.raises(ng.ANNarchyException, match="spiking"):
-        models.STDP()
+    stdp = models.STDP()
+    assert isinstance(stdp, ng.Synapse) and stdp.type == "spike"
 
 
 def test_hebb_class_learns_as_numpy():
@@ -43,11 +43,26 @@ def test_leaky_integrator_relaxes_as_numpy():
     np.testing.assert_allclose(pop.r, [v], rtol=1e-13)
 
 
-def test_spiking_neuron_population_is_refused():
-    spiking = ng.Neuron(equations="v = v + 1", spike="v > 3", reset="v = 0")
-    net = ng.Network()
-    with pytest.raises(ng.NeurogenError, match="spiking"):
-        net.create(geometry=3, neuron=spiking)
+def test_if_curr_exp_population_spikes_under_a_constant_current():
+    """Spiking is built: IF_curr_exp (exponential Euler, refractory 2 ms) under a constant
+    current fires at the period the closed form gives."""
+    net = ng.Network(dt=0.1)
+    pop = net.create(geometry=3, neuron=ng.IF_curr_exp(tau_refrac=2.0))
+    m = net.monitor(pop, "spike")
+    net.compile(silent=True)
+    pop.i_offset = [0.0, 1.0, 2.0]
+    net.simulate(200.0)
+    spikes = m.get("spike")
+    assert spikes[0] == []
+    for rank, i in ((1, 1.0), (2, 2.0)):
+        v, decay, first = -65.0, np.exp(-0.1 / 20.0), None
+        for step in range(2000):                    # v -> v_rest + tau_m * i / cm
+            v = v + (1.0 - decay) * (-65.0 + 20.0 * i - v)
+            if v > -50.0:
+                first = step
+                break
+        assert spikes[rank][0] == first
+        assert np.all(np.diff(spikes[rank]) == first + 1 + 20)   # + the refractory steps
 
 
 def test_missing_dendrite_raises_annarchy_exception():
