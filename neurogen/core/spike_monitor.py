@@ -60,9 +60,10 @@ class SpikeStatistics:
         return spikes
 
     def _window(self):
+        """(first recorded step, current step): ANNarchy's duration is their difference."""
         now = self.net.get_current_step()
         start = self._periods[0][0] if self._periods else now
-        return (start, max(start, now - 1))
+        return (start, now)
 
     def _size(self):
         return len(self.ranks) if self.ranks is not None else self.obj.size

@@ -1,7 +1,6 @@
 """ANNarchy's standard neuron models, as classes (``neuron=LeakyIntegrator()``): the
 rate-coded leaky integrator and the spiking neurons (PyNN's names, parameters and units:
 mV, ms, nF, nA, uS), with ANNarchy 5's equations and numerical methods."""
-import functools
 import math
 import numbers
 
@@ -280,26 +279,6 @@ class IF_cond_alpha(_StandardSpikingNeuron):
                      "post-synaptic conductances.")
 
 
-@functools.lru_cache(maxsize=None)
-def _neuron_w_refused() -> str | None:
-    """Why neurogen's parser refuses a neuron variable named ``w``; None if it accepts one."""
-    try:
-        Neuron(equations="dw/dt = -w", name="probe").parse()
-    except NeurogenError as exc:
-        return str(exc).splitlines()[0]
-    return None
-
-
-def _require_neuron_w(owner: str):
-    """The EIF models name their adaptation current ``w``, as ANNarchy's: refused, with the
-    reason, while neurogen reserves that name in neuron equations."""
-    reason = _neuron_w_refused()
-    if reason is not None:
-        raise NeurogenError(f"{owner} is not available in neurogen yet: ANNarchy names its "
-                            "adaptation variable 'w', and neurogen reserves 'w' (the "
-                            f"synaptic weight) in neuron equations ({reason})")
-
-
 _EIF_MEMBRANE = """
             tau_m * dv/dt = (v_rest - v + delta_T * exp((v - v_thresh)/delta_T))
                 + tau_m/cm*(I - w) : init = {v0}
@@ -346,7 +325,6 @@ class EIF_cond_exp_isfa_ista(_StandardSpikingNeuron):
                  tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-80.0, tau_w=144.0, a=4.0, b=0.0805,
                  i_offset=0.0, delta_T=2.0, v_thresh=-50.4, v_reset=-70.6, v_spike=-40.0):
         name = type(self).__name__
-        _require_neuron_w(name)
         values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
                       tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, e_rev_E=e_rev_E,
                       e_rev_I=e_rev_I, tau_w=tau_w, a=a, b=b, i_offset=i_offset,
@@ -390,7 +368,6 @@ class EIF_cond_alpha_isfa_ista(_StandardSpikingNeuron):
                  tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-80.0, tau_w=144.0, a=4.0, b=0.0805,
                  i_offset=0.0, delta_T=2.0, v_thresh=-50.4, v_reset=-70.6, v_spike=-40.0):
         name = type(self).__name__
-        _require_neuron_w(name)
         values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
                       tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, e_rev_E=e_rev_E,
                       e_rev_I=e_rev_I, tau_w=tau_w, a=a, b=b, i_offset=i_offset,

@@ -80,7 +80,9 @@ class Declarations:
 
     def __init__(self, obj: str, constants: dict, functions: dict, is_synapse: bool):
         self.obj, self.constants, self.is_synapse = obj, constants, is_synapse
-        self.reserved = RESERVED - {"w"} if is_synapse else RESERVED
+        # ``w`` is the weight in synapses; neurons may use the name (ANNarchy's EIF
+        # models name their adaptation current w)
+        self.reserved = RESERVED - {"w"}
         self.functions = functions
         self.attributes: list[Attribute] = []
 

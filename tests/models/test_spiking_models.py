@@ -5,7 +5,6 @@ identical spike steps, membrane potentials within 1e-9 relative (and 1e-9 mV whe
 they cross 0). STDP against the analytic window and STP against its closed form, with
 neurogen's event timing. One network (one compile) for the neurons, one for the
 synapses."""
-import functools
 
 import numpy as np
 import pytest
@@ -19,20 +18,6 @@ STEPS = 10000                                   # 1 s
 #: presynaptic spike trains (ms): one excitatory source, one inhibitory
 EXC_TIMES = np.round(np.arange(3.0, 1000.0, 7.3), 1)
 INH_TIMES = np.round(np.arange(11.0, 1000.0, 23.1), 1)
-
-
-@functools.lru_cache(maxsize=None)
-def _eif_available() -> bool:
-    """Whether neurogen builds the EIF models (their adaptation variable is named ``w``)."""
-    try:
-        N.EIF_cond_exp_isfa_ista()
-    except ng.NeurogenError:
-        return False
-    return True
-
-
-needs_eif = pytest.mark.skipif(not _eif_available(),
-                               reason="neurogen's parser reserves 'w' in neuron equations")
 
 
 # -- the NumPy references: one step of the equations, then neurogen's spiking rules --------
@@ -219,8 +204,7 @@ CASES = {
                                  {**_alpha_init(-70.6), "w": 0.0}, [1.0, 0.6, 1.2],
                                  0.01, 0.02, 0.1),
 }
-EIF = ("EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista")
-BUILT = [name for name in CASES if name not in EIF or _eif_available()]
+BUILT = list(CASES)
 
 
 @pytest.fixture(scope="module")
@@ -249,8 +233,7 @@ def run():
     return out, inputs[0], inputs[1]
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=needs_eif) if n in EIF else n
-                                  for n in CASES])
+@pytest.mark.parametrize("name", list(CASES))
 def test_neuron_matches_numpy_integration(run, name):
     results, exc_steps, inh_steps = run
     assert len(exc_steps) == len(EXC_TIMES) and len(inh_steps) == len(INH_TIMES)
@@ -297,13 +280,6 @@ def test_standard_parameters_are_annarchys():
         "IF_cond_alpha", "HH_cond_exp", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista"]
     with pytest.raises(ng.NeurogenError, match="tau_m"):
         N.IF_curr_exp(tau_m="fast")
-
-
-@pytest.mark.skipif(_eif_available(), reason="the EIF models are built")
-def test_eif_models_are_refused_with_the_reason():
-    for cls in (N.EIF_cond_exp_isfa_ista, N.EIF_cond_alpha_isfa_ista):
-        with pytest.raises(ng.NeurogenError, match="'w'"):
-            cls()
 
 
 # -- STDP and STP: one network, neurons made to spike at chosen steps ----------------------

@@ -1,0 +1,232 @@
+"""Spiking networks (ANNarchy's semantics): neuron update, refractoriness, spike
+propagation and its timing, plastic synapses, inputs, monitors, threads. Each result is
+checked against an independent NumPy computation, a closed form, or the values ANNarchy
+5.0.4.1 itself produced for the same script (quoted where used)."""
+import math
+
+import numpy as np
+import pytest
+
+import neurogen as ng
+from neurogen.errors import NetworkError, NeurogenError, ParseError
+
+LIF = dict(parameters="tau = 20.0 : population\nv_th = -50.0 : population\n"
+                      "v_r = -60.0 : population\nI = 0.0",
+           equations="tau * dv/dt = -60.0 - v + I + g_exc - g_inh : init=-60.0",
+           spike="v > v_th", reset="v = v_r")
+
+
+def _lif_numpy(I, steps, dt, refractory):
+    """Explicit Euler, refractory neurons keep v (ANNarchy: every variable but g_*),
+    spike test after the update, reset at once; spike at n: frozen n+1 .. n+R."""
+    v = np.full(I.size, -60.0)
+    left = np.zeros(I.size, dtype=int)
+    spikes = [[] for _ in I]
+    R = int(refractory / dt)
+    for step in range(steps):
+        refr = left > 0
+        v = np.where(refr, v, v + dt * ((-60.0 - v + I) / 20.0))
+        left = np.where(refr, left - 1, 0)
+        spiking = ~refr & (v > -50.0)
+        v = np.where(spiking, -60.0, v)
+        left = np.where(spiking, R, left)
+        for i in np.flatnonzero(spiking):
+            spikes[i].append(step)
+    return v, spikes
+
+
+def test_lif_spikes_and_potentials_match_numpy():
+    net = ng.Network(dt=0.1)
+    pop = net.create(6, ng.Neuron(**LIF, refractory=2.0))
+    mon = net.monitor(pop, ["spike", "v"])
+    net.compile(silent=True)
+    current = np.array([0.0, 10.5, 12.0, 20.0, 35.0, 80.0])
+    pop.I = current
+    net.simulate(100.0)
+    v, spikes = _lif_numpy(current, 1000, 0.1, 2.0)
+    assert mon.get("spike", keep=True) == dict(enumerate(spikes))
+    np.testing.assert_allclose(pop.v, v, rtol=1e-12)
+    assert sum(map(len, spikes)) > 30 and spikes[0] == [] and len(spikes[1]) == 1
+    recorded = mon.get("v")
+    assert recorded.shape == (1000, 6)
+    np.testing.assert_allclose(recorded[-1], v, rtol=1e-12)
+    assert pop.refractory.tolist() == [2.0] * 6
+
+
+def test_spikes_arrive_one_step_later_or_after_the_delay():
+    """ANNarchy 5.0.4.1, same script: a spike at step 9 is in g_exc at step 10 (no delay)
+    and at step 9 + 20 (2 ms at dt = 0.1); g_exc is recorded once the spikes arrived and
+    then reset (no equation of its own)."""
+    net = ng.Network(dt=0.1)
+    pre = net.create(ng.SpikeSourceArray(spike_times=[[0.9]]))
+    post = net.create(2, ng.Neuron(equations="v = g_exc", spike="v > 100.0"))
+    net.connect(pre, post[0:1], "exc").one_to_one(weights=1.0)
+    net.connect(pre, post[1:2], "exc").all_to_all(weights=3.0, delays=2.0)
+    mon = net.monitor(post, ["g_exc", "v"])
+    net.compile(silent=True)
+    net.simulate(4.0)
+    g, v = mon.get("g_exc"), mon.get("v")
+    expected = np.zeros((40, 2))
+    expected[10, 0], expected[29, 1] = 1.0, 3.0
+    np.testing.assert_array_equal(g, expected)
+    np.testing.assert_array_equal(v, expected)
+    assert post.g_exc.tolist() == [0.0, 0.0]
+
+
+STDP = ng.Synapse(
+    parameters="tau_plus = 10.0 : projection\ntau_minus = 10.0 : projection\n"
+               "A_plus = 0.1 : projection\nA_minus = 0.1 : projection\n"
+               "w_min = 0.0 : projection\nw_max = 1.0 : projection",
+    equations="tau_plus * dx/dt = -x : event-driven\ntau_minus * dy/dt = -y : event-driven",
+    pre_spike="g_target += w\nx += A_plus * w_max\nw = clip(w + y, w_min, w_max)",
+    post_spike="y -= A_minus * w_max\nw = clip(w + x, w_min, w_max)")
+
+
+def _stdp_network():
+    net = ng.Network(dt=0.1)
+    pre = net.create(ng.SpikeSourceArray(spike_times=[[0.9, 4.9]]))
+    post = net.create(1, ng.Neuron(equations="v = g_exc",
+                                   spike="t > 2.85 and t < 2.95"))    # step 29
+    proj = net.connect(pre, post, "exc", synapse=STDP)
+    proj.one_to_one(weights=0.5)
+    net.compile(silent=True)
+    return net, proj
+
+
+def test_stdp_follows_the_closed_form_and_annarchy():
+    """Pre spikes at steps 9 and 49 (processed at 10 and 50), post at 29. ANNarchy 5.0.4.1
+    gave x = 0.082696, w = 0.582696 after step 29 and x = 0.167706, y = -0.081873,
+    w = 0.500823 after step 50: a presynaptic event decays to the step before it is
+    processed, a postsynaptic one to its own step."""
+    net, proj = _stdp_network()
+    net.simulate(3.0)                     # steps 0..29
+    x29 = 0.1 * math.exp(-(29 - 10) * 0.1 / 10)
+    assert abs(proj.x[0][0] - x29) < 1e-12 and abs(proj.y[0][0] + 0.1) < 1e-12
+    assert abs(proj.w[0][0] - (0.5 + x29)) < 1e-12
+    net.simulate(2.1)                     # steps 30..50
+    y50 = -0.1 * math.exp(-(49 - 29) * 0.1 / 10)
+    x50 = x29 * math.exp(-(49 - 29) * 0.1 / 10) + 0.1
+    assert abs(proj.x[0][0] - x50) < 1e-12 and abs(proj.y[0][0] - y50) < 1e-12
+    assert abs(proj.w[0][0] - (0.5 + x29 + y50)) < 1e-12
+    for got, annarchy in ((proj.x[0][0], 0.167706), (proj.y[0][0], -0.081873),
+                          (proj.w[0][0], 0.500823)):
+        assert abs(got - annarchy) < 5e-7
+
+
+def test_disable_learning_keeps_the_weights_and_still_transmits():
+    net, proj = _stdp_network()
+    mon = net.monitor(net.populations[1], "g_exc")
+    proj.disable_learning()
+    net.simulate(6.0)
+    assert proj.w[0][0] == 0.5
+    g = mon.get("g_exc")
+    assert g[10, 0] == 0.5 and g[50, 0] == 0.5 and g.sum() == 1.0
+    assert proj.x[0][0] > 0.1        # the traces still follow the spikes
+
+
+def _coba(seed, threads, N=600):
+    net = ng.Network(dt=0.1, seed=seed, num_threads=threads)
+    neuron = ng.Neuron(
+        parameters="El = -60.0 : population\nVt = -50.0 : population\n"
+                   "tau = 20.0 : population\nI = 20.0 : population",
+        equations="tau * dv/dt = (El - v) + g_exc * (0.0 - v) + g_inh * (-80.0 - v) + I\n"
+                  "5.0 * dg_exc/dt = -g_exc\n10.0 * dg_inh/dt = -g_inh",
+        spike="v > Vt", reset="v = El", refractory=5.0)
+    pop = net.create(N, neuron)
+    pop.v = ng.Normal(-55.0, 5.0)
+    net.connect(pop[:N * 4 // 5], pop, "exc").fixed_probability(0.05, weights=0.6)
+    net.connect(pop[N * 4 // 5:], pop, "inh").fixed_probability(0.05, weights=6.7,
+                                                                delays=ng.Uniform(0.1, 2.0))
+    mon = net.monitor(pop, "spike")
+    net.compile(silent=True)
+    net.simulate(100.0)
+    return mon.get("spike"), pop.v.copy(), pop.g_exc.copy()
+
+
+def test_threads_and_seeds_give_the_same_spikes_bit_for_bit():
+    one, two = _coba(3, 1), _coba(3, 2)
+    assert one[0] == two[0] and sum(map(len, one[0].values())) > 100
+    np.testing.assert_array_equal(one[1], two[1])
+    np.testing.assert_array_equal(one[2], two[2])
+    assert _coba(4, 1)[0] != one[0]
+
+
+def test_poisson_population_rate_and_reproducibility():
+    def run(seed):
+        net = ng.Network(dt=0.1, seed=seed)
+        pop = net.create(ng.PoissonPopulation(2000, rates=np.linspace(10.0, 30.0, 2000)))
+        mon = net.monitor(pop, "spike")
+        net.compile(silent=True)
+        net.simulate(500.0)
+        return mon, mon.get("spike", keep=True)
+    mon, spikes = run(7)
+    counts = np.array([len(spikes[i]) for i in range(2000)])
+    expected = np.linspace(10.0, 30.0, 2000) * 0.5
+    # Poisson counts: the total within 4 standard deviations
+    assert abs(counts.sum() - expected.sum()) < 4 * math.sqrt(expected.sum())
+    assert abs(mon.mean_fr() - counts.sum() / 2000 / 0.5) < 1e-9
+    assert run(7)[1] == spikes and run(8)[1] != spikes
+
+
+def test_spike_source_array_times_and_reset():
+    net = ng.Network(dt=0.1)
+    src = net.create(ng.SpikeSourceArray(spike_times=[[1.0, 2.0, 5.05], [0.0, 0.25, 0.35]]))
+    mon = net.monitor(src, "spike")
+    net.compile(silent=True)
+    net.simulate(10.0)
+    # ANNarchy 5.0.4.1 gives these steps: round(0.25 / 0.1) = 2, round(0.35 / 0.1) = 3
+    assert mon.get("spike") == {0: [10, 20, 50], 1: [0, 2, 3]}
+    src.reset()
+    net.simulate(3.0)
+    assert mon.get("spike") == {0: [110, 120], 1: [100, 102, 103]}
+    assert src.spike_times[0] == [1.0, 2.0, 5.0]
+
+
+def test_refractory_period_from_a_parameter_and_per_neuron():
+    net = ng.Network(dt=0.1)
+    neuron = ng.Neuron(parameters="tau_ref = 1.0\nI = 30.0", equations="dv/dt = I : init=0.0",
+                       spike="v > 1.0", reset="v = 0.0", refractory="tau_ref")
+    pop = net.create(2, neuron)
+    mon = net.monitor(pop, "spike")
+    net.compile(silent=True)
+    pop.tau_ref = [0.0, 1.0]
+    net.simulate(3.0)
+    spikes = mon.get("spike")
+    # v grows 3 per step: spikes at step 0 and every step; with 10 frozen steps, every 11
+    assert spikes[0] == list(range(30)) and spikes[1] == [0, 11, 22]
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(spike="1.0"), ParseError, "condition"),
+    (dict(spike="v > 0", reset="vv = 0"), ParseError, "did you mean 'v'"),
+    (dict(spike="v > 0", refractory=-1.0), ParseError, ">= 0"),
+    (dict(spike="v > 0", refractory="tau_r"), ParseError, "names no parameter"),
+    (dict(reset="v = 0"), NeurogenError, "needs spike="),
+])
+def test_bad_spiking_neurons_are_named(kwargs, error, match):
+    neuron = ng.Neuron(equations="dv/dt = 1.0", **kwargs)
+    with pytest.raises(error, match=match):
+        ng.Network().create(1, neuron)
+
+
+def test_refractory_shorter_than_a_step_is_refused_at_compile():
+    net = ng.Network(dt=0.1)
+    net.create(1, ng.Neuron(equations="dv/dt = 1.0", spike="v > 1", refractory=0.05))
+    with pytest.raises(NetworkError, match="at least\\s+one step"):
+        net.compile(silent=True)
+
+
+def test_bad_spiking_synapses_are_named():
+    net = ng.Network()
+    rate = net.create(2, ng.Neuron(parameters="r = 1.0"))
+    spiking = net.create(2, ng.Neuron(equations="dv/dt = 1.0 + g_exc", spike="v > 1"))
+    with pytest.raises(NeurogenError, match="rate-coded"):
+        net.connect(rate, rate, "exc", synapse=ng.Synapse(pre_spike="g_target += w"))
+    with pytest.raises(ParseError, match="'tau' is a parameter"):
+        net.connect(spiking, spiking, "exc",
+                    synapse=ng.Synapse(parameters="tau = 1.0", pre_spike="tau = 2.0"))
+    with pytest.raises(ParseError, match="relax linearly"):
+        net.connect(spiking, spiking, "exc", synapse=ng.Synapse(
+            equations="dx/dt = -x * x : event-driven", pre_spike="x += 1"))
+    with pytest.raises(NetworkError, match="CurrentInjection"):
+        net.connect(rate, spiking, "exc")
