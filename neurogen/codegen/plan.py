@@ -406,6 +406,13 @@ def _delayed_reads(proj, entry, pre, var_rings: dict, table: S.SlotTable,
     return reads
 
 
+def _conductance(post, target: int) -> str:
+    """The buffer spikes or rates add to in a spiking population: ``g_<target>``, or
+    the sum buffer of a target its equations do not read."""
+    name = post.pop.targets[target]
+    return post.buffers.get(f"g_{name}", post.buffers.get(f"_sum_{name}"))
+
+
 BATCHED_KERNELS = ("dense", "csr")   # storage kernels with a batch-wide weighted-sum block
 
 
@@ -472,7 +479,8 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         entry = {"id": j, "storage": kernel.name, "block": backend.storage_template(kernel.name),
                  "delay": proj.delay, "pre": pre.buffers["r"], "pre_size": pre.size_name,
                  "post_size": post.size_name,
-                 "sum": post.sums[proj.target] if not post.ir.is_spiking else None,
+                 "sum": post.sums[proj.target] if not post.ir.is_spiking else
+                 _conductance(post, proj.target),
                  "comment": comment(f"projection {j}: population {proj.pre} -> population "
                                     f"{proj.post}, sum {proj.target}, {kernel.name}"),
                  "w": f"w{j}", "tables": {}, "sizes": {}}

@@ -100,8 +100,7 @@ def _event_records(syn, statements, table: dict, presynaptic: bool) -> list:
 
 def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
     """Fills the template entry of a spiking projection: its events and their code."""
-    target = post.pop.targets[proj.target]
-    conductance = post.buffers.get(f"g_{target}", post.buffers.get(f"_sum_{target}"))
+    conductance = entry["sum"]
     ctable = syn.table(Access(pre.buffers["r"], "j"))
     ctable[sp.Symbol(G_TARGET)] = Access(conductance, "i")
     ctable[sp.Symbol("t_pre")] = f"((double){pre.buffers[LAST_SPIKE]}[j] * dt)"

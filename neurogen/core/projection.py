@@ -86,7 +86,7 @@ class Projection(SealedAttributes):
         self.target = target
         if self.pre.ir.is_spiking or self.post.ir.is_spiking:
             self._check_spiking(target)
-            if self.synapse_ir is None:      # the default: g_target += w at each spike
+            if self.synapse_ir is None and self.pre.ir.is_spiking:   # g_target += w
                 self.synapse_ir = SynapseModel(name="DefaultSpikingSynapse").parse(
                     self.pre.ir, self.post.ir, net.constant_values(), net.options.method)
         elif target not in self.post.targets:   # a target the neuron never reads: its sum is
@@ -107,9 +107,10 @@ class Projection(SealedAttributes):
         """Spikes go from spiking neurons to the conductance ``g_target`` of spiking
         neurons; the hybrids (CurrentInjection, DecodingProjection) are not built."""
         where = f"Projection '{self.pre.name}' -> '{self.post.name}'"
-        if not self.pre.ir.is_spiking:
-            raise NetworkError(f"{where}: a rate-coded population cannot project onto the "
-                               "spiking population (CurrentInjection is not built yet)")
+        if not self.pre.ir.is_spiking:     # rates added to a conductance each step
+            if target not in self.post.targets:     # (CurrentInjection)
+                self.post.targets.append(target)
+            return
         if not self.post.ir.is_spiking:
             raise NetworkError(f"{where}: a spiking population cannot project onto the "
                                "rate-coded population (DecodingProjection is not built yet)")

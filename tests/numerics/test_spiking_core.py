@@ -228,5 +228,26 @@ def test_bad_spiking_synapses_are_named():
     with pytest.raises(ParseError, match="relax linearly"):
         net.connect(spiking, spiking, "exc", synapse=ng.Synapse(
             equations="dx/dt = -x * x : event-driven", pre_spike="x += 1"))
-    with pytest.raises(NetworkError, match="CurrentInjection"):
-        net.connect(rate, spiking, "exc")
+    with pytest.raises(NetworkError, match="DecodingProjection"):
+        net.connect(spiking, rate, "exc")
+
+
+def test_current_injection_sets_the_conductance_from_the_rates():
+    """g_exc of spiking neuron i receives r of rate neuron i of the step before (as
+    every weighted sum), then the auto-reset clears it."""
+    net = ng.Network(dt=0.1)
+    inp = net.create(3, ng.Neuron(equations="r = t + rank_offset",
+                                  parameters="rank_offset = 0.0"))
+    inp.rank_offset = [0.0, 10.0, 20.0]
+    out = net.create(3, ng.Neuron(equations="v = g_exc", spike="v > 1000.0"))
+    with pytest.raises(NetworkError, match="same size"):
+        ng.CurrentInjection(inp, out[0:2], "exc")
+    with pytest.raises(NetworkError, match="must be spiking"):
+        ng.CurrentInjection(inp, inp, "exc")
+    net.connect(ng.CurrentInjection(inp, out, "exc")).connect_current()
+    mon = net.monitor(out, "v")
+    net.compile(silent=True)
+    net.simulate(1.0)
+    t = np.arange(10) * 0.1
+    expected = np.where(t[:, None] > 0, (t[:, None] - 0.1) + [0.0, 10.0, 20.0], 0.0)
+    np.testing.assert_allclose(mon.get("v"), expected, rtol=1e-12, atol=1e-12)
