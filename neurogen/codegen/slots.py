@@ -226,6 +226,14 @@ class SpikeDepth(Slot):
 
 
 @dataclass(frozen=True)
+class RateWindow(Slot):
+    """``compute_firing_rate(window)``: the window in steps (0: off) and the step the
+    counting started at (``field`` 'steps' | 'start')."""
+    pop: int
+    field: str
+
+
+@dataclass(frozen=True)
 class SourceStart(Slot):
     """The step a SpikeSourceArray's times count from (its last ``reset()``)."""
     pop: int

@@ -21,7 +21,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..integrators import blocks
-from ..ir import LAST_SPIKE, REFRACTORY_LEFT, SPIKED, GLOBAL
+from ..ir import GLOBAL, LAST_SPIKE, REFRACTORY_LEFT, SPIKE_COUNT, SPIKED
 from ..parser.spiking_synapse import G_TARGET, LAST_EVENT
 from . import slots as S
 from .printer import Access
@@ -63,7 +63,10 @@ def spike_stage(low, table: S.SlotTable, ltable: dict) -> dict:
     low.pointers.append((ring, "int32_t", table.ptr(S.SpikeRing(k)), "spikes of the last steps"))
     low.pointers.append((f"{ring}_count", "int64_t", table.ptr(S.SpikeCounts(k)),
                          "spikes per step"))
-    return {"condition": condition, "reset": reset,
+    window = {"steps": table.int(S.RateWindow(k, "steps")),
+              "start": table.int(S.RateWindow(k, "start")),
+              "count": low.buffers[SPIKE_COUNT], "r": low.buffers["r"]}
+    return {"condition": condition, "reset": reset, "window": window,
             "refractory": str(Access(low.buffers[spike.refractory],
                                      "0" if refractory.locality == GLOBAL else "i")),
             "left": low.buffers[REFRACTORY_LEFT], "last": low.buffers[LAST_SPIKE],

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..codegen.slots import PopAttribute
 from ..errors import InvalidValueError, ModelError, NetworkError, ShapeError
-from ..ir import GLOBAL, SPIKED
+from ..ir import GLOBAL, SPIKE_COUNT, SPIKED
 from ..parser.neuron import parse_condition
 from ..validation import SealedAttributes, array_for, reject_unknown
 from .default import default_network
@@ -195,6 +195,24 @@ class Population(SealedAttributes):
                            f"attribute '{self.ir.spike.refractory}' of the neuron; set "
                            f"pop.{self.ir.spike.refractory} instead")
 
+    firing_window_steps = 0     # compute_firing_rate(window): window in steps (0: off)
+    firing_window_start = 0     # the step the count started at
+
+    def compute_firing_rate(self, window: float):
+        """Spiking neurons: from now on ``r`` is the number of spikes of the last
+        ``window`` ms (the current step included) in Hz, updated every step (as
+        ANNarchy; 0 turns it off)."""
+        from ..validation import number
+        self._require_spiking("compute_firing_rate")
+        window = number(f"population '{self.name}'", "window (ms)", window,
+                        non_negative=True)
+        self.firing_window_steps = int(window / self.net.dt)
+        self.firing_window_start = self.net.get_current_step()
+        self.buffer(SPIKE_COUNT)[...] = 0
+        self.buffer("r")[...] = 0
+        if self.net.runtime is not None:
+            self.net.runtime.update_firing_window(self)
+
     def _require_spiking(self, what: str):
         if not self.ir.is_spiking:
             raise NetworkError(f"population '{self.name}': '{what}' belongs to spiking "
@@ -364,8 +382,11 @@ class Population(SealedAttributes):
         """Restore the values the attributes had when the network was compiled."""
         for name in attributes or self.ir.names:
             self.buffer(name)[...] = self._init[name]
+        self.firing_window_start = self.net.get_current_step()
         if self.net.runtime is not None:      # delay rings restart from the values
             self.net.runtime.fill_delays(self)
+            if self.firing_window_steps:
+                self.net.runtime.bind()
 
     def __len__(self):
         return self.size

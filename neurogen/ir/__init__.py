@@ -99,6 +99,8 @@ class SpikeIR:
 #: per-neuron runtime state of a spiking neuron (hidden attributes: not in
 #: ``pop.attributes``): spiked at this step, step of the last spike, refractory steps left
 SPIKED, LAST_SPIKE, REFRACTORY_LEFT = "_spiked", "_last_spike", "_refractory_left"
+#: spikes of each neuron in the window of ``compute_firing_rate`` (``r`` = count / window)
+SPIKE_COUNT = "_spike_count"
 
 
 @dataclass(frozen=True)

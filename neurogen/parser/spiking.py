@@ -19,7 +19,8 @@ import re
 import sympy as sp
 
 from ..errors import FlagError, ModelError, ParseError
-from ..ir import (LAST_SPIKE, LOCAL, REFRACTORY_LEFT, SPIKED, Attribute, Equation, SpikeIR)
+from ..ir import (LAST_SPIKE, LOCAL, REFRACTORY_LEFT, SPIKE_COUNT, SPIKED, Attribute, Equation,
+                  SpikeIR)
 from .attributes import equation_target
 from .context import ErrorContext, field_lines
 from .expressions import Scope, is_condition, parse_expression
@@ -96,7 +97,8 @@ def hidden_attributes(attributes) -> tuple:
     extra = [] if "r" in names else [Attribute("r", "variable", LOCAL, "real", 0.0)]
     extra += [Attribute(SPIKED, "variable", LOCAL, "bool", False),
               Attribute(LAST_SPIKE, "variable", LOCAL, "int", NEVER),
-              Attribute(REFRACTORY_LEFT, "variable", LOCAL, "real", 0.0)]
+              Attribute(REFRACTORY_LEFT, "variable", LOCAL, "real", 0.0),
+              Attribute(SPIKE_COUNT, "variable", LOCAL, "int", 0)]
     return tuple(attributes) + tuple(extra)
 
 

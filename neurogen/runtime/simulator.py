@@ -180,7 +180,8 @@ class Simulator:
     def _spike_depths(self) -> dict:
         """Steps of spikes each spiking population keeps: its projections' longest
         delay, at least one step."""
-        depth = {p.id: 1 for p in self.ir.populations if p.neuron.is_spiking}
+        depth = {p.id: max(1, self.net.populations[p.id].firing_window_steps)
+                 for p in self.ir.populations if p.neuron.is_spiking}
         for proj_ir in self.ir.projections:
             if proj_ir.pre in depth and proj_ir.delay != "none":
                 proj = self.net.projections[proj_ir.id]
@@ -262,6 +263,8 @@ class Simulator:
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
         S.SpikeDepth: lambda self, s: self.spike_depth[s.pop],
         S.SourceStart: lambda self, s: self.net.populations[s.pop].start_step,
+        S.RateWindow: lambda self, s: self.net.populations[s.pop].firing_window_steps
+        if s.field == "steps" else self.net.populations[s.pop].firing_window_start,
         S.BatchSize: lambda self, s: self.net.batch,
         S.BufferBytes: lambda self, s: self._pointer(self.plan.slots.ptrs[s.ptr]).nbytes,
         S.RuleSchedule: _current, S.RuleChosen: _current,
@@ -339,6 +342,16 @@ class Simulator:
             ring = self.state[slot].reshape(self.net.batch, self.ring_depth[slot.pop], width)
             ring[...] = source.reshape(-1, 1, width)
             self.ints[self.plan.slots.ints.index(S.RingHead(slot.pop, slot.name))] = 0
+
+    def update_firing_window(self, pop):
+        """``pop.compute_firing_rate(window)`` was called: a deeper spike ring if needed
+        (it starts empty), the counts from zero."""
+        depth = self._spike_depths()[pop.id]
+        if depth > self.spike_depth[pop.id]:
+            self.spike_depth[pop.id] = depth
+            self.state.release(S.SpikeRing(pop.id))
+            self.state.release(S.SpikeCounts(pop.id))
+        self.bind()
 
     def update_delays(self, proj):
         """New delays of a compiled projection: its per-synapse step table, and deeper

@@ -251,3 +251,24 @@ def test_current_injection_sets_the_conductance_from_the_rates():
     t = np.arange(10) * 0.1
     expected = np.where(t[:, None] > 0, (t[:, None] - 0.1) + [0.0, 10.0, 20.0], 0.0)
     np.testing.assert_allclose(mon.get("v"), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_compute_firing_rate_counts_the_spikes_of_the_window():
+    """r = spikes of the last `window` ms (current step included) * 1000 / window, as
+    ANNarchy's queue of spike times; recomputed here from the recorded spikes."""
+    net = ng.Network(dt=0.1, seed=2)
+    pop = net.create(ng.PoissonPopulation(50, rates=80.0))
+    mon = net.monitor(pop, ["spike", "r"])
+    net.compile(silent=True)
+    net.simulate(5.0)                       # before: r stays 0
+    pop.compute_firing_rate(window=2.0)     # 20 steps, counting from step 50
+    net.simulate(10.0)
+    spikes, r = mon.get("spike"), mon.get("r")
+    assert not r[:50].any()
+    counts = np.zeros((100, 50))          # steps 50 .. 149
+    for i, steps in spikes.items():
+        for s in steps:
+            if s >= 50:
+                counts[s - 50:s - 50 + 20, i] += 1    # in the window of steps s .. s + 19
+    np.testing.assert_allclose(r[50:], counts * 1000.0 / 2.0, rtol=1e-12)
+    assert r[50:].max() >= 1000.0
