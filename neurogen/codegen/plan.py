@@ -503,8 +503,9 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         if kernel.name == "spike_events":     # spikes: events, no rates through rings
             syn = _SynapseLowering(proj, table, _Emitter(backend.printer, precision, f"s{j}"),
                                    constants, pre, post)
-            pointers.extend(syn.pointers)
             spiking.projection(entry, proj, syn, pre, post, table)
+            pointers.extend(syn.pointers)
+            sizes.extend(entry.pop("extra_sizes", []))
             entry["psp"], entry["operation"], entry["rules"] = None, "sum", []
             entry["learning"], entry["batched"] = syn.learning(), False
             projections.append(entry)

@@ -108,6 +108,13 @@ class SpikeCounts(Slot):
 
 
 @dataclass(frozen=True)
+class DecodeHistory(Slot):
+    """A DecodingProjection's weighted spike counts of the last ``window`` steps (real,
+    window x post size; runtime-owned)."""
+    proj: int
+
+
+@dataclass(frozen=True)
 class SourcePtr(Slot):
     """A SpikeSourceArray's offsets of each neuron's spike steps (int64, size + 1)."""
     pop: int
@@ -231,6 +238,12 @@ class RateWindow(Slot):
     counting started at (``field`` 'steps' | 'start')."""
     pop: int
     field: str
+
+
+@dataclass(frozen=True)
+class DecodeWindow(Slot):
+    """A DecodingProjection's window in steps (at least one)."""
+    proj: int
 
 
 @dataclass(frozen=True)

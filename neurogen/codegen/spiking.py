@@ -107,7 +107,8 @@ def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
     ctable = syn.table(Access(pre.buffers["r"], "j"))
     ctable[sp.Symbol(G_TARGET)] = Access(conductance, "i")
     ctable[sp.Symbol("t_pre")] = f"((double){pre.buffers[LAST_SPIKE]}[j] * dt)"
-    ctable[sp.Symbol("t_post")] = f"((double){post.buffers[LAST_SPIKE]}[i] * dt)"
+    if LAST_SPIKE in post.buffers:          # (a DecodingProjection's post is rate-coded)
+        ctable[sp.Symbol("t_post")] = f"((double){post.buffers[LAST_SPIKE]}[i] * dt)"
     ir = syn.ir
     default = len(ir.pre_spike) == 1 and not ir.event_driven and \
         ir.pre_spike[0].rhs == sp.Symbol(G_TARGET) + sp.Symbol("w") and \
@@ -121,8 +122,15 @@ def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
         for st in pre_spike + post_spike:
             if st.get("target") == weight:
                 st["expr"] = f"(I[{enabled}] ? ({st['expr']}) : {weight})"
+    decoding = None
+    if proj.decoding:       # spikes counted into a rate: a ring of the last steps' counts
+        decoding = {"history": f"dec{proj.id}", "window": f"dec{proj.id}_window"}
+        syn.pointers.append((decoding["history"], "real", table.ptr(S.DecodeHistory(proj.id)),
+                             "decoded spikes of the last steps"))
+        entry.setdefault("extra_sizes", []).append(
+            (decoding["window"], table.int(S.DecodeWindow(proj.id))))
     entry["spiking"] = {
-        "g": conductance, "default": default,
+        "g": conductance, "default": default, "decoding": decoding,
         "pre_ring": f"spk{proj.pre}", "pre_depth": f"spk{proj.pre}_depth",
         "post_ring": f"spk{proj.post}", "post_depth": f"spk{proj.post}_depth",
         "pre_spike": pre_spike, "post_spike": post_spike,

@@ -56,7 +56,8 @@ def _projection(proj, backend) -> ProjectionIR:
     kernel = storage.select(proj, backend)
     return ProjectionIR(id=proj.id, pre=proj.pre.id, post=proj.post.id,
                         target=targets.index(proj.target), delay=delay, synapse=syn,
-                        storage=kernel, rules=_rules(proj, kernel, backend))
+                        storage=kernel, rules=_rules(proj, kernel, backend),
+                        decoding=proj.decodes)
 
 
 def _rules(proj, kernel: str, backend) -> tuple:

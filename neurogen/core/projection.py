@@ -103,17 +103,25 @@ class Projection(SealedAttributes):
         self.learning_enabled = True         # synapse equations run (disable_learning)
         net.register(self)
 
+    decodes = False      # a DecodingProjection: spikes counted into a rate-coded sum
+
     def _check_spiking(self, target: str):
         """Spikes go from spiking neurons to the conductance ``g_target`` of spiking
-        neurons; the hybrids (CurrentInjection, DecodingProjection) are not built."""
+        neurons, or through a DecodingProjection to a rate-coded weighted sum; rates
+        go to conductances (CurrentInjection)."""
         where = f"Projection '{self.pre.name}' -> '{self.post.name}'"
         if not self.pre.ir.is_spiking:     # rates added to a conductance each step
             if target not in self.post.targets:     # (CurrentInjection)
                 self.post.targets.append(target)
             return
         if not self.post.ir.is_spiking:
-            raise NetworkError(f"{where}: a spiking population cannot project onto the "
-                               "rate-coded population (DecodingProjection is not built yet)")
+            if not self.decodes:
+                raise NetworkError(f"{where}: a spiking population projects onto a rate-coded "
+                                   "one through a DecodingProjection (spikes counted into "
+                                   "rates)")
+            if target not in self.post.targets:
+                self.post.targets.append(target)
+            return
         if target not in self.post.targets:   # as ANNarchy: a conductance g_<target> the
             self.post.targets.append(target)  # equations do not read (monitors can)
 

@@ -53,6 +53,7 @@ class ProjectionIR:
     synapse: SynapseIR | None
     storage: str             # a storage kernel's name (neurogen.storage)
     rules: tuple = ()        # StructuralRule records compiled into the step (pruning first)
+    decoding: bool = False   # a DecodingProjection: spikes counted into a rate (a window)
 
 
 @dataclass(frozen=True)

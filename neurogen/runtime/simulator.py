@@ -237,6 +237,9 @@ class Simulator:
             s, self.spike_depth[s.pop] * self.net.populations[s.pop].size, np.int32),
         S.SpikeCounts: lambda self, s: self._own(s, self.spike_depth[s.pop], np.int64),
         S.SourcePtr: lambda self, s: self.state[s],
+        S.DecodeHistory: lambda self, s: self._own(
+            s, self.net.projections[s.proj].window_steps * self.net.projections[s.proj].post.size,
+            self.net.real_dtype),
         S.SourceTimes: lambda self, s: self.state[s],
         S.SourceCursor: lambda self, s: self.state[s],
         S.RuleBuffer: lambda self, s: self.rules.buffer(s),
@@ -262,6 +265,7 @@ class Simulator:
         S.TimedStart: lambda self, s: self.net.populations[s.pop].start_step,
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
         S.SpikeDepth: lambda self, s: self.spike_depth[s.pop],
+        S.DecodeWindow: lambda self, s: self.net.projections[s.proj].window_steps,
         S.SourceStart: lambda self, s: self.net.populations[s.pop].start_step,
         S.RateWindow: lambda self, s: self.net.populations[s.pop].firing_window_steps
         if s.field == "steps" else self.net.populations[s.pop].firing_window_start,
@@ -381,7 +385,7 @@ class Simulator:
         self.bind()
 
     def clear_transients(self):
-        for slot in self.state.keys(S.PopSum, S.PopReduction):
+        for slot in self.state.keys(S.PopSum, S.PopReduction, S.DecodeHistory):
             self.state[slot][...] = 0
 
     # -- running ----------------------------------------------------------------------------

@@ -272,3 +272,23 @@ def test_compute_firing_rate_counts_the_spikes_of_the_window():
                 counts[s - 50:s - 50 + 20, i] += 1    # in the window of steps s .. s + 19
     np.testing.assert_allclose(r[50:], counts * 1000.0 / 2.0, rtol=1e-12)
     assert r[50:].max() >= 1000.0
+
+
+def test_decoding_projection_averages_the_spikes_of_the_window():
+    """ANNarchy's formula, recomputed from the recorded spikes: at step n, the spikes of
+    steps n - W .. n - 1 (one step to arrive), mean over W steps, in Hz, divided by the
+    number of synapses of the neuron."""
+    net = ng.Network(dt=0.1, seed=3)
+    pop1 = net.create(ng.PoissonPopulation(200, rates=100.0))
+    pop2 = net.create(1, ng.Neuron(equations="r = sum(exc)"))
+    with pytest.raises(NetworkError, match="rate-coded"):
+        ng.DecodingProjection(pop1, pop1, "exc")
+    net.connect(ng.DecodingProjection(pop1, pop2, "exc", window=2.0)).all_to_all(0.5)
+    rate, spikes = net.monitor(pop2, "r"), net.monitor(pop1, "spike")
+    net.compile(silent=True)
+    net.simulate(30.0)
+    counts = np.zeros(300)
+    for steps in spikes.get("spike").values():
+        np.add.at(counts, steps, 1.0)
+    expected = [0.5 * counts[max(0, n - 20):n].sum() / 20 * 1000 / 0.1 / 200 for n in range(300)]
+    np.testing.assert_allclose(rate.get("r").ravel(), expected, rtol=1e-12, atol=1e-12)
