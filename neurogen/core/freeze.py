@@ -38,9 +38,6 @@ def _population(pop) -> PopulationIR:
 
 def _projection(proj, backend) -> ProjectionIR:
     proj.require_connected()
-    if proj.pre.ir.is_spiking and proj.synapse_ir.psp is not None:
-        raise NetworkError(f"projection '{proj.name}': psp= (continuous transmission) on a "
-                           "spiking synapse is not built yet; use pre_spike='g_target += ...'")
     if "r" not in proj.pre.ir.names:
         raise NetworkError(f"projection '{proj.name}': the pre-synaptic population "
                            f"'{proj.pre.name}' has no variable 'r' to transmit")

@@ -109,7 +109,12 @@ def parse_synapse(parameters: str | None, equations: str | None, functions: str 
     if events:       # their closed form reads the time of the synapse's last event
         fields["attributes"] = tuple(fields["attributes"]) + (
             Attribute(spk.LAST_EVENT, "variable", LOCAL, "real", 0.0),)
-    pre_spike = spk.parse_events(spiking.get("pre_spike", spk.DEFAULT_PRE_SPIKE),
+    if psp_expr is not None and (spiking or events):
+        raise FlagError("psp= (continuous transmission) cannot be combined with pre_spike=, "
+                        "post_spike= or event-driven variables in one synapse", obj=name,
+                        field="psp")
+    default = None if psp_expr is not None else spk.DEFAULT_PRE_SPIKE   # psp: no events
+    pre_spike = spk.parse_events(spiking.get("pre_spike", default),
                                  "pre_spike", name, fields["symbols"], user_functions,
                                  fields["attributes"])
     post_spike = spk.parse_events(spiking.get("post_spike"), "post_spike", name,

@@ -53,7 +53,8 @@ def select(proj, backend) -> str:
     """The kernel for one projection (a model object, read through public accessors)."""
     wanted = proj.storage_format
     where = f"projection '{proj.name}'"
-    if proj.pre.ir.is_spiking:    # spikes travel through the event kernel, whatever the
+    continuous = proj.synapse_ir is not None and proj.synapse_ir.psp is not None
+    if proj.pre.ir.is_spiking and not continuous:   # spikes: the event kernel, whatever the
         if wanted not in SPIKING_FORMATS:      # matrix format asked for (same numbers)
             raise NetworkError(f"{where}: storage_format='{wanted}' does not apply to a "
                                "spiking projection (choose 'auto', 'csr' or 'dense')")

@@ -292,3 +292,21 @@ def test_decoding_projection_averages_the_spikes_of_the_window():
         np.add.at(counts, steps, 1.0)
     expected = [0.5 * counts[max(0, n - 20):n].sum() / 20 * 1000 / 0.1 / 200 for n in range(300)]
     np.testing.assert_allclose(rate.get("r").ravel(), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_continuous_psp_of_a_spiking_synapse_adds_every_step():
+    """psp= on a spiking synapse: no events, g_target += sum(psp) each step, from the
+    presynaptic values of the step before (ANNarchy's continuous transmission)."""
+    net = ng.Network(dt=0.1, seed=3)
+    pre = net.create(3, ng.Neuron(equations="v = Uniform(0,1)", spike="v > 0.9"))
+    post = net.create(2, ng.Neuron(equations="dv/dt = -v + g_exc", spike="v > 100"))
+    W = np.array([[1.0, 2.0, 3.0], [0.5, 0.5, 0.5]])
+    net.connect(pre, post, "exc", synapse=ng.Synapse(psp="w * pre.v")).from_matrix(W)
+    g, v = net.monitor(post, "g_exc"), net.monitor(pre, "v")
+    net.compile(silent=True)
+    net.simulate(2.0)
+    v = v.get("v")
+    np.testing.assert_allclose(g.get("g_exc"), np.vstack([np.zeros(2), v[:-1] @ W.T]),
+                               rtol=1e-13)
+    with pytest.raises(NeurogenError, match="cannot be combined"):
+        ng.Synapse(psp="w", pre_spike="g_target += w").parse(pre.ir, post.ir, {}, "explicit")
