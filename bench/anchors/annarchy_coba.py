@@ -58,12 +58,15 @@ else:
 net = ann.Network(dt=0.1, seed=args.seed)
 net.config(num_threads=args.threads)
 P = net.create(geometry=N, neuron=neuron)
+# rng=net.default_rng: without it ANNarchy's Normal/Uniform draw from an unseeded
+# np.random.default_rng(), and runs with the same --seed differ (the tutorial leaves it out).
+rng = net.default_rng
 if args.model == "coba":
-    P.v = ann.Normal(-55.0, 5.0)
-    P.g_exc = ann.Normal(4.0, 1.5)
-    P.g_inh = ann.Normal(20.0, 12.0)
+    P.v = ann.Normal(-55.0, 5.0, rng=rng)
+    P.g_exc = ann.Normal(4.0, 1.5, rng=rng)
+    P.g_inh = ann.Normal(20.0, 12.0, rng=rng)
 else:
-    P.v = ann.Uniform(-60.0, -50.0)
+    P.v = ann.Uniform(-60.0, -50.0, rng=rng)
 Ce = net.connect(pre=P[:NE], post=P, target="exc")
 Ce.fixed_probability(weights=w_exc, probability=p)
 Ci = net.connect(pre=P[NE:], post=P, target="inh")
