@@ -411,12 +411,19 @@ class Simulator:
         if self.monitors.recordings:
             self.monitors.reserve(self.step_count, nsteps)
         done, chunks = 0, watch.Chunks(self.backend.chunk_seconds)
+        threads = self._thread_chooser()
         with watch.deferred_interrupt() as interrupted:
             while done < nsteps:
                 asked = chunks.next(nsteps - done)
+                count, trial = threads.next()
+                if trial:                     # a short chunk for the slower option
+                    asked = max(1, asked // 4)
+                self.ints[S.INT_THREADS] = count
                 start = time.perf_counter()
                 ran = self._kernel_run(asked)
-                chunks.ran(ran, time.perf_counter() - start)
+                elapsed = time.perf_counter() - start
+                chunks.ran(ran, elapsed)
+                threads.ran(count, ran, elapsed)
                 done += ran
                 fired = self.rules is not None and self.rules.fired()
                 if fired:            # a structural rule chose synapses: edit them
@@ -433,6 +440,15 @@ class Simulator:
         if progress is not None:
             progress.update(done / nsteps if nsteps else 1.0, final=True)
         return done
+
+    def _thread_chooser(self) -> watch.ThreadChooser:
+        """The chooser of this network's thread count (kept between runs; a new one when
+        the requested count changed)."""
+        requested = int(self._int(S.Threads()))
+        chooser = getattr(self, "_threads", None)
+        if chooser is None or chooser.options[0] != requested:
+            chooser = self._threads = watch.ThreadChooser(requested)
+        return chooser
 
     def _check_finite(self):
         """Raise :class:`SimulationError` when a step produced NaN or infinity: flagged by

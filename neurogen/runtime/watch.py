@@ -38,6 +38,43 @@ class Chunks:
         self.size = int(min(max(1, self.target / per_step), 8 * max(self.size, 1)))
 
 
+class ThreadChooser:
+    """Runs each chunk on the requested threads or on one, whichever measured faster.
+
+    Results are bit-identical with any thread count, so the choice changes the speed
+    only. On a busy machine a second thread is often descheduled and every barrier of
+    the step waits for it (ANNarchy's and Brian2's two threads ran 2 to 50 times slower
+    than one on a loaded 2-core machine); measuring each option, keeping the faster and
+    trying the other again every :attr:`RETRY` chunks (the load changes) makes two
+    threads never much slower than one."""
+
+    RETRY = 12
+
+    def __init__(self, requested: int):
+        self.options = [requested, 1] if requested > 1 else [1]
+        self.cost: dict = {}          # threads -> smoothed seconds per step
+        self.chunks = 0
+
+    def next(self) -> tuple[int, bool]:
+        """(threads for the next chunk, whether it is a trial of the slower option: the
+        caller runs a short chunk then)."""
+        for n in self.options:
+            if n not in self.cost:
+                return n, len(self.cost) > 0
+        self.chunks += 1
+        best = min(self.options, key=self.cost.__getitem__)
+        if len(self.options) > 1 and self.chunks % self.RETRY == 0:
+            return next(n for n in self.options if n != best), True
+        return best, False
+
+    def ran(self, threads: int, steps: int, seconds: float):
+        if steps <= 0:
+            return
+        per_step = seconds / steps
+        old = self.cost.get(threads)
+        self.cost[threads] = per_step if old is None else 0.5 * (old + per_step)
+
+
 @contextlib.contextmanager
 def deferred_interrupt():
     """Ctrl-C during the run is noted, not raised at a random point of the bookkeeping;

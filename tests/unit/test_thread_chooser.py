@@ -1,0 +1,35 @@
+"""The runtime's choice between the requested threads and one (runtime/watch.py): each
+option is measured, the faster kept, the other tried again in short chunks now and
+then; results do not depend on it (bit-identical with any thread count)."""
+from neurogen.runtime.watch import ThreadChooser
+
+
+def _drive(chooser, seconds_per_step, chunks=60, steps=100):
+    used = []
+    for _ in range(chunks):
+        threads, trial = chooser.next()
+        used.append((threads, trial))
+        chooser.ran(threads, steps, seconds_per_step[threads] * steps)
+    return used
+
+
+def test_one_requested_thread_is_always_one():
+    used = _drive(ThreadChooser(1), {1: 1e-3})
+    assert {u for u in used} == {(1, False)}
+
+
+def test_the_faster_option_is_kept_and_the_other_retried_in_trials():
+    busy = _drive(ThreadChooser(2), {2: 4e-3, 1: 1e-3})      # two threads descheduled
+    assert busy[:2] == [(2, False), (1, True)]
+    later = busy[2:]
+    assert sum(t == 1 for t, _ in later) > 0.85 * len(later)
+    assert all(trial for t, trial in later if t == 2) and any(t == 2 for t, _ in later)
+    quiet = _drive(ThreadChooser(2), {2: 0.6e-3, 1: 1e-3})
+    assert sum(t == 2 for t, _ in quiet[2:]) > 0.85 * len(quiet[2:])
+
+
+def test_a_change_of_load_changes_the_choice():
+    chooser = ThreadChooser(2)
+    _drive(chooser, {2: 0.5e-3, 1: 1e-3}, chunks=30)
+    after = _drive(chooser, {2: 5e-3, 1: 1e-3}, chunks=60)
+    assert [t for t, _ in after[-20:]].count(1) >= 18
