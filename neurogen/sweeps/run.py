@@ -70,8 +70,8 @@ def run_once(model: Model, spec: RunSpec, duration: float, records=(), period=No
             if progress:
                 progress(n)
         wall = time.perf_counter() - start
-        arrays = {label: model.monitors[(pop.id, attr, period)].get(attr, keep=False, reshape=True)
-                  for (pop, attr), label in recorded}
+        arrays = {label: _as_array(model.monitors[(pop.id, attr, period)].get(
+            attr, keep=False, reshape=True)) for (pop, attr), label in recorded}
         analysis = {}
         if model.analyse is not None:
             analysis = model.analyse(net, dict(arrays)) or {}
@@ -90,6 +90,15 @@ def run_once(model: Model, spec: RunSpec, duration: float, records=(), period=No
             "records": {label: f"{pop.name}.{attr}" for (pop, attr), label in recorded},
             "simulate_s": wall, "analysis": analysis, "neurogen": __version__}
     return arrays, info
+
+
+def _as_array(data):
+    """A recording as an array: spikes (``{rank: [steps]}``) as rows (step, rank), in
+    increasing step then rank."""
+    if not isinstance(data, dict):
+        return data
+    rows = [(step, rank) for rank, steps in data.items() for step in steps]
+    return np.array(sorted(rows), dtype=np.int64).reshape(-1, 2)
 
 
 def _scalar(key, value):

@@ -60,6 +60,8 @@ class Model:
         """``'focus.r'`` → (population, 'r'), checking that the attribute exists."""
         pop_name, attr = parse_record(spec)
         pop = self.population(pop_name)
+        if attr == "spike" and pop.ir.is_spiking:
+            return pop, attr
         if attr not in pop.attributes:
             raise SweepError(f"population '{pop.name}' of {self.name} has no attribute "
                              f"'{attr}' (attributes: {', '.join(pop.attributes)})")
