@@ -203,6 +203,9 @@ def _describe(net, w: _Writer, title, author, date):
             _model(w, synapse.name, getattr(synapse, "description", ""), ir,
                    lambda name, proj=proj: _proj_value(proj, name), skip=("w",))
             names = _symbol_names(ir)
+            if ir.spiking and ir.psp is None:
+                _events(w, ir, names)
+                continue
             psp = ir.psp if ir.psp is not None else sp.Symbol("w") * sp.Symbol("pre.r")
             w.paragraph(f"Postsynaptic potential, combined with '{ir.operation}':")
             w.math([r"\text{psp} = " + sp.latex(psp, symbol_names=names)])
@@ -224,11 +227,30 @@ def _model(w, name, description, ir, value_of, skip=()):
                 "postsynaptic": "per post neuron"} if skip else \
         {"local": "per neuron", "global": "per population"}
     rows = [[a.name, a.kind, value_of(a.name), locality.get(a.locality, a.locality), a.ctype]
-            for a in ir.attributes if a.name not in skip]
+            for a in ir.attributes if a.name not in skip and not a.name.startswith("_")]
     w.table(["Name", "Kind", "Value", "Locality", "Type"], rows)
     if ir.equations:
         names = _symbol_names(ir)
         w.math([equation_latex(eq, names) for eq in ir.equations])
+    if ir.spike is not None:           # a spiking neuron
+        names = _symbol_names(ir)
+        w.paragraph(f"Spike when {ir.spike.text}; refractory period: the attribute "
+                    f"'{ir.spike.refractory}' (ms).")
+        if ir.spike.reset:
+            w.paragraph("At each spike:")
+            w.math([equation_latex(eq, names) for eq in ir.spike.reset])
+
+
+def _events(w, ir, names):
+    """A spiking synapse: its event-driven variables and its spike statements."""
+    if ir.event_driven:
+        w.paragraph("Event-driven (solved at each event): "
+                    + ", ".join(name for name, _, _ in ir.event_driven))
+    for field, statements in (("presynaptic spike", ir.pre_spike),
+                              ("postsynaptic spike", ir.post_spike)):
+        if statements:
+            w.paragraph(f"At each {field}:")
+            w.math([equation_latex(eq, names) for eq in statements])
 
 
 def report(network=None, filename: str = "./report.tex", standalone: bool = True,

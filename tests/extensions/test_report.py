@@ -64,3 +64,16 @@ def test_report_defaults_and_errors(tmp_path, net, monkeypatch):
     assert "alone" in (tmp_path / "report.tex").read_text()
     with pytest.raises(NetworkError, match=r"\.tex .*\.md"):
         neurogen.report(filename=tmp_path / "model.html")
+
+
+def test_report_of_a_spiking_network_shows_spikes_and_hides_the_runtime_state(tmp_path):
+    net = neurogen.Network(dt=0.1)
+    pop = net.create(10, neurogen.IF_cond_exp)
+    inp = net.create(neurogen.PoissonPopulation(5, rates=20.0))
+    net.connect(inp, pop, "exc", synapse=neurogen.STDP).all_to_all(0.01)
+    text = neurogen.report(network=net, filename=tmp_path / "spiking.md")
+    assert "Spike when v > v_thresh" in text and "'tau_refrac'" in text
+    assert "Spike when p < rates" in text
+    assert "Event-driven (solved at each event): x, y" in text
+    assert "At each presynaptic spike" in text and "At each postsynaptic spike" in text
+    assert "_spiked" not in text and "_refractory_left" not in text
