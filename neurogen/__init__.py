@@ -23,6 +23,7 @@ from .core.timed_array import TimedArray
 from .core.input_array import InputArray
 from .core.spike_sources import PoissonPopulation, SpikeSourceArray
 from .core.hybrid import CurrentInjection, DecodingProjection
+from .core.scheduled_inputs import HomogeneousCorrelatedSpikeTrains, TimedPoissonPopulation
 from .core.definitions import Creating, Parameter, Pruning, Variable
 from .core.connectors import LILConnectivity
 from .parser.user_functions import add_function
@@ -150,7 +151,8 @@ __all__ = [
     "set_time", "save", "load", "report", "save_parameters", "load_parameters", "get_population", "get_projection", "populations", "projections", "dt",
     "NeurogenError", "ModelError", "ParseError", "UnknownNameError", "UnknownFunctionError",
     "FlagError", "ODEError", "NetworkError", "ShapeError", "ConnectivityError", "BuildError",
-    "BackendUnavailable", "SimulationError", "ANNarchyException", "InputArray", "PoissonPopulation", "SpikeSourceArray", "CurrentInjection", "DecodingProjection", "Parameter",
+    "BackendUnavailable", "SimulationError", "ANNarchyException", "InputArray", "PoissonPopulation", "SpikeSourceArray", "CurrentInjection", "DecodingProjection", "TimedPoissonPopulation",
+    "HomogeneousCorrelatedSpikeTrains", "Parameter",
     "Variable", "Creating", "Pruning", "LILConnectivity", "add_function", "models",
     "LeakyIntegrator", "Hebb", "Oja",
     "STDP", "STP", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha",

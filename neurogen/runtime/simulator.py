@@ -414,7 +414,7 @@ class Simulator:
         threads = self._thread_chooser()
         with watch.deferred_interrupt() as interrupted:
             while done < nsteps:
-                asked = chunks.next(nsteps - done)
+                asked = min(chunks.next(nsteps - done), self._scheduled_changes())
                 count, trial = threads.next()
                 if trial:                     # a short chunk for the slower option
                     asked = max(1, asked // 4)
@@ -440,6 +440,21 @@ class Simulator:
         if progress is not None:
             progress.update(done / nsteps if nsteps else 1.0, final=True)
         return done
+
+    def _scheduled_changes(self) -> int:
+        """Populations with a schedule (TimedPoissonPopulation...) enter the entry that
+        begins at this step; returns the steps until the next onset (a chunk ends there)."""
+        step, until = self.step_count, 1 << 62
+        for pop in self.net.populations:
+            change = getattr(pop, "next_change", None)
+            if change is None:
+                continue
+            if change(step) == step:
+                pop.apply_change(step)
+            later = change(step + 1)
+            if later is not None:
+                until = min(until, later - step)
+        return until
 
     def _thread_chooser(self) -> watch.ThreadChooser:
         """The chooser of this network's thread count (kept between runs; a new one when
@@ -491,6 +506,7 @@ class Simulator:
         return bool(flags) and (all(flags) if mode == S.STOP_AND else any(flags))
 
     def step(self):
+        self._scheduled_changes()
         if self.backend.checked_steps:
             self.run(1)
             return
