@@ -57,11 +57,16 @@ def c_interface(net=None) -> tuple:
     ``int64_t run(void** P, int64_t* I, double* R, int64_t nsteps)`` and of its tables.
     One step is ``run(P, I, R, 1)``; it returns the steps done, 0 when a monitor buffer
     must grow first (then call ``net.step()``). Refused for a network with structural
-    plasticity rules: the synapses they choose are edited by ``net.step()``, in Python."""
+    plasticity rules (the synapses they choose are edited by ``net.step()``, in Python)
+    or with a scheduled input (TimedPoissonPopulation...: entries applied in Python)."""
     net = _network(net)
     if net.runtime.rules is not None:
         raise InputError("the network compiles creating/pruning rules, whose synapse "
                          "edits only net.step()/simulate() apply: step it with net.step()")
+    scheduled = [p.name for p in net.populations if hasattr(p, "next_change")]
+    if scheduled:
+        raise InputError(f"population '{scheduled[0]}' follows a schedule, whose entries "
+                         "only net.step()/simulate() apply: step it with net.step()")
     return tuple(int(a) for a in net.runtime.kernel.entry_address)
 
 
