@@ -23,6 +23,7 @@ runtime fills in, so changing them never recompiles.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -113,6 +114,29 @@ class _Emitter:
 #: a counter-based random draw (10 Philox rounds) costs about as much as 16 plain lines
 #: of a vectorised update loop (~7 ns against ~0.35 ns per line, measured on x86-64)
 RANDOM_LINES = 16
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+#: names the step function defines that a loop body may read: (C declaration, name)
+_STEP_SCALARS = (("const double", "dt"), ("const double", "t"), ("const int64_t", "step"),
+                 ("const uint64_t", "seed"), ("int64_t* const", "I"))
+
+
+def loop_arguments(stage: dict, pointers: list, hoisted: list, constants: dict) -> list:
+    """(declaration, name) of what a per-neuron loop reads from the step function, in a
+    stable order: its pointers (``__restrict`` parameters: the compiler then knows they
+    do not alias and vectorises without run-time checks), the population-wide values,
+    the constants, the step's scalars. Found in the printed code of the loop."""
+    import json
+    used = set(_IDENTIFIER.findall(json.dumps(
+        [stage["statements"], stage["randoms"], stage.get("spike")], default=str)))
+    if stage["randoms"]:                   # a draw is keyed on (seed, stream, step, index)
+        used |= {"seed", "step"}
+    args = [(f"{ctype}* __restrict", name) for name, ctype, _, _ in pointers if name in used]
+    args += [(f"const {h['ctype']}", h["name"]) for h in hoisted if h["name"] in used]
+    args += [("const double", c) for c in sorted(set(constants.values())) if c in used]
+    args += [(decl, name) for decl, name in _STEP_SCALARS if name in used]
+    return args
 
 
 def _lines(records: list[dict]) -> int:
@@ -254,6 +278,7 @@ class _PopulationLowering:
         for stage in stages:
             if stage["kind"] == "loop":
                 stage.setdefault("spike", None)
+                stage["hoisted"] = hoisted
                 stage["randoms"] = emit.randoms(self.ir.randoms, stage.pop("used"),
                                                 self.k << 16, "i", ltable)
                 stage["lines"] = (RANDOM_LINES * len(stage["randoms"])
@@ -277,6 +302,10 @@ class _PopulationLowering:
                     "flag": self.slots.int(S.StopFlag(self.k)),
                     "selected": self.slots.int(S.StopSelected(self.k)),
                     "comment": comment(f"{self.pop.stop.condition} {self.pop.stop.mode}")}
+        loops = [s for s in stages if s["kind"] == "loop"]
+        for n, stage in enumerate(loops):     # each loop a function of what it reads
+            stage["function"] = f"ng_p{self.k}_loop{n}"
+            stage["args"] = loop_arguments(stage, self.pointers, hoisted, self.constants)
         return {"id": self.k, "size": self.size_name, "stop": stop, "timed": timed,
                 "spike": spike, "hoisted": hoisted,
                 "sums": self.sums, "pre_global": pre_global,

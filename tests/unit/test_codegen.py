@@ -53,7 +53,13 @@ def test_openmp_golden_snippets():
                  "const double _rnd0 = (0.0) + ((1.0) - (0.0)) * ng_uniform(seed, 0ULL, step, i);",
                  "p1_a1[i] = _p1t0*dt + p1_a1[i];",
                  "if (p1_a1[i] < 0.0) p1_a1[i] = 0.0;",
-                 "#pragma omp parallel for schedule(static) NG_PARALLEL_IF(n * 3 * 8)",
+                 # a per-neuron loop: a function of __restrict pointers, on the threads
+                 # where the work is large enough
+                 "ng_p1_loop0(const int64_t i0, const int64_t i1, real* __restrict p1_a0, "
+                 "real* __restrict p1_a1, real* __restrict p1_s0, const double dt) {",
+                 "if (nthreads > 1 && n * 3 * 8 >= ",
+                 "ng_p1_loop0(i0, i1, p1_a0, p1_a1, p1_s0, dt);",
+                 "ng_p1_loop0(0, n, p1_a0, p1_a1, p1_s0, dt);",
                  "if (check_finite) nonfinite |= ng_nonfinite(p1_a1, n);",
                  "if (nonfinite && !I[6]) I[6] = 1 + 1;",
                  "if (I[6]) return s + 1;   // a NaN/infinity: Python names it"]:
