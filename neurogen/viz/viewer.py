@@ -52,11 +52,14 @@ class GLViewer:
     OpenGL is used when every population is 2D). ``levels`` is the range of ``r`` mapped
     to colours (``None``: each refresh's own range). ``max_refreshes`` stops the loop
     after that many refreshes; ``on_refresh(viewer)`` is called after each one.
+    A spiking population is shown as its firing rate ``r`` (Hz) over the last
+    ``rate_window`` ms (``compute_firing_rate`` is started for it unless it runs already).
     """
 
     def __init__(self, populations, func, update_rate, mode: str = "auto",
                  levels=(0.0, 1.0), title: str = "neurogen", size=(900, 500),
-                 max_refreshes: int | None = None, on_refresh=None):
+                 max_refreshes: int | None = None, on_refresh=None,
+                 rate_window: float = 20.0):
         if mode not in MODES:
             raise ViewerError(f"unknown viewer mode {mode!r} (choose {', '.join(MODES)})")
         self.populations = list(populations)
@@ -66,6 +69,8 @@ class GLViewer:
             if pop.dimension not in (1, 2):
                 raise ViewerError(f"population '{pop.name}' is {pop.dimension}D: the "
                                   "viewer shows 1D and 2D populations")
+            if pop.ir.is_spiking and not pop.firing_window_steps:
+                pop.compute_firing_rate(rate_window)     # its spikes shown as rates
         if mode == "auto":
             mode = "gl" if all(p.dimension == 2 for p in self.populations) else "image"
         if mode == "gl" and any(p.dimension == 1 for p in self.populations):

@@ -106,6 +106,12 @@ def test_ring_is_a_line_plot(xvfb, tmp_path):
     assert curve.sum() > 300, "no yellow curve drawn"
 
 
+def test_spiking_population_is_shown_as_its_firing_rate(xvfb, tmp_path):
+    report = report_of(run_app(tmp_path, "image", "--xvfb", "--spiking"))
+    assert report["mode"] == "image"
+    check_images(report, min_colours=10)
+
+
 def test_space_pauses_and_q_quits(xvfb, tmp_path):
     report = report_of(run_app(tmp_path, "gl", "--xvfb", "--keys"))
     assert report["paused"] is True and report["paused_steps"] == 0

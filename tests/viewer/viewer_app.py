@@ -53,11 +53,29 @@ def ring(n=64):
     return [pop], turn
 
 
+def spiking(n=16):
+    """A 2D Poisson population whose rates move: shown as its firing rate."""
+    ng.clear(seed=3)
+    ng.setup(dt=0.1)
+    pop = ng.PoissonPopulation((n, n), rates=0.0, name="Poisson")
+    ng.compile()
+    x, y = np.meshgrid(np.arange(n), np.arange(n))
+    state = {"angle": 0.0}
+
+    def rotate(steps):
+        state["angle"] += 0.05
+        cx = n / 2 * (1 + 0.5 * np.cos(state["angle"]))
+        pop.rates = 200.0 * np.exp(-((x - cx) ** 2 + (y - n / 2) ** 2) / 8.0)
+        ng.simulate(steps * 0.1)
+    return [pop], rotate
+
+
 def main():
     mode, out = sys.argv[1], Path(sys.argv[2])
     refreshes = int(sys.argv[sys.argv.index("--refreshes") + 1]) \
         if "--refreshes" in sys.argv else 4
-    pops, func = ring() if "--ring" in sys.argv else field()
+    pops, func = ring() if "--ring" in sys.argv else spiking() if "--spiking" in sys.argv \
+        else field()
     report = {"images": [], "steps": [], "paused_steps": None}
 
     def on_refresh(viewer):
