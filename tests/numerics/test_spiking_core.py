@@ -310,3 +310,25 @@ def test_continuous_psp_of_a_spiking_synapse_adds_every_step():
                                rtol=1e-13)
     with pytest.raises(NeurogenError, match="cannot be combined"):
         ng.Synapse(psp="w", pre_spike="g_target += w").parse(pre.ir, post.ir, {}, "explicit")
+
+
+def test_many_spikes_are_propagated_on_threads_bit_for_bit():
+    """Enough synapses per step that two threads split the postsynaptic neurons (the
+    first chunk of a run uses the requested threads); the conductances equal the NumPy
+    sums of the spiking neurons' weights, whatever the thread count."""
+    W = np.random.default_rng(0).uniform(0.0, 1.0, (1500, 300))
+
+    def run(threads):
+        net = ng.Network(dt=0.1, num_threads=threads)
+        src = net.create(ng.SpikeSourceArray(spike_times=[[0.1 * (k % 3)] for k in range(300)]))
+        post = net.create(1500, ng.Neuron(equations="v = g_exc", spike="v > 1e9"))
+        net.connect(src, post, "exc").from_matrix(W)
+        mon = net.monitor(post, "g_exc")
+        net.compile(silent=True)
+        net.simulate(0.4)
+        return mon.get("g_exc")
+    one, two = run(1), run(2)
+    np.testing.assert_array_equal(one, two)
+    for step in (1, 2, 3):               # spikes of step s - 1 arrive at step s
+        spiking = np.arange(300) % 3 == step - 1
+        np.testing.assert_allclose(one[step], W[:, spiking].sum(axis=1), rtol=1e-12)
