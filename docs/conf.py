@@ -82,8 +82,8 @@ neurogen_figures = os.environ.get("NEUROGEN_DOCS_FIGURES", "check")
 neurogen_gallery_sizes = os.environ.get("NEUROGEN_DOCS_SIZES", "quick")
 
 # --- the user guide's snippets, run during the build -----------------------------------
-snippet_pages = ["quickstart", "equations", "analysis", "cli", "cuda", "inputs", "viewer",
-                 "training", "annarchy", "architecture"]
+snippet_pages = ["quickstart", "equations", "spiking", "analysis", "cli", "cuda", "inputs",
+                 "viewer", "training", "annarchy", "architecture"]
 
 # --- HTML ---------------------------------------------------------------------------------
 html_theme = "furo"

@@ -52,6 +52,12 @@ ARGS = {
         "quick": ["--iterations", "20", "--hidden", "16", "--candidates", "8", "--retrain",
                   "--weights", "{out}/w.npz", "--out", "{out}"],
         "full": ["--retrain", "--weights", "{out}/w.npz", "--out", "{out}"]},
+    "spiking/coba.py": {"quick": ["--neurons", "1000", "--duration", "300", "--out", "{out}"],
+                        "full": ["--out", "{out}"]},
+    "spiking/izhikevich.py": {"quick": ["--duration", "500", "--out", "{out}"],
+                              "full": ["--out", "{out}"]},
+    "spiking/stdp_window.py": {"quick": ["--range", "30", "--spacing", "1.0", "--out", "{out}"],
+                               "full": ["--out", "{out}"]},
 }
 
 #: Shown in the gallery but not run by the docs build: they need the ``viewer`` extra and
@@ -72,6 +78,9 @@ FIGURES = {
     "coop_coding/activity.py": ["activity_1d.png"],
     "coop_coding/sfa.py": ["sfa.png"],
     "hopfield/hopfield_train.py": ["hopfield_recall.png"],
+    "spiking/coba.py": ["coba.png"],
+    "spiking/izhikevich.py": ["izhikevich.png"],
+    "spiking/stdp_window.py": ["stdp_window.png"],
 }
 
 IMAGE_SUFFIXES = (".png", ".gif", ".jpg", ".svg")
