@@ -54,6 +54,17 @@ class _StandardSpikingNeuron(Neuron):
                          spike=spike, reset=reset, refractory=refractory, name=name,
                          description=description)
 
+    def _integrate_and_fire(self, given: dict, equations: str, description: str):
+        """The IF models: the keyword arguments as parameters, ``v`` starting at
+        ``v_reset`` (``{v0}`` in ``equations``), ANNarchy's spike, reset and refractory
+        attribute."""
+        import inspect
+        values = {k: given[k] for k in inspect.signature(type(self).__init__).parameters
+                  if k != "self"}
+        v0 = _number(type(self).__name__, "v_reset", values["v_reset"])
+        self._define(values, equations.replace("{v0}", v0), "v > v_thresh", "v = v_reset",
+                     "tau_refrac", description)
+
 
 class Izhikevich(_StandardSpikingNeuron):
     """Izhikevich's quadratic integrate-and-fire neuron (Izhikevich, 2003), explicit Euler::
@@ -118,19 +129,15 @@ class IF_curr_exp(_StandardSpikingNeuron):
 
     def __init__(self, v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=0.0, tau_syn_E=5.0,
                  tau_syn_I=5.0, v_thresh=-50.0, v_reset=-65.0, i_offset=0.0):
-        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
-                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
-                      v_reset=v_reset, i_offset=i_offset)
-        v0 = _number(type(self).__name__, 'v_reset', v_reset)
-        equations = f"""
+        equations = """
             cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc - g_inh
                 + i_offset : exponential, init = {v0}
             tau_syn_E * dg_exc/dt = - g_exc : exponential
             tau_syn_I * dg_inh/dt = - g_inh : exponential
         """
-        self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
-                     "Leaky integrate-and-fire model with fixed threshold and "
-                     "decaying-exponential post-synaptic current.")
+        self._integrate_and_fire(locals(), equations,
+                                 "Leaky integrate-and-fire model with fixed threshold and "
+                                 "decaying-exponential post-synaptic current.")
 
 
 class IF_cond_exp(_StandardSpikingNeuron):
@@ -159,19 +166,15 @@ class IF_cond_exp(_StandardSpikingNeuron):
     def __init__(self, v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=0.0, tau_syn_E=5.0,
                  tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-70.0, v_thresh=-50.0, v_reset=-65.0,
                  i_offset=0.0):
-        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
-                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
-                      v_reset=v_reset, i_offset=i_offset, e_rev_E=e_rev_E, e_rev_I=e_rev_I)
-        v0 = _number(type(self).__name__, 'v_reset', v_reset)
-        equations = f"""
+        equations = """
             cm * dv/dt = cm/tau_m*(v_rest - v) + g_exc * (e_rev_E - v)
                 + g_inh * (e_rev_I - v) + i_offset : exponential, init = {v0}
             tau_syn_E * dg_exc/dt = - g_exc : exponential
             tau_syn_I * dg_inh/dt = - g_inh : exponential
         """
-        self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
-                     "Leaky integrate-and-fire model with fixed threshold and "
-                     "decaying-exponential post-synaptic conductances.")
+        self._integrate_and_fire(locals(), equations,
+                                 "Leaky integrate-and-fire model with fixed threshold and "
+                                 "decaying-exponential post-synaptic conductances.")
 
 
 #: ANNarchy's alpha shape: ``g_<target>`` (incremented by the spikes) decays with
@@ -220,17 +223,13 @@ class IF_curr_alpha(_StandardSpikingNeuron):
 
     def __init__(self, v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=0.0, tau_syn_E=5.0,
                  tau_syn_I=5.0, v_thresh=-50.0, v_reset=-65.0, i_offset=0.0):
-        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
-                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
-                      v_reset=v_reset, i_offset=i_offset)
-        v0 = _number(type(self).__name__, 'v_reset', v_reset)
-        equations = _ALPHA + f"""
+        equations = _ALPHA + """
             cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc - alpha_inh
                 + i_offset : exponential, init = {v0}
         """ + _ALPHA_ODES
-        self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
-                     "Leaky integrate-and-fire model with fixed threshold and alpha "
-                     "post-synaptic currents.")
+        self._integrate_and_fire(locals(), equations,
+                                 "Leaky integrate-and-fire model with fixed threshold and alpha "
+                                 "post-synaptic currents.")
 
 
 class IF_cond_alpha(_StandardSpikingNeuron):
@@ -266,17 +265,13 @@ class IF_cond_alpha(_StandardSpikingNeuron):
     def __init__(self, v_rest=-65.0, cm=1.0, tau_m=20.0, tau_refrac=0.0, tau_syn_E=5.0,
                  tau_syn_I=5.0, e_rev_E=0.0, e_rev_I=-70.0, v_thresh=-50.0, v_reset=-65.0,
                  i_offset=0.0):
-        values = dict(v_rest=v_rest, cm=cm, tau_m=tau_m, tau_refrac=tau_refrac,
-                      tau_syn_E=tau_syn_E, tau_syn_I=tau_syn_I, v_thresh=v_thresh,
-                      v_reset=v_reset, i_offset=i_offset, e_rev_E=e_rev_E, e_rev_I=e_rev_I)
-        v0 = _number(type(self).__name__, 'v_reset', v_reset)
-        equations = _ALPHA + f"""
+        equations = _ALPHA + """
             cm * dv/dt = cm/tau_m*(v_rest - v) + alpha_exc * (e_rev_E - v)
                 + alpha_inh * (e_rev_I - v) + i_offset : exponential, init = {v0}
         """ + _ALPHA_ODES
-        self._define(values, equations, "v > v_thresh", "v = v_reset", "tau_refrac",
-                     "Leaky integrate-and-fire model with fixed threshold and alpha "
-                     "post-synaptic conductances.")
+        self._integrate_and_fire(locals(), equations,
+                                 "Leaky integrate-and-fire model with fixed threshold and alpha "
+                                 "post-synaptic conductances.")
 
 
 _EIF_MEMBRANE = """
