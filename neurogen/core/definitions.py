@@ -4,7 +4,10 @@
            equations=["r = baseline", Variable("tau * dv/dt = -v", init=1.0, min=0.0)])
 
 In the ``dict`` form a plain value is one value per population (per projection in a
-synapse); ``Parameter`` (``locality='local'`` by default) and ``Variable`` choose.
+synapse), and so is ``Parameter(value)`` (``locality='global'`` by default, as in ANNarchy
+5.0.4.1; ``'local'``: one value per neuron or synapse). Variables are local by default.
+``equations=`` takes a string, one ``Variable`` or a list of strings and ``Variable`` objects;
+``parameters=`` a string, a dict or a list of strings.
 """
 from __future__ import annotations
 
@@ -13,24 +16,27 @@ from dataclasses import dataclass
 from ..errors import ModelError
 
 _LOCALITIES = ("global", "semiglobal", "local")
+#: the flag names ANNarchy also takes as localities
+_ALIASES = {"population": "global", "projection": "global", "postsynaptic": "semiglobal"}
 _TYPES = {float: None, "float": None, "double": None, int: "int", "int": "int",
           bool: "bool", "bool": "bool"}
 
 
 @dataclass
 class Parameter:
-    """A parameter of ``parameters=dict(...)``: ``value``, ``locality`` ('global',
-    'semiglobal' (synapses: one per postsynaptic neuron) or 'local'), ``type``;
+    """A parameter of ``parameters=dict(...)``: ``value``, ``locality`` ('global', the
+    default, 'semiglobal' (synapses: one per postsynaptic neuron) or 'local'), ``type``;
     ``trainable=True`` is the ``: trainable`` flag (:mod:`neurogen.training`)."""
     value: object
-    locality: str = "local"
+    locality: str = "global"
     type: object = float
     trainable: bool = False
 
 
 @dataclass
 class Variable:
-    """A variable of ``equations=[...]``: the equation and its flags."""
+    """A variable of ``equations=``: the equation and its flags (``locality`` 'local',
+    the default, 'global' or 'semiglobal')."""
     equation: str
     init: object = None
     min: object = None
@@ -41,6 +47,7 @@ class Variable:
 
 
 def _locality_flag(locality: str, is_synapse: bool, owner: str) -> str | None:
+    locality = _ALIASES.get(locality, locality) if isinstance(locality, str) else locality
     if locality not in _LOCALITIES:
         raise ModelError(f"locality must be one of {', '.join(map(repr, _LOCALITIES))}, "
                          f"got {locality!r}", obj=owner)
@@ -84,11 +91,23 @@ def _line(statement: str, flags: list) -> str:
 
 
 def parameters_text(parameters, is_synapse: bool, owner: str) -> str:
-    """``parameters=`` as text: a string is kept, a dict is written line by line."""
+    """``parameters=`` as text: a string is kept, a list of strings joined line by line,
+    a dict written line by line."""
     if parameters is None or isinstance(parameters, str):
         return parameters or ""
+    if isinstance(parameters, Parameter):
+        raise ModelError("parameters: a Parameter(...) needs a name: "
+                         "parameters=dict(name=Parameter(...))", obj=owner)
+    if isinstance(parameters, (list, tuple)):
+        for item in parameters:
+            if not isinstance(item, str):
+                raise ModelError("parameters: a list holds strings ('tau = 10.0 : "
+                                 f"population'), got {type(item).__name__}; for "
+                                 "Parameter(...) use parameters=dict(name=Parameter(...))",
+                                 obj=owner)
+        return "\n".join(parameters)
     if not isinstance(parameters, dict):
-        raise ModelError(f"parameters must be a string or a dict, got "
+        raise ModelError(f"parameters must be a string, a dict or a list of strings, got "
                          f"{type(parameters).__name__}", obj=owner)
     lines = []
     for name, spec in parameters.items():
@@ -102,13 +121,19 @@ def parameters_text(parameters, is_synapse: bool, owner: str) -> str:
     return "\n".join(lines)
 
 
-def equations_text(equations, is_synapse: bool, owner: str) -> str:
-    """``equations=`` as text: a string is kept, a list of strings and ``Variable``s is
-    written line by line."""
+def equations_text(equations, is_synapse: bool, owner: str, field: str = "equations") -> str:
+    """``equations=`` (or another statement field, named ``field``) as text: a string is
+    kept; one ``Variable``, or a list of strings and ``Variable`` objects, is written line by
+    line."""
     if equations is None or isinstance(equations, str):
         return equations or ""
+    if isinstance(equations, Variable):
+        equations = [equations]
+    if isinstance(equations, Parameter):
+        raise ModelError(f"{field}: Parameter(...) belongs in parameters=dict(name="
+                         "Parameter(...)); equations take Variable(...)", obj=owner)
     if not isinstance(equations, (list, tuple)):
-        raise ModelError(f"equations must be a string or a list, got "
+        raise ModelError(f"{field} must be a string, a Variable or a list, got "
                          f"{type(equations).__name__}", obj=owner)
     lines = []
     for item in equations:
@@ -116,7 +141,7 @@ def equations_text(equations, is_synapse: bool, owner: str) -> str:
             lines.append(item)
             continue
         if not isinstance(item, Variable):
-            raise ModelError(f"equations: expected strings or Variable(...), got "
+            raise ModelError(f"{field}: expected strings or Variable(...), got "
                              f"{type(item).__name__}", obj=owner)
         flags = [_locality_flag(item.locality, is_synapse, owner), _type_flag(item.type, owner)]
         for key in ("init", "min", "max"):

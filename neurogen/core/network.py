@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import backends
 from ..console import measured, say, timed
-from ..errors import NetworkError
+from ..errors import NetworkError, UnknownKeywordError
 from ..validation import number, reject_unknown, steps
 from ..runtime.state import State
 from ..runtime.watch import Progress
@@ -53,12 +53,61 @@ def network_by_id(net_id: int) -> "Network":
         raise NetworkError(f"no network with id {net_id!r}") from None
 
 
-class Network:
-    """``Network(dt=1.0, seed=42)``. The classic API works on a default instance."""
+#: the keywords a Network subclass's constructor takes off for Network itself (ANNarchy 5)
+_TAKEN_OFF = ("dt", "seed")
+
+
+class _Constructed(type):
+    """How ``Network`` subclasses are constructed, as in ANNarchy 5: ``MyNet(N=10, dt=0.1,
+    seed=1)`` gives ``dt`` and ``seed`` to ``Network.__init__``, which runs first, then
+    calls ``MyNet.__init__(N=10)``: the subclass need not call ``super().__init__()``, and
+    if it does, that call leaves ``dt`` and ``seed`` alone. ``Network(...)`` itself, and a
+    subclass without its own ``__init__``, take every option of ``Network``. The arguments
+    are kept for :meth:`Network.parallel_run`."""
+
+    def __call__(cls, *args, **kwargs):
+        if cls.__init__ is Network.__init__:
+            self = super().__call__(*args, **kwargs)
+        else:
+            taken = {key: kwargs.pop(key) for key in _TAKEN_OFF if key in kwargs}
+            _check_constructor_keywords(cls, kwargs)
+            self = cls.__new__(cls)
+            Network.__init__(self, **taken)
+            cls.__init__(self, *args, **kwargs)
+        self._init_args, self._init_kwargs = args, kwargs
+        return self
+
+
+def _check_constructor_keywords(cls, kwargs: dict):
+    """A keyword the subclass's ``__init__`` does not take: a did-you-mean, and for the
+    options of ``Network`` other than dt and seed, where they go instead."""
+    import inspect
+    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return
+    known = [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    unknown = {k: v for k, v in kwargs.items() if k not in known}
+    option = next((k for k in unknown if k in CONSTRUCTOR), None)
+    if option is not None:
+        raise UnknownKeywordError(
+            f"{cls.__name__}(): unknown keyword argument '{option}' ({cls.__name__}.__init__ "
+            f"does not take it, and a Network subclass takes only dt= and seed= for "
+            f"Network: set it with net.config({option}=...))")
+    reject_unknown(f"{cls.__name__}()", unknown, [*known, *_TAKEN_OFF])
+
+
+class Network(metaclass=_Constructed):
+    """``Network(dt=1.0, seed=42)``. The classic API works on a default instance.
+
+    Options: ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,
+    ``step_rounding``, ``check_finite``, ``batch`` (:class:`NetworkOptions`). A subclass
+    (``class MyNet(Network)``, the model built in its ``__init__``) is constructed as in
+    ANNarchy 5: ``MyNet(N=10, dt=0.1, seed=1)`` sets ``dt`` and ``seed`` before
+    ``MyNet.__init__(N=10)`` runs; a ``super().__init__(...)`` call in it changes neither
+    (its other options apply)."""
 
     def __new__(cls, *args, **kwargs):
-        """State is created here, so that a subclass building its model in ``__init__``
-        works whether or not it calls ``super().__init__()`` (as in ANNarchy 5)."""
+        """State is created here, before any ``__init__`` runs."""
         self = super().__new__(cls)
         self.populations, self.projections, self.monitors = [], [], []
         self.constants = {}
@@ -66,10 +115,10 @@ class Network:
         self._toolchain = None
         self._state = State(self)
         self._running = threading.RLock()
-        given = {}
-        if cls is not Network:   # a subclass may still be given dt=/seed=
-            given = {k: v for k, v in kwargs.items() if k in CONSTRUCTOR}
-        self._options = NetworkOptions(**given)
+        self._options = NetworkOptions()
+        self._initialised = False
+        self._compiled_values = None
+        self._init_args, self._init_kwargs = (), {}
         self.id = next(_IDS)
         _NETWORKS[self.id] = self
         from .constant import GLOBAL_CONSTANTS
@@ -77,14 +126,15 @@ class Network:
             const.attach(self)
         return self
 
-    def __init__(self, dt: float = 1.0, seed: int | None = None, num_threads: int = 1,
-                 precision: str = "double", method: str = "explicit",
-                 paradigm: str | None = None, step_rounding: str = "ceil",
-                 check_finite: bool = True, batch: int = 1, **unknown):
-        reject_unknown("Network()", unknown, CONSTRUCTOR)
-        self.setup(dt=dt, seed=seed, num_threads=num_threads, precision=precision,
-                   method=method, paradigm=paradigm, step_rounding=step_rounding,
-                   check_finite=check_finite, batch=batch)
+    def __init__(self, dt: float = 1.0, seed: int | None = None, **options):
+        reject_unknown("Network()", {k: v for k, v in options.items() if k not in CONSTRUCTOR},
+                       CONSTRUCTOR)
+        if self._initialised:    # a subclass's super().__init__(): dt and seed stay
+            if options:
+                self.setup(**options)
+            return
+        self._initialised = True
+        self.setup(dt=dt, seed=seed, **options)
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
@@ -331,6 +381,8 @@ class Network:
         self._sim = Simulator(self, network_ir, plan, module, backend)
         for pop in self.populations:
             pop.snapshot_initial()
+        from .persistence import global_values
+        self._compiled_values = global_values(self)
         self._sim.fill_delays()
         for monitor in self.monitors:
             self._sim.add_monitor(monitor)
@@ -427,8 +479,13 @@ class Network:
     @serialised
     def reset(self, populations=True, projections=False, synapses=False, monitors=True):
         """Time back to 0; populations (all, or those listed) to their compile-time
-        values; monitors emptied. Projections keep their weights unless ``synapses``."""
+        values; monitors emptied. ``projections`` (all, or those listed): their synapse
+        parameters and variables back to their compile-time values (not ``w``), as
+        ANNarchy; ``synapses=True`` also restores the weights (and implies
+        ``projections=True`` when it is False, as in ANNarchy)."""
         sim = self._require_sim()
+        if synapses and not projections:
+            projections = True
         pops = self._members(populations, "population", self.populations)
         projs = self._members(projections, "projection", self.projections)
         mons = self._members(monitors, "monitor", self.monitors)
@@ -437,6 +494,7 @@ class Network:
             pop.reset()
         for proj in projs:
             proj.reset(synapses=bool(synapses))
+            _restore_synapse_attributes(proj)
         sim.clear_transients()
         if mons:
             for monitor in mons:
@@ -471,14 +529,50 @@ class Network:
              pickle_encoding=pickle_encoding)
 
     def save_parameters(self, filename):
+        """As ANNarchy: the global parameters and variables of every population and
+        projection, with their values at ``compile()`` (values set later are not saved:
+        :meth:`save` keeps the current state), and the constants, as JSON."""
         from .persistence import save_parameters
         save_parameters(self, filename)
 
-    def load_parameters(self, filename, global_only=None, verbose=False):
-        """Parameters saved by :meth:`save_parameters` (``global_only=True``: only the
-        population- and projection-wide ones)."""
+    def load_parameters(self, filename, global_only=True, verbose=False):
+        """Parameters from a JSON file (:meth:`save_parameters`): the global ones, or with
+        ``global_only=False`` the others too; returns the file's ``network`` section."""
         from .persistence import load_parameters
         return load_parameters(self, filename, global_only=global_only, verbose=verbose)
+
+    @property
+    def compiled_values(self) -> dict | None:
+        """The global parameters and variables of every population and projection as
+        they were at ``compile()`` (what :meth:`save_parameters` writes); ``None``
+        before."""
+        return self._compiled_values
+
+    # -- copies ----------------------------------------------------------------------------------
+    def parallel_run(self, method, number: int, max_processes: int = -1, seeds=None,
+                     measure_time: bool = False, *, scheduler: str | None = None, **kwargs):
+        """Run ``method(net, ...)`` on ``number`` copies of this network, each in a worker
+        process, and return the results in order, as ANNarchy 5.
+
+        The network must be an instance of a subclass of ``Network``, compiled. Each copy
+        is constructed anew by the subclass's ``__init__`` with the arguments this one
+        was given, this network's ``dt`` and options now, and its own seed, then compiled
+        (the build is reused): values set after construction are not copied. ``seeds``:
+        ``None`` (a fresh seed each), ``'same'`` (this network's seed), ``'sequential'``
+        (``seed + 1``, ``seed + 2``...) or one integer per copy. A keyword named like an
+        argument of the subclass's ``__init__`` goes to the constructors, any other to
+        ``method``; a list gives one value per copy, anything else the same value to all.
+        ``max_processes`` (default: the number of cores) caps the worker processes;
+        ``measure_time`` prints the wall time. ``scheduler`` (neurogen): the address of
+        a Dask scheduler to run the copies on instead.
+
+        Worker processes are started afresh (never forked: an OpenMP runtime does not
+        survive a fork), so ``method`` and the subclass must be importable: defined at
+        the top level of a module or of a script whose main code is under
+        ``if __name__ == "__main__":``."""
+        from ..sweeps.copies import parallel_run
+        return parallel_run(self, method, number, max_processes=max_processes, seeds=seeds,
+                            measure_time=measure_time, scheduler=scheduler, **kwargs)
 
     def get_time(self) -> float:
         return self.get_current_step() * self.dt
@@ -502,6 +596,17 @@ class Network:
 
 
 register(Network)
+
+
+def _restore_synapse_attributes(proj):
+    """A projection's synapse parameters and variables (``w`` excepted) back to their
+    values at compile(): the value set before it, else the model's initial value."""
+    ir, state = getattr(proj, "synapse_ir", None), proj.synapse_state
+    if ir is None or not state.allocated:
+        return
+    for attribute in ir.attributes:
+        if attribute.name != "w":
+            state.set(attribute.name, state.given.get(attribute.name, attribute.init))
 
 
 def clear(functions: bool = True, neurons: bool = True, synapses: bool = True,

@@ -10,7 +10,9 @@ from urllib.parse import quote, unquote
 import numpy as np
 
 from ..errors import NetworkError
+from ..ir import GLOBAL
 from ..io import atomic_path, atomic_write_text
+from ..validation import did_you_mean
 
 
 class StateFileError(NetworkError):
@@ -230,74 +232,106 @@ def _step(path: Path, value) -> int | None:
     return int(array[0])
 
 
-def _parameters(attributes, ir, getter) -> dict:
+def _global_values(ir, value) -> dict:
+    """``{name: value}`` of the global attributes (parameters and variables) of a neuron or
+    synapse IR, ``w`` left out; ``value(name)`` reads one."""
     values = {}
-    for a in ir.attributes:
-        if a.kind != "parameter":
+    for a in (ir.attributes if ir is not None else ()):
+        if a.locality != GLOBAL or a.name == "w" or a.name.startswith("_"):
             continue
-        value = np.asarray(getter(a.name), dtype=float).reshape(-1)
-        values[a.name] = float(value[0]) if np.all(value == value[0]) else value.tolist()
+        found = value(a.name)
+        if hasattr(found, "get_values"):
+            raise StateFileError(f"save_parameters(): '{a.name}' holds a random "
+                                 "distribution until compile(); compile first")
+        array = np.asarray(found).reshape(-1)
+        values[a.name] = array[0].item() if np.all(array == array[0]) else array.tolist()
     return values
 
 
-def save_parameters(net, filename):
-    """Parameter values of populations and projections, and constants, as JSON."""
-    content = {
-        "populations": {p.name: _parameters(p.attributes, p.ir, p.buffer)
-                        for p in net.populations},
-        "projections": {p.name: _parameters(None, p.synapse_ir,
-                                            lambda n, p=p: p.synapse_state.buffers[n]
-                                            if p.synapse_state.buffers is not None else
-                                            p.synapse_ir.attribute(n).init)
-                        for p in net.projections if p.synapse_ir is not None},
-        "constants": {name: c.value for name, c in net.constants.items()},
+def global_values(net) -> dict:
+    """The global attributes of every population and projection as they are now; the
+    network records them at ``compile()`` for :func:`save_parameters`."""
+    return {
+        "populations": {p.name: _global_values(p.ir, p.buffer) for p in net.populations},
+        "projections": {p.name: _global_values(getattr(p, "synapse_ir", None),
+                                               p.synapse_state.get)
+                        for p in net.projections},
     }
-    atomic_write_text(filename, json.dumps(content, indent=2))
 
 
-def load_parameters(net, filename, global_only: bool | None = None,
+def save_parameters(net, filename):
+    """As ANNarchy: the global parameters and variables (one value per population or
+    projection) with the values they had at ``compile()`` (before it: their values now),
+    an empty ``network`` section and the constants' values now, as JSON."""
+    recorded = net.compiled_values if net.compiled else global_values(net)
+    content = {**recorded, "network": {},
+               "constants": {name: c.value for name, c in net.constants.items()}}
+    atomic_write_text(filename, json.dumps(content, indent=4))
+
+
+def _section(content: dict, key: str, filename) -> dict:
+    section = content.get(key, {})
+    nested = key in ("populations", "projections")
+    if not isinstance(section, dict) or (nested and not all(
+            isinstance(v, dict) for v in section.values())):
+        raise StateFileError(f"{filename}: '{key}' must map names to "
+                             f"{'objects' if nested else 'values'}")
+    return section
+
+
+def load_parameters(net, filename, global_only: bool | None = True,
                     verbose: bool = False) -> dict:
-    """Parameters from a JSON file of :func:`save_parameters`; ``global_only=True`` takes
-    the population- and projection-wide ones only (``None``: all the file holds);
-    ``verbose`` prints each change."""
+    """Parameters from a JSON file of :func:`save_parameters` (or written by hand), as
+    ANNarchy: ``global_only`` (the default; ``None`` means the same) takes only the global
+    parameters (a local one in the file is skipped), ``False`` also sets the others (one
+    value, or a list with one per neuron); variables in the file are skipped; ``verbose``
+    prints each change. Returns the ``network`` section (name: float). A name that is not
+    in the network is an error, and nothing is set then."""
     try:
         content = json.loads(Path(filename).read_text())
-        sections = (content["populations"], content.get("projections", {}),
-                    content.get("constants", {}))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        if not isinstance(content, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as exc:
         raise StateFileError(f"cannot read parameters from {str(filename)!r} ({exc})") \
             from None
-    pops, projs, constants = sections
-    updates = []
-    for name, values in pops.items():
-        pop = next((p for p in net.populations if p.name == name), None)
-        if pop is None:
-            raise StateFileError(f"{filename}: no population named '{name}'")
-        for attr, value in values.items():
-            if attr not in pop.parameters:
-                raise StateFileError(f"{filename}: '{name}' has no parameter '{attr}'")
-            updates.append((pop, attr, value))
-    for name, values in projs.items():
-        proj = next((p for p in net.projections if p.name == name), None)
-        if proj is None or proj.synapse_ir is None:
-            raise StateFileError(f"{filename}: no projection with a synapse named '{name}'")
-        updates += [(proj, attr, value) for attr, value in values.items()]
+    pops, projs, constants, extra = (_section(content, key, filename) for key in
+                                     ("populations", "projections", "constants", "network"))
+    global_only = global_only is not False
+    updates, skipped = [], []
+    for kind, section, pool in (("population", pops, net.populations),
+                                ("projection", projs, net.projections)):
+        for name, values in section.items():
+            obj = next((o for o in pool if o.name == name), None)
+            if obj is None:
+                raise StateFileError(f"{filename}: no {kind} named '{name}'"
+                                     + did_you_mean(name, [o.name for o in pool]))
+            ir = obj.ir if kind == "population" else getattr(obj, "synapse_ir", None)
+            names = [a.name for a in ir.attributes] if ir is not None else []
+            for attr, value in values.items():
+                if attr not in names:
+                    raise StateFileError(f"{filename}: {kind} '{name}' has no parameter "
+                                         f"'{attr}'" + did_you_mean(attr, names))
+                declared = ir.attribute(attr)
+                if declared.kind != "parameter" or (global_only
+                                                    and declared.locality != GLOBAL):
+                    skipped.append(f"{name}.{attr}")
+                    continue
+                updates.append((obj, attr, value))
     for name in constants:
         if name not in net.constants:
-            raise StateFileError(f"{filename}: no constant named '{name}'")
-    if global_only:
-        updates = [(obj, attr, value) for obj, attr, value in updates
-                   if _is_global(obj, attr)]
+            raise StateFileError(f"{filename}: no constant named '{name}'"
+                                 + did_you_mean(name, net.constants))
+    try:
+        result = {name: float(value) for name, value in extra.items()}
+    except (TypeError, ValueError) as exc:
+        raise StateFileError(f"{filename}: 'network' holds numbers only ({exc})") from None
     for obj, attr, value in updates:
         if verbose:
-            print(f"  {obj.name}.{attr}: -> {value}")
-        setattr(obj, attr, np.asarray(value) if isinstance(value, list) else value)
+            print(f"  {obj.name}.{attr}: {obj.get(attr)} -> {value}")
+        obj.set({attr: np.asarray(value) if isinstance(value, list) else value})
     for name, value in constants.items():
         net.constants[name].set(value)
-    return content
-
-
-def _is_global(obj, attr: str) -> bool:
-    """One value per population (neurons) or per projection (synapses)."""
-    ir = getattr(obj, "synapse_ir", None) or obj.ir
-    return ir.attribute(attr).locality == "global"
+    if verbose and skipped:
+        print(f"  skipped (variables{', local parameters' if global_only else ''}): "
+              + ", ".join(skipped))
+    return result

@@ -17,7 +17,9 @@ binary from the build cache.
 
 Modules: :mod:`.options` (``--set``/``--seeds``/``--record``), :mod:`.script` (loading a
 model script), :mod:`.run` (one run), :mod:`.worker` (what a sweep worker does),
-:mod:`.parallel` (process pool, Dask), :mod:`.index` (``index.csv``), :mod:`.sweep`.
+:mod:`.parallel` (process pool, Dask), :mod:`.index` (``index.csv``), :mod:`.sweep`;
+:mod:`.copies` runs ``Network.parallel_run()`` (copies of a Network subclass, in worker
+processes or on Dask).
 """
 from .errors import SweepError, one_line
 from .index import INDEX, SweepIndex

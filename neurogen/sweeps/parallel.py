@@ -62,17 +62,24 @@ def run_pool(config, todo, folder, jobs, finished):
             finished(rows.get())
 
 
-def run_dask(config, todo, folder, address, finished, timeout: float = 20.0):
+def dask_client(address: str, timeout: float = 20.0):
+    """A client of the Dask scheduler at ``address``; a missing ``distributed`` or an
+    unreachable scheduler is a :class:`SweepError`."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:
-        raise SweepError("--scheduler needs dask.distributed: pip install distributed "
+        raise SweepError("a Dask scheduler needs dask.distributed: pip install distributed "
                          "(or pip install 'neurogen[distributed]')") from None
     try:
-        client = Client(address, timeout=f"{timeout}s")
+        return Client(address, timeout=f"{timeout}s")
     except Exception as exc:   # noqa: BLE001
         raise SweepError(f"cannot reach the Dask scheduler at {address}: "
                          f"{one_line(exc)}") from None
+
+
+def run_dask(config, todo, folder, address, finished, timeout: float = 20.0):
+    client = dask_client(address, timeout)
+    from distributed import as_completed
     try:
         futures = {}
         for spec in todo:
