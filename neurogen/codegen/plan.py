@@ -268,8 +268,8 @@ class _PopulationLowering:
             if not any(stage["kind"] == "loop" for stage in stages):
                 stages.append({"kind": "loop", "statements": [], "comments": [],
                                "used": set()})
-            spiking.mask_refractory(stages, {self.buffers["g_" + t]
-                                             for t in self.ir.spike.conductances})
+            spiking.mask_refractory(stages, {self.buffers[a.name] for a in self.ir.attributes
+                                             if a.name.startswith("g_")})
             spike = spiking.spike_stage(self, self.slots, ltable)
             last = [stage for stage in stages if stage["kind"] == "loop"][-1]
             last["spike"] = spike

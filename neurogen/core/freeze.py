@@ -27,8 +27,12 @@ def _check_refractory(pop):
                            f"one step (dt = {dt} ms), and finite")
 
 
-def _population(pop) -> PopulationIR:
+def _population(pop, backend) -> PopulationIR:
     if pop.ir.is_spiking:
+        if not backend.provides("spike_events"):
+            raise NetworkError(f"population '{pop.name}' is spiking; the '{backend.name}' "
+                               "backend does not run spiking neurons yet (use "
+                               "paradigm='openmp')")
         _check_refractory(pop)
     stop = StopIR(*pop.stop) if pop.stop is not None else None
     return PopulationIR(id=pop.id, geometry=tuple(pop.geometry), neuron=pop.ir, stop=stop,
@@ -120,7 +124,7 @@ def freeze(net, backend) -> NetworkIR:
         raise NetworkError("the network has no population to compile")
     if net.batch > 1:
         _check_batch(net, backend)
-    return NetworkIR(populations=tuple(_population(p) for p in net.populations),
+    return NetworkIR(populations=tuple(_population(p, backend) for p in net.populations),
                      projections=tuple(_projection(p, backend) for p in net.projections),
                      monitors=tuple(_monitor(m) for m in net.monitors),
                      constants=tuple(sorted(net.constants)),

@@ -82,6 +82,7 @@ class Monitor(SpikeStatistics, SealedAttributes):
         self.active = False
         self.offset = 0
         self._periods: list = []          # [start_step, stop_step or None]
+        self.spikes_since = None          # the first step of the spikes held
         self.net.register(self)
         if start:
             self.start()
@@ -182,6 +183,8 @@ class Monitor(SpikeStatistics, SealedAttributes):
         step = self.net.get_current_step()
         if active and not self.active:
             self._periods.append([step, None])
+            if self.spikes_since is None:
+                self.spikes_since = step
         elif not active and self.active and self._periods:
             self._periods[-1][1] = step
         self.active = active
@@ -189,11 +192,11 @@ class Monitor(SpikeStatistics, SealedAttributes):
             self.net.runtime.monitor_changed(self)
 
     def times(self, variables=None) -> dict:
-        """Start and stop times (ms) of the recording periods, per variable (ANNarchy)."""
+        """Start and stop steps of the recording periods, per variable: ANNarchy 5.0.4.1
+        returns steps (its docstring says ms; measured by running it)."""
         now = self.net.get_current_step()
-        dt = self.net.dt
-        starts = [a * dt for a, _ in self._periods]
-        stops = [(now if b is None else b) * dt for _, b in self._periods]
+        starts = [a for a, _ in self._periods]
+        stops = [now if b is None else b for _, b in self._periods]
         names = self.variables if variables is None else (
             [variables] if isinstance(variables, str) else variables)
         return {name: {"start": list(starts), "stop": list(stops)} for name in names}
@@ -241,6 +244,8 @@ class Monitor(SpikeStatistics, SealedAttributes):
                 rec.count = 0
                 if runtime is not None:
                     runtime.clear_recording(rec)
+                if name == SPIKE:         # the statistics' window starts again now
+                    self.spikes_since = self.net.get_current_step()
         return result[names] if single and not force_dict else result
 
     def _copies_data(self, rec: Recording, data: np.ndarray, reshape: bool) -> np.ndarray:

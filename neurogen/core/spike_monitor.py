@@ -60,10 +60,11 @@ class SpikeStatistics:
         return spikes
 
     def _window(self):
-        """(first recorded step, current step): ANNarchy's duration is their difference."""
+        """(first step of the spikes held, current step): ANNarchy's duration is their
+        difference; ``get('spike')`` that empties the monitor starts it again."""
         now = self.net.get_current_step()
-        start = self._periods[0][0] if self._periods else now
-        return (start, now)
+        start = getattr(self, "spikes_since", None)
+        return (now if start is None else start, now)
 
     def _size(self):
         return len(self.ranks) if self.ranks is not None else self.obj.size

@@ -21,7 +21,10 @@ RESERVED = {"t", "dt", "sum", "w", "pre", "post", "if", "then", "else", "and", "
             "True", "False", "None", "true", "false", "is"}
 TYPE_FLAGS = {"int": "int", "bool": "bool", "float": "real", "double": "real"}
 PARAMETER_FLAGS = {"population", "projection", "postsynaptic", *TYPE_FLAGS}
-EQUATION_FLAGS = PARAMETER_FLAGS | {"init", "min", "max", "method", *METHODS}
+#: spiking neurons: the variable keeps its value while refractory, as every variable not
+#: named g_* does anyway (ANNarchy 5 accepts the flag and behaves the same)
+UNLESS_REFRACTORY = "unless_refractory"
+EQUATION_FLAGS = PARAMETER_FLAGS | {"init", "min", "max", "method", UNLESS_REFRACTORY, *METHODS}
 _ZERO = {"int": 0, "bool": False}
 #: marks a neuron's parameter as fitted by training (recorded, ignored by simulate())
 TRAINABLE = "trainable"
@@ -104,7 +107,7 @@ class Declarations:
     def value(self, text: str, ctype: str):
         """A number written with constants and attributes declared above (their initial
         values), e.g. ``init = tau`` or ``init = 2 * baseline``."""
-        names = {c: sp.Float(v) for c, v in self.constants.items()}
+        names = {"pi": sp.pi, **{c: sp.Float(v) for c, v in self.constants.items()}}
         names.update({a.name: sp.sympify(a.init) for a in self.attributes})
         expr = parse_expression(text, Scope(names=names, functions=self.functions))
         if expr in (sp.true, sp.false):

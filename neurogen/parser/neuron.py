@@ -11,7 +11,7 @@ import sympy as sp
 
 from ..errors import FlagError
 from ..ir import LOCAL, Attribute, NeuronIR, SynapseIR
-from .attributes import declare
+from .attributes import UNLESS_REFRACTORY, declare
 from .conditions import parse_condition  # noqa: F401  (re-exported)
 from .context import ErrorContext, field_lines
 from .equations import check_method  # noqa: F401  (re-exported)
@@ -44,7 +44,7 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
         parameters, equations, spiking.get("refractory"), name)
     fields = _parse(parameters, equations, functions, name, constants, default_method,
                     description, extra_names={spk.T_LAST: sp.Symbol(spk.T_LAST)},
-                    keep_functions=True)
+                    keep_functions=True, spiking=True)
     user_functions = fields.pop("_functions")
     spike = spk.parse_spike(spiking["spike"], spiking.get("reset"), name, fields["symbols"],
                             user_functions, fields["attributes"], refractory, targets)
@@ -130,10 +130,16 @@ def parse_synapse(parameters: str | None, equations: str | None, functions: str 
 
 
 def _parse(parameters, equations, functions, name, constants, default_method, description,
-           extra_names: dict, is_synapse: bool = False, keep_functions: bool = False) -> dict:
+           extra_names: dict, is_synapse: bool = False, keep_functions: bool = False,
+           spiking: bool = False) -> dict:
     from .equations import EquationParser
     user_functions = visible_functions(functions, name)
     eq_lines = field_lines(equations, name, "equations")
+    for line in eq_lines:
+        if UNLESS_REFRACTORY in line.flags and not spiking:
+            raise FlagError(f"'{UNLESS_REFRACTORY}' belongs to spiking neurons (their "
+                            "refractory period)", obj=name, field="equations",
+                            line=line.number, equation=line.text, token=UNLESS_REFRACTORY)
     event_driven = set()        # spiking synapses: ODEs solved at events (.spiking_synapse)
     if is_synapse:
         for n, line in enumerate(eq_lines):
@@ -146,7 +152,7 @@ def _parse(parameters, equations, functions, name, constants, default_method, de
                                   user_functions, is_synapse)
     own = {a.name for a in attributes}     # an attribute named like a Constant shadows it
     constants = {c: v for c, v in constants.items() if c not in own}
-    names = {a.name: sp.Symbol(a.name) for a in attributes}
+    names = {"pi": sp.pi, **{a.name: sp.Symbol(a.name) for a in attributes}}
     names.update(extra_names)
     names.update({c: sp.Symbol(c) for c in constants})
     names.update({"t": sp.Symbol("t"), "dt": sp.Symbol("dt")})

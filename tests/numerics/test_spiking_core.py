@@ -332,3 +332,37 @@ def test_many_spikes_are_propagated_on_threads_bit_for_bit():
     for step in (1, 2, 3):               # spikes of step s - 1 arrive at step s
         spiking = np.arange(300) % 3 == step - 1
         np.testing.assert_allclose(one[step], W[:, spiking].sum(axis=1), rtol=1e-12)
+
+
+def test_spike_monitors_record_every_spike_and_restart_their_window():
+    """As ANNarchy 5.0.4.1: a period does not thin spikes out; get() that empties the
+    monitor starts the statistics' window again; times() are steps."""
+    net = ng.Network(dt=0.1, seed=1)
+    pop = net.create(ng.PoissonPopulation(100, rates=100.0))
+    every, thinned = net.monitor(pop, "spike"), net.monitor(pop, "spike", period=1.0)
+    net.compile(silent=True)
+    net.simulate(100.0)
+    assert every.get("spike") == thinned.get("spike")
+    net.simulate(100.0)
+    spikes = every.get("spike", keep=True)
+    count = sum(map(len, spikes.values()))
+    assert abs(every.mean_fr(spikes) - count / 100 / 0.1) < 1e-9     # 1000 steps, not 2000
+    assert every.population_rate(spikes).shape == (1001,)
+    assert every.times() == {"spike": {"start": [0], "stop": [2000]}}
+
+
+def test_refractory_spares_every_g_variable_and_accepts_unless_refractory():
+    """ANNarchy freezes every variable not named g_* while refractory (measured:
+    g_foo 1..10, v 0 from the spike at step 2 to step 7); unless_refractory states it."""
+    net = ng.Network(dt=0.1)
+    pop = net.create(1, ng.Neuron(equations="dv/dt = 10.0 : init=0.0, unless_refractory\n"
+                                            "dg_foo/dt = 10\nx = sin(2 * pi * t)",
+                                  spike="v > 2.5", reset="v = 0.0", refractory=0.5))
+    mon = net.monitor(pop, ["g_foo", "v"])
+    net.compile(silent=True)
+    net.simulate(1.0)
+    np.testing.assert_allclose(mon.get("g_foo").ravel(), np.arange(1.0, 11.0), rtol=1e-12)
+    np.testing.assert_allclose(mon.get("v").ravel(), [1, 2, 0, 0, 0, 0, 0, 0, 1, 2],
+                               atol=1e-12)
+    with pytest.raises(NeurogenError, match="spiking neurons"):
+        ng.Network().create(1, ng.Neuron(equations="r = 1.0 : unless_refractory"))
