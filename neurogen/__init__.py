@@ -116,7 +116,7 @@ def save_parameters(filename, net_id=None, **unknown):
     _network(net_id).save_parameters(filename)
 
 
-def load_parameters(filename, global_only=None, verbose=False, net_id=None, **unknown):
+def load_parameters(filename, global_only=True, verbose=False, net_id=None, **unknown):
     _reject_unknown("load_parameters()", unknown, ("filename", "global_only", "verbose",
                                                    "net_id"))
     return _network(net_id).load_parameters(filename, global_only=global_only,

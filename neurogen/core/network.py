@@ -74,7 +74,7 @@ class _Constructed(type):
             self = cls.__new__(cls)
             Network.__init__(self, **taken)
             cls.__init__(self, *args, **kwargs)
-        self._init_args, self._init_kwargs = args, kwargs
+        self.constructor_arguments = (args, kwargs)   # for parallel_run: the copies
         return self
 
 
@@ -118,7 +118,7 @@ class Network(metaclass=_Constructed):
         self._options = NetworkOptions()
         self._initialised = False
         self._compiled_values = None
-        self._init_args, self._init_kwargs = (), {}
+        self.constructor_arguments = ((), {})
         self.id = next(_IDS)
         _NETWORKS[self.id] = self
         from .constant import GLOBAL_CONSTANTS

@@ -42,6 +42,9 @@ class Neuron:
         self.name = name or f"Neuron{next(_UNNAMED)}"
         #: ANNarchy's spike=/reset=/refractory= (empty for a rate-coded neuron)
         self.spiking = {k: v for k, v in extra.items() if v is not None}
+        if "reset" in self.spiking:     # ANNarchy 5: a string, a Variable or a list
+            self.spiking["reset"] = equations_text(self.spiking["reset"], False, self.name,
+                                                   field="reset")
         axonal = sorted(set(self.spiking) & {"axon_spike", "axon_reset"})
         if axonal:
             raise NeurogenError(f"Neuron '{self.name}': {', '.join(axonal)}= (axonal spikes) "

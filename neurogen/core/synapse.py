@@ -51,7 +51,8 @@ class Synapse:
             raise NeurogenError(f"Synapse '{self.name}': pre_axon_spike= (axonal spikes) is "
                                 "not built yet in neurogen")
         #: ANNarchy's pre_spike=/post_spike= (empty for a rate-coded synapse)
-        self.spiking = {k: v for k, v in extra.items() if v is not None}
+        self.spiking = {k: equations_text(v, True, self.name, field=k)   # text, a Variable
+                        for k, v in extra.items() if v is not None}     # or a list
         self.parameters = parameters_text(parameters, True, self.name)
         self.equations = equations_text(equations, True, self.name)
         self.psp, self.operation, self.functions = psp, operation, functions

@@ -113,7 +113,8 @@ def make_copies(net, method, number: int, seeds, kwargs: dict) -> list:
                                 f"network, got {method!r}")
     seeds = copy_seeds(net, seeds, number)
     signature = inspect.signature(cls.__init__)
-    bound = signature.bind(None, *net._init_args, **net._init_kwargs)
+    given_args, given_kwargs = net.constructor_arguments
+    bound = signature.bind(None, *given_args, **given_kwargs)
     init_names = [n for n in _parameters(cls.__init__, 1)[0] if n not in _TAKEN_OFF]
     extra = next((p.name for p in signature.parameters.values()
                   if p.kind is p.VAR_KEYWORD), None)
@@ -132,7 +133,8 @@ def make_copies(net, method, number: int, seeds, kwargs: dict) -> list:
                for f in dataclasses.fields(net.options) if f.name not in _TAKEN_OFF}
     copies = []
     for i in range(number):
-        arguments = signature.bind(None, *net._init_args, **net._init_kwargs)
+        given_args, given_kwargs = net.constructor_arguments
+        arguments = signature.bind(None, *given_args, **given_kwargs)
         for key in _TAKEN_OFF:          # never reach __init__: the copy gets its own
             arguments.arguments.pop(key, None)
         for key, values in init_values.items():

