@@ -103,8 +103,11 @@ def test_report_text_and_function(capsys):
 
 
 INTERRUPTED = textwrap.dedent("""
-    import sys, time
+    import signal, sys, time
     import numpy as np
+    # Python's own Ctrl-C handling, whatever the test process left blocked or ignored
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import neurogen as ng
     net = ng.Network(seed=1)
     pop = ng.Population(20000, ng.Neuron(equations="tau * dr/dt + r = sin(t) + Uniform(0, 1)\\ntau = 10.0 : population"), net=net)
