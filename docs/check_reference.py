@@ -25,7 +25,7 @@ from pathlib import Path
 PUBLIC = [
     "neurogen", "neurogen.models", "neurogen.models.coop", "neurogen.tasks",
     "neurogen.analysis", "neurogen.analysis.plot", "neurogen.training",
-    "neurogen.extensions.convolution", "neurogen.extensions.image",
+    "neurogen.extensions.bold", "neurogen.extensions.convolution", "neurogen.extensions.image",
     "neurogen.extensions.logger", "neurogen.inputs", "neurogen.io", "neurogen.viz",
 ]
 CLI = "neurogen.cli:cli"

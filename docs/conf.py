@@ -83,7 +83,7 @@ neurogen_gallery_sizes = os.environ.get("NEUROGEN_DOCS_SIZES", "quick")
 
 # --- the user guide's snippets, run during the build -----------------------------------
 snippet_pages = ["quickstart", "equations", "spiking", "analysis", "cli", "cuda", "inputs",
-                 "viewer", "training", "annarchy", "architecture"]
+                 "viewer", "training", "annarchy", "architecture", "bold"]
 
 # --- HTML ---------------------------------------------------------------------------------
 html_theme = "furo"
