@@ -83,6 +83,7 @@ class Monitor(SpikeStatistics, SealedAttributes):
         self.offset = 0
         self._periods: list = []          # [start_step, stop_step or None]
         self.spikes_since = None          # the first step of the spikes held
+        self.spikes_window = None         # (first, last) steps of the spikes last got
         self.net.register(self)
         if start:
             self.start()
@@ -240,11 +241,13 @@ class Monitor(SpikeStatistics, SealedAttributes):
             elif reshape and hasattr(self.obj, "geometry"):
                 data = data.reshape((len(data),) + self.obj.geometry)
             result[name] = data
+            if name == SPIKE:             # the steps these spikes cover (statistics)
+                self.spikes_window = (self.spikes_since, self.net.get_current_step())
             if not keep:
                 rec.count = 0
                 if runtime is not None:
                     runtime.clear_recording(rec)
-                if name == SPIKE:         # the statistics' window starts again now
+                if name == SPIKE:         # the next spikes are counted from now
                     self.spikes_since = self.net.get_current_step()
         return result[names] if single and not force_dict else result
 

@@ -60,11 +60,13 @@ class SpikeStatistics:
         return spikes
 
     def _window(self):
-        """(first step of the spikes held, current step): ANNarchy's duration is their
-        difference; ``get('spike')`` that empties the monitor starts it again."""
+        """The steps the spikes last got cover (ANNarchy's duration is their difference):
+        from the start of the recording, or from the last ``get('spike')`` that emptied
+        the monitor, to that ``get()``."""
+        if self.spikes_window is not None:
+            return self.spikes_window
         now = self.net.get_current_step()
-        start = getattr(self, "spikes_since", None)
-        return (now if start is None else start, now)
+        return (now if self.spikes_since is None else self.spikes_since, now)
 
     def _size(self):
         return len(self.ranks) if self.ranks is not None else self.obj.size
