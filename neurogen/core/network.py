@@ -299,6 +299,18 @@ class Network(metaclass=_Constructed):
             return pre
         return Projection(pre, post, target, synapse=synapse, name=name, net=self)
 
+    def boldmonitor(self, *args, **kwargs):
+        """ANNarchy 5's ``net.boldmonitor(...)``: a
+        :class:`~neurogen.extensions.bold.BoldMonitor` of this network."""
+        from ..extensions.bold import BoldMonitor
+        return BoldMonitor(*args, net=self, **kwargs)
+
+    def boldmonitor_from_slices(self, *args, **kwargs):
+        """ANNarchy 5's ``net.boldmonitor_from_slices(...)``: a
+        :class:`~neurogen.extensions.bold.BoldMonitorFromSlices` of this network."""
+        from ..extensions.bold import BoldMonitorFromSlices
+        return BoldMonitorFromSlices(*args, net=self, **kwargs)
+
     def monitor(self, obj, variables, period: float | None = None, start: bool = True,
                 name: str | None = None):
         return Monitor(obj, variables, period=period, start=start, net=self)

@@ -297,8 +297,9 @@ class _Converter:
             self.fail(ParseError, "keyword arguments are not allowed in equations", node)
         name = node.func.id
         scope = self.scope
-        if name == "sum" and len(node.args) == 1 and isinstance(node.args[0], ast.Name) \
-                and node.args[0].id not in scope.names:
+        if name == "sum" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+            # always a target, even one named like an attribute (ANNarchy's BOLD models
+            # write I_CBF = sum(I_CBF))
             if scope.on_sum is None:
                 self.fail(ParseError, "sum(target) is not allowed here", node)
             return scope.on_sum(display_name(node.args[0].id))

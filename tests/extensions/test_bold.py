@@ -299,3 +299,18 @@ def test_a_custom_model_and_two_inputs_build():
     net.simulate(3.0)
     np.testing.assert_allclose(m1.get("I_CBF")[:, 0], [0.0, 4.5, 4.5])
     np.testing.assert_allclose(m2.get("I_CMRO2")[:, 0], [4.5, 4.5, 4.5])
+
+
+def test_network_methods_and_a_sum_named_like_its_variable():
+    """ANNarchy 5 scripts: net.boldmonitor(...), and models that write I_CBF = sum(I_CBF)."""
+    import neurogen as ng
+    from neurogen.extensions.bold import BoldMonitor
+    net = ng.Network(dt=1.0)
+    pop = net.create(4, ng.Neuron(parameters="r = 1.0"))
+    assert isinstance(net.boldmonitor(populations=[pop]), BoldMonitor)
+    cell = net.create(1, ng.Neuron(equations="I_CBF = sum(I_CBF)"))
+    assert cell.targets == ["I_CBF"]
+    net.connect(pop, cell, "I_CBF").all_to_all(0.25)
+    net.compile(silent=True)
+    net.simulate(2.0)
+    assert cell.I_CBF[0] == 1.0
