@@ -15,12 +15,13 @@ import numpy as np
 
 from .. import backends
 from ..console import measured, say, timed
-from ..errors import NetworkError, UnknownKeywordError
+from ..errors import NetworkError
 from ..validation import number, reject_unknown, steps
 from ..runtime.state import State
 from ..runtime.watch import Progress
 from .default import default_network, register, set_default  # noqa: F401 (default_network: re-exported)
 from .monitor import Monitor
+from .network_construction import Constructed
 from .network_options import CONSTRUCTOR, NetworkOptions
 from .population import Population
 from .projection import Projection
@@ -53,50 +54,7 @@ def network_by_id(net_id: int) -> "Network":
         raise NetworkError(f"no network with id {net_id!r}") from None
 
 
-#: the keywords a Network subclass's constructor takes off for Network itself (ANNarchy 5)
-_TAKEN_OFF = ("dt", "seed")
-
-
-class _Constructed(type):
-    """How ``Network`` subclasses are constructed, as in ANNarchy 5: ``MyNet(N=10, dt=0.1,
-    seed=1)`` gives ``dt`` and ``seed`` to ``Network.__init__``, which runs first, then
-    calls ``MyNet.__init__(N=10)``: the subclass need not call ``super().__init__()``, and
-    if it does, that call leaves ``dt`` and ``seed`` alone. ``Network(...)`` itself, and a
-    subclass without its own ``__init__``, take every option of ``Network``. The arguments
-    are kept for :meth:`Network.parallel_run`."""
-
-    def __call__(cls, *args, **kwargs):
-        if cls.__init__ is Network.__init__:
-            self = super().__call__(*args, **kwargs)
-        else:
-            taken = {key: kwargs.pop(key) for key in _TAKEN_OFF if key in kwargs}
-            _check_constructor_keywords(cls, kwargs)
-            self = cls.__new__(cls)
-            Network.__init__(self, **taken)
-            cls.__init__(self, *args, **kwargs)
-        self.constructor_arguments = (args, kwargs)   # for parallel_run: the copies
-        return self
-
-
-def _check_constructor_keywords(cls, kwargs: dict):
-    """A keyword the subclass's ``__init__`` does not take: a did-you-mean, and for the
-    options of ``Network`` other than dt and seed, where they go instead."""
-    import inspect
-    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
-    if any(p.kind is p.VAR_KEYWORD for p in params):
-        return
-    known = [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    unknown = {k: v for k, v in kwargs.items() if k not in known}
-    option = next((k for k in unknown if k in CONSTRUCTOR), None)
-    if option is not None:
-        raise UnknownKeywordError(
-            f"{cls.__name__}(): unknown keyword argument '{option}' ({cls.__name__}.__init__ "
-            f"does not take it, and a Network subclass takes only dt= and seed= for "
-            f"Network: set it with net.config({option}=...))")
-    reject_unknown(f"{cls.__name__}()", unknown, [*known, *_TAKEN_OFF])
-
-
-class Network(metaclass=_Constructed):
+class Network(metaclass=Constructed):
     """``Network(dt=1.0, seed=42)``. The classic API works on a default instance.
 
     Options: ``dt``, ``seed``, ``num_threads``, ``precision``, ``method``, ``paradigm``,

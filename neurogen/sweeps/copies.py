@@ -95,7 +95,8 @@ def _parameters(function, skip: int) -> tuple[list, bool]:
 
 def make_copies(net, method, number: int, seeds, kwargs: dict) -> list:
     """The :class:`Copy` of each run, everything checked."""
-    from ..core.network import _TAKEN_OFF, Network
+    from ..core.network import Network
+    from ..core.network_construction import TAKEN_OFF
     cls = type(net)
     if cls is Network:
         raise NetworkError("parallel_run(): the network must be an instance of a subclass "
@@ -115,7 +116,7 @@ def make_copies(net, method, number: int, seeds, kwargs: dict) -> list:
     signature = inspect.signature(cls.__init__)
     given_args, given_kwargs = net.constructor_arguments
     bound = signature.bind(None, *given_args, **given_kwargs)
-    init_names = [n for n in _parameters(cls.__init__, 1)[0] if n not in _TAKEN_OFF]
+    init_names = [n for n in _parameters(cls.__init__, 1)[0] if n not in TAKEN_OFF]
     extra = next((p.name for p in signature.parameters.values()
                   if p.kind is p.VAR_KEYWORD), None)
     given_extra = bound.arguments.get(extra, {}) if extra else {}
@@ -130,12 +131,12 @@ def make_copies(net, method, number: int, seeds, kwargs: dict) -> list:
     init_values = {k: _per_copy(k, v, number) for k, v in to_init.items()}
     method_values = {k: _per_copy(k, v, number) for k, v in to_method.items()}
     options = {f.name: getattr(net.options, f.name)
-               for f in dataclasses.fields(net.options) if f.name not in _TAKEN_OFF}
+               for f in dataclasses.fields(net.options) if f.name not in TAKEN_OFF}
     copies = []
     for i in range(number):
         given_args, given_kwargs = net.constructor_arguments
         arguments = signature.bind(None, *given_args, **given_kwargs)
-        for key in _TAKEN_OFF:          # never reach __init__: the copy gets its own
+        for key in TAKEN_OFF:          # never reach __init__: the copy gets its own
             arguments.arguments.pop(key, None)
         for key, values in init_values.items():
             if key in init_names:
