@@ -160,3 +160,13 @@ __all__ = [
     "IBCM", "list_standard_neurons", "list_standard_synapses", "disable_learning",
     "enable_learning",
 ]
+
+# Network methods provided by the packages above the core (core/network_verbs.py)
+from .core import network_verbs as _network_verbs  # noqa: E402
+from .extensions.bold import BoldMonitor as _BoldMonitor  # noqa: E402
+from .extensions.bold import BoldMonitorFromSlices as _BoldMonitorFromSlices  # noqa: E402
+from .sweeps.copies import parallel_run as _parallel_run  # noqa: E402
+
+_network_verbs.provide("boldmonitor", _BoldMonitor)
+_network_verbs.provide("boldmonitor_from_slices", _BoldMonitorFromSlices)
+_network_verbs.provide("parallel_run", _parallel_run)

@@ -22,6 +22,7 @@ from ..runtime.watch import Progress
 from .default import default_network, register, set_default  # noqa: F401 (default_network: re-exported)
 from .monitor import Monitor
 from .network_construction import Constructed
+from .network_verbs import provided
 from .network_options import CONSTRUCTOR, NetworkOptions
 from .population import Population
 from .projection import Projection
@@ -260,14 +261,12 @@ class Network(metaclass=Constructed):
     def boldmonitor(self, *args, **kwargs):
         """ANNarchy 5's ``net.boldmonitor(...)``: a
         :class:`~neurogen.extensions.bold.BoldMonitor` of this network."""
-        from ..extensions.bold import BoldMonitor
-        return BoldMonitor(*args, net=self, **kwargs)
+        return provided("boldmonitor")(*args, net=self, **kwargs)
 
     def boldmonitor_from_slices(self, *args, **kwargs):
         """ANNarchy 5's ``net.boldmonitor_from_slices(...)``: a
         :class:`~neurogen.extensions.bold.BoldMonitorFromSlices` of this network."""
-        from ..extensions.bold import BoldMonitorFromSlices
-        return BoldMonitorFromSlices(*args, net=self, **kwargs)
+        return provided("boldmonitor_from_slices")(*args, net=self, **kwargs)
 
     def monitor(self, obj, variables, period: float | None = None, start: bool = True,
                 name: str | None = None):
@@ -540,9 +539,9 @@ class Network(metaclass=Constructed):
         survive a fork), so ``method`` and the subclass must be importable: defined at
         the top level of a module or of a script whose main code is under
         ``if __name__ == "__main__":``."""
-        from ..sweeps.copies import parallel_run
-        return parallel_run(self, method, number, max_processes=max_processes, seeds=seeds,
-                            measure_time=measure_time, scheduler=scheduler, **kwargs)
+        return provided("parallel_run")(self, method, number, max_processes=max_processes,
+                                        seeds=seeds, measure_time=measure_time,
+                                        scheduler=scheduler, **kwargs)
 
     def get_time(self) -> float:
         return self.get_current_step() * self.dt

@@ -19,7 +19,7 @@ class Constructed(type):
     are kept for :meth:`Network.parallel_run`."""
 
     def __call__(cls, *args, **kwargs):
-        from .network import Network
+        Network = [c for c in cls.__mro__ if isinstance(c, Constructed)][-1]  # the root
         if cls.__init__ is Network.__init__:
             self = super().__call__(*args, **kwargs)
         else:

@@ -73,8 +73,7 @@ def load_model(path, network: str | None = None, threads: int | None = None,
     """Execute a model script, find its network and compile it (from the cache when the
     same model was built before). ``paradigm`` ('openmp' | 'cuda') becomes the default
     of the networks the script creates (:func:`~neurogen.core.network_options.using_paradigm`)."""
-    import neurogen
-    from ..core.network import Network
+    from ..core.network import Network, clear, default_network
     from ..core.network_options import using_paradigm
     path = Path(path)
     if not path.is_file():
@@ -84,7 +83,7 @@ def load_model(path, network: str | None = None, threads: int | None = None,
     sys.path.insert(0, str(path.resolve().parent))
     try:
         with using_paradigm(paradigm):
-            neurogen.clear()
+            clear()
             namespace = runpy.run_path(str(path), run_name="__neurogen__")
     except NeurogenError as exc:
         raise SweepError(f"{path.name}{script_line(exc, path)}: {one_line(exc)}") from None
@@ -107,7 +106,7 @@ def load_model(path, network: str | None = None, threads: int | None = None,
             if isinstance(value, Network) and value.populations and \
                     not any(value is n for _, n in found):
                 found.append((name, value))
-        default = neurogen.default_network()
+        default = default_network()
         if default.populations and not any(default is n for _, n in found):
             found.append(("the default network", default))
         if not found:
