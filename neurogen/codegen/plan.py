@@ -278,7 +278,6 @@ class _PopulationLowering:
         for stage in stages:
             if stage["kind"] == "loop":
                 stage.setdefault("spike", None)
-                stage["hoisted"] = hoisted
                 stage["randoms"] = emit.randoms(self.ir.randoms, stage.pop("used"),
                                                 self.k << 16, "i", ltable)
                 stage["lines"] = (RANDOM_LINES * len(stage["randoms"])

@@ -27,14 +27,15 @@ from . import slots as S
 from .printer import Access
 
 
-def mask_refractory(stages: list, conductances: set):
-    """Neurons in their refractory period keep their values, except conductances: each
-    store of a per-neuron loop becomes a select on ``_refr`` (vectorises)."""
+def mask_refractory(stages: list, exempt: set):
+    """Neurons in their refractory period keep their values, except the buffers in
+    ``exempt`` (the ``g_*`` variables, as ANNarchy): each store of a per-neuron loop
+    becomes a select on ``_refr`` (vectorises)."""
     for stage in stages:
         if stage["kind"] != "loop":
             continue
         for st in stage["statements"]:
-            if st["kind"] == "store" and st["target"].split("[")[0] not in conductances:
+            if st["kind"] == "store" and st["target"].split("[")[0] not in exempt:
                 st["expr"] = f"(_refr ? {st['target']} : ({st['expr']}))"
 
 
