@@ -11,7 +11,7 @@ class OpenMPBackend(Backend):
     printer = NeurogenPrinter
     template = "network.cpp.j2"
     source = "network.cpp"
-    storage = ("dense", "csr", "fft", "separable", "filter", "spike_events")
+    storage = ("dense", "csr", "sell", "fft", "separable", "filter", "spike_events")
     flags_nonfinite = True
     batches = True
     structural_rules = True

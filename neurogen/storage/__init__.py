@@ -17,12 +17,14 @@ from .csr import CSR
 from .dense import Dense
 from .fft import FFT
 from .filter import Filter
+from .sell import SELL
 from .separable import Separable
 from .spikes import SpikeEvents
 
 #: every kernel by name, in the order ``auto`` breaks ties
-KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), FFT(), Separable(),
-                                                         Filter(), SpikeEvents())}
+KERNELS: dict[str, StorageKernel] = {k.name: k for k in (Dense(), CSR(), SELL(), FFT(),
+                                                         Separable(), Filter(),
+                                                         SpikeEvents())}
 STORAGE_FORMATS = ("auto", *(k for k in KERNELS if k != SpikeEvents.name))
 #: the storage formats a spiking projection may name: each is served by the event kernel
 SPIKING_FORMATS = ("auto", "dense", "csr")

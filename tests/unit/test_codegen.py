@@ -129,7 +129,7 @@ def test_sources_depend_on_structure_not_values():
 
 
 @pytest.mark.parametrize("density, expected", [(1.0, "dense"), (0.5, "dense"),
-                                               (0.05, "csr")])
+                                               (0.05, "sell")])
 def test_auto_picks_the_cheapest_applicable_kernel(density, expected):
     net = make_network()
     a = ng.Population(40, ng.Neuron(parameters="r = 1.0"), net=net)
