@@ -195,6 +195,8 @@ def info(as_json):
     except NeurogenError as exc:
         data.update(compiler=None, compiler_version=sweeps.one_line(exc), openmp=False,
                     fft=None, kernel_flags=None)
+    from .toolchain.blas import describe
+    data["blas"] = describe()
     data["cache"] = cache.info()
     if as_json:
         click.echo(json.dumps(data))
@@ -210,6 +212,7 @@ def info(as_json):
         click.echo(f"kernel flags: {data['kernel_flags']} (compile(compiler_flags=...) adds "
                    "to them; a network's build_info says which it used)")
     click.echo(f"fft storage: {data['fft'] or 'none (no compiler)'}")
+    click.echo(f"blas (training's dense products): {data['blas']}")
     click.echo(f"cache: {c['path']} ({c['entries']} entries, {c['bytes'] / 1e6:.1f} MB)")
 
 

@@ -36,6 +36,17 @@ def test_info_says_which_fft_the_builds_use(tmp_path):
     assert without["fft"] == "built-in mixed radix (2, 3, 4, 5)"
 
 
+def test_info_says_which_blas_training_uses(tmp_path):
+    from neurogen.toolchain.blas import describe
+    env = {"NEUROGEN_CACHE_DIR": str(tmp_path / "cache")}
+    data = json.loads(cli_process("info", "--json", env=env).stdout)
+    assert data["blas"] == describe()
+    assert f"blas (training's dense products): {data['blas']}" in cli_process(
+        "info", env=env).stdout
+    without = json.loads(cli_process("info", "--json", env={**env, "NEUROGEN_BLAS": "0"}).stdout)
+    assert without["blas"] == "built-in loops (NEUROGEN_BLAS=0)"
+
+
 def test_cache_clean_removes_compiled_networks(tmp_path):
     cache = tmp_path / "cache"
     env = {"NEUROGEN_CACHE_DIR": str(cache)}
