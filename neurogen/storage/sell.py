@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import KernelData, StorageKernel, needs_synapse_loop
+from .base import KernelData, StorageKernel, given_kernel, needs_synapse_loop
 
 C = 8            # rows per slice: one per double lane of an AVX-512 vector
 SIGMA = 256      # rows sorted by length within windows of this many (32 slices)
@@ -75,6 +75,11 @@ class SELL(StorageKernel):
         if getattr(proj, "filter_layout", None) is not None:
             return "does not share filters between synapses (use 'filter' or 'csr')"
         return None
+
+    def offered_to_auto(self, proj):
+        """Not for a kernel-first connectivity: its row lengths would make it a matrix
+        (fft, separable, dense or CSR decide from the kernel alone)."""
+        return given_kernel(proj) is None
 
     def cost(self, proj):
         """Stored elements (padding included) at 3 units each: no per-row dependency
