@@ -111,9 +111,7 @@ def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
     if LAST_SPIKE in post.buffers:          # (a DecodingProjection's post is rate-coded)
         ctable[sp.Symbol("t_post")] = f"((double){post.buffers[LAST_SPIKE]}[i] * dt)"
     ir = syn.ir
-    default = len(ir.pre_spike) == 1 and not ir.event_driven and \
-        ir.pre_spike[0].rhs == sp.Symbol(G_TARGET) + sp.Symbol("w") and \
-        ir.pre_spike[0].target == G_TARGET
+    default = ir.transmits_weight
     pre_spike = [] if default else _event_records(syn, ir.pre_spike, ctable, True)
     post_spike = _event_records(syn, ir.post_spike, ctable, False) if ir.post_spike else []
     weight = str(ctable[sp.Symbol("w")])
@@ -131,7 +129,8 @@ def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
         entry.setdefault("extra_sizes", []).append(
             (decoding["window"], table.int(S.DecodeWindow(proj.id))))
     entry["spiking"] = {
-        "g": conductance, "default": default, "decoding": decoding,
+        "g": conductance, "default": default, "fixed": ir.fixed_weights,
+        "decoding": decoding,
         "pre_ring": f"spk{proj.pre}", "pre_depth": f"spk{proj.pre}_depth",
         "post_ring": f"spk{proj.post}", "post_depth": f"spk{proj.post}_depth",
         "pre_spike": pre_spike, "post_spike": post_spike,

@@ -190,3 +190,5 @@ def set_weights(proj, value):
             candidate[conn.mask] = flat
             data.weights_changed(candidate)
     conn.write_weights(flat)
+    if proj.kernel_data is not None and not conn.is_dense:
+        proj.kernel_data.weights_written(conn.weights)

@@ -156,3 +156,18 @@ class SynapseIR(NeuronIR):
     def is_static(self) -> bool:
         return not self.equations and self.psp is None and self.operation == "sum" \
             and not self.post_spike and not self.event_driven
+
+    @property
+    def transmits_weight(self) -> bool:
+        """A presynaptic spike only adds ``w`` to ``g_target`` (the default spiking
+        synapse: ``pre_spike="g_target += w"``, nothing event-driven)."""
+        if len(self.pre_spike) != 1 or self.event_driven:
+            return False
+        statement = self.pre_spike[0]
+        return statement.target == "g_target" and \
+            statement.rhs == sp.Symbol("g_target") + sp.Symbol("w")
+
+    @property
+    def fixed_weights(self) -> bool:
+        """Spikes transmit ``w`` and nothing in the model ever writes it."""
+        return self.transmits_weight and self.is_static

@@ -22,6 +22,10 @@ class KernelData:
         """Called with the new dense (post, pre) weights before they are written; raise
         to refuse them. Kernels that read ``w`` directly need nothing."""
 
+    def weights_written(self, weights: np.ndarray):
+        """Called with the weights (one per synapse, CSR order) after ``proj.w = ...``
+        wrote them: kernels keeping a copy of them in another order refresh it."""
+
 
 class StorageKernel:
     """A way to compute ``sum(target) = W r`` for one projection.

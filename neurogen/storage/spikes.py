@@ -7,6 +7,12 @@ presynaptic neuron, its synapses (``pre_syn``: CSR positions) and their postsyna
 neurons (``pre_post``), both in increasing postsynaptic order. A step adds, spike by spike
 in increasing rank, ``w`` to ``g_target`` of each synapse's postsynaptic neuron: every
 conductance receives its increments in the same order whatever the thread count.
+
+Where nothing in the synapse model writes ``w`` (the default synapse), the kernel keeps a
+copy of the weights in this transposed order (``pre_w``): a spike then reads its weights
+contiguously instead of gathering them from the CSR order, a third of the time per event
+on large networks. ``proj.w = ...`` is the one way Python writes weights; it refreshes
+the copy (:meth:`SpikeEventsData.weights_written`).
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ class SpikeEvents(StorageKernel):
     name = "spike_events"
     in_auto = False          # chosen for every spiking projection, never for rate ones
     tables = (("row_ptr", "int64_t"), ("cols", "int32_t"), ("pre_ptr", "int64_t"),
-              ("pre_syn", "int32_t"), ("pre_post", "int32_t"))
+              ("pre_syn", "int32_t"), ("pre_post", "int32_t"), ("pre_w", "real"))
     per_synapse = True
 
     def refuse(self, proj):
@@ -37,8 +43,23 @@ class SpikeEvents(StorageKernel):
         conn = self.layout(proj) if conn is None else conn
         row_ptr = np.ascontiguousarray(conn.row_ptr, dtype=np.int64)
         cols = np.ascontiguousarray(conn.cols, dtype=np.int32)
-        return KernelData(arrays={"row_ptr": row_ptr, "cols": cols,
-                                  **transposed(row_ptr, cols, proj.pre.size)})
+        arrays = {"row_ptr": row_ptr, "cols": cols,
+                  **transposed(row_ptr, cols, proj.pre.size)}
+        fixed = proj.synapse_ir is not None and proj.synapse_ir.fixed_weights
+        arrays["pre_w"] = np.zeros(arrays["pre_syn"].size if fixed else 0,
+                                   dtype=proj.net.real_dtype)
+        data = SpikeEventsData(arrays=arrays)
+        data.weights_written(conn.weights)
+        return data
+
+
+class SpikeEventsData(KernelData):
+    """The transposed index, and the weights in its order where they are fixed."""
+
+    def weights_written(self, weights: np.ndarray):
+        copy = self.arrays["pre_w"]
+        if copy.size:
+            np.take(np.asarray(weights, dtype=copy.dtype), self.arrays["pre_syn"], out=copy)
 
 
 def transposed(row_ptr: np.ndarray, cols: np.ndarray, n_pre: int) -> dict:

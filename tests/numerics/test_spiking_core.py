@@ -334,6 +334,35 @@ def test_many_spikes_are_propagated_on_threads_bit_for_bit():
         np.testing.assert_allclose(one[step], W[:, spiking].sum(axis=1), rtol=1e-12)
 
 
+def test_weights_written_after_compile_are_the_ones_transmitted():
+    """Fixed weights are read from a copy in presynaptic order: every way of writing
+    ``w`` from Python (whole projection, a dendrite, one synapse, load) reaches it."""
+    rng = np.random.default_rng(3)
+    W = rng.uniform(0.5, 1.0, (40, 30)) * (rng.random((40, 30)) < 0.3)
+    net = ng.Network(dt=0.1)
+    src = net.create(ng.SpikeSourceArray(spike_times=[[0.0, 0.2, 0.4, 0.6]] * 30))
+    post = net.create(40, ng.Neuron(equations="v = g_exc", spike="v > 1e9"))
+    proj = net.connect(src, post, "exc")
+    proj.from_matrix(W)
+    mon = net.monitor(post, "g_exc")
+    net.compile(silent=True)
+    net.simulate(0.2)                      # spikes at step 0 arrive at step 1
+    W2 = np.where(W > 0, rng.uniform(2.0, 3.0, W.shape), 0.0)
+    proj.w = W2
+    net.simulate(0.2)                      # step 3: the spikes of step 2, new weights
+    dendrite = proj.dendrite(int(np.flatnonzero(W[:, 0])[0]))
+    dendrite.w = np.full(dendrite.size, 7.0)
+    dendrite[0].w = 9.0
+    W3 = W2.copy()
+    W3[dendrite.post_rank, dendrite.pre_ranks] = 7.0
+    W3[dendrite.post_rank, dendrite.pre_ranks[0]] = 9.0
+    net.simulate(0.2)                      # step 5
+    g = mon.get("g_exc")
+    np.testing.assert_allclose(g[1], W.sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(g[3], W2.sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(g[5], W3.sum(axis=1), rtol=1e-12)
+
+
 def test_spike_monitors_record_every_spike_and_restart_their_window():
     """As ANNarchy 5.0.4.1: a period does not thin spikes out; get() that empties the
     monitor starts the statistics' window again; times() are steps."""
