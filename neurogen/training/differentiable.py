@@ -7,10 +7,12 @@ reallocated only when those change.
 """
 from __future__ import annotations
 
+import contextlib
 import time
 
 import numpy as np
 
+from ..toolchain.blas import scipy_blas
 from ..toolchain.builder import build
 from . import kernel_source
 from .graph import Problem, TrainingError
@@ -57,6 +59,7 @@ class DifferentiableNetwork:
         # the network's backend and toolchain: same commands, flags and cache as simulate()
         self.module, self.build_info = build(cpp, pyx, backend, tc=problem.toolchain)
         self.build_info = dict(self.build_info, seconds=time.perf_counter() - start)
+        self.use_blas(True)
         self._init_parameters()
         self._shape = None
         self.ints = np.zeros(4, dtype=np.int64)
@@ -65,6 +68,18 @@ class DifferentiableNetwork:
         self.reals[0] = problem.dt
         for n, name in enumerate(sorted(constants)):
             self.reals[n + 1] = constants[name]
+
+    def use_blas(self, on: bool = True) -> str:
+        """Dense products with enough weights on SciPy's BLAS (on one thread), or on the
+        built-in loops (``on=False``, or no usable BLAS); returns which."""
+        blas = scipy_blas()[0] if on and self.layout.blas_products else None
+        self.module.set_blas(blas.gemm(self.precision) if blas else 0)
+        self._blas = blas
+        self.blas = blas.name if blas else "built-in loops"
+        return self.blas
+
+    def _one_thread(self):
+        return self._blas.one_thread() if self._blas else contextlib.nullcontext()
 
     # -- parameters ----------------------------------------------------------------------
     def _init_parameters(self):
@@ -195,8 +210,9 @@ class DifferentiableNetwork:
             buf[:steps] = x[:, :, col:col + size]
             buf[steps:] = 0.0       # the extra lag steps: their input reaches no output
             col += size
-        self.module.forward(self.pointers.ctypes.data, self.ints.ctypes.data,
-                            self.reals.ctypes.data)
+        with self._one_thread():
+            self.module.forward(self.pointers.ctypes.data, self.ints.ctypes.data,
+                                self.reals.ctypes.data)
         hist = self.buffers[("hist", problem.output, "r")]
         return hist[1 + self.lag:1 + self.lag + steps]
 
@@ -207,8 +223,9 @@ class DifferentiableNetwork:
             raise TrainingError("backward() needs a forward() first")
         self.buffers[("dy",)][...] = dy
         self.grad[...] = 0.0
-        self.module.backward(self.pointers.ctypes.data, self.ints.ctypes.data,
-                             self.reals.ctypes.data)
+        with self._one_thread():
+            self.module.backward(self.pointers.ctypes.data, self.ints.ctypes.data,
+                                 self.reals.ctypes.data)
         return self.grad
 
     def history(self, population: str, variable: str = "r") -> np.ndarray:

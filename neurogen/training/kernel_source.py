@@ -30,6 +30,10 @@ from .symbolic import DT, T, PopulationStep, adjoint_symbol, sum_symbol
 
 INT_STEPS, INT_BATCH, INT_LAG, INT_SCORED = 0, 1, 2, 3
 REAL_DT = 0
+#: dense projections with at least this many weights call the BLAS (when one is handed
+#: over, neurogen/toolchain/blas.py); smaller products stay on the built-in loops, whose
+#: lack of per-call overhead wins there (measured: bench/train_rnn.py, 64 hidden)
+BLAS_MIN_WEIGHTS = 128 * 128
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Layout:
     pointers: list = field(default_factory=list)   # (C name, key)
     ctypes: list = field(default_factory=list)     # C element type of each pointer
     reals: list = field(default_factory=list)      # (C name, key)
+    blas_products: bool = False                    # some dense product may call BLAS
 
     def ptr(self, cname: str, *key, ctype: str = "real") -> str:
         self.pointers.append((cname, key))
@@ -113,7 +118,7 @@ def _projection_context(p: int, proj, problem: Problem, layout: Layout, pre: dic
     j, trainable = proj.id, proj.id in problem.trainable
     entry = dict(index=p, W=layout.ptr(f"W{p}", "weights", j), pre=pre, post_size=post_size,
                  sum=sum_, trainable=trainable, csr=j in problem.values.csr,
-                 masked=j in problem.values.masks, taps=None)
+                 masked=j in problem.values.masks, taps=None, blas=False)
     if j in problem.values.taps:
         grid, offsets = problem.values.taps[j]
         entry["taps"] = dict(count=len(offsets), grid=grid,
@@ -129,6 +134,7 @@ def _projection_context(p: int, proj, problem: Problem, layout: Layout, pre: dic
                                                         ctype="int32_t")))
     else:
         entry["WT"] = layout.ptr(f"WT{p}", "weights_t", j)
+        entry["blas"] = post_size * pre["size"] >= BLAS_MIN_WEIGHTS
     if trainable:
         entry["GW"] = layout.ptr(f"GW{p}", "grad_weights", j)
     if entry["masked"]:
@@ -170,6 +176,7 @@ def render(problem: Problem, steps: list, precision: str) -> tuple[str, str, Lay
         projections.append(_projection_context(
             p, proj, problem, layout, pre, sizes[proj.post],
             None if target is None else f"S{post}_{target}"))
+    layout.blas_products = any(p["blas"] for p in projections)
     dy = layout.ptr("DY", "dy")
     context = dict(real="float" if precision == "float" else "double", inputs=inputs,
                    populations=pops, projections=projections, out_adj=f"A{out_k}_{out_r}",
