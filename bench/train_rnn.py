@@ -9,6 +9,16 @@ configuration. The issue's reference on its machine:
 BrainPy 2.9/JAX 6.2 ms per iteration (float32, after a 1.6 s compile), PyTorch 25 ms.
 
     python bench/train_rnn.py [--iterations 1500] [--large-iterations 20] [--sparse 0.1]
+        [--torch-python VENV/bin/python] [--brainpy-python VENV/bin/python] [--rounds 3]
+        [--side-by-side-only]
+
+With an anchor's interpreter, each size (64 x 16, 512 x 64) and precision (float32, and
+float64 where the anchor has it) also runs side by side, interleaved round by round on
+the same saved batches (bench/anchors/torch_rnn.py, brainpy_rnn.py; one thread each):
+neurogen with its dense products on SciPy's BLAS and on the built-in loops, PyTorch
+(its own time loop in Python, and ``nn.RNN``), BrainPy/JAX (XLA on one thread); one JSON
+line per configuration with the medians over the rounds. The iteration is forward + loss
++ backward + Adam on a batch already in memory (no data generation in any of them).
 
 Wall time and process CPU time are both reported: on a shared machine the CPU time is
 the steadier number.
@@ -17,6 +27,7 @@ import argparse
 import json
 import os
 import resource
+import subprocess
 import tempfile
 import time
 
@@ -36,6 +47,10 @@ parser.add_argument("--iterations", type=int, default=1500)
 parser.add_argument("--large-iterations", type=int, default=20)
 parser.add_argument("--sparse", type=float, default=0.1,
                     help="connection probability of the sparse recurrent case (0: skip it)")
+parser.add_argument("--torch-python", help="an interpreter that imports torch (CPU)")
+parser.add_argument("--brainpy-python", help="an interpreter that imports brainpy and jax")
+parser.add_argument("--rounds", type=int, default=3)
+parser.add_argument("--side-by-side-only", action="store_true")
 args = parser.parse_args()
 
 
@@ -93,12 +108,89 @@ def run(hidden, batch, precision, iterations, sparse=None):
             "final_loss": round(loss, 5), "final_accuracy": round(accuracy, 3), **extra}
 
 
-for precision in ("double", "float"):    # first: compiled into the empty cache
-    print(json.dumps(run(64, 16, precision, args.iterations)), flush=True)
-print(json.dumps(run(64, 16, "double", 10)), flush=True)     # again: from the cache
-for precision in ("double", "float"):
-    print(json.dumps(run(512, 64, precision, args.large_iterations)), flush=True)
-if args.sparse:
-    for storage in ("csr", "dense"):
-        print(json.dumps(run(512, 64, "double", args.large_iterations,
-                             sparse=(args.sparse, storage))), flush=True)
+ANCHORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "anchors")
+
+
+def anchor(cmd, one_thread_env):
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env.update(one_thread_env)
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def side_by_side(hidden, batch, precision, iterations, rounds):
+    """Medians over interleaved rounds: neurogen (BLAS, built-in loops) and the anchors."""
+    tmp = tempfile.mkdtemp(prefix="ng-bench-train-data-")
+    task = PerceptualDecisionMaking(dt=100, seed=0).dataset(batch, 100)
+    batches = [task() for _ in range(8)]
+    data = os.path.join(tmp, "batches.npz")
+    np.savez(data, xs=np.stack([x for x, _ in batches]), ys=np.stack([y for _, y in batches]),
+             alpha=1.0, n_out=3)      # alpha = dt / tau of rate_rnn at dt = 100
+    net = Network(dt=100.0, seed=0, precision=precision)
+    model = rate_rnn(net, 3, hidden, 3)
+    trainer = Trainer(net, model.inp, model.out, model.trainable, optimizer=Adam(lr=1e-3))
+    runs = {}
+
+    def neurogen(use_blas):
+        name = trainer.model.use_blas(use_blas)
+        for b in batches[:2]:
+            trainer.train_step(*b)
+        wall, cpu = time.perf_counter(), time.process_time()
+        for i in range(iterations):
+            trainer.train_step(*batches[i % len(batches)])
+        return {"library": f"neurogen ({name})",
+                "ms_per_iteration_wall": (time.perf_counter() - wall) / iterations * 1e3,
+                "ms_per_iteration_cpu": (time.process_time() - cpu) / iterations * 1e3}
+
+    contenders = {"neurogen_blas": lambda: neurogen(True),
+                  "neurogen_builtin": lambda: neurogen(False)}
+    args_ = [data, str(hidden), str(iterations), precision]
+    if args.torch_python:
+        for mode in ("cell", "rnn"):
+            contenders[f"torch_{mode}"] = (lambda m: lambda: anchor(
+                [args.torch_python, os.path.join(ANCHORS, "torch_rnn.py"), *args_, m],
+                {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}))(mode)
+    if args.brainpy_python:
+        contenders["brainpy"] = lambda: anchor(
+            [args.brainpy_python, os.path.join(ANCHORS, "brainpy_rnn.py"), *args_],
+            {"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"})
+    for _ in range(rounds):
+        for key, fn in contenders.items():
+            runs.setdefault(key, []).append(fn())
+    result = {"benchmark": "train_rnn_side_by_side", "hidden": hidden, "batch": batch,
+              "steps": 100, "precision": precision, "iterations": iterations, "rounds": rounds,
+              "threads": 1}
+    for key, got in runs.items():
+        ok = [g for g in got if "error" not in g]
+        if not ok:
+            result[key] = got[0]
+            continue
+        result[key] = {"library": ok[0]["library"], **{
+            f"median_{m}": round(float(np.median([g[m] for g in ok])), 3)
+            for m in ("ms_per_iteration_cpu", "ms_per_iteration_wall")}}
+    mine = result["neurogen_blas"]["median_ms_per_iteration_cpu"]
+    for key in runs:
+        if key != "neurogen_blas" and "median_ms_per_iteration_cpu" in result[key]:
+            result[f"{key}_over_neurogen_blas_cpu"] = round(
+                result[key]["median_ms_per_iteration_cpu"] / mine, 2)
+    return result
+
+
+if not args.side_by_side_only:
+    for precision in ("double", "float"):    # first: compiled into the empty cache
+        print(json.dumps(run(64, 16, precision, args.iterations)), flush=True)
+    print(json.dumps(run(64, 16, "double", 10)), flush=True)     # again: from the cache
+    for precision in ("double", "float"):
+        print(json.dumps(run(512, 64, precision, args.large_iterations)), flush=True)
+    if args.sparse:
+        for storage in ("csr", "dense"):
+            print(json.dumps(run(512, 64, "double", args.large_iterations,
+                                 sparse=(args.sparse, storage))), flush=True)
+if args.torch_python or args.brainpy_python:
+    for hidden, batch, iterations in ((64, 16, args.iterations),
+                                      (512, 64, args.large_iterations)):
+        for precision in ("float", "double"):
+            print(json.dumps(side_by_side(hidden, batch, precision, iterations, args.rounds)),
+                  flush=True)
