@@ -25,6 +25,8 @@ product (no Jacobian matrix) per iteration; for a
 :class:`~neurogen.training.CellMap` both come from the map's sympy derivatives
 (``f = map(h)``, ``J^T v = a*v + W^T (b*v)`` with ``a``, ``b`` the elementwise partial
 derivatives), for a callable ``f_vjp(x, v)`` may be given, otherwise ``J`` is formed.
+For a ``CellMap`` the whole search is one generated C++ kernel instead (map, product and
+Adam fused per block of states, float64 or float32; :mod:`.compiled_search`).
 
 ``find_fps_with_opt_solver`` runs a Levenberg-Marquardt iteration with the exact
 Jacobian per candidate, much faster: a candidate stops as soon as its loss is below
@@ -40,6 +42,7 @@ import time
 
 import numpy as np
 
+from .compiled_search import compiled_kernel, run_compiled
 from .symbolic import AnalysisError, SymbolicField
 
 CONTINUOUS, DISCRETE = "continuous", "discrete"
@@ -255,7 +258,8 @@ class SlowPointFinder:
     # -- searches ----------------------------------------------------------------------------
     def find_fps_with_gd_method(self, candidates, tolerance: float = 1e-5,
                                 num_batch: int = 100, num_opt: int = 10000, optimizer=None,
-                                block_bytes: int = 1 << 18):
+                                block_bytes: int = 1 << 18, compiled=None,
+                                precision: str = "double", num_threads: int = 1):
         """BrainPy's search: Adam on the mean loss of all candidates at once, checked
         every ``num_batch`` iterations against ``tolerance`` (stop when the mean loss of
         the last iteration is below it) for at most ``num_opt`` iterations (rounded up
@@ -263,18 +267,34 @@ class SlowPointFinder:
         ``block_bytes`` (0: all at once); the result does not depend on it (each point's
         gradient and Adam moments are its own). Default optimizer: BrainPy's
         ``Adam(lr=ExponentialDecay(0.2, 1, 0.9999))``. ``search_seconds`` holds the time
-        spent."""
+        spent.
+
+        For a :class:`~neurogen.training.CellMap` (given as ``f_cell``, ``cell.f`` or
+        ``cell``) and neurogen's :class:`Adam` (constant or :class:`ExponentialDecay`
+        rate), the whole search runs as one generated C++ kernel
+        (:meth:`CellMap.adam_search <neurogen.training.CellMap.adam_search>`:
+        ``compiled=None`` picks it then, ``True`` insists, ``False`` keeps NumPy) in
+        ``precision`` ``'double'`` (the NumPy search's results to rounding) or
+        ``'float'`` (float32, BrainPy's default), on ``num_threads`` OpenMP threads
+        (the same results whatever the count)."""
         x = self._check_candidates(candidates)
         opt = optimizer if optimizer is not None else \
             Adam(lr=ExponentialDecay(0.2, 1, 0.9999))
         if not hasattr(opt, "update"):
             raise AnalysisError(f"optimizer must have init()/update() (e.g. "
                                 f"neurogen.analysis.Adam), got {opt!r}")
+        kernel = compiled_kernel(self, opt, compiled, precision)
         opt.init(x)
-        self._print(f"Optimizing with {opt!r} to find fixed points:")
+        self._print(f"Optimizing with {opt!r} to find fixed points"
+                    f"{' (compiled, ' + precision + ')' if kernel else ''}:")
         history, start, t0 = [], 0, time.perf_counter()
         t_start = t0
         total = max(1, int(np.ceil(num_opt / num_batch))) * int(num_batch)
+        if kernel is not None:
+            x = run_compiled(self, kernel, opt, x, total, num_batch, tolerance,
+                             num_threads, t_start)
+            self._set(x)
+            return self._fixed_points
         B, n = x.shape
         # the batch in row blocks of ~256 KiB: the same arithmetic, 2-3x faster than on
         # the whole (B, dim) arrays, which fall out of the cache

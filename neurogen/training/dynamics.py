@@ -35,6 +35,7 @@ class CellMap:
             raise TrainingError(f"CellMap: '{name}' is not a trained (non-input) population")
         self.name, pop = name, problem.pop_names.index(name)
         step = model.steps[updated.index(pop)]
+        self._step, self._problem, self._searches = step, problem, {}
         self.variables, self.n = step.variables, problem.ir.populations[pop].size
         self.dim = len(self.variables) * self.n
         values = trainer.values()
@@ -122,6 +123,16 @@ class CellMap:
                                 block += (b[j][s] * vj) @ Wk
             return out
         return f, vjp
+
+    def adam_search(self, f_type: str = "discrete", precision: str = "double",
+                    rows: int = 16):
+        """BrainPy's Adam slow-point search on this map as a compiled kernel
+        (:class:`~neurogen.training.cell_kernel.AdamSearch`, built once per setting)."""
+        key = (f_type, precision, int(rows))
+        if key not in self._searches:
+            from .cell_kernel import AdamSearch
+            self._searches[key] = AdamSearch(self, f_type, precision, rows)
+        return self._searches[key]
 
     def _weights(self):
         """The recurrent matrices by target (None where none) and their transposes, as
