@@ -1,14 +1,17 @@
 """Side-by-side speed against BrainPy itself: CANN1D (the seed workload 000) at each
-size, BrainPy 2.x with JAX on the CPU (its own ``for_loop``, float32, in its own venv)
-and neurogen's CANN1D (``storage_format='auto'``, double precision, one thread),
-interleaved round by round; the best round of each is reported. BrainPy runs twice:
-as it comes (XLA uses every core) and on one thread (``XLA_FLAGS``).
+size, BrainPy 2.x with JAX on the CPU (its own ``for_loop``, in its own venv) and
+neurogen's CANN1D (``storage_format='auto'``, one thread), each precision beside the
+same precision: BrainPy's float32 (its default) beside neurogen's ``precision='float'``,
+and BrainPy in JAX's 64-bit mode beside neurogen's double; interleaved round by round,
+the best round of each reported. BrainPy float32 runs twice: as it comes (XLA uses every
+core) and on one thread (``XLA_FLAGS``); float64 on one thread.
 
     python bench/cann_vs_brainpy.py --brainpy-python /path/to/venv-with-brainpy/bin/python \
-        [--sizes 512 2048] [--steps 20000] [--rounds 3]
+        [--sizes 512 2048] [--steps 20000] [--rounds 3] [--no-double]
 
-Prints one JSON line: steps/s of both, neurogen / BrainPy, and the bump's height after
-the run in each (the same model: the two should agree to float32 precision).
+Prints one JSON line: steps/s of each, the ratios neurogen / BrainPy at the same
+precision, and the bump's height after the run in each (the same model: they should
+agree to float32 precision).
 """
 import argparse
 import json
@@ -21,6 +24,7 @@ import numpy as np
 
 from benchutil import timed_steps
 from compare_annarchy import interpreter_env
+from neurogen import Network
 from neurogen.models import CANN1D
 
 BRAINPY_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "anchors",
@@ -31,19 +35,19 @@ BRAINPY_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "anchor
 ONE_THREAD = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 
 
-def brainpy_run(python, num, steps, one_thread=False):
+def brainpy_run(python, num, steps, one_thread=False, precision="float"):
     env = interpreter_env(python)
     if one_thread:
         env["XLA_FLAGS"] = ONE_THREAD
-    out = subprocess.run([python, BRAINPY_MODEL, str(num), str(steps)],
+    out = subprocess.run([python, BRAINPY_MODEL, str(num), str(steps), precision],
                          env=env, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"BrainPy failed (num={num}):\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def neurogen_run(num, steps):
-    model = CANN1D(num=num, seed=0)
+def neurogen_run(num, steps, precision="double"):
+    model = CANN1D(num=num, net=Network(dt=0.1, seed=0, precision=precision))
     model.net.config(num_threads=1)
     model.compile(silent=True)
     model.Iext = model.get_stimulus_by_pos(0.0)
@@ -59,31 +63,38 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[512, 2048])
     parser.add_argument("--steps", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-double", action="store_true",
+                        help="only float32 (BrainPy's default) beside neurogen's float")
     opts = parser.parse_args()
+    py = opts.brainpy_python
+    runs = {"brainpy": lambda n: brainpy_run(py, n, opts.steps),
+            "brainpy_1thread": lambda n: brainpy_run(py, n, opts.steps, one_thread=True),
+            "neurogen_float": lambda n: neurogen_run(n, opts.steps, "float")}
+    if not opts.no_double:
+        runs.update({"brainpy_f64_1thread": lambda n: brainpy_run(
+                         py, n, opts.steps, one_thread=True, precision="double"),
+                     "neurogen_double": lambda n: neurogen_run(n, opts.steps, "double")})
     best = {}
     for _ in range(opts.rounds):
         for num in opts.sizes:
-            for lib, run in (("brainpy", lambda: brainpy_run(opts.brainpy_python, num,
-                                                             opts.steps)),
-                             ("brainpy_1thread", lambda: brainpy_run(
-                                 opts.brainpy_python, num, opts.steps, one_thread=True)),
-                             ("neurogen", lambda: neurogen_run(num, opts.steps))):
-                got = run()
+            for lib, run in runs.items():
+                got = run(num)
                 if got["steps_per_s"] > best.get((num, lib), {}).get("steps_per_s", 0.0):
                     best[num, lib] = got
-    results = [{"num": num, "brainpy_steps_per_s": round(best[num, "brainpy"]["steps_per_s"], 1),
-                "neurogen_steps_per_s": round(best[num, "neurogen"]["steps_per_s"], 1),
-                "brainpy_1thread_steps_per_s": round(
-                    best[num, "brainpy_1thread"]["steps_per_s"], 1),
-                "neurogen_over_brainpy": round(best[num, "neurogen"]["steps_per_s"]
-                                               / best[num, "brainpy"]["steps_per_s"], 2),
-                "neurogen_over_brainpy_1thread": round(
-                    best[num, "neurogen"]["steps_per_s"]
-                    / best[num, "brainpy_1thread"]["steps_per_s"], 2),
-                "neurogen_storage": best[num, "neurogen"]["storage"],
-                "bump_max_brainpy": round(best[num, "brainpy"]["bump_max"], 4),
-                "bump_max_neurogen": round(best[num, "neurogen"]["bump_max"], 4)}
-               for num in opts.sizes]
+    results = []
+    for num in opts.sizes:
+        row = {"num": num}
+        for lib in runs:
+            row[f"{lib}_steps_per_s"] = round(best[num, lib]["steps_per_s"], 1)
+        for mine, theirs in (("neurogen_float", "brainpy"),
+                             ("neurogen_float", "brainpy_1thread"),
+                             ("neurogen_double", "brainpy_f64_1thread")):
+            if mine in runs:
+                row[f"{mine}_over_{theirs}"] = round(best[num, mine]["steps_per_s"]
+                                                     / best[num, theirs]["steps_per_s"], 2)
+        row["neurogen_storage"] = best[num, "neurogen_float"]["storage"]
+        row.update({f"bump_max_{lib}": round(best[num, lib]["bump_max"], 4) for lib in runs})
+        results.append(row)
     print(json.dumps({"benchmark": "cann_vs_brainpy", "machine": platform.machine(),
                       "cpus": os.cpu_count(), "rounds": opts.rounds, "results": results}))
 

@@ -1,11 +1,15 @@
 """BrainPy's CANN1D (the seed workload 000, BrainPy 2.x API), timed with its own
-``brainpy.math.for_loop`` on the CPU in float32: run by bench/cann_vs_brainpy.py in a
-venv with BrainPy. Arguments: num steps. Prints one JSON line."""
+``brainpy.math.for_loop`` on the CPU in float32 (or float64: a third argument ``double``
+enables JAX's 64-bit mode): run by bench/cann_vs_brainpy.py in a venv with BrainPy.
+Arguments: num steps [float|double]. Prints one JSON line."""
 import json, sys, time
 import brainpy as bp
 import brainpy.math as bm
 bm.set_platform("cpu")
 num, steps = int(sys.argv[1]), int(sys.argv[2])
+if len(sys.argv) > 3 and sys.argv[3] == "double":
+    bm.enable_x64()
+    bm.set_float(bm.float64)
 
 class CANN1D(bp.dyn.NeuDyn):
     def __init__(self, num, tau=1., k=8.1, a=0.5, A=10., J0=4., z_min=-bm.pi, z_max=bm.pi):
