@@ -24,6 +24,18 @@ def _mask(mask, shape):
     return mask
 
 
+def _over_units(op, y):
+    """``op``-reduction over the last axis of ``(n, units)``: unit by unit for a few units
+    (NumPy's reductions over a short last axis cost ~30 ns per row: 0.13 ms of a 1 ms
+    training step of the seed's 3 outputs), NumPy's reduction otherwise."""
+    if y.shape[1] > 16:
+        return (np.max if op is np.maximum else np.sum)(y, axis=1)
+    out = y[:, 0].copy()
+    for u in range(1, y.shape[1]):
+        op(out, y[:, u], out=out)
+    return out
+
+
 def cross_entropy(outputs, labels, mask=None):
     """Softmax cross-entropy against integer ``labels`` ``(steps, batch)``."""
     y = np.asarray(outputs, dtype=np.float64)
@@ -35,13 +47,14 @@ def cross_entropy(outputs, labels, mask=None):
     flat = labels.reshape(-1)
     if n and (flat.min() < 0 or flat.max() >= units):
         raise TrainingError(f"labels must lie in [0, {units}) (one per output unit)")
-    shifted = y - y.max(axis=2, keepdims=True)
+    shifted = y.reshape(n, units) - _over_units(np.maximum, y.reshape(n, units))[:, None]
     grad = np.exp(shifted)
-    total = grad.sum(axis=2, keepdims=True)
-    grad /= total
+    total = _over_units(np.add, grad)
+    grad /= total[:, None]
     picked = np.arange(n) * units + flat          # flat index of each label's output
-    nll = np.log(total.reshape(-1)) - shifted.reshape(-1)[picked]
+    nll = np.log(total) - shifted.reshape(-1)[picked]
     grad.reshape(-1)[picked] -= 1.0
+    grad = grad.reshape(y.shape)
     m = _mask(mask, labels.shape)
     if m is None:
         grad *= 1.0 / n
