@@ -26,6 +26,22 @@ def test_divergence_names_population_variable_neuron_and_step(threads):
     net = ng.Network(seed=1, num_threads=threads)
     pop = diverging(net)
     pop.a = np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    _diverges_at(net, pop, (1, 1))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_divergence_is_found_in_any_block_of_a_large_population(threads):
+    """Loops check their values block by block (256 neurons): a neuron in the last,
+    partial block of the second thread's half is found."""
+    net = ng.Network(seed=1, num_threads=threads)
+    pop = diverging(net, geometry=(201, 199))
+    a = np.zeros((201, 199))
+    a[200, 150] = 1.0
+    pop.a = a
+    _diverges_at(net, pop, (200, 150))
+
+
+def _diverges_at(net, pop, neuron):
     monitor = ng.Monitor(pop, "r", net=net)
     net.compile(silent=True)
     with pytest.raises(ng.SimulationError) as info:
@@ -37,12 +53,13 @@ def test_divergence_names_population_variable_neuron_and_step(threads):
             r, step = r + r * r, step + 1
     error = info.value
     assert (error.population, error.variable, error.neuron, error.step) == \
-        ("div", "r", (1, 1), step - 1)
-    assert "population 'div': r became inf at neuron (1, 1)" in str(error)
+        ("div", "r", neuron, step - 1)
+    assert f"population 'div': r became inf at neuron {neuron}" in str(error)
     assert "dr/dt = a * r * r" in str(error)
     # the state is the end of that step: time, values and monitors agree
     assert net.get_current_step() == step
-    assert np.isinf(pop.r[1, 1]) and np.all(np.delete(pop.r.ravel(), 4) == 0.5)
+    flat = np.ravel_multi_index(neuron, pop.geometry)
+    assert np.isinf(pop.r[neuron]) and np.all(np.delete(pop.r.ravel(), flat) == 0.5)
     assert len(monitor.get("r")) == step
 
 
