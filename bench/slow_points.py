@@ -22,9 +22,12 @@ num_batch 200) and BrainPy's loss, update and stop. Timed, in turn, ``--repeat``
   includes its jit compilation (``seconds_after_first``: without the first batch of
   200 steps, where it compiles).
 
-Prints one JSON line per search: the median and every repeat's seconds, iterations,
-points kept under 1e-5, the final mean loss, the largest distance of its points to the
-float64 search's, and ``speedup_vs_brainpy`` (BrainPy's median over this one's).
+Prints one JSON line per search: the median and every repeat's wall seconds, its CPU
+seconds (the process's, every thread), iterations, points kept under 1e-5, the final
+mean loss, the largest distance of its points to the float64 search's, and the speedups
+over BrainPy: the median over the rounds of BrainPy's seconds over this search's in the
+same round (``speedup_vs_brainpy``, ``speedup_vs_brainpy_1cpu``) and of the CPU seconds
+against BrainPy pinned to one CPU (``cpu_speedup_vs_brainpy_1cpu``).
 
     python bench/slow_points.py [--weights trained.npz] [--brainpy /path/to/python]
 """
@@ -68,16 +71,17 @@ _print = builtins.print
 def tprint(*a, **k):
     times.append(time.time()); _print(*a, file=sys.stderr, **k)
 builtins.print = tprint
-t0 = time.time()
+t0, c0 = time.time(), time.process_time()
 finder.find_fps_with_gd_method(bm.asarray(d["candidates"]), tolerance=1e-5, num_batch=200,
     optimizer=bp.optim.Adam(lr=bp.optim.ExponentialDecay(0.01, 1, 0.9999)))
-seconds = time.time() - t0
+seconds, cpu = time.time() - t0, time.process_time() - c0
 first = times[1] - t0 if len(times) > 1 else float("nan")
 losses = np.asarray(finder.losses)
 fps = np.asarray(finder.fixed_points)
 builtins.print = _print
 np.save(sys.argv[3], fps)
 print(json.dumps({"seconds": seconds, "seconds_after_first": seconds - first,
+                  "cpu_seconds": cpu,
                   "iterations": int(len(finder.opt_losses)),
                   "points_kept": int((losses < 1e-5).sum()),
                   "final_mean_loss": float(np.asarray(finder.opt_losses)[-1]),
@@ -112,14 +116,17 @@ def setup(args):
 
 def gd(cell, candidates, **kw):
     finder = SlowPointFinder(cell.f, f_type="discrete", verbose=False)
+    c0 = time.process_time()
     finder.find_fps_with_gd_method(candidates, tolerance=1e-5, num_batch=200,
                                    optimizer=Adam_(lr=ExponentialDecay(0.01, 1, 0.9999)),
                                    **kw)
+    finder.cpu_seconds = time.process_time() - c0
     return finder
 
 
 def record(finder):
-    return {"seconds": finder.search_seconds, "iterations": int(len(finder.opt_losses)),
+    return {"seconds": finder.search_seconds, "cpu_seconds": finder.cpu_seconds,
+            "iterations": int(len(finder.opt_losses)),
             "points_kept": int((finder.losses < 1e-5).sum()),
             "final_mean_loss": float(finder.opt_losses[-1]), "points": finder.fixed_points}
 
@@ -152,8 +159,10 @@ def main():
         def lm():
             finder = SlowPointFinder(cell.f, f_type="discrete", f_jac=cell.jacobian,
                                      vectorized=True, verbose=False)
+            c0 = time.process_time()
             finder.find_fps_with_opt_solver(candidates, tolerance=1e-5, max_iter=100,
                                             stall_rtol=args.stall)
+            finder.cpu_seconds = time.process_time() - c0
             return dict(record(finder), iterations=int(len(finder.opt_losses) - 1),
                         final_mean_loss=float(finder.losses.mean()))
         searches["neurogen-lm"] = lm
@@ -192,14 +201,22 @@ def main():
         last = rs[-1]
         out = {"search": name, "states": len(candidates), "median_seconds": round(medians[name], 3),
                "seconds": [round(r["seconds"], 3) for r in rs],
-               **{k: v for k, v in last.items() if k not in ("seconds", "points")},
+               "cpu_seconds": [round(r["cpu_seconds"], 3) for r in rs],
+               **{k: v for k, v in last.items() if k not in ("seconds", "cpu_seconds", "points")},
                "max_distance_to_float64": float(np.abs(last["points"] - reference).max())}
         if name.startswith("brainpy"):
             out["float"] = "64" if args.x64 else "32"
             out["seconds_after_first"] = [round(r["seconds_after_first"], 3) for r in rs]
-        elif "brainpy-gd" in medians:
-            out["speedup_vs_brainpy"] = round(medians["brainpy-gd"] / medians[name], 2)
-            out["speedup_vs_brainpy_1cpu"] = round(medians["brainpy-gd-1cpu"] / medians[name], 2)
+        elif "brainpy-gd" in medians and name in runs and len(rs) == args.repeat:
+            # the median of the ratios within each round (a busy machine slows a round's
+            # searches alike) and of the CPU times (BrainPy pinned to one CPU)
+            for other, key in (("brainpy-gd", "speedup_vs_brainpy"),
+                               ("brainpy-gd-1cpu", "speedup_vs_brainpy_1cpu")):
+                out[key] = round(float(np.median([b["seconds"] / r["seconds"] for b, r in
+                                                  zip(runs[other], rs)])), 2)
+            out["cpu_speedup_vs_brainpy_1cpu"] = round(float(np.median(
+                [b["cpu_seconds"] / r["cpu_seconds"] for b, r in
+                 zip(runs["brainpy-gd-1cpu"], rs)])), 2)
         if name.startswith("neurogen-gd-float"):
             out["kernel_build_seconds"] = round(build_seconds, 2)
         print(json.dumps(out), flush=True)

@@ -14,30 +14,33 @@ Train the rate RNN of Yang & Wang (2020) on perceptual decision making, then ana
    (fixation on, no evidence) as the seed does, from *all* ~2 200 visited states:
    BrainPy's gradient search (Adam, learning rate 0.01 decaying by 0.9999 per step, on
    the mean over the batch of ``mean((f(h) - h)^2)``, BrainPy's loss), stopped at a mean
-   loss of 1e-5 and keeping the points below 1e-5, all candidates at once (one map
-   evaluation and one vector-Jacobian product per step, no Jacobian matrices).
-   ``--method lm`` uses Levenberg-Marquardt instead, each point stopping as soon as it
-   is below the same 1e-5 or stalls (tens of iterations). The slow points form a line along the
-   trials' PC 1, and the Jacobian (exact, from the equations) there has an eigenvalue
-   close to 1: a line attractor integrating evidence.
+   loss of 1e-5, in float32 as BrainPy's default (``--precision double``: float64), as
+   one generated C++ kernel (:meth:`neurogen.training.CellMap.adam_search`); then the
+   seed's filters: points above 1e-5 dropped, ``keep_unique(0.03)``,
+   ``exclude_outliers(0.1)``. ``--method lm`` uses Levenberg-Marquardt instead, each
+   point stopping as soon as it is below the same 1e-5 or stalls (tens of iterations).
+   The Jacobian at the points is exact (from the equations).
 
 The defaults are the seed's: weights normal with variance 1/fan_in (BrainPy's
 ``KaimingNormal(scale=1.)``, see :func:`neurogen.models.rate_rnn`) and the fixation
 input kept on during the stimulus (the neurogym the seed used; see
 :class:`neurogen.tasks.PerceptualDecisionMaking`). ``--json PATH`` writes the run's
-numbers: test accuracy, slow points kept, their PC 1 share, the span ratio (span of the
-slow points on the trials' PC 1 / span of the trials), the leading ``|eigenvalue|``, and
-the search's seconds and number of starting states.
+numbers: test accuracy, slow points after each filter, their PC 1 share, the span ratio
+(span of the slow points on the trials' PC 1 / span of the trials), the leading
+``|eigenvalue|``, and the search's seconds and number of starting states.
 
-Measured (2-core shared machine, one thread): seed 0 answers 0.85 of the 100 test
-trials; BrainPy's search (``gd``, 5 000 steps) keeps 1 762 of 2 200 points, PC 1 share
-0.994, leading ``|eigenvalue|`` 1.04 (0.99-1.04), span ratio 0.043, in 16-24 s; BrainPy
-2.8.2's own jitted search on the same states (bench/slow_points.py): 9.9 s, 5 000 steps,
-1 711 points kept against neurogen's 1 712, every point within 0.006 of neurogen's (it
-runs in float32). ``--method lm``: 1 647 points, PC 1 share 0.95, ``|eigenvalue|`` 1.04, span
-ratio 0.047, in 1.5-2 s. The span ratio varies much with the training seed: 0.002-0.22
-over seeds 0-9 (median 0.055 with ``gd``, 0.070 with ``lm``); BrainPy's own training and
-search on the same task data: 0-0.26, median 0.089 over seeds 0-9.
+What the default run (seed 0) shows: 0.85 of the 100 test trials answered right; 1 762
+of the 2 200 searched points below 1e-5, 20 unique, 19 kept; they lie on a line (PC 1:
+99.1 % of their variance) along which the Jacobian has a leading ``|eigenvalue|`` of
+1.04 (0.99-1.04): a line attractor, but a *short* one: it spans 0.040 of the trials'
+range on their PC 1, far less than in the seed's figure. That length depends on the
+training seed, in BrainPy as well: over seeds 0-4 0.040, 0.024, 0.083, 0.047, 0.016
+here; BrainPy 2.8.2 training and searching on the same task data with the same filters:
+0.034, 0.260, 0.089, 0.123, 0.080 (seeds 5 and 6 here give 0.175 and 0.214).
+``--method lm``: 1 647 points below 1e-5, 32 kept, PC 1 share 0.94, ``|eigenvalue|``
+1.00, span 0.039. The float32 search took 2.5-4.2 s on one thread of a busy 2-core
+machine, BrainPy 2.8.2's jitted one on the same states 7.9-29 s (bench/slow_points.py,
+five interleaved rounds: 5.2x, median of the ratios within a round).
 
 Figures (PNG, needs matplotlib) go to ``--out`` (default ``examples/rnn_decision/output``):
 ``training.png``, ``pca_trials.png``, ``fixed_points.png``, ``eigenvalues.png``.
@@ -72,6 +75,13 @@ parser.add_argument("--method", choices=("gd", "lm"), default="gd",
                     help="gd: BrainPy's Adam search (the seed's); lm: Levenberg-Marquardt")
 parser.add_argument("--tolerance", type=float, default=1e-5,
                     help="loss (BrainPy's mean squared speed) to stop at and to keep points")
+parser.add_argument("--precision", choices=("float", "double"), default="float",
+                    help="gd: float32 (BrainPy's default, the seed's) or float64")
+parser.add_argument("--threads", type=int, default=1, help="gd: OpenMP threads")
+parser.add_argument("--unique", type=float, default=0.03,
+                    help="keep_unique tolerance (the seed's 0.03; 0 keeps all)")
+parser.add_argument("--outliers", type=float, default=0.1,
+                    help="exclude_outliers tolerance (the seed's 0.1; inf keeps all)")
 parser.add_argument("--json", default=None, help="write the run's numbers to this file")
 parser.add_argument("--no-plots", action="store_true", help="skip the figures")
 args = parser.parse_args()
@@ -126,6 +136,8 @@ def project(x):
 
 # -- slow points ----------------------------------------------------------------------------------
 cell = CellMap(trainer, rnn.rnn, inputs={rnn.inp: [1.0, 0.5, 0.5]})
+if args.method == "gd":     # built (or taken from the cache) before the search is timed
+    cell.adam_search("discrete", args.precision)
 finder = SlowPointFinder(cell.f, f_type="discrete", f_jac=cell.jacobian, vectorized=True)
 candidates = trainer.model.history("rnn")[1:xs.shape[0] + 1].transpose(1, 0, 2)
 candidates = candidates.reshape(-1, args.hidden)           # trial by trial, as the seed
@@ -134,7 +146,8 @@ if args.candidates:
     candidates = candidates[np.sort(pick)]
 if args.method == "gd":
     finder.find_fps_with_gd_method(candidates, tolerance=args.tolerance, num_batch=200,
-                                   optimizer=Adam_(lr=ExponentialDecay(0.01, 1, 0.9999)))
+                                   optimizer=Adam_(lr=ExponentialDecay(0.01, 1, 0.9999)),
+                                   precision=args.precision, num_threads=args.threads)
 else:
     finder.find_fps_with_opt_solver(candidates, tolerance=args.tolerance, max_iter=100,
                                     stall_rtol=1e-2)
@@ -142,8 +155,13 @@ search_seconds = finder.search_seconds
 print(f"slow-point search ({args.method}) from {len(candidates)} states: "
       f"{search_seconds:.2f} s")
 finder.filter_loss(tolerance=args.tolerance)
+kept_loss = len(finder.fixed_points)
+finder.keep_unique(tolerance=args.unique)           # the seed's three filters
+kept_unique = len(finder.fixed_points)
+finder.exclude_outliers(args.outliers)
 fixed_points = finder.fixed_points
-print(f"{len(fixed_points)} slow points (loss < {args.tolerance:g})")
+print(f"{len(fixed_points)} slow points (loss < {args.tolerance:g}: {kept_loss}, unique: "
+      f"{kept_unique}, without outliers: {len(fixed_points)})")
 jacobians = finder.compute_jacobians(fixed_points) if len(fixed_points) else np.zeros((0,))
 summary = line_attractor_summary(fixed_points, activity, jacobians)
 print(f"first principal component of the slow points explains {summary['pc1_share']:.1%} "
@@ -158,7 +176,10 @@ if args.json:
               "accuracy": accuracy, "method": args.method, "tolerance": args.tolerance,
               "search_states": int(len(candidates)), "search_seconds": search_seconds,
               "search_iterations": int(len(finder.opt_losses)) - (args.method == "lm"),
-              "points_kept": summary.pop("points"), **summary}
+              "precision": args.precision if args.method == "gd" else "double",
+              "threads": args.threads, "unique_tolerance": args.unique,
+              "outlier_tolerance": args.outliers, "points_below_tolerance": kept_loss,
+              "points_unique": kept_unique, "points_kept": summary.pop("points"), **summary}
     Path(args.json).write_text(json.dumps(record, indent=1))
     print(f"numbers written to {args.json}")
 
