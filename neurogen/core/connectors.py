@@ -297,12 +297,37 @@ def _from_rows(pre_size: int, post_size: int, rows: list, weights, rng) -> Conne
 
 
 def fixed_probability(pre_size, post_size, probability, weights, allow_self, rng):
+    """Each (post, pre) pair is a synapse with ``probability``, independently. Drawn in
+    O(synapses), not O(pairs), for a block of rows at a time: how many of the block's
+    pairs are synapses (binomial), then which ones (distinct, uniform); a pair on the
+    diagonal is dropped afterwards when ``allow_self`` is False (the others keep their
+    independent draws)."""
     if not 0.0 <= probability <= 1.0:
         raise ConnectivityError(f"probability must be in [0, 1], got {probability}")
-    mask = rng.random((post_size, pre_size)) < probability
-    if not allow_self:
-        np.fill_diagonal(mask, False)
-    return _from_rows(pre_size, post_size, [np.nonzero(row)[0] for row in mask], weights, rng)
+    rows_per_block = max(1, int((1 << 24) / max(pre_size * probability, 1.0)))
+    counts, cols = np.zeros(post_size, dtype=np.int64), []
+    for first in range(0, post_size, rows_per_block):
+        rows = min(rows_per_block, post_size - first)
+        pairs = rows * pre_size
+        chosen = rng.choice(pairs, rng.binomial(pairs, probability), replace=False,
+                            shuffle=False) if pairs else np.zeros(0, np.int64)
+        chosen.sort()
+        block_rows, block_cols = np.divmod(chosen, pre_size) if pre_size else (chosen, chosen)
+        if not allow_self:
+            keep = block_rows + first != block_cols
+            block_rows, block_cols = block_rows[keep], block_cols[keep]
+        counts[first:first + rows] = np.bincount(block_rows, minlength=rows)
+        cols.append(block_cols.astype(np.int32))
+    return _from_counts(pre_size, post_size, counts, cols, weights, rng)
+
+
+def _from_counts(pre_size, post_size, counts, cols, weights, rng) -> Connectivity:
+    """CSR from the number of synapses of each row and their columns, rows in order."""
+    row_ptr = np.zeros(post_size + 1, dtype=np.int64)
+    np.cumsum(counts, out=row_ptr[1:])
+    cols = np.concatenate(cols) if cols else np.zeros(0, np.int32)
+    return Connectivity(pre_size, post_size, row_ptr=row_ptr, cols=cols,
+                        weights=_draw(weights, int(row_ptr[-1]), rng))
 
 
 def fixed_number_pre(pre_size, post_size, number, weights, allow_self, rng):
@@ -326,13 +351,18 @@ def fixed_number_post(pre_size, post_size, number, weights, allow_self, rng):
     if not 0 <= number <= available:
         raise ConnectivityError(f"fixed_number_post: cannot draw {number} distinct "
                                 f"postsynaptic neurons out of {available}")
-    mask = np.zeros((post_size, pre_size), dtype=bool)
+    posts = []
     for pre in range(pre_size):
         candidates = np.arange(post_size)
         if not allow_self and pre < post_size:
             candidates = candidates[candidates != pre]
-        mask[rng.choice(candidates, number, replace=False), pre] = True
-    return _from_rows(pre_size, post_size, [np.nonzero(row)[0] for row in mask], weights, rng)
+        posts.append(rng.choice(candidates, number, replace=False))
+    posts = np.concatenate(posts) if posts else np.zeros(0, np.int64)
+    pres = np.repeat(np.arange(pre_size), number)
+    order = np.lexsort((pres, posts))          # by postsynaptic rank, then presynaptic
+    counts = np.bincount(posts, minlength=post_size)
+    return _from_counts(pre_size, post_size, counts, [pres[order].astype(np.int32)],
+                        weights, rng)
 
 
 def from_sparse(matrix, pre_size: int, post_size: int) -> Connectivity:

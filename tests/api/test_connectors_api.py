@@ -28,6 +28,29 @@ def test_fixed_probability_statistics_and_no_self_connections():
     assert np.all(np.concatenate(proj.w) == 0.5)
 
 
+def test_fixed_probability_draws_independent_pairs_block_by_block():
+    """Drawn a block of rows at a time in O(synapses) (binomial count, then distinct
+    pairs): the count per row is Binomial(pre, p), rows and columns are uniform, the
+    columns of a row are sorted and distinct, across blocks (1000 x 20 000 at p = 0.05
+    makes several blocks)."""
+    from neurogen.core.connectors import fixed_probability
+    pre, post, p = 20_000, 1000, 0.05
+    conn = fixed_probability(pre, post, p, 1.0, False, np.random.default_rng(7))
+    counts = np.diff(conn.row_ptr)
+    mean, var = pre * p, pre * p * (1 - p)
+    assert abs(counts.mean() - mean) < 5 * np.sqrt(var / post)
+    assert abs(counts.var() / var - 1) < 0.15               # chi2 with 999 dof: +-5 sigma
+    cols = np.asarray(conn.cols)
+    for r in range(post):
+        row = cols[conn.row_ptr[r]:conn.row_ptr[r + 1]]
+        assert np.all(np.diff(row) > 0) and r not in row
+    per_col = np.bincount(cols, minlength=pre).reshape(20, -1).sum(axis=1)  # 20 bins
+    expected = cols.size / 20
+    assert np.sum((per_col - expected) ** 2 / expected) < 60  # chi2, 19 dof: p < 1e-5
+    again = fixed_probability(pre, post, p, 1.0, False, np.random.default_rng(7))
+    np.testing.assert_array_equal(np.asarray(again.cols), cols)
+
+
 def test_fixed_numbers():
     net, pre, post = pair()
     a = net.connect(pre, post, "exc").connect_fixed_number_pre(5, weights=ng.Uniform(0, 1))

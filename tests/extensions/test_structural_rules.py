@@ -130,7 +130,9 @@ AGEING = Synapse(parameters=" T = 10000 : int, projection ",
                  creating="pre.r * post.r > 1.0 : proba = 0.1, w = 0.01")
 
 
-def _tutorial(n, duration, seed=1, num_threads=1):
+def _tutorial(n, duration, seed=1, num_threads=1, silent=0):
+    """ANNarchy's manual example; ``silent`` presynaptic neurons get baseline 0 (their
+    synapses age, whatever the connectivity drawn)."""
     neurogen.clear()
     neurogen.setup(structural_plasticity=True, seed=seed, num_threads=num_threads)
     pop1 = neurogen.Population(n, LEAKY)
@@ -140,6 +142,7 @@ def _tutorial(n, duration, seed=1, num_threads=1):
     neurogen.compile(silent=True)
     pop1.baseline = Uniform(0.5, 2.0)
     pop2.baseline = Uniform(0.5, 2.0)
+    pop1[:silent].baseline = 0.0
     proj.T = 50
     start = proj.connectivity_matrix(np.nan)
     proj.start_pruning(period=10.0)
@@ -169,11 +172,17 @@ def test_annarchy5_creating_and_pruning_objects():
 
 
 def test_annarchy_manual_example_creates_and_prunes():
-    proj, start = _tutorial(30, 300.0)
+    """Active pairs (r products > 1) are created; the synapses of the 5 silent
+    presynaptic neurons are older than T = 50 steps from step 51 and each pruning (every
+    10 steps, proba 0.5) removes about half of them: after 300 ms, (almost) none left."""
+    proj, start = _tutorial(30, 300.0, silent=5)
     end = proj.connectivity_matrix(np.nan)
     created = np.isnan(start) & ~np.isnan(end)
     pruned = ~np.isnan(start) & np.isnan(end)
-    assert created.any() and pruned.any()
+    assert created.any()
+    silent_before = np.count_nonzero(~np.isnan(start[:, :5]))
+    assert silent_before > 0 and np.count_nonzero(pruned[:, :5]) >= silent_before - 1
+    assert not created[:, :5].any()                  # a silent neuron's product is 0
     assert proj.nb_synapses == np.count_nonzero(~np.isnan(end))
 
 

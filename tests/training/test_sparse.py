@@ -16,8 +16,9 @@ from neurogen.models.rnn import RateRNNNeuron, ReadoutNeuron
 from neurogen.tasks import PerceptualDecisionMaking
 from neurogen.training import Adam, Trainer
 
-H = 1e-4     # step of the fourth-order central difference: truncation ~H^4, rounding ~1e-16/H
-TOL = 1e-8   # relative error, norm-wise over the existing synapses (measured: 3e-12)
+H = 1e-6     # step of the fourth-order central difference: truncation ~H^4, rounding ~1e-16/H;
+             # small, so that no ReLU kink falls within +-2H of a unit's input
+TOL = 1e-8   # relative error, norm-wise over the existing synapses (measured: 1.6e-10)
 
 
 def sparse_rnn(hidden=12, seed=2, p=0.5, storage="auto"):
