@@ -19,11 +19,16 @@ from .neuron import Neuron
 from .population import Population
 
 
-def _poisson_neuron(rates, parameters, refractory) -> Neuron:
+def _poisson_neuron(rates, parameters, refractory, target=None) -> Neuron:
     """ANNarchy's Poisson neuron: ``p = Uniform(0, 1) * 1000 / dt``, spike when
     ``p < rates`` (Hz); ``rates`` a number (a parameter), an array (a per-neuron
-    parameter) or an equation string (a variable)."""
+    parameter), an equation string (a variable), or, with ``target``, the weighted sum
+    of the rate-coded projections onto that target (a hybrid population)."""
     extra = parameters or ""
+    if target is not None:
+        return Neuron(parameters=extra,
+                      equations=f"rates = sum({target})\np = Uniform(0.0, 1.0) * 1000.0 / dt",
+                      spike="p < rates", refractory=refractory, name="Hybrid")
     if isinstance(rates, str):
         return Neuron(parameters=extra,
                       equations=f"rates = {rates}\np = Uniform(0.0, 1.0) * 1000.0 / dt",
@@ -38,7 +43,9 @@ class PoissonPopulation(Population):
     """``PoissonPopulation(geometry, rates=10.0)``: each neuron spikes with probability
     ``rates * dt / 1000`` at each step (``rates`` in Hz: a number, an array shaped like
     the geometry, or an equation string such as ``'100.0 * (1.0 + sin(2*pi*t/1000.0))'``
-    with ``parameters=`` it reads)."""
+    with ``parameters=`` it reads). ``PoissonPopulation(geometry, target='exc')``: the
+    rates are the weighted sum of the rate-coded projections onto ``exc`` (rate-coded to
+    spiking, as ANNarchy's hybrid populations)."""
 
     _movable = True
 
@@ -50,11 +57,18 @@ class PoissonPopulation(Population):
                                                         "parameters", "refractory", "name",
                                                         "net"))
         if target is not None:
-            raise NetworkError("PoissonPopulation(target=...): rates driven by a rate-coded "
-                               "projection (a hybrid population) are not built yet")
+            if rates is not None:
+                raise NetworkError("PoissonPopulation: give rates= or target=, not both")
+            if not isinstance(target, str) or not target.isidentifier():
+                raise NetworkError(f"PoissonPopulation: target must be a target's name "
+                                   f"such as 'exc', got {target!r}")
+            super().__init__(geometry, _poisson_neuron(None, parameters, refractory, target),
+                             name=name, net=net)
+            return
         if rates is None:
             raise NetworkError("PoissonPopulation: give rates= (Hz: a number, an array or "
-                               "an equation string)")
+                               "an equation string) or target= (the rates are the weighted "
+                               "sum of the rate-coded projections onto that target)")
         if not isinstance(rates, (str, np.ndarray, list, tuple, numbers.Real)) or \
                 isinstance(rates, bool):
             raise NetworkError(f"PoissonPopulation: rates must be a number, an array or an "

@@ -168,6 +168,35 @@ def test_poisson_population_rate_and_reproducibility():
     assert run(7)[1] == spikes and run(8)[1] != spikes
 
 
+def test_poisson_population_driven_by_a_rate_coded_target():
+    """ANNarchy's hybrid PoissonPopulation(target='exc'): its rates are the weighted sum
+    of the rate-coded projections onto 'exc' (here a TimedArray through one_to_one and
+    a constant population through all_to_all), read at each step."""
+    net = ng.Network(dt=1.0, seed=3)
+    schedule = np.full((2, 400), 10.0)
+    schedule[0, :200], schedule[1, 200:] = 100.0, 100.0
+    timed = net.create(ng.TimedArray(rates=schedule, schedule=100.0))
+    bias = net.create(2, ng.Neuron(parameters="r0 = 5.0", equations="r = r0"))
+    pop = net.create(ng.PoissonPopulation(400, target="exc"))
+    net.connect(timed, pop, "exc").one_to_one(weights=1.0)
+    net.connect(bias, pop, "exc").all_to_all(weights=2.0)
+    mon = net.monitor(pop, "spike")
+    net.compile(silent=True)
+    net.simulate(1000.0)
+    np.testing.assert_array_equal(pop.rates, schedule[1] + 20.0)
+    spikes = mon.get("spike")
+    counts = np.array([len(spikes[i]) for i in range(400)])
+    # 100 ms of row 0 then 900 ms of row 1, plus 20 Hz: Poisson totals within 4 sigma
+    expected = (schedule[0] * 0.1 + schedule[1] * 0.9 + 20.0)
+    for half in (slice(0, 200), slice(200, 400)):
+        assert abs(counts[half].sum() - expected[half].sum()) < \
+            4 * math.sqrt(expected[half].sum())
+    with pytest.raises(NetworkError, match="rates= or target=, not both"):
+        ng.PoissonPopulation(3, rates=5.0, target="exc")
+    with pytest.raises(NetworkError, match="target's name"):
+        ng.PoissonPopulation(3, target="e x")
+
+
 def test_spike_source_array_times_and_reset():
     net = ng.Network(dt=0.1)
     src = net.create(ng.SpikeSourceArray(spike_times=[[1.0, 2.0, 5.05], [0.0, 0.25, 0.35]]))
