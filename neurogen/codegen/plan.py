@@ -396,7 +396,9 @@ class _SynapseLowering:
                                "statements": stmts}
         return {"global": parts[GLOBAL], "post": parts[POSTSYNAPTIC], "local": parts[LOCAL],
                 "comments": [comment(e.text) for e in self.ir.equations],
-                "enabled": self.slots.int(S.LearningEnabled(self.j))}
+                "enabled": self.slots.int(S.LearningEnabled(self.j)),
+                "period": self.slots.int(S.LearningPeriod(self.j)),
+                "offset": self.slots.int(S.LearningOffset(self.j))}
 
 
 def _delayed_reads(proj, entry, pre, var_rings: dict, table: S.SlotTable,

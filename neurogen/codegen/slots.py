@@ -216,6 +216,18 @@ class LearningEnabled(Slot):
 
 
 @dataclass(frozen=True)
+class LearningPeriod(Slot):
+    """The synapse equations run every this many steps (``enable_learning(period=)``)."""
+    proj: int
+
+
+@dataclass(frozen=True)
+class LearningOffset(Slot):
+    """... at the steps ``offset + k * period`` (``enable_learning(offset=)``)."""
+    proj: int
+
+
+@dataclass(frozen=True)
 class RingDepth(Slot):
     pop: int
 

@@ -101,6 +101,7 @@ class Projection(SealedAttributes):
         self.kernel_data = None              # that kernel's runtime tables
         self._make = None                    # rebuilds the connector's synapses
         self.learning_enabled = True         # synapse equations run (disable_learning)
+        self.learning_steps = (1, 0)         # ... every period steps from offset
         net.register(self)
 
     decodes = False      # a DecodingProjection: spikes counted into a rate-coded sum
@@ -300,10 +301,12 @@ class Projection(SealedAttributes):
 
     # -- learning ----------------------------------------------------------------------------
     def enable_learning(self, period=None, offset=None):
-        """The synapse equations run again at every step."""
-        if period is not None or offset is not None:
-            raise NetworkError(f"projection '{self.name}': enable_learning(period=, offset=) "
-                               "is not available; learning runs at every step")
+        """The synapse equations run again: at every step, or (as ANNarchy) every
+        ``period`` ms, integrating over ``period``, at the times ``offset`` ms after a
+        multiple of ``period`` counted from now (multiples of dt; ``offset < period``).
+        The events of spiking synapses (``pre_spike``/``post_spike``) still run at every
+        spike."""
+        self.learning_steps = learning_schedule(self, period, offset)
         self._set_learning(True)
 
     def disable_learning(self, update=None):
@@ -351,3 +354,29 @@ class Projection(SealedAttributes):
     def __repr__(self):
         return f"Projection(name={self.name!r}, pre={self.pre.name!r}, " \
                f"post={self.post.name!r}, target={self.target!r})"
+
+
+def learning_schedule(proj, period, offset) -> tuple:
+    """(period, offset) in steps for ``enable_learning`` (ANNarchy's rule: the offset
+    is taken relative to the current time modulo the period)."""
+    where = f"projection '{proj.name}': enable_learning()"
+    if period is None:
+        if offset is not None:
+            raise NetworkError(f"{where}: an offset needs a period")
+        return 1, 0
+    dt = proj.net.dt
+    steps = period / dt
+    if not steps >= 1 or abs(steps - round(steps)) > 1e-9 * steps:
+        raise NetworkError(f"{where}: the period must be a multiple of dt = {dt} ms, got "
+                           f"{period!r}")
+    if proj.net.backend.name == "cuda":
+        raise NetworkError(f"{where}: a learning period is not available on CUDA")
+    steps = int(round(steps))
+    if offset is None:
+        return steps, 0
+    if not 0 <= offset < period:
+        raise NetworkError(f"{where}: the offset must be in [0, period), got {offset!r}")
+    # ANNarchy 5.0.4.1 truncates the offset to whole milliseconds before dividing by dt
+    relative = int((proj.net.get_time() % period + offset) % period)
+    return steps, int(relative / dt) % steps
+

@@ -262,6 +262,8 @@ class Simulator:
         S.KernelSize: lambda self, s: self.net.projections[s.proj].kernel_data.ints[s.name],
         S.UniformDelay: lambda self, s: self.net.projections[s.proj].delay_steps(),
         S.LearningEnabled: lambda self, s: self.net.projections[s.proj].learning_enabled,
+        S.LearningPeriod: lambda self, s: self.net.projections[s.proj].learning_steps[0],
+        S.LearningOffset: lambda self, s: self.net.projections[s.proj].learning_steps[1],
         S.TimedStart: lambda self, s: self.net.populations[s.pop].start_step,
         S.RingDepth: lambda self, s: self.ring_depth[s.pop],
         S.SpikeDepth: lambda self, s: self.spike_depth[s.pop],

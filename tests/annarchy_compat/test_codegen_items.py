@@ -49,8 +49,48 @@ def test_disable_learning_freezes_weights_and_enable_resumes():
     for _ in range(3):       # Hebb: dw = eta * pre.r * post.r, post.r = sum(exc) = 0.2
         w += 0.1 * 1.0 * r_post
     np.testing.assert_allclose(hebb.connectivity_matrix(), w, rtol=1e-13)
-    with pytest.raises(ng.NetworkError, match="period"):
-        net.enable_learning(period=10.0)
+    with pytest.raises(ng.NetworkError, match="period must be a multiple of dt"):
+        net.enable_learning(period=2.5)
+    with pytest.raises(ng.NetworkError, match="offset needs a period"):
+        net.enable_learning(offset=1.0)
+    with pytest.raises(ng.NetworkError, match=r"offset must be in \[0, period\)"):
+        net.enable_learning(period=2.0, offset=2.0)
+
+
+LEARNING_SCHEDULE = {   # ANNarchy 5.0.4.1, same script: (offset, first simulate) -> w per step
+    (0.0, 3.0): [3.0, 5.0, 5.0, 5.0, 5.0, 7.0, 7.0, 7.0, 7.0, 9.0, 9.0, 9.0],
+    (1.0, 3.0): [3.0, 3.0, 3.0, 5.0, 5.0, 5.0, 5.0, 7.0, 7.0, 7.0, 7.0, 9.0],
+    (0.5, 2.0): [2.0, 4.0, 4.0, 4.0, 4.0, 6.0, 6.0, 6.0, 6.0, 8.0, 8.0, 8.0],
+    (0.0, 3.2): [3.5, 3.5, 3.5, 3.5, 5.5, 5.5, 5.5, 5.5, 7.5, 7.5, 7.5, 7.5],
+}
+
+
+@pytest.mark.parametrize("offset, start", list(LEARNING_SCHEDULE))
+def test_enable_learning_with_a_period_and_offset_as_annarchy(offset, start):
+    """enable_learning(period=2, offset=...) at dt = 0.5: dw/dt = 1 integrated over
+    period * dt = 2 ms every 4 steps, from ANNarchy's offset (the current time modulo
+    the period plus the offset, truncated to whole ms); disable/enable as before."""
+    net = ng.Network(dt=0.5)
+    one = ng.Neuron(equations="r = 1.0")
+    pre, post = net.create(1, one), net.create(1, one)
+    proj = net.connect(pre, post, "exc", synapse=ng.Synapse(equations="dw/dt = 1.0"))
+    proj.all_to_all(0.0)
+    net.compile(silent=True)
+    net.simulate(start)
+    proj.enable_learning(period=2.0, offset=offset)
+    seen = []
+    for _ in range(12):
+        seen.append(proj.w[0][0])
+        net.simulate(0.5)
+    assert seen == LEARNING_SCHEDULE[(offset, start)]
+    proj.disable_learning()
+    frozen = proj.w[0][0]
+    net.simulate(2.0)
+    assert proj.w[0][0] == frozen
+    proj.enable_learning()                 # every step again
+    before = proj.w[0][0]
+    net.simulate(1.0)
+    assert proj.w[0][0] == before + 1.0
 
 
 # -- 11. writing proj.delay after compile ------------------------------------------------------
