@@ -199,7 +199,8 @@ def main():
     medians = {name: float(np.median([r["seconds"] for r in rs])) for name, rs in runs.items()}
     for name, rs in runs.items():
         last = rs[-1]
-        out = {"search": name, "states": len(candidates), "median_seconds": round(medians[name], 3),
+        out = {"search": name, "states": len(candidates),
+               "median_seconds": round(medians[name], 3),
                "seconds": [round(r["seconds"], 3) for r in rs],
                "cpu_seconds": [round(r["cpu_seconds"], 3) for r in rs],
                **{k: v for k, v in last.items() if k not in ("seconds", "cpu_seconds", "points")},

@@ -4,10 +4,10 @@ BrainPy (jitted by XLA) spends each of its Adam iterations on the map, a
 vector-Jacobian product and the update of all candidates as separate array operations.
 Here the same arithmetic is rendered from the cell's sympy expressions
 (``templates/training/slow_points.cpp.j2``, through the training kernels' printer,
-matrix product and toolchain): per row block of states, the weighted sums (one small
-matrix product), the map, its residual and loss, the elementwise partial derivatives
-times the residual, the adjoint of the sums times ``W`` (a second product) and Adam,
-fused, iterated in cache. ``precision='float'`` runs in float32, as BrainPy does by
+vector helpers and toolchain): per row block of states, the weighted sums (one small
+register-tiled matrix product), the map, its residual and loss, the elementwise partial
+derivatives times the residual, the adjoint of the sums times ``W`` (a second product)
+and Adam, fused, iterated in cache. ``precision='float'`` runs in float32, as BrainPy does by
 default; ``'double'`` agrees with the NumPy search to rounding.
 """
 from __future__ import annotations
@@ -130,7 +130,11 @@ class AdamSearch:
         if int(rows) < 1:
             raise TrainingError(f"rows must be positive, got {rows!r}")
         self.f_type, self.precision, self.dtype = f_type, precision, _DTYPES[precision]
-        self.rows, self.dim = int(rows), cell.dim
+        # a block's scratch (sums, their adjoints, the gradient) lives on the stack of
+        # the thread that runs it: at most ~256 KiB
+        per_row = (2 * max(1, len(cell._targets)) + 1) * cell.dim * \
+            np.dtype(self.dtype).itemsize
+        self.rows, self.dim = max(1, min(int(rows), (1 << 18) // per_row)), cell.dim
         cpp, pyx, pointers, constants = render(cell, f_type, precision, self.rows)
         self.source = cpp
         problem = cell._problem

@@ -108,3 +108,26 @@ def test_refusals(cell):
         _search(cell, cands, precision="half")
     with pytest.raises(AnalysisError, match="compiled must be"):
         _search(cell, cands, compiled="yes")
+
+
+@pytest.mark.parametrize("precision", ["float", "double"])
+def test_a_states_result_does_not_depend_on_its_block(cell, precision):
+    """Blocks of 3 rows (one-row tiles only) against blocks of 16 (four-row tiles): the
+    same operations per element, so the same bits; and the search runs on after a pause
+    (two calls of 50 iterations = one of 100). The mean loss is summed per block, so
+    only it depends on the blocks (to rounding)."""
+    cands = np.abs(np.random.default_rng(8).standard_normal((23, 83)))
+    out = []
+    for rows, calls in ((16, (100,)), (3, (50, 50))):
+        kernel = cell.adam_search("discrete", precision, rows=rows)
+        x = cands.astype(kernel.dtype)
+        m, v = np.zeros_like(x), np.zeros_like(x)
+        losses, done = [], 0
+        for n in calls:
+            losses.extend(kernel.run(x, m, v, done, n, 0.01, 1.0, 0.9999))
+            done += n
+        out.append((x, m, v, np.array(losses)))
+    for a, b in zip(out[0][:3], out[1][:3]):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(out[0][3], out[1][3], rtol=1e-5 if precision == "float"
+                               else 1e-13)
