@@ -13,7 +13,8 @@ synapse (weights and presynaptic ranks, padding included, as stored) and the GB/
 make at the measured steps/s (the gathered rates stay in cache and are not counted).
 
     python bench/sparse_rate.py --annarchy-python /path/to/venv-annarchy/bin/python \
-        [--cases 4000:0.1 20000:0.02] [--threads 1] [--rounds 3] [--seconds 3]
+        [--cases 4000:0.1 20000:0.02] [--threads 1] [--rounds 3] [--seconds 3] \
+        [--clock wall|cpu]
 
 Prints one JSON line.
 """
@@ -38,8 +39,9 @@ from compare_annarchy import interpreter_env  # noqa: E402
 MODEL = r"""
 import json, sys, time
 import numpy as np
-lib, N, p, threads, seconds, precision, storage = sys.argv[1:8]
+lib, N, p, threads, seconds, precision, storage, clock = sys.argv[1:9]
 N, p, threads, seconds = int(N), float(p), int(threads), float(seconds)
+clock = time.process_time if clock == "cpu" else time.perf_counter
 if lib == "annarchy":
     from ANNarchy import *
 else:
@@ -54,12 +56,12 @@ proj.connect_fixed_probability(p, weights=Normal(0.0, 1.0 / np.sqrt(N * p)), **k
 compile()
 pop.r = np.random.default_rng(0).uniform(-1.0, 1.0, N)
 simulate(20.0)
-t0 = time.perf_counter()
+t0 = clock()
 simulate(50.0)
-steps = max(50, int(seconds * 50 / (time.perf_counter() - t0)))
-t0 = time.perf_counter()
+steps = max(50, int(seconds * 50 / (clock() - t0)))
+t0 = clock()
 simulate(float(steps))
-rate = steps / (time.perf_counter() - t0)
+rate = steps / (clock() - t0)
 out = {"steps_per_s": rate, "storage": getattr(proj, "storage", None)}
 if lib == "neurogen":
     data = proj.kernel_data
@@ -94,19 +96,19 @@ def run_once(python, args, workdir):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def read_bandwidth_gb_s(megabytes: int) -> float:
+def read_bandwidth_gb_s(megabytes: int, clock) -> float:
     """Streaming read bandwidth: NumPy's sum of a float64 array, best of 5."""
     a = np.ones(megabytes * (1 << 20) // 8)
     a.sum()
     best = float("inf")
     for _ in range(5):
-        t0 = time.perf_counter()
+        t0 = clock()
         a.sum()
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, clock() - t0)
     return a.nbytes / best / 1e9
 
 
-def scipy_steps_per_s(n: int, p: float, dtype, seconds: float) -> float:
+def scipy_steps_per_s(n: int, p: float, dtype, seconds: float, clock) -> float:
     """``W @ r`` with SciPy's CSR (int32 indices), the same density, per second."""
     import scipy.sparse
     rng = np.random.default_rng(1)
@@ -114,11 +116,11 @@ def scipy_steps_per_s(n: int, p: float, dtype, seconds: float) -> float:
                             random_state=rng, data_rvs=rng.standard_normal).astype(dtype)
     r = rng.uniform(-1, 1, n).astype(dtype)
     w @ r
-    reps, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
+    reps, t0 = 0, clock()
+    while clock() - t0 < seconds:
         w @ r
         reps += 1
-    return reps / (time.perf_counter() - t0)
+    return reps / (clock() - t0)
 
 
 def main():
@@ -134,24 +136,28 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=3.0, help="per timed simulate()")
     parser.add_argument("--bandwidth-mb", type=int, default=800)
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="cpu: the process's CPU time (a busy machine's preemption left "
+                             "out; only meaningful with one thread)")
     opts = parser.parse_args()
     cases = [(int(c.split(":")[0]), float(c.split(":")[1])) for c in opts.cases]
+    clock = time.process_time if opts.clock == "cpu" else time.perf_counter
     runs = [("neurogen", sys.executable, s) for s in opts.storages]
     if opts.annarchy_python:
         runs.append(("annarchy", opts.annarchy_python, "default"))
     got, bandwidth, scipy_rates = {}, [], {}
     with tempfile.TemporaryDirectory() as workdir:
         for _ in range(opts.rounds):
-            bandwidth.append(read_bandwidth_gb_s(opts.bandwidth_mb))
+            bandwidth.append(read_bandwidth_gb_s(opts.bandwidth_mb, clock))
             for n, p in cases:
                 for prec in opts.precisions:
                     dtype = np.float32 if prec == "float" else np.float64
                     scipy_rates.setdefault((n, p, prec), []).append(
-                        scipy_steps_per_s(n, p, dtype, opts.seconds / 3))
+                        scipy_steps_per_s(n, p, dtype, opts.seconds / 3, clock))
                     for threads in opts.threads:
                         for lib, python, storage in runs:
                             args = [lib, str(n), str(p), str(threads), str(opts.seconds),
-                                    prec, storage]
+                                    prec, storage, opts.clock]
                             got.setdefault((n, p, prec, threads, lib, storage), []).append(
                                 run_once(python, args, workdir))
     bw = statistics.median(bandwidth)
@@ -180,7 +186,7 @@ def main():
                    "steps_per_s": round(statistics.median(v), 1)}
                   for (n, p, prec), v in scipy_rates.items()]
     print(json.dumps({"benchmark": "sparse_rate", "machine": platform.machine(),
-                      "cpus": os.cpu_count(), "rounds": opts.rounds,
+                      "cpus": os.cpu_count(), "rounds": opts.rounds, "clock": opts.clock,
                       "read_bandwidth_gb_s": round(bw, 2),
                       "all_read_bandwidth_gb_s": [round(b, 2) for b in bandwidth],
                       "results": results + scipy_rows}))
