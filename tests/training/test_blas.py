@@ -64,17 +64,21 @@ def test_blas_gradients_match_numpy_reference():
 def test_same_bits_whatever_openblas_threads():
     """OpenBLAS would use every core; the kernel calls pin it to one thread."""
     libs = [ctypes.CDLL(p) for p in blas_module._loaded_openblas()]
-    setters = [getattr(lib, n) for lib in libs for n in
-               ("scipy_openblas_set_num_threads", "openblas_set_num_threads") if hasattr(lib, n)]
+    controls = [(getattr(lib, prefix + "set_num_threads"), getattr(lib, prefix + "get_num_threads"))
+                for lib in libs for prefix in ("scipy_openblas_", "openblas_")
+                if hasattr(lib, prefix + "set_num_threads")]
+    before = [get() for _, get in controls]
     trainer = trainer_for()
     xs, ys = data(batch=8)
     results = []
-    for threads in (1, 2, 4):
-        for set_threads in setters:
-            set_threads(threads)
-        results.append(trainer.gradient(xs, ys))
-    for set_threads in setters:
-        set_threads(1)
+    try:
+        for threads in (1, 2, 4):
+            for set_threads, _ in controls:
+                set_threads(threads)
+            results.append(trainer.gradient(xs, ys))
+    finally:
+        for (set_threads, _), n in zip(controls, before):
+            set_threads(n)
     for loss, grads in results[1:]:
         assert loss == results[0][0]
         for name, value in grads.items():
