@@ -32,10 +32,13 @@ class RNN(bp.DynamicalSystem):
     def __init__(self):
         super().__init__()
         rng = np.random.default_rng(0)
-        self.w_ir = bm.TrainVar(bm.asarray(rng.normal(0, (2 / n_in) ** .5, (n_in, hidden)).astype(ftype)))
-        self.w_rr = bm.TrainVar(bm.asarray(rng.normal(0, (2 / hidden) ** .5, (hidden, hidden)).astype(ftype)))
+
+        def he(n_from, shape):       # He-normal, as the seed's KaimingNormal
+            return bm.TrainVar(bm.asarray(rng.normal(0, (2 / n_from) ** .5, shape).astype(ftype)))
+        self.w_ir = he(n_in, (n_in, hidden))
+        self.w_rr = he(hidden, (hidden, hidden))
         self.b_rr = bm.TrainVar(bm.zeros(hidden, dtype=ftype))
-        self.w_ro = bm.TrainVar(bm.asarray(rng.normal(0, (2 / hidden) ** .5, (hidden, n_out)).astype(ftype)))
+        self.w_ro = he(hidden, (hidden, n_out))
         self.b_ro = bm.TrainVar(bm.zeros(n_out, dtype=ftype))
         self.h = bm.Variable(bm.zeros((batch, hidden), dtype=ftype))
 

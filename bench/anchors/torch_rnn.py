@@ -21,7 +21,8 @@ dtype = torch.float32 if precision == "float" else torch.float64
 torch.set_default_dtype(dtype)
 data = np.load(path)
 xs, ys, alpha = data["xs"], data["ys"], float(data["alpha"])
-batches = [(torch.tensor(x, dtype=dtype), torch.tensor(y, dtype=torch.long)) for x, y in zip(xs, ys)]
+batches = [(torch.tensor(x, dtype=dtype), torch.tensor(y, dtype=torch.long))
+           for x, y in zip(xs, ys)]
 n_in, n_out = xs.shape[-1], int(data["n_out"])
 torch.manual_seed(0)
 if mode == "rnn":
@@ -71,4 +72,5 @@ for i in range(iterations):
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 print(json.dumps({"library": f"PyTorch {torch.__version__} ({mode})", "precision": precision,
                   "ms_per_iteration_wall": wall / iterations * 1e3,
-                  "ms_per_iteration_cpu": cpu / iterations * 1e3, "final_loss": float(loss.detach())}))
+                  "ms_per_iteration_cpu": cpu / iterations * 1e3,
+                  "final_loss": float(loss.detach())}))
