@@ -177,3 +177,97 @@ def test_features_it_lacks_stay_on_csr(case):
         net, pre, post, proj = network(w, fmt=fmt, **kw)
         assert storage.select(proj, net.backend) == "csr"
         assert "synapse by synapse" in storage.kernel("sell").refuse(proj)
+
+
+HARNESS = r"""
+#include <cstdio>
+#include <cmath>
+#include <vector>
+#include <random>
+#include <algorithm>
+%(support)s
+// every path and rank width against the CSR loop (csr_sum's order), bit for bit, on random
+// ragged rows with an infinite rate at rank 0 (the padding's rank: it must stay unread)
+int main() {
+    int bad = 0, paths = 1;
+#ifdef NG_SELL_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) paths = 2;
+    if (paths == 2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) paths = 3;
+#endif
+    for (int trial = 0; trial < 12; ++trial) {
+        std::mt19937_64 g(trial); std::uniform_real_distribution<double> u(0, 1);
+        int N = 50 + trial * 37, P = 70 + trial * 53;
+        std::vector<int64_t> rp(N + 1, 0); std::vector<int32_t> ci; std::vector<real> wv;
+        for (int i = 0; i < N; ++i) {
+            double d = u(g) * 0.3;
+            for (int j = 0; j < P; ++j) if (u(g) < d) { ci.push_back(j); wv.push_back((real)(u(g) - 0.5)); }
+            rp[i + 1] = ci.size();
+        }
+        int ns = (N + 7) / 8; std::vector<int32_t> perm(ns * 8, -1), lens(ns * 8, 0);
+        std::vector<int> idx(N); for (int i = 0; i < N; ++i) idx[i] = i;
+        std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return rp[a + 1] - rp[a] > rp[b + 1] - rp[b]; });
+        for (int k = 0; k < N; ++k) { perm[k] = idx[k]; lens[k] = rp[idx[k] + 1] - rp[idx[k]]; }
+        std::vector<int64_t> sp(ns + 1, 0);
+        for (int s = 0; s < ns; ++s) sp[s + 1] = sp[s] + 8 * (int64_t)lens[8 * s];
+        std::vector<real> sw(sp[ns] + 1, 0); std::vector<uint16_t> c16(sp[ns] + 1, 0); std::vector<int32_t> c32(sp[ns] + 1, 0);
+        for (int q = 0; q < N; ++q) {
+            int i = perm[q], s = q / 8, l = q %% 8;
+            for (int64_t k = rp[i]; k < rp[i + 1]; ++k) {
+                int64_t pos = sp[s] + (k - rp[i]) * 8 + l; sw[pos] = wv[k]; c16[pos] = ci[k]; c32[pos] = ci[k];
+            }
+        }
+        std::vector<real> x(P); for (auto& v : x) v = (real)(u(g) * 2 - 1);
+        x[0] = INFINITY;
+        std::vector<real> ref(N, 0);
+        for (int i = 0; i < N; ++i) {
+            double acc = 0.0;
+            for (int64_t k = rp[i]; k < rp[i + 1]; ++k) acc += (double)wv[k] * (double)x[ci[k]];
+            ref[i] += (real)acc;
+        }
+        for (int path = 0; path < paths; ++path) for (int wide = 0; wide < 2; ++wide) {
+            std::vector<real> out(N, 0);
+            for (int s = 0; s < ns; ++s) {
+                if (wide) {
+                    ng_sell_fn<int32_t> f = ng_sell_slice_generic<int32_t>;
+#ifdef NG_SELL_X86
+                    if (path == 1) f = ng_sell_slice_avx2<int32_t>;
+                    if (path == 2) f = ng_sell_slice_avx512<int32_t>;
+#endif
+                    f(s, sp.data(), lens.data(), perm.data(), c32.data(), sw.data(), x.data(), out.data());
+                } else {
+                    ng_sell_fn<uint16_t> f = ng_sell_slice_generic<uint16_t>;
+#ifdef NG_SELL_X86
+                    if (path == 1) f = ng_sell_slice_avx2<uint16_t>;
+                    if (path == 2) f = ng_sell_slice_avx512<uint16_t>;
+#endif
+                    f(s, sp.data(), lens.data(), perm.data(), c16.data(), sw.data(), x.data(), out.data());
+                }
+            }
+            for (int i = 0; i < N; ++i)
+                if (std::memcmp(&out[i], &ref[i], sizeof(real)) != 0) ++bad;
+        }
+    }
+    std::printf("%%d %%d\n", paths, bad);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("real", ["double", "float"])
+def test_every_instruction_set_path_gives_csr_bits(real, tmp_path):
+    """The portable, AVX2 and AVX-512 slice functions (those this CPU runs), 16- and
+    32-bit ranks: the CSR loop's sums bit for bit, the padding never read."""
+    import subprocess
+    from neurogen.codegen.render import environment
+    from neurogen.toolchain.compiler import toolchain
+    block = environment().get_template("storage/openmp/sell.j2").make_module()
+    support = ("#include <cstdint>\n#include <cstring>\n" + str(block.includes())
+               + f"\ntypedef {real} real;\nnamespace {{\n{block.support()}\n}}\n")
+    (tmp_path / "h.cpp").write_text(HARNESS % {"support": support})
+    tc = toolchain()
+    subprocess.run([tc.compiler, *tc.kernel_flags, str(tmp_path / "h.cpp"), "-o",
+                    str(tmp_path / "h")], check=True, capture_output=True)
+    paths, bad = map(int, subprocess.run([str(tmp_path / "h")], check=True,
+                                         capture_output=True, text=True).stdout.split())
+    assert paths >= 1 and bad == 0
