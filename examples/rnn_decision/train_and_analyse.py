@@ -36,7 +36,9 @@ of the 2 200 searched points below 1e-5, 20 unique, 19 kept; they lie on a line 
 range on their PC 1, far less than in the seed's figure. That length depends on the
 training seed, in BrainPy as well: over seeds 0-4 0.040, 0.024, 0.083, 0.047, 0.016
 here; BrainPy 2.8.2 training and searching on the same task data with the same filters:
-0.034, 0.260, 0.089, 0.123, 0.080 (seeds 5 and 6 here give 0.175 and 0.214).
+0.034, 0.260, 0.089, 0.123, 0.080; over more seeds the medians are 0.069 here (seeds
+0-19) and 0.089 in BrainPy (0-14), not significantly apart; ``--seed 5`` gives a long
+line (span 0.175, PC 1 share 0.975, ``|eigenvalue|`` 0.99).
 ``--method lm``: 1 647 points below 1e-5, 32 kept, PC 1 share 0.94, ``|eigenvalue|``
 1.00, span 0.039. The float32 search took 2.5-4.2 s on one thread of a busy 2-core
 machine, BrainPy 2.8.2's jitted one on the same states 7.9-29 s (bench/slow_points.py,
