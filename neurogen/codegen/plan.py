@@ -239,6 +239,10 @@ class _PopulationLowering:
                     hoisted.append({"name": name, "ctype": CTYPES.get(a.ctype, "real"),
                                     "source": f"{self.buffers[a.name]}[0]"})
                     ltable[sp.Symbol(a.name)] = name
+                    if a.ctype not in CTYPES:      # x / tau -> x * (1 / tau): a division
+                        hoisted.append({"name": f"{name}_inv", "ctype": "real",  # per
+                                        "source": f"(real)1 / {name}"})  # step, not neuron
+                        ltable[sp.Pow(sp.Symbol(a.name), -1)] = f"{name}_inv"
         pending = [r for r in self.ir.reductions if r.in_place]
         pre_global, global_stmts, global_used = [], [], set()
         for block in blocks([e for e in equations if e.locality == GLOBAL]):

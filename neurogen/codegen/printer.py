@@ -35,11 +35,24 @@ class NeurogenPrinter(C99CodePrinter):
         super().__init__(settings)
         self.table = table
 
+    def doprint(self, expr, assign_to=None):
+        """A reciprocal the table names (``1/tau`` of a value read once per step) is
+        printed as that name: ``x / tau`` becomes ``x * tau_inv``, a multiplication
+        (a division per neuron costs several times more, in vectorised loops too)."""
+        swaps = {key: sp.Dummy(value) for key, value in self.table.items()
+                 if isinstance(key, sp.Pow)}
+        if swaps and isinstance(expr, sp.Basic):
+            self.table = {**self.table, **{d: str(d.name) for d in swaps.values()}}
+            expr = expr.xreplace(swaps)
+        return super().doprint(expr, assign_to)
+
     def _print_Symbol(self, expr):
         try:
             return str(self.table[expr])
         except KeyError:
             raise NeurogenError(f"internal error: no C name for symbol '{expr}'") from None
+
+    _print_Dummy = _print_Symbol
 
     def _print_modulo(self, expr):
         a, b = (self._print(arg) for arg in expr.args)
