@@ -42,7 +42,7 @@ line (span 0.175, PC 1 share 0.975, ``|eigenvalue|`` 0.99).
 ``--method lm``: 1 647 points below 1e-5, 32 kept, PC 1 share 0.94, ``|eigenvalue|``
 1.00, span 0.039. The float32 search took 2.5-4.2 s on one thread of a busy 2-core
 machine, BrainPy 2.8.2's jitted one on the same states 7.9-29 s (bench/slow_points.py,
-five interleaved rounds: 5.2x, median of the ratios within a round).
+8 interleaved rounds: 5.4x, the median of the ratios within a round, 2.9x to 8.1x).
 
 Figures (PNG, needs matplotlib) go to ``--out`` (default ``examples/rnn_decision/output``):
 ``training.png``, ``pca_trials.png``, ``fixed_points.png``, ``eigenvalues.png``.
