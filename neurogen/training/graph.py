@@ -294,7 +294,7 @@ def _read_projection(proj, pir, pops, values: Values):
         grid, offsets, values.weights[pir.id] = _offset_taps(proj, pir.storage, where)
         values.taps[pir.id] = (grid, offsets)
         return
-    if pir.storage in ("csr", "filter"):    # one weight per synapse, in the projection's order
+    if pir.storage in ("csr", "sell", "filter"):   # one weight per synapse, in CSR order
         conn = proj.connectivity.to_csr()
         values.csr[pir.id] = (np.array(conn.row_ptr, dtype=np.int64),
                               np.array(conn.cols, dtype=np.int32))
