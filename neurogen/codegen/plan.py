@@ -57,6 +57,7 @@ class Plan:
     batched: bool = False   # B > 1 copies: per-copy buffers are offset by copy
     batch_strides: dict = field(default_factory=dict)  # per-copy pointer -> C elements per copy
     parallel_copies: bool = False   # copies may run on different threads (no shared scratch)
+    blas: bool = False      # some batched dense sum may be one BLAS product (blas_sum)
     rules_fired: int | None = None    # int slots of structural plasticity (codegen/structural)
     rules_refill: int | None = None
 
@@ -448,6 +449,10 @@ def _conductance(post, target: int) -> str:
 
 
 BATCHED_KERNELS = ("dense", "csr")   # storage kernels with a batch-wide weighted-sum block
+#: a batched dense sum of at least this many multiply-adds (copies x post x pre) is one
+#: BLAS product (SciPy's dgemm, on one thread: neurogen/toolchain/blas.py); smaller ones
+#: stay on the storage kernel's loop, which a BLAS call's overhead would not beat
+BLAS_MIN_MACS = 1 << 17
 
 
 def copy_width(attribute, size: str) -> str | None:
@@ -480,6 +485,14 @@ def batch_strides(network: NetworkIR, table: S.SlotTable, pointers: list) -> dic
         elif isinstance(slot, S.PopReduction):
             strides[name] = "1"
     return strides
+
+
+def blas_sum(entry: dict, backend, precision: str) -> bool:
+    """A batched dense weighted sum (B copies of ``W @ r``) may be one matrix product,
+    sums (B x post) = rates (B x pre) @ W^T, on the BLAS: OpenMP backend, double precision
+    (sgemm would accumulate in float; the loop accumulates in double), plain sums only."""
+    return bool(entry["batched"]) and entry["storage"] == "dense" and \
+        backend.name == "openmp" and precision != "float" and entry["operation"] == "sum"
 
 
 def build_plan(network: NetworkIR, backend) -> Plan:
@@ -570,6 +583,7 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         # batched networks: plain weighted sums of every copy in one pass over the weights
         entry["batched"] = network.batched and kernel.name in BATCHED_KERNELS and \
             entry["psp"] is None and proj.delay != DELAY_SYNAPSE
+        entry["blas"] = blas_sum(entry, backend, precision)
         projections.append(entry)
 
     plan = Plan(precision=precision, backend=backend.name, slots=table, pointers=pointers,
@@ -584,6 +598,7 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         plan.batch_strides = batch_strides(network, table, plan.pointers)
         plan.parallel_copies = not any(storage.kernel(p.storage).scratch
                                        for p in network.projections)
+        plan.blas = any(entry.get("blas") for entry in projections)
     if backend.mirrors_buffers:    # device mirrors need every buffer's byte size
         plan.nbytes_slots = [-1, -1] + [table.int(S.BufferBytes(k))
                                         for k in range(2, len(table.ptrs))]

@@ -17,7 +17,7 @@ import jinja2
 from .._version import __version__
 from ..errors import NeurogenError
 from . import slots as S
-from .plan import Plan
+from .plan import BLAS_MIN_MACS, Plan
 from .sanitize import comment
 
 ENTRY = "ng_run"
@@ -53,7 +53,8 @@ def context(plan: Plan) -> dict:
                 sizes=plan.sizes, reals=plan.reals, projections=plan.projections,
                 populations=plan.populations, rings=plan.rings,
                 batched=plan.batched, batch_strides=plan.batch_strides,
-                parallel_copies=plan.parallel_copies,
+                parallel_copies=plan.parallel_copies, blas=plan.blas,
+                blas_min_macs=BLAS_MIN_MACS,
                 rules_fired=plan.rules_fired, rules_refill=plan.rules_refill,
                 storage_blocks=sorted({p["block"] for p in plan.projections}),
                 INT_STEP=S.INT_STEP, INT_THREADS=S.INT_THREADS, INT_NMON=S.INT_NMON,

@@ -164,7 +164,28 @@ class Simulator:
         self._device_ok = False
         self.rules = Rules(self) if plan.rules_fired is not None else None
         self.kernel = module.Kernel(self.ptrs, self.ints, self.reals)
+        self.use_blas(True)
         self.bind()
+
+    def use_blas(self, on: bool = True) -> str:
+        """Batched dense sums as one product on SciPy's BLAS (pinned to one thread while
+        the kernel runs), or on the storage kernel's loops (``on=False``, no usable BLAS,
+        or no such sum); returns which."""
+        blas = None
+        if on and self.plan.blas:
+            from ..toolchain.blas import scipy_blas
+            blas = scipy_blas()[0]
+        if not self.kernel.set_blas(blas.dgemm if blas else 0):
+            blas = None
+        self._blas = blas
+        return blas.name if blas else "loops"
+
+    def _call(self, fn, *args):
+        """A kernel entry; with BLAS on the calling thread only while it runs."""
+        if self._blas is None:
+            return fn(*args)
+        with self._blas.one_thread():
+            return fn(*args)
 
     # -- binding ----------------------------------------------------------------------------
     def _ring_depths(self) -> dict:
@@ -398,7 +419,7 @@ class Simulator:
             self._device_ok = True
 
     def _kernel_run(self, nsteps: int) -> int:
-        done = self.kernel.run(nsteps)
+        done = self._call(self.kernel.run, nsteps)
         if done < 0:
             raise NeurogenError(self.backend.error(self.module))
         return done
@@ -512,9 +533,9 @@ class Simulator:
         if self.backend.checked_steps:
             self.run(1)
             return
-        if self.kernel.step() == 0:
+        if self._call(self.kernel.step) == 0:
             self.monitors.reserve(self.step_count, 1, at_least_one=True)
-            self.kernel.step()
+            self._call(self.kernel.step)
         if self.rules is not None and self.rules.fired():
             self.rules.apply()
         self._check_finite()

@@ -1,0 +1,117 @@
+"""Benchmark: a batched network's dense weighted sums as one BLAS product (issue 23).
+
+The neural field (an input layer, one-to-one with a delay, and a dense difference-of-
+Gaussians lateral projection) at each side N (N*N neurons per population), B copies in
+one network (``batch=B``) with the lateral sums on SciPy's BLAS and on the dense loop,
+against B sequential runs of the same compiled single network. One process per size;
+the three are timed in interleaved rounds and the median is printed (wall and process
+CPU time), with the largest difference of a copy from its sequential run (the loop is
+bit-identical to it; the BLAS product differs by rounding). Prints one JSON line.
+
+    python bench/batched_dense.py [--sizes 20 45] [--batch 16] [--steps 300] [--rounds 3]
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+
+WORKER = r"""
+import json, statistics, sys, time
+import numpy as np
+import neurogen as ng
+N, B, steps, rounds, threads = (int(a) for a in sys.argv[1:6])
+
+def build(batch):
+    net = ng.Network(seed=1, num_threads=threads, batch=batch)
+    inp = net.create((N, N), ng.Neuron(parameters="baseline = 0.0",
+                     equations="r = pos(baseline + Uniform(-0.5, 0.5))"), name="Input")
+    focus = net.create((N, N), ng.Neuron(parameters="tau = 10.0 : population",
+        equations="tau * dr/dt + r = sum(exc) + sum(inh) + Uniform(-0.5, 0.5) : min=0.0, max=1.0"),
+        name="Focus")
+    net.connect(inp, focus, "exc").connect_one_to_one(weights=1.0, delays=20.0)
+    net.connect(focus, focus, "inh").connect_dog(amp_pos=0.2, sigma_pos=0.1, amp_neg=0.1,
+                                                 sigma_neg=0.7, storage_format="dense")
+    net.compile()
+    x, y = np.meshgrid(np.arange(N), np.arange(N))
+    inp.baseline = np.exp(-((x - N / 2) ** 2 + (y - N / 2) ** 2) / 8.0)
+    return net, focus
+
+def timed(fn):
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+net, focus = build(B)
+single, focus1 = build(1)
+
+def batched(blas):
+    net._sim.use_blas(blas)
+    net.reset()
+    net.simulate(float(steps))
+    return focus.r.copy()
+
+def sequential():
+    out = []
+    for b in range(B):       # copy b of the batched run is the single run with seed 1 + b
+        single.reset(); single.setup(seed=1 + b)
+        single.simulate(float(steps))
+        out.append(focus1.r.copy())
+    return np.array(out)
+
+blas_name = net._sim.use_blas(True)
+times = {"blas": [], "loop": [], "sequential": []}
+for _ in range(rounds):
+    for key, fn in (("blas", lambda: batched(True)), ("loop", lambda: batched(False)),
+                    ("sequential", sequential)):
+        wall, cpu, out = timed(fn)
+        times[key].append((wall, cpu))
+        results = {} if key == "blas" else results
+        results[key] = out
+ref = results["sequential"]
+scale = float(np.abs(ref).max()) or 1.0
+print(json.dumps({
+    "blas": blas_name,
+    **{f"{k}_s": statistics.median(w for w, _ in v) for k, v in times.items()},
+    **{f"{k}_cpu_s": statistics.median(c for _, c in v) for k, v in times.items()},
+    "max_abs_diff_blas": float(np.abs(results["blas"] - ref).max()),
+    "max_abs_diff_loop": float(np.abs(results["loop"] - ref).max()), "max_abs_r": scale}))
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 45])
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1)
+    opts = parser.parse_args()
+    results = []
+    for n in opts.sizes:
+        out = subprocess.run([sys.executable, "-c", WORKER, str(n), str(opts.batch),
+                              str(opts.steps), str(opts.rounds), str(opts.threads)],
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"benchmark worker failed:\n{out.stderr}")
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+        row = {"N": n, "neurons": 2 * n * n, "lateral_weights": (n * n) ** 2}
+        for key in ("blas", "loop", "sequential"):
+            row[f"{key}_s"] = round(got[f"{key}_s"], 4)
+            row[f"{key}_cpu_s"] = round(got[f"{key}_cpu_s"], 4)
+        row.update({
+            "speedup_blas_vs_sequential": round(got["sequential_s"] / got["blas_s"], 2),
+            "speedup_loop_vs_sequential": round(got["sequential_s"] / got["loop_s"], 2),
+            "speedup_blas_vs_loop": round(got["loop_s"] / got["blas_s"], 2),
+            "max_abs_diff_blas": got["max_abs_diff_blas"],
+            "max_abs_diff_loop": got["max_abs_diff_loop"], "max_abs_r": got["max_abs_r"],
+            "sums_on": got["blas"]})
+        results.append(row)
+    print(json.dumps({"benchmark": "batched_dense", "machine": platform.machine(),
+                      "cpus": os.cpu_count(), "batch": opts.batch, "steps": opts.steps,
+                      "threads": opts.threads, "rounds": opts.rounds, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
