@@ -11,6 +11,7 @@ import pytest
 
 import neurogen as ng
 from neurogen.codegen.plan import BLAS_MIN_MACS
+from neurogen.codegen.render import PARALLEL_THRESHOLD
 from neurogen.toolchain.blas import scipy_blas
 
 SOURCE = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")
@@ -77,11 +78,16 @@ def test_blas_sums_through_a_delay_ring():
 
 @needs_blas
 def test_blas_sums_bit_identical_across_threads():
+    """Enough work (B * post * pre >= the parallel threshold) for one dgemm per block of
+    rows on each thread; the blocks do not depend on the thread count."""
+    assert B * 2 * PRE * POST >= PARALLEL_THRESHOLD
     got = []
     for threads in (1, 2):
-        net, src, sink, _ = network(threads=threads)
+        net, src, sink, W = network(threads=threads, pre=2 * PRE)
         assert net._sim.use_blas(True) != "loops"
-        got.append(run(net, src, sink)[1])
+        reads, sums = run(net, src, sink)
+        assert_sums(W, reads, sums)
+        got.append(sums)
     np.testing.assert_array_equal(got[0], got[1])
 
 
