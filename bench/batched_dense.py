@@ -6,9 +6,12 @@ one network (``batch=B``) with the lateral sums on SciPy's BLAS and on the dense
 against B sequential runs of the same compiled single network. One process per size;
 the three are timed in interleaved rounds and the median is printed (wall and process
 CPU time), with the largest difference of a copy from its sequential run (the loop is
-bit-identical to it; the BLAS product differs by rounding). Prints one JSON line.
+bit-identical to it; the BLAS product differs by rounding). ``auto``: the batched network
+with the lateral projection in the storage auto picks (a separable or FFT product, much
+cheaper than the dense one): what the rest of the step costs. Prints one JSON line.
 
-    python bench/batched_dense.py [--sizes 20 45] [--batch 16] [--steps 300] [--rounds 3]
+    python bench/batched_dense.py [--sizes 20 45] [--threads 1 2] [--batch 16] [--steps 300]
+                                  [--rounds 3]
 """
 import argparse
 import json
@@ -23,7 +26,7 @@ import numpy as np
 import neurogen as ng
 N, B, steps, rounds, threads = (int(a) for a in sys.argv[1:6])
 
-def build(batch):
+def build(batch, storage="dense"):
     net = ng.Network(seed=1, num_threads=threads, batch=batch)
     inp = net.create((N, N), ng.Neuron(parameters="baseline = 0.0",
                      equations="r = pos(baseline + Uniform(-0.5, 0.5))"), name="Input")
@@ -32,7 +35,7 @@ def build(batch):
         name="Focus")
     net.connect(inp, focus, "exc").connect_one_to_one(weights=1.0, delays=20.0)
     net.connect(focus, focus, "inh").connect_dog(amp_pos=0.2, sigma_pos=0.1, amp_neg=0.1,
-                                                 sigma_neg=0.7, storage_format="dense")
+                                                 sigma_neg=0.7, storage_format=storage)
     net.compile()
     x, y = np.meshgrid(np.arange(N), np.arange(N))
     inp.baseline = np.exp(-((x - N / 2) ** 2 + (y - N / 2) ** 2) / 8.0)
@@ -45,6 +48,12 @@ def timed(fn):
 
 net, focus = build(B)
 single, focus1 = build(1)
+cheap, focus_c = build(B, "auto")     # the lateral sums at their cheapest storage
+
+def floor():
+    cheap.reset()
+    cheap.simulate(float(steps))
+    return None
 
 def batched(blas):
     net._sim.use_blas(blas)
@@ -61,10 +70,10 @@ def sequential():
     return np.array(out)
 
 blas_name = net._sim.use_blas(True)
-times = {"blas": [], "loop": [], "sequential": []}
+times = {"blas": [], "loop": [], "sequential": [], "auto": []}
 for _ in range(rounds):
     for key, fn in (("blas", lambda: batched(True)), ("loop", lambda: batched(False)),
-                    ("sequential", sequential)):
+                    ("sequential", sequential), ("auto", floor)):
         wall, cpu, out = timed(fn)
         times[key].append((wall, cpu))
         results = {} if key == "blas" else results
@@ -76,7 +85,8 @@ print(json.dumps({
     **{f"{k}_s": statistics.median(w for w, _ in v) for k, v in times.items()},
     **{f"{k}_cpu_s": statistics.median(c for _, c in v) for k, v in times.items()},
     "max_abs_diff_blas": float(np.abs(results["blas"] - ref).max()),
-    "max_abs_diff_loop": float(np.abs(results["loop"] - ref).max()), "max_abs_r": scale}))
+    "max_abs_diff_loop": float(np.abs(results["loop"] - ref).max()), "max_abs_r": scale,
+    "auto_storage": cheap.projections[1].storage}))
 """
 
 
@@ -86,18 +96,18 @@ def main():
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
     opts = parser.parse_args()
     results = []
-    for n in opts.sizes:
+    for n, threads in ((n, t) for n in opts.sizes for t in opts.threads):
         out = subprocess.run([sys.executable, "-c", WORKER, str(n), str(opts.batch),
-                              str(opts.steps), str(opts.rounds), str(opts.threads)],
+                              str(opts.steps), str(opts.rounds), str(threads)],
                              capture_output=True, text=True)
         if out.returncode != 0:
             sys.exit(f"benchmark worker failed:\n{out.stderr}")
         got = json.loads(out.stdout.strip().splitlines()[-1])
-        row = {"N": n, "neurons": 2 * n * n, "lateral_weights": (n * n) ** 2}
-        for key in ("blas", "loop", "sequential"):
+        row = {"N": n, "threads": threads, "neurons": 2 * n * n, "lateral_weights": (n * n) ** 2}
+        for key in ("blas", "loop", "sequential", "auto"):
             row[f"{key}_s"] = round(got[f"{key}_s"], 4)
             row[f"{key}_cpu_s"] = round(got[f"{key}_cpu_s"], 4)
         row.update({
@@ -106,11 +116,12 @@ def main():
             "speedup_blas_vs_loop": round(got["loop_s"] / got["blas_s"], 2),
             "max_abs_diff_blas": got["max_abs_diff_blas"],
             "max_abs_diff_loop": got["max_abs_diff_loop"], "max_abs_r": got["max_abs_r"],
-            "sums_on": got["blas"]})
+            "speedup_auto_vs_sequential": round(got["sequential_s"] / got["auto_s"], 2),
+            "auto_storage": got["auto_storage"], "sums_on": got["blas"]})
         results.append(row)
     print(json.dumps({"benchmark": "batched_dense", "machine": platform.machine(),
                       "cpus": os.cpu_count(), "batch": opts.batch, "steps": opts.steps,
-                      "threads": opts.threads, "rounds": opts.rounds, "results": results}))
+                      "rounds": opts.rounds, "results": results}))
 
 
 if __name__ == "__main__":
