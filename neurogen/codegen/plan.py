@@ -450,9 +450,9 @@ def _conductance(post, target: int) -> str:
 
 BATCHED_KERNELS = ("dense", "csr")   # storage kernels with a batch-wide weighted-sum block
 #: a batched dense sum of at least this many multiply-adds (copies x post x pre) is one
-#: BLAS product (SciPy's dgemm, on one thread: neurogen/toolchain/blas.py); smaller ones
-#: stay on the storage kernel's loop, which a BLAS call's overhead would not beat
-BLAS_MIN_MACS = 1 << 17
+#: BLAS product (SciPy's dgemm: neurogen/toolchain/blas.py); below, the storage kernel's
+#: loop (measured, one thread, whole step: loop as fast under ~1 000, BLAS 1.4x at 4 096)
+BLAS_MIN_MACS = 1 << 12
 
 
 def copy_width(attribute, size: str) -> str | None:

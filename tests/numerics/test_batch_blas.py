@@ -93,7 +93,7 @@ def test_blas_sums_bit_identical_across_threads():
 
 def test_small_float_and_csr_products_keep_the_loop():
     """Below the threshold the loop runs: each copy bit-identical to its single run."""
-    pre, post, batch = 20, 30, 2
+    pre, post, batch = 12, 30, 2
     assert batch * pre * post < BLAS_MIN_MACS
     net, src, sink, _ = network(batch=batch, pre=pre, post=post)
     _, sums = run(net, src, sink, batch=batch)
