@@ -12,6 +12,7 @@ cheaper than the dense one): what the rest of the step costs. Prints one JSON li
 
     python bench/batched_dense.py [--sizes 20 45] [--threads 1 2] [--batch 16] [--steps 300]
                                   [--rounds 3]
+    python bench/batched_dense.py --crossover [--rounds 5]
 """
 import argparse
 import json
@@ -90,6 +91,50 @@ print(json.dumps({
 """
 
 
+CROSSOVER = r"""
+import json, statistics, sys, time
+import numpy as np
+import neurogen as ng
+import neurogen.codegen.render as render
+render.BLAS_MIN_MACS = 1     # this benchmark only: every size on BLAS, to find the threshold
+rounds = int(sys.argv[1])
+source = ng.Neuron(parameters="baseline = 0.0", equations="r = baseline")
+sink = ng.Neuron(equations="r = sum(exc)")
+rows = []
+for B, n in ((2, 16), (2, 32), (4, 32), (8, 32), (4, 64), (16, 64), (4, 256), (16, 256)):
+    net = ng.Network(seed=2, batch=B, num_threads=1)
+    src, dst = net.create(n, source), net.create(n, sink)
+    net.connect(src, dst, "exc").connect_from_matrix(
+        np.random.default_rng(1).normal(size=(n, n)), storage_format="dense")
+    net.compile()
+    src.baseline = np.random.default_rng(2).normal(size=(B, n))
+    steps = max(200, int(2e8 / (B * n * n)))
+    times = {True: [], False: []}
+    for _ in range(rounds):
+        for on in (True, False):
+            net._sim.use_blas(on)
+            t0 = time.perf_counter()
+            net.simulate(float(steps))
+            times[on].append((time.perf_counter() - t0) / steps * 1e6)
+    blas, loop = statistics.median(times[True]), statistics.median(times[False])
+    rows.append({"batch": B, "n": n, "macs_per_step": B * n * n, "blas_us_per_step":
+                 round(blas, 2), "loop_us_per_step": round(loop, 2),
+                 "loop_over_blas": round(loop / blas, 2)})
+print(json.dumps(rows))
+"""
+
+
+def crossover(opts):
+    """Where BLAS starts to pay: a sink ``r = sum(exc)`` fed by B x n rates, whole steps."""
+    out = subprocess.run([sys.executable, "-c", CROSSOVER, str(opts.rounds)],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"benchmark worker failed:\n{out.stderr}")
+    print(json.dumps({"benchmark": "batched_dense_crossover", "machine": platform.machine(),
+                      "cpus": os.cpu_count(), "threads": 1, "rounds": opts.rounds,
+                      "results": json.loads(out.stdout.strip().splitlines()[-1])}))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 45])
@@ -97,7 +142,11 @@ def main():
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, nargs="+", default=[1])
+    parser.add_argument("--crossover", action="store_true",
+                        help="instead: BLAS against the loop from 512 multiply-adds a step up")
     opts = parser.parse_args()
+    if opts.crossover:
+        return crossover(opts)
     results = []
     for n, threads in ((n, t) for n in opts.sizes for t in opts.threads):
         out = subprocess.run([sys.executable, "-c", WORKER, str(n), str(opts.batch),

@@ -449,9 +449,8 @@ def _conductance(post, target: int) -> str:
 
 
 BATCHED_KERNELS = ("dense", "csr")   # storage kernels with a batch-wide weighted-sum block
-#: a batched dense sum of at least this many multiply-adds (copies x post x pre) is one
-#: BLAS product (SciPy's dgemm: neurogen/toolchain/blas.py); below, the storage kernel's
-#: loop (measured, one thread, whole step: loop as fast under ~1 000, BLAS 1.4x at 4 096)
+#: batched dense sums of at least this many multiply-adds (copies x post x pre) are one
+#: dgemm (blas_sum); below, the loop (as fast under ~1 000; bench/batched_dense.py)
 BLAS_MIN_MACS = 1 << 12
 
 
@@ -488,9 +487,8 @@ def batch_strides(network: NetworkIR, table: S.SlotTable, pointers: list) -> dic
 
 
 def blas_sum(entry: dict, backend, precision: str) -> bool:
-    """A batched dense weighted sum (B copies of ``W @ r``) may be one matrix product,
-    sums (B x post) = rates (B x pre) @ W^T, on the BLAS: OpenMP backend, double precision
-    (sgemm would accumulate in float; the loop accumulates in double), plain sums only."""
+    """B copies of a dense ``W @ r`` as one product on the BLAS: OpenMP, double precision
+    (sgemm would accumulate in float, the loop does in double), plain sums."""
     return bool(entry["batched"]) and entry["storage"] == "dense" and \
         backend.name == "openmp" and precision != "float" and entry["operation"] == "sum"
 
