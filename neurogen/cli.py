@@ -212,7 +212,7 @@ def info(as_json):
         click.echo(f"kernel flags: {data['kernel_flags']} (compile(compiler_flags=...) adds "
                    "to them; a network's build_info says which it used)")
     click.echo(f"fft storage: {data['fft'] or 'none (no compiler)'}")
-    click.echo(f"blas (training's dense products): {data['blas']}")
+    click.echo(f"blas (dense products: training, batched simulation): {data['blas']}")
     click.echo(f"cache: {c['path']} ({c['entries']} entries, {c['bytes'] / 1e6:.1f} MB)")
 
 

@@ -38,6 +38,7 @@ from .printer import Access
 from .sanitize import comment
 from . import spiking
 from .structural import lower_rules
+from .batch import BATCHED_KERNELS, batch_strides, blas_sum
 
 CTYPES = {"int": "int32_t", "bool": "bool"}
 
@@ -446,51 +447,6 @@ def _conductance(post, target: int) -> str:
     the sum buffer of a target its equations do not read."""
     name = post.pop.targets[target]
     return post.buffers.get(f"g_{name}", post.buffers.get(f"_sum_{name}"))
-
-
-BATCHED_KERNELS = ("dense", "csr")   # storage kernels with a batch-wide weighted-sum block
-#: batched dense sums of at least this many multiply-adds (copies x post x pre) are one
-#: dgemm (blas_sum); below, the loop (as fast under ~1 000; bench/batched_dense.py)
-BLAS_MIN_MACS = 1 << 12
-
-
-def copy_width(attribute, size: str) -> str | None:
-    """Elements per copy of a population attribute in a batched network: per-neuron
-    attributes and population-wide *variables* are per copy; population-wide parameters
-    are shared (None)."""
-    if attribute.locality != GLOBAL:
-        return size
-    return "1" if attribute.kind == "variable" else None
-
-
-def batch_strides(network: NetworkIR, table: S.SlotTable, pointers: list) -> dict:
-    """Per-copy buffers of a batched network: C name -> elements between two copies.
-    Weights, kernel tables, synapse attributes, delays and replayed rates are shared."""
-    strides = {}
-    for name, _, index, _ in pointers:
-        slot = table.ptrs[index]
-        if isinstance(slot, (S.PopAttribute, S.PopSum, S.DelayRing)):
-            size = f"p{slot.pop}_size"
-            if isinstance(slot, S.PopSum):
-                strides[name] = size
-                continue
-            attr = network.populations[slot.pop].neuron.attribute(slot.name)
-            width = copy_width(attr, size) if isinstance(slot, S.PopAttribute) else \
-                (size if attr.locality != GLOBAL else "1")
-            if isinstance(slot, S.DelayRing):
-                width = f"ring{slot.pop}_depth * {width}"
-            if width is not None:
-                strides[name] = width
-        elif isinstance(slot, S.PopReduction):
-            strides[name] = "1"
-    return strides
-
-
-def blas_sum(entry: dict, backend, precision: str) -> bool:
-    """B copies of a dense ``W @ r`` as one product on the BLAS: OpenMP, double precision
-    (sgemm would accumulate in float, the loop does in double), plain sums."""
-    return bool(entry["batched"]) and entry["storage"] == "dense" and \
-        backend.name == "openmp" and precision != "float" and entry["operation"] == "sum"
 
 
 def build_plan(network: NetworkIR, backend) -> Plan:

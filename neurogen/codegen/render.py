@@ -17,7 +17,8 @@ import jinja2
 from .._version import __version__
 from ..errors import NeurogenError
 from . import slots as S
-from .plan import BLAS_MIN_MACS, Plan
+from .batch import BLAS_MIN_MACS
+from .plan import Plan
 from .sanitize import comment
 
 ENTRY = "ng_run"

@@ -41,7 +41,7 @@ def test_info_says_which_blas_training_uses(tmp_path):
     env = {"NEUROGEN_CACHE_DIR": str(tmp_path / "cache")}
     data = json.loads(cli_process("info", "--json", env=env).stdout)
     assert data["blas"] == describe()
-    assert f"blas (training's dense products): {data['blas']}" in cli_process(
+    assert f"blas (dense products: training, batched simulation): {data['blas']}" in cli_process(
         "info", env=env).stdout
     without = json.loads(cli_process("info", "--json", env={**env, "NEUROGEN_BLAS": "0"}).stdout)
     assert without["blas"] == "built-in loops (NEUROGEN_BLAS=0)"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
-from neurogen.codegen.plan import BLAS_MIN_MACS
+from neurogen.codegen.batch import BLAS_MIN_MACS
 from neurogen.codegen.render import PARALLEL_THRESHOLD
 from neurogen.toolchain.blas import scipy_blas
 
