@@ -68,12 +68,12 @@ def run_compiled(finder, kernel, opt, x, total: int, num_batch: int, tolerance: 
         history.extend(kernel.run(xs, m, v, done, n, lr0, steps, rate, opt.beta1,
                                   opt.beta2, opt.eps, num_threads))
         done += n
-        finder._print(f"    Batches {done - n + 1}-{done} in "
+        finder.say(f"    Batches {done - n + 1}-{done} in "
                       f"{time.perf_counter() - t0:.2f} sec, Training loss "
                       f"{history[-1]:.10f}")
         t0 = time.perf_counter()
         if history[-1] < tolerance:
-            finder._print(f"    Stop optimization as mean training loss "
+            finder.say(f"    Stop optimization as mean training loss "
                           f"{history[-1]:.10f} is below tolerance {tolerance:.10f}.")
             break
     opt.m, opt.v, opt.step_count = m.astype(np.float64), v.astype(np.float64), done

@@ -149,7 +149,8 @@ class SlowPointFinder:
         self.opt_losses = np.zeros(0)
 
     # -- the vector field ------------------------------------------------------------------
-    def _print(self, *args):
+    def say(self, *args):
+        """Prints a progress line when the finder is ``verbose``."""
         if self.verbose:
             print(*args, flush=True)
 
@@ -285,7 +286,7 @@ class SlowPointFinder:
                                 f"neurogen.analysis.Adam), got {opt!r}")
         kernel = compiled_kernel(self, opt, compiled, precision)
         opt.init(x)
-        self._print(f"Optimizing with {opt!r} to find fixed points"
+        self.say(f"Optimizing with {opt!r} to find fixed points"
                     f"{' (compiled, ' + precision + ')' if kernel else ''}:")
         history, start, t0 = [], 0, time.perf_counter()
         t_start = t0
@@ -314,12 +315,12 @@ class SlowPointFinder:
                 x = opt.update(x, grad)
                 history.append(float(loss.mean()))
             if (it + 1) % num_batch == 0:
-                self._print(f"    Batches {start + 1}-{it + 1} in "
+                self.say(f"    Batches {start + 1}-{it + 1} in "
                             f"{time.perf_counter() - t0:.2f} sec, Training loss "
                             f"{history[-1]:.10f}")
                 start, t0 = it + 1, time.perf_counter()
                 if history[-1] < tolerance:
-                    self._print(f"    Stop optimization as mean training loss "
+                    self.say(f"    Stop optimization as mean training loss "
                                 f"{history[-1]:.10f} is below tolerance {tolerance:.10f}.")
                     break
         self.search_seconds = time.perf_counter() - t_start
@@ -345,7 +346,7 @@ class SlowPointFinder:
         lam = np.full(B, 0.0 if opt_solver == "newton" else 1e-3)
         loss = self.loss(x)
         active = loss > tolerance
-        self._print(f"Optimizing with Levenberg-Marquardt ({opt_solver}, exact Jacobian) "
+        self.say(f"Optimizing with Levenberg-Marquardt ({opt_solver}, exact Jacobian) "
                     f"to find fixed points:")
         history, t0 = [float(loss.mean())], time.perf_counter()
         t_start = t0
@@ -378,7 +379,7 @@ class SlowPointFinder:
                 active[chunk[stuck]] = False
             active &= loss > tolerance
             history.append(float(loss.mean()))
-            self._print(f"    Iteration {it + 1} in {time.perf_counter() - t0:.2f} sec, "
+            self.say(f"    Iteration {it + 1} in {time.perf_counter() - t0:.2f} sec, "
                         f"Training loss {history[-1]:.4e}, {int(active.sum())} point(s) "
                         f"still moving")
             t0 = time.perf_counter()
@@ -427,11 +428,11 @@ class SlowPointFinder:
     def filter_loss(self, tolerance: float = 1e-5):
         """Keep the points whose loss is below ``tolerance``."""
         self._require()
-        self._print(f"Excluding fixed points with squared speed above tolerance "
+        self.say(f"Excluding fixed points with squared speed above tolerance "
                     f"{tolerance:g}:")
         before = len(self._losses)
         self._keep(self._losses < tolerance)
-        self._print(f"    Kept {len(self._losses)}/{before} fixed points with tolerance "
+        self.say(f"    Kept {len(self._losses)}/{before} fixed points with tolerance "
                     f"under {tolerance:g}.")
 
     def keep_unique(self, tolerance: float = 2.5e-2):
@@ -439,7 +440,7 @@ class SlowPointFinder:
         an *earlier* point, whether that one is kept or not (so a chain of close points
         keeps only its first); ``tolerance <= 0`` keeps all."""
         self._require()
-        self._print("Excluding non-unique fixed points:")
+        self.say("Excluding non-unique fixed points:")
         fps, before = self._fixed_points, len(self._fixed_points)
         keep = np.ones(before, dtype=bool)
         if before > 1 and tolerance > 0:
@@ -447,23 +448,23 @@ class SlowPointFinder:
             close = np.triu(D <= tolerance, k=1)          # close[i, j]: i earlier than j
             keep = ~close.any(axis=0)
         self._keep(keep)
-        self._print(f"    Kept {int(keep.sum())}/{before} unique fixed points with "
+        self.say(f"    Kept {int(keep.sum())}/{before} unique fixed points with "
                     f"uniqueness tolerance {tolerance:g}.")
 
     def exclude_outliers(self, tolerance: float = 1e0):
         """Drop points whose nearest other fixed point is not closer than ``tolerance``
         (BrainPy's rule; ``tolerance=inf`` keeps all)."""
         self._require()
-        self._print("Excluding outliers:")
+        self.say("Excluding outliers:")
         fps, before = self._fixed_points, len(self._fixed_points)
         if before <= 1:
-            self._print(f"    Kept {before}/{before} fixed points (nothing to compare).")
+            self.say(f"    Kept {before}/{before} fixed points (nothing to compare).")
             return
         D = _pairwise(fps)
         np.fill_diagonal(D, np.inf)
         keep = D.min(axis=1) < tolerance                 # BrainPy: strictly closer
         self._keep(keep)
-        self._print(f"    Kept {int(keep.sum())}/{before} fixed points with within outlier "
+        self.say(f"    Kept {int(keep.sum())}/{before} fixed points with within outlier "
                     f"tolerance {tolerance:g}.")
 
     @staticmethod

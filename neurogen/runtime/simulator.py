@@ -176,7 +176,7 @@ class Simulator:
         if on and self.plan.blas:
             from ..toolchain.blas import scipy_blas
             blas = scipy_blas()[0]
-        local = blas._set_local if blas else None    # OpenMP threads pin BLAS with it
+        local = blas.set_local if blas else None    # OpenMP threads pin BLAS with it
         if not self.kernel.set_blas(blas.dgemm if blas else 0,
                                     ctypes.cast(local, ctypes.c_void_p).value if local else 0):
             blas = None

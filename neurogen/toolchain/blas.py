@@ -23,7 +23,7 @@ class Blas:
     name: str            # what `neurogen info` prints
     dgemm: int           # addresses of cython_blas's dgemm/sgemm (Fortran conventions)
     sgemm: int
-    _set_local: object = None     # openblas_set_num_threads_local (returns the previous)
+    set_local: object = None      # openblas_set_num_threads_local (returns the previous)
     _set: object = None           # openblas_set_num_threads / _get_num_threads
     _get: object = None
 
@@ -34,12 +34,12 @@ class Blas:
     def one_thread(self):
         """BLAS on the calling thread only while the block runs (same operation order,
         so the same bits, whatever the machine's or the user's thread settings)."""
-        if self._set_local is not None:
-            before = self._set_local(1)
+        if self.set_local is not None:
+            before = self.set_local(1)
             try:
                 yield
             finally:
-                self._set_local(before)
+                self.set_local(before)
         else:
             before = self._get()
             self._set(1)

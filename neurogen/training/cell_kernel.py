@@ -42,16 +42,16 @@ def _lines(exprs, names, table, precision, prefix):
 
 def render(cell, f_type: str, precision: str, rows: int):
     """C++ and Cython sources, the pointer names, the constants' order."""
-    step, n, variables = cell._step, cell.n, cell.variables
+    step, n, variables = cell.cell_step, cell.n, cell.variables
     nv = len(variables)
-    targets = list(cell._targets)
+    targets = list(cell.targets)
     table = {sp.Symbol(v): f"v{m}" for m, v in enumerate(variables)}
     table.update({sum_symbol(t): f"s{k}" for k, t in enumerate(targets)})
     pointers, sums = [], []
     for m, p in enumerate(step.parameters):
         pointers.append(f"P{m}")
         table[sp.Symbol(p)] = f"P{m}[0]" if p in step.global_params else f"P{m}[i]"
-    constants = sorted(cell._problem.values.constants)
+    constants = sorted(cell.problem.values.constants)
     for c, name in enumerate(constants):
         table[sp.Symbol(name)] = f"(real)R[{8 + c}]"
     table[DT] = "(real)dt"
@@ -132,21 +132,21 @@ class AdamSearch:
         self.f_type, self.precision, self.dtype = f_type, precision, _DTYPES[precision]
         # a block's scratch (sums, their adjoints, the gradient) lives on the stack of
         # the thread that runs it: at most ~256 KiB
-        per_row = (2 * max(1, len(cell._targets)) + 1) * cell.dim * \
+        per_row = (2 * max(1, len(cell.targets)) + 1) * cell.dim * \
             np.dtype(self.dtype).itemsize
         self.rows, self.dim = max(1, min(int(rows), (1 << 18) // per_row)), cell.dim
         cpp, pyx, pointers, constants = render(cell, f_type, precision, self.rows)
         self.source = cpp
-        problem = cell._problem
+        problem = cell.problem
         self.module, self.build_info = build(cpp, pyx, problem.backend, tc=problem.toolchain)
         n, dt = cell.n, self.dtype
         buffers = {}
-        for m, p in enumerate(cell._step.parameters):
+        for m, p in enumerate(cell.cell_step.parameters):
             buffers[f"P{m}"] = np.ascontiguousarray(
-                np.broadcast_to(np.asarray(cell._params[m], dtype=dt).reshape(-1), (
-                    1 if p in cell._step.global_params else n,)), dtype=dt)
-        W = cell._weights()[0]
-        for k, t in enumerate(cell._targets):
+                np.broadcast_to(np.asarray(cell.parameter_values[m], dtype=dt).reshape(-1), (
+                    1 if p in cell.cell_step.global_params else n,)), dtype=dt)
+        W = cell.weights()[0]
+        for k, t in enumerate(cell.targets):
             buffers[f"K{k}"] = np.ascontiguousarray(
                 np.broadcast_to(np.asarray(cell.const.get(t, 0.0), dtype=dt), (n,)), dtype=dt)
             if t in cell.recurrent:
@@ -154,7 +154,7 @@ class AdamSearch:
                 buffers[f"WT{k}"] = np.ascontiguousarray(W[k].T, dtype=dt)
         self._buffers = [buffers[name] for name in pointers]
         self._reals = np.zeros(8 + len(constants))
-        self._reals[R_DT] = cell._env["dt"]
+        self._reals[R_DT] = cell.dt
         for c, name in enumerate(constants):
             self._reals[8 + c] = problem.values.constants[name]
         self._ints = np.zeros(4, dtype=np.int64)

@@ -134,6 +134,32 @@ class CellMap:
             self._searches[key] = AdamSearch(self, f_type, precision, rows)
         return self._searches[key]
 
+    @property
+    def cell_step(self):
+        """The population's differentiable step (its sympy map, parameters, targets)."""
+        return self._step
+
+    @property
+    def problem(self):
+        """The trainer's problem the map was taken from (values, backend, toolchain)."""
+        return self._problem
+
+    @property
+    def targets(self) -> tuple:
+        return tuple(self._targets)
+
+    @property
+    def parameter_values(self) -> list:
+        """The step's parameter values, in ``cell_step.parameters`` order."""
+        return list(self._params)
+
+    @property
+    def dt(self) -> float:
+        return self._env["dt"]
+
+    def weights(self):
+        return self._weights()
+
     def _weights(self):
         """The recurrent matrices by target (None where none) and their transposes, as
         contiguous arrays, made once (the products then read rows)."""
