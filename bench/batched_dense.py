@@ -21,27 +21,15 @@ import platform
 import subprocess
 import sys
 
+from neural_field import FIELD_BUILD
+
 WORKER = r"""
 import json, statistics, sys, time
 import numpy as np
 import neurogen as ng
 N, B, steps, rounds, threads = (int(a) for a in sys.argv[1:6])
 
-def build(batch, storage="dense"):
-    net = ng.Network(seed=1, num_threads=threads, batch=batch)
-    inp = net.create((N, N), ng.Neuron(parameters="baseline = 0.0",
-                     equations="r = pos(baseline + Uniform(-0.5, 0.5))"), name="Input")
-    focus = net.create((N, N), ng.Neuron(parameters="tau = 10.0 : population",
-        equations="tau * dr/dt + r = sum(exc) + sum(inh) + Uniform(-0.5, 0.5) : min=0.0, max=1.0"),
-        name="Focus")
-    net.connect(inp, focus, "exc").connect_one_to_one(weights=1.0, delays=20.0)
-    net.connect(focus, focus, "inh").connect_dog(amp_pos=0.2, sigma_pos=0.1, amp_neg=0.1,
-                                                 sigma_neg=0.7, storage_format=storage)
-    net.compile()
-    x, y = np.meshgrid(np.arange(N), np.arange(N))
-    inp.baseline = np.exp(-((x - N / 2) ** 2 + (y - N / 2) ** 2) / 8.0)
-    return net, focus
-
+"""+ FIELD_BUILD + r"""
 def timed(fn):
     t0, c0 = time.perf_counter(), time.process_time()
     out = fn()

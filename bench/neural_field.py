@@ -56,14 +56,10 @@ print(json.dumps({"connect_s": t_connect, "compile_s": t_compile, "ready_s": t_r
 """
 
 
-BATCH_WORKER = r"""
-import json, sys, time
-import numpy as np
-import neurogen as ng
-N, threads, steps, B = (int(a) for a in sys.argv[1:5])
-storage = sys.argv[5]
-
-def build(batch):
+#: the neural field of the batched workers (here and bench/batched_dense.py): B copies
+#: with the lateral projection in `storage`
+FIELD_BUILD = r"""
+def build(batch, storage="dense"):
     net = ng.Network(seed=1, num_threads=threads, batch=batch)
     inp = net.create((N, N), ng.Neuron(parameters="baseline = 0.0",
                      equations="r = pos(baseline + Uniform(-0.5, 0.5))"), name="Input")
@@ -77,8 +73,17 @@ def build(batch):
     x, y = np.meshgrid(np.arange(N), np.arange(N))
     inp.baseline = np.exp(-((x - N / 2) ** 2 + (y - N / 2) ** 2) / 8.0)
     return net, focus
+"""
 
-net, focus = build(B)
+BATCH_WORKER = r"""
+import json, sys, time
+import numpy as np
+import neurogen as ng
+N, threads, steps, B = (int(a) for a in sys.argv[1:5])
+storage = sys.argv[5]
+
+"""+ FIELD_BUILD + r"""
+net, focus = build(B, storage)
 net.simulate(10.0); net.reset()
 t0, c0 = time.perf_counter(), time.process_time()
 net.simulate(float(steps))

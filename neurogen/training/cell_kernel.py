@@ -13,13 +13,12 @@ default; ``'double'`` agrees with the NumPy search to rounding.
 from __future__ import annotations
 
 import numpy as np
-import jinja2
 import sympy as sp
 
 from ..codegen.printer import AdjointPrinter
-from ..codegen.render import environment
 from ..toolchain.builder import build
 from .graph import TrainingError
+from .kernel_source import render_pair
 from .symbolic import DT, T, sum_symbol
 
 R_DT, R_LR, R_DECAY_STEPS, R_DECAY_RATE, R_BETA1, R_BETA2, R_EPS, R_SCALE = range(8)
@@ -103,13 +102,8 @@ def render(cell, f_type: str, precision: str, rows: int):
                    R_DECAY_RATE=R_DECAY_RATE, R_BETA1=R_BETA1, R_BETA2=R_BETA2, R_EPS=R_EPS,
                    R_SCALE=R_SCALE, I_BATCH=I_BATCH, I_ITERS=I_ITERS, I_STEP0=I_STEP0,
                    I_THREADS=I_THREADS)
-    env = environment()
-    try:
-        cpp = env.get_template("training/slow_points.cpp.j2").render(**context)
-        pyx = env.get_template("training/slow_points.pyx.j2").render()
-    except jinja2.TemplateError as exc:
-        raise TrainingError(f"internal error while generating the slow-point search: "
-                            f"{exc}") from None
+    cpp, pyx = render_pair("training/slow_points.cpp.j2", "training/slow_points.pyx.j2",
+                           context, "the slow-point search")
     return cpp, pyx, pointers, constants
 
 

@@ -184,11 +184,17 @@ def render(problem: Problem, steps: list, precision: str) -> tuple[str, str, Lay
                    pointers=list(zip([name for name, _ in layout.pointers], layout.ctypes)),
                    INT_STEPS=INT_STEPS, INT_BATCH=INT_BATCH, INT_LAG=INT_LAG,
                    INT_SCORED=INT_SCORED)
+    cpp, pyx = render_pair("training/kernel.cpp.j2", "training/wrapper.pyx.j2", context,
+                           "the training kernels")
+    return cpp, pyx, layout
+
+
+def render_pair(cpp_template: str, pyx_template: str, context: dict, what: str):
+    """The C++ source (from ``context``) and its Cython wrapper; a template error is an
+    internal ``TrainingError`` naming ``what`` was being generated."""
     env = environment()
     try:
-        cpp = env.get_template("training/kernel.cpp.j2").render(**context)
-        pyx = env.get_template("training/wrapper.pyx.j2").render()
+        return (env.get_template(cpp_template).render(**context),
+                env.get_template(pyx_template).render())
     except jinja2.TemplateError as exc:
-        raise TrainingError(f"internal error while generating the training kernels: "
-                            f"{exc}") from None
-    return cpp, pyx, layout
+        raise TrainingError(f"internal error while generating {what}: {exc}") from None

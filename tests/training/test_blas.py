@@ -10,7 +10,7 @@ import pytest
 from neurogen.tasks import PerceptualDecisionMaking
 from neurogen.toolchain import blas as blas_module
 from neurogen.training import Trainer, kernel_source
-from test_seed_rnn import numpy_loss_and_grads, seed_rnn
+from test_seed_rnn import assert_matches_numpy, seed_rnn
 
 HIDDEN = 160
 BLAS, WHY = blas_module.scipy_blas()
@@ -47,17 +47,7 @@ def test_blas_gradients_equal_the_built_in_loops(precision, tol):
 
 @needs_blas
 def test_blas_gradients_match_numpy_reference():
-    trainer = trainer_for()
-    xs, ys = data(batch=3, steps=40, seed=4)
-    loss, grads = trainer.gradient(xs, ys)
-    v = trainer.values()
-    ref_loss, ref = numpy_loss_and_grads(v["w_in"].T, v["w_rec"].T, v["rnn.b"],
-                                         v["w_out"].T, v["out.b"], xs, ys, alpha=1.0)
-    assert abs(loss - ref_loss) <= 1e-12 * abs(ref_loss)
-    for name, matrix in (("w_in", True), ("w_rec", True), ("w_out", True),
-                         ("rnn.b", False), ("out.b", False)):
-        mine = grads[name].T if matrix else grads[name]
-        assert np.linalg.norm(mine - ref[name]) <= 1e-10 * np.linalg.norm(ref[name]), name
+    assert_matches_numpy(trainer_for(), *data(batch=3, steps=40, seed=4))
 
 
 @needs_blas

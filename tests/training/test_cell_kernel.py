@@ -6,10 +6,11 @@ a two-variable population; the stop and the optimizer's state. Seconds in all.""
 import numpy as np
 import pytest
 
-from neurogen import Network, Neuron, Uniform
+from neurogen import Network
 from neurogen.analysis import Adam, AnalysisError, ExponentialDecay, SlowPointFinder
-from neurogen.models import InputNeuron, rate_rnn
+from neurogen.models import rate_rnn
 from neurogen.training import CellMap, Trainer
+from trainutil import two_variable_network
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +62,8 @@ def test_two_variable_population_and_continuous_field():
     """v relaxes to the weighted sums, r = tanh(v): the state is (v, r); sympy's
     derivatives of both in both, and of the sums; f_type='continuous' takes the map's
     value as the field F."""
-    net = Network(dt=1.0, seed=1)
-    inp = net.create(2, InputNeuron, name="inp")
-    pop = net.create(5, Neuron(parameters="tau = 4.0 : population",
-                               equations="tau * dv/dt = -v + sum(in) + sum(rec)\n"
-                                         "r = tanh(v)"), name="pop")
-    out = net.create(2, Neuron(equations="r = sum(ro)"), name="out")
-    a = net.connect(inp, pop, "in").all_to_all(weights=Uniform(-1, 1))
-    b = net.connect(pop, pop, "rec").all_to_all(weights=Uniform(-1, 1),
-                                                allow_self_connections=True)
-    net.connect(pop, out, "ro").all_to_all(weights=1.0)
-    cell = CellMap(Trainer(net, inp, out, [a, b], loss="mse"), pop, inputs={inp: [0.3, -0.2]})
+    trainer, inp, pop = two_variable_network()
+    cell = CellMap(trainer, pop, inputs={inp: [0.3, -0.2]})
     cands = np.random.default_rng(4).standard_normal((11, 10))
     for f_type in ("discrete", "continuous"):
         ref = _search(cell, cands, f_type=f_type, compiled=False)

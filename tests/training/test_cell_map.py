@@ -3,10 +3,11 @@ kernel's step, and its Jacobian with finite differences; SlowPointFinder uses it
 import numpy as np
 import pytest
 
-from neurogen import Network, Neuron, Uniform
+from neurogen import Network
 from neurogen.analysis import SlowPointFinder
-from neurogen.models import InputNeuron, rate_rnn
+from neurogen.models import rate_rnn
 from neurogen.training import CellMap, Trainer, TrainingError
+from trainutil import two_variable_network
 
 
 def _trainer(hidden=10, seed=0):
@@ -35,17 +36,7 @@ def test_map_is_the_kernel_step_and_jacobian_is_exact():
 
 
 def test_two_variable_population_jacobian():
-    net = Network(dt=1.0, seed=1)
-    inp = net.create(2, InputNeuron, name="inp")
-    pop = net.create(5, Neuron(parameters="tau = 4.0 : population",
-                               equations="tau * dv/dt = -v + sum(in) + sum(rec)\n"
-                                         "r = tanh(v)"), name="pop")
-    out = net.create(2, Neuron(equations="r = sum(ro)"), name="out")
-    a = net.connect(inp, pop, "in").all_to_all(weights=Uniform(-1, 1))
-    b = net.connect(pop, pop, "rec").all_to_all(weights=Uniform(-1, 1),
-                                                allow_self_connections=True)
-    net.connect(pop, out, "ro").all_to_all(weights=1.0)
-    trainer = Trainer(net, inp, out, [a, b], loss="mse")
+    trainer, inp, pop = two_variable_network()
     cell = CellMap(trainer, pop, inputs={inp: [0.3, -0.2]})
     assert cell.dim == 10
     h = np.random.default_rng(2).normal(size=(3, 10))

@@ -47,10 +47,8 @@ def numpy_loss_and_grads(w_ir, w_rr, b_rr, w_ro, b_ro, xs, ys, alpha):
     return loss, g
 
 
-def test_bptt_matches_numpy_reference():
-    net, m = seed_rnn(hidden=24)
-    trainer = Trainer(net, m.inp, m.out, m.trainable)
-    xs, ys = PerceptualDecisionMaking(dt=100, seed=4).dataset(5, 60, seed=4)()
+def assert_matches_numpy(trainer, xs, ys, tol=1e-10):
+    """Loss (1e-12) and every gradient (``tol``, norm-wise) equal the NumPy BPTT's."""
     loss, grads = trainer.gradient(xs, ys)
     v = trainer.values()
     ref_loss, ref = numpy_loss_and_grads(v["w_in"].T, v["w_rec"].T, v["rnn.b"],
@@ -60,7 +58,13 @@ def test_bptt_matches_numpy_reference():
                          ("rnn.b", False), ("out.b", False)):
         mine = grads[name].T if matrix else grads[name]
         err = np.linalg.norm(mine - ref[name]) / np.linalg.norm(ref[name])
-        assert err <= 1e-10, (name, err)
+        assert err <= tol, (name, err)
+
+
+def test_bptt_matches_numpy_reference():
+    net, m = seed_rnn(hidden=24)
+    trainer = Trainer(net, m.inp, m.out, m.trainable)
+    assert_matches_numpy(trainer, *PerceptualDecisionMaking(dt=100, seed=4).dataset(5, 60, seed=4)())
 
 
 def test_dt_below_tau_matches_numpy_reference():

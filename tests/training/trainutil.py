@@ -60,3 +60,20 @@ def mse_trainer(net, inp, out, trainable, **kw):
 def data(n_in=2, n_out=2, steps=7, batch=3, seed=0):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(steps, batch, n_in)), rng.normal(size=(steps, batch, n_out))
+
+
+def two_variable_network():
+    """``v`` relaxes to the weighted sums, ``r = tanh(v)``: a population whose state is
+    (v, r); returns (trainer, inp, pop) with the input and recurrent weights trained."""
+    net = Network(dt=1.0, seed=1)
+    inp = net.create(2, InputNeuron, name="inp")
+    pop = net.create(5, Neuron(parameters="tau = 4.0 : population",
+                               equations="tau * dv/dt = -v + sum(in) + sum(rec)\n"
+                                         "r = tanh(v)"), name="pop")
+    out = net.create(2, Neuron(equations="r = sum(ro)"), name="out")
+    a = net.connect(inp, pop, "in").all_to_all(weights=Uniform(-1, 1))
+    b = net.connect(pop, pop, "rec").all_to_all(weights=Uniform(-1, 1),
+                                                allow_self_connections=True)
+    net.connect(pop, out, "ro").all_to_all(weights=1.0)
+    return Trainer(net, inp, out, [a, b], loss="mse"), inp, pop
+
