@@ -30,9 +30,9 @@ def test_divergence_names_population_variable_neuron_and_step(threads):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_divergence_is_found_in_any_block_of_a_large_population(threads):
-    """Loops check their values block by block (256 neurons): a neuron in the last,
-    partial block of the second thread's half is found."""
+def test_divergence_is_found_anywhere_in_a_large_population(threads):
+    """Loops check their new values as they compute them: a neuron near the end of the
+    second thread's half of a large population is found."""
     net = ng.Network(seed=1, num_threads=threads)
     pop = diverging(net, geometry=(201, 199))
     a = np.zeros((201, 199))

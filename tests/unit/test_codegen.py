@@ -56,13 +56,13 @@ def test_openmp_golden_snippets():
                  # a per-neuron loop: a function of __restrict pointers, on the threads
                  # where the work is large enough
                  "ng_p1_loop0(const int64_t i0, const int64_t i1, real* __restrict p1_a0, "
-                 "real* __restrict p1_a1, real* __restrict p1_s0, const double dt, "
-                 "const bool check_finite) {",
+                 "real* __restrict p1_a1, real* __restrict p1_s0, const double dt) {",
                  "if (nthreads > 1 && n * 3 * 8 >= ",
-                 "nonfinite |= ng_p1_loop0(i0, i1, p1_a0, p1_a1, p1_s0, dt, check_finite);",
-                 "nonfinite |= ng_p1_loop0(0, n, p1_a0, p1_a1, p1_s0, dt, check_finite);",
-                 # checked block by block while the block is in the L1 cache
-                 "if (check_finite) nonfinite |= ng_nonfinite(p1_a1 + b0, b1 - b0);",
+                 "const int bad = ng_p1_loop0(i0, i1, p1_a0, p1_a1, p1_s0, dt);",
+                 "const int bad = ng_p1_loop0(0, n, p1_a0, p1_a1, p1_s0, dt);",
+                 "nonfinite |= check_finite & bad;",
+                 # the new values are checked in the loop, while in registers
+                 "nonfinite |= ng_bits(p1_a1[i]);",
                  "if (nonfinite && !I[6]) I[6] = 1 + 1;",
                  "if (I[6]) return s + 1;   // a NaN/infinity: Python names it"]:
         assert line in code, line
