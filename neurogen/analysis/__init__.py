@@ -5,7 +5,8 @@ numbers), and plots (:mod:`neurogen.analysis.plot`; the numbers they
 draw are in :mod:`neurogen.analysis.measures`, which needs no matplotlib)."""
 from . import spike_trains  # noqa: F401  (ANNarchy's spike statistics, NumPy only)
 from .line_attractor import line_attractor_summary
-from .slow_points import Adam, ExponentialDecay, SlowPointFinder
+from .optimizers import Adam, ExponentialDecay
+from .slow_points import SlowPointFinder
 from .symbolic import AnalysisError, SymbolicField
 
 __all__ = ["SlowPointFinder", "SymbolicField", "Adam", "ExponentialDecay", "AnalysisError",

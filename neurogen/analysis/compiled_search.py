@@ -1,7 +1,7 @@
 """The compiled gradient slow-point search of :class:`~.slow_points.SlowPointFinder`.
 
 When ``f_cell`` is a :class:`~neurogen.training.CellMap` and the optimizer neurogen's
-:class:`~.slow_points.Adam` (a constant or :class:`~.slow_points.ExponentialDecay`
+:class:`~.optimizers.Adam` (a constant or :class:`~.optimizers.ExponentialDecay`
 rate), the search is one generated C++ kernel (:mod:`neurogen.training.cell_kernel`),
 called for ``num_batch`` iterations at a time with the stop checked in between, as
 BrainPy checks it.
@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from .optimizers import Adam, ExponentialDecay
 from .symbolic import AnalysisError
 
 
@@ -30,7 +31,6 @@ def cell_map_of(f_cell):
 def compiled_kernel(finder, opt, compiled, precision: str):
     """The kernel for this search, or None for the NumPy search (see
     ``SlowPointFinder.find_fps_with_gd_method``)."""
-    from .slow_points import Adam, ExponentialDecay
     if precision not in ("double", "float"):
         raise AnalysisError(f"precision must be 'double' or 'float', got {precision!r}")
     if compiled not in (None, True, False):
@@ -56,7 +56,6 @@ def run_compiled(finder, kernel, opt, x, total: int, num_batch: int, tolerance: 
     """Run up to ``total`` iterations, ``num_batch`` per kernel call; returns the states
     (float64) and sets the finder's ``opt_losses``/``search_seconds`` and the optimizer's
     moments."""
-    from .slow_points import ExponentialDecay
     lr = opt.lr
     lr0, steps, rate = (lr.lr, lr.decay_steps, lr.decay_rate) \
         if isinstance(lr, ExponentialDecay) else (float(lr), 1.0, 1.0)

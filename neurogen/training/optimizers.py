@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..analysis.slow_points import ExponentialDecay
+from ..analysis.optimizers import ExponentialDecay
 from .graph import TrainingError
 
 __all__ = ["Adam", "SGD", "ExponentialDecay", "clip_by_norm"]
