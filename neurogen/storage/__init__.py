@@ -17,7 +17,7 @@ from .csr import CSR
 from .dense import Dense
 from .fft import FFT
 from .filter import Filter
-from .sell import SELL
+from .sliced_ell import SELL
 from .separable import Separable
 from .spikes import SpikeEvents
 

@@ -1,4 +1,4 @@
-"""The SELL storage kernel (neurogen/storage/sell.py): its sums are CSR's bit for bit
+"""The SELL storage kernel (neurogen/storage/sliced_ell.py): its sums are CSR's bit for bit
 (each row summed in CSR order in a double), within 1e-12 of |W| @ |x| from an
 independent NumPy product, the same with 1 and 2 threads; every projection feature CSR
 has either works on it (weights set and read from Python, dendrites, monitors, save and
@@ -9,7 +9,7 @@ import pytest
 
 import neurogen as ng
 from neurogen import storage
-from neurogen.storage.sell import NARROW, layout_arrays
+from neurogen.storage.sliced_ell import NARROW, layout_arrays
 
 SOURCE = ng.Neuron(parameters="r = 0.0")
 SUM = ng.Neuron(equations="r = sum(exc)")
