@@ -303,7 +303,9 @@ class _PopulationLowering:
         stop = None
         if self.pop.stop is not None:
             stop = {"mode": self.pop.stop.mode,
-                    "expr": emit.expr(self.pop.stop.condition, ltable),
+                    # checked after the population's block: it reads the buffers, not
+                    # the values hoisted for the loops
+                    "expr": emit.expr(self.pop.stop.condition, self.table("i")),
                     "flag": self.slots.int(S.StopFlag(self.k)),
                     "selected": self.slots.int(S.StopSelected(self.k)),
                     "comment": comment(f"{self.pop.stop.condition} {self.pop.stop.mode}")}
@@ -311,6 +313,9 @@ class _PopulationLowering:
         for n, stage in enumerate(loops):     # each loop a function of what it reads
             stage["function"] = f"ng_p{self.k}_loop{n}"
             stage["args"] = loop_arguments(stage, self.pointers, hoisted, self.constants)
+        # reciprocals are computed at each step only where a loop reads them
+        read = {name for stage in loops for _, name in stage["args"]}
+        hoisted = [h for h in hoisted if not h["name"].endswith("_inv") or h["name"] in read]
         return {"id": self.k, "size": self.size_name, "stop": stop, "timed": timed,
                 "spike": spike, "hoisted": hoisted,
                 "sums": self.sums, "pre_global": pre_global,

@@ -197,6 +197,24 @@ def test_poisson_population_driven_by_a_rate_coded_target():
         ng.PoissonPopulation(3, target="e x")
 
 
+def test_simulate_until_reads_population_wide_values_of_a_spiking_population():
+    """The stop condition is checked after the population's block: it reads k from its
+    buffer (the loops' hoisted copies are out of scope there); explicit Euler of
+    tau dv/dt = 1 - v stops at the first step where v / k > 0.05."""
+    net = ng.Network(dt=0.1)
+    pop = net.create(5, ng.Neuron(parameters="tau = 10.0 : population\nk = 4.0 : population",
+                                  equations="tau * dv/dt = 1 - v", spike="v > 2.0",
+                                  reset="v = 0.0"), stop_condition="v / k > 0.05")
+    net.compile(silent=True)
+    stopped = net.simulate_until(100.0, pop)
+    v, steps = 0.0, 0
+    while not v / 4.0 > 0.05:
+        v, steps = v + 0.1 * (1.0 - v) / 10.0, steps + 1
+    assert net.get_current_step() == steps
+    assert stopped == pytest.approx(steps * 0.1)
+    np.testing.assert_allclose(pop.v, v, rtol=1e-12)
+
+
 def test_spike_source_array_times_and_reset():
     net = ng.Network(dt=0.1)
     src = net.create(ng.SpikeSourceArray(spike_times=[[1.0, 2.0, 5.05], [0.0, 0.25, 0.35]]))
