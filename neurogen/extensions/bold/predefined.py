@@ -150,26 +150,25 @@ class balloon_RL(_Stephan2007):
     revised, nonlinear, label = True, False, "RL"
 
 
-class balloon_CN(_Stephan2007):
+class _Classical(_Stephan2007):
+    """Stephan et al.'s variants with the classical coefficients: their defaults."""
+
+    def __init__(self, phi=1.0, kappa=1 / 1.54, gamma=1 / 2.46, E_0=0.34, tau=0.98,
+                 alpha=0.33, V_0=0.02, v_0=40.3, TE=40 / 1000.0, epsilon=1.43):
+        super().__init__(phi=phi, kappa=kappa, gamma=gamma, E_0=E_0, tau=tau, alpha=alpha,
+                         V_0=V_0, v_0=v_0, TE=TE, epsilon=epsilon)
+
+
+class balloon_CN(_Classical):
     __doc__ = ("Balloon model with classical coefficients and the non-linear BOLD equation "
                "(Stephan et al., 2007)." + _PARAMETERS_DOC)
     revised, nonlinear, label = False, True, "CN"
 
-    def __init__(self, phi=1.0, kappa=1 / 1.54, gamma=1 / 2.46, E_0=0.34, tau=0.98,
-                 alpha=0.33, V_0=0.02, v_0=40.3, TE=40 / 1000.0, epsilon=1.43):
-        super().__init__(phi=phi, kappa=kappa, gamma=gamma, E_0=E_0, tau=tau, alpha=alpha,
-                         V_0=V_0, v_0=v_0, TE=TE, epsilon=epsilon)
 
-
-class balloon_CL(_Stephan2007):
+class balloon_CL(_Classical):
     __doc__ = ("Balloon model with classical coefficients and the linear BOLD equation "
                "(Stephan et al., 2007)." + _PARAMETERS_DOC)
     revised, nonlinear, label = False, False, "CL"
-
-    def __init__(self, phi=1.0, kappa=1 / 1.54, gamma=1 / 2.46, E_0=0.34, tau=0.98,
-                 alpha=0.33, V_0=0.02, v_0=40.3, TE=40 / 1000.0, epsilon=1.43):
-        super().__init__(phi=phi, kappa=kappa, gamma=gamma, E_0=E_0, tau=tau, alpha=alpha,
-                         V_0=V_0, v_0=v_0, TE=TE, epsilon=epsilon)
 
 
 class balloon_maith2021(BoldModel):
