@@ -41,6 +41,8 @@ def _population(pop, backend) -> PopulationIR:
 
 
 def _projection(proj, backend) -> ProjectionIR:
+    if proj.synapse_error is not None:   # found when the projection was created
+        raise proj.synapse_error
     proj.require_connected()
     if "r" not in proj.pre.ir.names:
         raise NetworkError(f"projection '{proj.name}': the pre-synaptic population "

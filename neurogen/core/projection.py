@@ -25,7 +25,7 @@ import functools
 
 import numpy as np
 
-from ..errors import NetworkError
+from ..errors import ModelError, NetworkError
 from ..storage.base import needs_synapse_loop
 from ..validation import SealedAttributes, reject_unknown
 from . import (connectors, projection_attributes, projection_connect, projection_delays,
@@ -72,6 +72,7 @@ class Projection(SealedAttributes):
         self.synapse_state = projection_attributes.SynapseState(self)
         self.synapse = synapse
         self.synapse_ir = None
+        self.synapse_error = None            # the model's ModelError, raised at compile
         if synapse is not None:
             if isinstance(synapse, type) and issubclass(synapse, SynapseModel):
                 synapse = synapse()          # a standard model class: default parameters
@@ -79,8 +80,14 @@ class Projection(SealedAttributes):
             if not isinstance(synapse, SynapseModel):
                 raise NetworkError(f"Projection: synapse must be a Synapse, got "
                                    f"{type(synapse).__name__}")
-            self.synapse_ir = synapse.parse(self.pre.ir, self.post.ir, net.constant_values(),
-                                            net.options.method)
+            try:
+                self.synapse_ir = synapse.parse(self.pre.ir, self.post.ir,
+                                                net.constant_values(), net.options.method)
+            except ModelError as exc:
+                # as ANNarchy and Brian2: equations that do not compile in this
+                # projection's context are reported by compile(); report() and the
+                # connectors still work (ANNarchy's test_Report_Spiking needs both)
+                self.synapse_error = exc
         if not isinstance(target, str) or not target.isidentifier():
             raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
         self.target = target
