@@ -23,7 +23,8 @@ def copy_width(attribute, size: str) -> str | None:
 
 def batch_strides(network: NetworkIR, table: S.SlotTable, pointers: list) -> dict:
     """Per-copy buffers of a batched network: C name -> elements between two copies.
-    Weights, kernel tables, synapse attributes, delays and replayed rates are shared."""
+    Weights, kernel tables, synapse attributes, delays, replayed rates and spike times
+    are shared."""
     strides = {}
     for name, _, index, _ in pointers:
         slot = table.ptrs[index]
@@ -41,6 +42,15 @@ def batch_strides(network: NetworkIR, table: S.SlotTable, pointers: list) -> dic
                 strides[name] = width
         elif isinstance(slot, S.PopReduction):
             strides[name] = "1"
+        elif isinstance(slot, (S.SpikeRing, S.SpikeCounts, S.SourceCursor)):
+            # spikes: per copy, the ring (depth x size, no head: slot step % depth), the
+            # counts per step, a SpikeSourceArray's cursors (its times are shared)
+            strides[name] = {S.SpikeRing: f"spk{slot.pop}_depth * p{slot.pop}_size",
+                             S.SpikeCounts: f"spk{slot.pop}_depth",
+                             S.SourceCursor: f"p{slot.pop}_size"}[type(slot)]
+        elif isinstance(slot, S.DecodeHistory):
+            post = network.projections[slot.proj].post
+            strides[name] = f"dec{slot.proj}_window * p{post}_size"
     return strides
 
 

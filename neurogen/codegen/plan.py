@@ -540,8 +540,9 @@ def build_plan(network: NetworkIR, backend) -> Plan:
             entry["learning"] = syn.learning()
             entry["rules"] = lower_rules(proj, syn, table, pointers, reals)
         # batched networks: plain weighted sums of every copy in one pass over the weights
+        # (not into a spiking neuron's conductance: it adds in projection order with spikes)
         entry["batched"] = network.batched and kernel.name in BATCHED_KERNELS and \
-            entry["psp"] is None and proj.delay != DELAY_SYNAPSE
+            entry["psp"] is None and proj.delay != DELAY_SYNAPSE and not post.ir.is_spiking
         entry["blas"] = blas_sum(entry, backend, precision)
         projections.append(entry)
 

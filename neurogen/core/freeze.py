@@ -13,6 +13,7 @@ from ..errors import NetworkError
 from ..ir import LOCAL
 from ..ir.network import (DELAY_NONE, DELAY_SYNAPSE, DELAY_UNIFORM, MonitorIR,
                           NetworkIR, PopulationIR, ProjectionIR, StopIR)
+from ..parser.spiking_synapse import G_TARGET
 
 
 def _check_refractory(pop):
@@ -103,11 +104,8 @@ def _check_batch(net, backend):
             raise NetworkError(f"batch={net.batch}: population '{pop.name}' has a "
                                "stop_condition; simulate_until cannot stop some copies "
                                "and not others (use batch=1)")
-    for pop in net.populations:
-        if pop.ir.is_spiking:
-            raise NetworkError(f"batch={net.batch}: population '{pop.name}' is spiking; "
-                               "batched spiking networks are not built yet (use batch=1)")
     for proj in net.projections:
+        _check_batched_spikes(net, proj)
         syn = proj.synapse_ir
         if net.options.structural_plasticity and syn is not None \
                 and (syn.creating or syn.pruning):
@@ -118,6 +116,24 @@ def _check_batch(net, backend):
             raise NetworkError(f"batch={net.batch}: projection '{proj.name}' has synapse "
                                "equations (a learning rule); its weights are shared by "
                                "every copy, so each copy cannot learn its own (use batch=1)")
+
+
+def _check_batched_spikes(net, proj):
+    """A spiking projection of a batched network transmits each copy's spikes to that
+    copy's conductances; a synapse model that writes its own variables (STDP's traces,
+    STP's x and u, w) would write state shared by every copy: refused."""
+    syn = proj.synapse_ir
+    if syn is None or not proj.pre.ir.is_spiking:
+        return
+    writes = sorted({eq.target for eq in syn.pre_spike if eq.target != G_TARGET}
+                    | {eq.target for eq in syn.post_spike}
+                    | {decay[0] for decay in syn.event_driven})
+    if writes:
+        raise NetworkError(f"batch={net.batch}: projection '{proj.name}': its synapse "
+                           f"writes {', '.join(repr(w) for w in writes)} at spikes "
+                           "(pre_spike/post_spike); synapse variables are shared by every "
+                           "copy, so each copy cannot keep its own (only g_target += ... "
+                           "transmits in a batched network; use batch=1)")
 
 
 def freeze(net, backend) -> NetworkIR:

@@ -16,7 +16,7 @@ from ..runtime.state import Record
 from ..validation import SealedAttributes, number, reject_unknown
 from .population import Population
 from .projection import Dendrite, Projection
-from .spike_monitor import SPIKE, SpikeStatistics, spike_dict, spike_recording
+from .spike_monitor import SPIKE, SpikeStatistics, spike_dicts, spike_recording
 from .view import PopulationView
 
 
@@ -229,7 +229,7 @@ class Monitor(SpikeStatistics, SealedAttributes):
             data = rec.data().copy()
             if name == SPIKE:
                 ranks = self.ranks if self.ranks is not None else range(self.obj.size)
-                data = spike_dict(data, ranks)
+                data = spike_dicts(data, ranks, rec.copies)
             elif isinstance(self.obj, Projection):
                 data = self._projection_data(rec, data)
             elif rec.copies > 1:         # a batched network: (steps, B, ...)

@@ -176,10 +176,13 @@ class Population(SealedAttributes):
 
     # -- spiking ------------------------------------------------------------------------------
     @property
-    def spike(self) -> list[int]:
-        """The ranks of the neurons that spiked at the last step (spiking neurons)."""
+    def spike(self) -> list:
+        """The ranks of the neurons that spiked at the last step (spiking neurons); in a
+        batched network, one such list per copy."""
         self._require_spiking("spike")
-        return [int(i) for i in np.flatnonzero(self.buffer(SPIKED))]
+        flags = self.buffer(SPIKED).reshape(self.net.batch, self.size)
+        ranks = [[int(i) for i in np.flatnonzero(row)] for row in flags]
+        return ranks if self.net.batch > 1 else ranks[0]
 
     @property
     def refractory(self):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..analysis import spike_trains
-from ..errors import NetworkError
+from ..errors import NetworkError, NeurogenError
 from ..codegen.slots import PHASE_SPIKES
 from ..ir import SPIKED
 from ..runtime.state import Record
@@ -29,7 +29,26 @@ def spike_recording(monitor, obj, recording_type):
     rec = recording_type(monitor, SPIKE, lambda: obj.buffer(SPIKED), 1, np.int32)
     monitor.net.state.allocate(Record(monitor.id, SPIKE), (0,), np.int32)
     rec.width, rec.phase, rec.source_id = obj.size + 2, PHASE_SPIKES, obj.id
+    rec.copies = monitor.net.batch        # batched: a record per copy, in copy order
+    rec.width *= rec.copies
     return rec
+
+
+def spike_dicts(records: np.ndarray, ranks, copies: int):
+    """``{rank: [steps]}`` of each copy (a list of ``copies`` dicts; one dict when not
+    batched), from records written ``copies`` at a time, in copy order."""
+    if copies == 1:
+        return spike_dict(records, ranks)
+    starts, pos = [], 0
+    while pos < records.size:
+        starts.append(pos)
+        pos += 2 + int(records[pos + 1])
+    starts.append(records.size)
+    parts = [[] for _ in range(copies)]
+    for n in range(len(starts) - 1):
+        parts[n % copies].append(records[starts[n]:starts[n + 1]])
+    return [spike_dict(np.concatenate(p) if p else np.zeros(0, np.int32), ranks)
+            for p in parts]
 
 
 def spike_dict(records: np.ndarray, ranks) -> dict:
@@ -52,9 +71,16 @@ def spike_dict(records: np.ndarray, ranks) -> dict:
 class SpikeStatistics:
     """ANNarchy 5's spike-train methods of a Monitor (:mod:`neurogen.analysis.spike_trains`
     with this monitor's ``dt``, recording window and size); ``spikes`` defaults to the
-    spikes recorded so far (kept)."""
+    spikes recorded so far (kept). In a batched network, ``spikes`` is required: one
+    copy's dict (``get('spike', keep=True)[b]``)."""
 
     def _spikes(self, spikes):
+        if self.net.batch > 1 and not isinstance(spikes, dict):
+            raise NeurogenError(
+                f"Monitor on '{self.obj.name}': the network has batch={self.net.batch} "
+                "copies and get('spike') gives one {rank: [steps]} dict per copy; pass "
+                "the spikes of one copy b: e.g. mon.mean_fr(mon.get('spike', "
+                "keep=True)[b]) (or neurogen.analysis.spike_trains, dt as second argument)")
         if spikes is None:
             return self.get(SPIKE, keep=True)
         return spikes

@@ -142,17 +142,26 @@ class SpikeSourceArray(Population):
         state.adopt(SourcePtr(self.id), np.concatenate([[0], np.cumsum(counts)]), np.int64)
         state.adopt(SourceTimes(self.id), np.concatenate(steps + [np.zeros(1, np.int64)]),
                     np.int64)
-        state.adopt(SourceCursor(self.id), np.zeros(self.size), np.int64)
         self._skip_past()
 
+    def cursors(self) -> np.ndarray:
+        """The cursors the generated step walks: one per neuron and copy of a batched
+        network (every copy sees the same spike times; re-tiled if the batch changed)."""
+        state, key = self.net.state, SourceCursor(self.id)
+        cursor = state[key]
+        if cursor.size != self.size * self.net.batch:
+            cursor = state.adopt(key, np.tile(cursor[:self.size], self.net.batch))
+        return cursor
+
     def _skip_past(self):
-        """Each cursor at the first spike not before the current relative step."""
+        """Each cursor (of every copy) at the first spike not before the current
+        relative step."""
         state = self.net.state
         ptr, steps = state[SourcePtr(self.id)], state[SourceTimes(self.id)]
         now = self.net.get_current_step() - self.start_step
-        cursor = state[SourceCursor(self.id)]
-        for i in range(self.size):
-            cursor[i] = ptr[i] + np.searchsorted(steps[ptr[i]:ptr[i + 1]], now)
+        first = np.array([ptr[i] + np.searchsorted(steps[ptr[i]:ptr[i + 1]], now)
+                          for i in range(self.size)], dtype=np.int64)
+        state.adopt(SourceCursor(self.id), np.tile(first, self.net.batch), np.int64)
         if self.net.runtime is not None:
             self.net.runtime.bind()
 

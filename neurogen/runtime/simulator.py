@@ -258,14 +258,16 @@ class Simulator:
         S.KernelTable: lambda self, s: self.state[s],
         S.SynDelays: _syn_delays,
         S.SpikeRing: lambda self, s: self._own(
-            s, self.spike_depth[s.pop] * self.net.populations[s.pop].size, np.int32),
-        S.SpikeCounts: lambda self, s: self._own(s, self.spike_depth[s.pop], np.int64),
+            s, self.net.batch * self.spike_depth[s.pop] * self.net.populations[s.pop].size,
+            np.int32),
+        S.SpikeCounts: lambda self, s: self._own(
+            s, self.net.batch * self.spike_depth[s.pop], np.int64),
         S.SourcePtr: lambda self, s: self.state[s],
         S.DecodeHistory: lambda self, s: self._own(
-            s, self.net.projections[s.proj].window_steps * self.net.projections[s.proj].post.size,
-            self.net.real_dtype),
+            s, self.net.batch * self.net.projections[s.proj].window_steps
+            * self.net.projections[s.proj].post.size, self.net.real_dtype),
         S.SourceTimes: lambda self, s: self.state[s],
-        S.SourceCursor: lambda self, s: self.state[s],
+        S.SourceCursor: lambda self, s: self.net.populations[s.pop].cursors(),
         S.RuleBuffer: lambda self, s: self.rules.buffer(s),
     }
 
