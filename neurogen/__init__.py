@@ -32,8 +32,9 @@ from .models import (LeakyIntegrator, Hebb, Oja, IBCM,
                      list_standard_neurons, list_standard_synapses)
 from .models.synapses import STDP, STP  # (spiking: refused when used)
 from .models.neurons import (IF_curr_exp, IF_cond_exp, IF_curr_alpha,
-                             IF_cond_alpha, Izhikevich, HH_cond_exp,
-                             EIF_cond_exp_isfa_ista, EIF_cond_alpha_isfa_ista)
+                             IF_cond_alpha, Izhikevich, HH_cond_exp, GIF_curr,
+                             GIF_curr_exp, EIF_cond_exp_isfa_ista,
+                             EIF_cond_alpha_isfa_ista)
 from .core.random import (DiscreteUniform, Exponential, LogNormal, Normal,
                            RandomDistribution, Uniform)
 from .report import report
@@ -157,6 +158,7 @@ __all__ = [
     "LeakyIntegrator", "Hebb", "Oja",
     "STDP", "STP", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha", "IF_cond_alpha",
     "Izhikevich", "HH_cond_exp", "EIF_cond_exp_isfa_ista", "EIF_cond_alpha_isfa_ista",
+    "GIF_curr", "GIF_curr_exp",
     "IBCM", "list_standard_neurons", "list_standard_synapses", "disable_learning",
     "enable_learning",
 ]

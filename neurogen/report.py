@@ -199,6 +199,9 @@ def _describe(net, w: _Writer, title, author, date):
     if synapses:
         w.heading("Synapse models")
         for synapse, proj in synapses:
+            if proj.synapse_error is not None:
+                _unparsed(w, synapse, proj.synapse_error)
+                continue
             ir = proj.synapse_ir
             _model(w, synapse.name, getattr(synapse, "description", ""), ir,
                    lambda name, proj=proj: _proj_value(proj, name), skip=("w",))
@@ -239,6 +242,20 @@ def _model(w, name, description, ir, value_of, skip=()):
         if ir.spike.reset:
             w.paragraph("At each spike:")
             w.math([equation_latex(eq, names) for eq in ir.spike.reset])
+
+
+def _unparsed(w, synapse, error):
+    """A synapse whose equations do not compile (compile() raises ``error``): its text,
+    as written, since there is no parsed form to typeset."""
+    w.heading(synapse.name, level=2)
+    if synapse.description:
+        w.paragraph(synapse.description)
+    w.paragraph("Not compilable as written: " + str(error).splitlines()[0])
+    fields = [("parameters", synapse.parameters), ("equations", synapse.equations),
+              ("psp", synapse.psp), *synapse.spiking.items()]
+    w.table(["Field", "Text"], [[name, " ; ".join(line.strip() for line in
+                                                  str(text).splitlines() if line.strip())]
+                                for name, text in fields if text])
 
 
 def _events(w, ir, names):

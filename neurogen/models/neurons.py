@@ -24,10 +24,10 @@ class LeakyIntegrator(Neuron):
 
 
 def list_standard_neurons() -> list:
-    """The standard neuron models neurogen has, in ANNarchy's order (ANNarchy's
-    ``GIF_curr`` and ``GIF_curr_exp`` are not among them)."""
+    """The standard neuron models, in ANNarchy's order."""
     return [LeakyIntegrator, Izhikevich, IF_curr_exp, IF_cond_exp, IF_curr_alpha,
-            IF_cond_alpha, HH_cond_exp, EIF_cond_alpha_isfa_ista, EIF_cond_exp_isfa_ista]
+            IF_cond_alpha, GIF_curr, GIF_curr_exp, HH_cond_exp, EIF_cond_alpha_isfa_ista,
+            EIF_cond_exp_isfa_ista]
 
 
 def _number(owner: str, name: str, value) -> str:
@@ -375,6 +375,82 @@ class EIF_cond_alpha_isfa_ista(_StandardSpikingNeuron):
                      "sub-threshold adaptation conductances (isfa, ista reps.).")
 
 
+class GIF_curr(_StandardSpikingNeuron):
+    """Generalized leaky integrate-and-fire neuron with escape noise (Schwalger, Deger &
+    Gerstner, 2017), instantaneous synaptic currents, explicit Euler::
+
+        tau_m * du/dt = -u + u_r + R*I_ext + R*(g_exc - g_inh) : init = u_r
+        tau_v * dv/dt = -(v - u_th) : init = u_th
+        Lambda = c * exp((u - v)/delta_u)
+        p = Uniform(0.0, 1.0) * 1000.0 / dt
+        spike: p < Lambda      reset: u = u_r; v += J_v/tau_v
+
+    A neuron spikes in a step with probability ``Lambda * dt / 1000`` (``Lambda``, the
+    hazard rate, in Hz); ``R = tau_m / C_m``. ``current`` replaces ``R*(g_exc - g_inh)``
+    ("" for none). A spike adds ``w`` to ``g_exc`` for one step.
+
+    :param C_m: membrane capacitance (pF)
+    :param tau_m: membrane time constant (ms)
+    :param tau_v: time constant of the adaptive threshold (ms)
+    :param J_v: increment of ``tau_v * v`` at each spike (mV ms)
+    :param u_r: reset and resting potential (mV)
+    :param u_th: resting value of the threshold (mV)
+    :param c: hazard rate at ``u == v`` (Hz)
+    :param delta_u: softness of the threshold (mV)
+    :param I_ext: external current (pA)
+    :param current: the synaptic input term
+    :param refractory_period: refractory period (ms)
+    """
+
+    _synaptic = ""
+
+    def __init__(self, C_m=250.0, tau_m=10.0, tau_v=1000.0, J_v=1000.0, u_r=-65.0,
+                 u_th=-50.0, c=10.0, delta_u=5.0, I_ext=375.0, current="R*(g_exc - g_inh)",
+                 refractory_period=0.0, **synaptic):
+        name = type(self).__name__
+        if not isinstance(current, str):
+            raise NeurogenError(f"{name}: current must be an expression (a string, '' for "
+                                f"none), got {current!r}"[:200])
+        values = dict(tau_m=tau_m, R=float(_number(name, "tau_m", tau_m))
+                      / float(_number(name, "C_m", C_m)), tau_v=tau_v, J_v=J_v, u_r=u_r,
+                      u_th=u_th, c=c, delta_u=delta_u, **synaptic, I_ext=I_ext)
+        refractory = float(_number(name, "refractory_period", refractory_period))
+        term = f" + {current}" if current.strip() else ""
+        equations = f"""
+            tau_m * du/dt = -u + u_r + R*I_ext{term} : init = {_number(name, "u_r", u_r)}
+            tau_v * dv/dt = -(v - u_th) : init = {_number(name, "u_th", u_th)}
+            Lambda = c * exp((u - v)/delta_u)
+            p = Uniform(0.0, 1.0) * 1000.0 / dt
+        """ + self._synaptic
+        self._define(values, equations, "p < Lambda", "u = u_r\nv += J_v/tau_v", refractory,
+                     "Generalized leaky integrate-and-fire neuron with escape noise.")
+
+
+class GIF_curr_exp(GIF_curr):
+    """:class:`GIF_curr` with exponentially decaying synaptic currents (explicit
+    Euler)::
+
+        tau_g_exc * dg_exc/dt = -g_exc
+        tau_g_inh * dg_inh/dt = -g_inh
+
+    :param tau_g_exc: decay time of the excitatory current (ms)
+    :param tau_g_inh: decay time of the inhibitory current (ms)
+
+    and :class:`GIF_curr`'s parameters.
+    """
+
+    _synaptic = """
+            tau_g_exc * dg_exc/dt = -g_exc
+            tau_g_inh * dg_inh/dt = -g_inh
+        """
+
+    def __init__(self, C_m=250.0, tau_m=10.0, tau_v=1000.0, J_v=1000.0, u_r=-65.0,
+                 u_th=-50.0, c=10.0, delta_u=5.0, tau_g_exc=5.0, tau_g_inh=5.0, I_ext=375.0,
+                 current="R*(g_exc - g_inh)", refractory_period=0.0):
+        super().__init__(C_m, tau_m, tau_v, J_v, u_r, u_th, c, delta_u, I_ext, current,
+                         refractory_period, tau_g_exc=tau_g_exc, tau_g_inh=tau_g_inh)
+
+
 class HH_cond_exp(_StandardSpikingNeuron):
     """Single-compartment Hodgkin-Huxley neuron with transient sodium and
     delayed-rectifier potassium currents (Traub's channel models), exponentially decaying
@@ -449,4 +525,5 @@ class HH_cond_exp(_StandardSpikingNeuron):
 
 #: ANNarchy's standard spiking neurons
 SPIKING_NEURONS = (IF_curr_exp, IF_cond_exp, IF_curr_alpha, IF_cond_alpha, Izhikevich,
-                   HH_cond_exp, EIF_cond_exp_isfa_ista, EIF_cond_alpha_isfa_ista)
+                   GIF_curr, GIF_curr_exp, HH_cond_exp, EIF_cond_exp_isfa_ista,
+                   EIF_cond_alpha_isfa_ista)

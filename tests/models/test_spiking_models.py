@@ -277,7 +277,8 @@ def test_standard_parameters_are_annarchys():
     np.testing.assert_array_equal(pop.u, [-12.5])
     assert [m.__name__ for m in models.list_standard_neurons()] == [
         "LeakyIntegrator", "Izhikevich", "IF_curr_exp", "IF_cond_exp", "IF_curr_alpha",
-        "IF_cond_alpha", "HH_cond_exp", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista"]
+        "IF_cond_alpha", "GIF_curr", "GIF_curr_exp", "HH_cond_exp", "EIF_cond_alpha_isfa_ista",
+        "EIF_cond_exp_isfa_ista"]
     with pytest.raises(ng.NeurogenError, match="tau_m"):
         N.IF_curr_exp(tau_m="fast")
 
@@ -428,3 +429,40 @@ def test_stp_transmits_as_the_closed_form(plastic):
     np.testing.assert_array_equal(stp.U, [[0.2]])
     with pytest.raises(ng.NeurogenError, match="tau_facil must be positive"):
         models.STP(tau_facil=0.0)
+
+
+# -- GIF: escape noise; the deterministic part against NumPy, the hazard against its rate ---
+
+@pytest.mark.parametrize("cls", [N.GIF_curr, N.GIF_curr_exp])
+def test_gif_between_spikes_and_hazard(cls, tmp_path):
+    """Between spikes ``u`` and ``v`` follow explicit Euler (within 1e-12, NumPy replaying
+    neurogen's spike steps as resets); the spike count equals the summed hazard
+    ``Lambda * dt / 1000`` of every step within 4 standard deviations (the spikes are
+    draws, so the count is the only thing to compare)."""
+    p = dict(tau_m=10.0, R=10.0 / 250.0, tau_v=100.0, J_v=500.0, u_r=-65.0, u_th=-50.0,
+             c=10.0, delta_u=5.0, I_ext=350.0)
+    net = ng.Network(dt=DT, seed=3)
+    pop = net.create(200, cls(C_m=250.0, tau_m=10.0, tau_v=100.0, J_v=500.0, I_ext=350.0))
+    mon = net.monitor(pop, ["u", "v", "spike"])
+    net.compile(directory=str(tmp_path))
+    steps = 3000
+    net.simulate(steps * DT)
+    u_rec, v_rec = mon.get("u"), mon.get("v")
+    spikes = np.zeros((steps, 200), bool)
+    for rank, times in mon.get("spike").items():
+        spikes[np.asarray(times, int), rank] = True      # (spike times in steps)
+    u = np.full(200, p["u_r"])
+    v = np.full(200, p["u_th"])
+    expected = variance = 0.0
+    for k in range(steps):
+        u, v = (u + DT * (-u + p["u_r"] + p["R"] * p["I_ext"]) / p["tau_m"],
+                v + DT * (-(v - p["u_th"])) / p["tau_v"])
+        chance = np.minimum(1.0, p["c"] * np.exp((u - v) / p["delta_u"]) * DT / 1000.0)
+        expected += chance.sum()
+        variance += (chance * (1 - chance)).sum()
+        u = np.where(spikes[k], p["u_r"], u)
+        v = np.where(spikes[k], v + p["J_v"] / p["tau_v"], v)
+        np.testing.assert_allclose(u_rec[k], u, rtol=0, atol=1e-12, err_msg=f"u, step {k}")
+        np.testing.assert_allclose(v_rec[k], v, rtol=0, atol=1e-12, err_msg=f"v, step {k}")
+    assert abs(spikes.sum() - expected) < 4 * np.sqrt(variance), (spikes.sum(), expected)
+    assert spikes.sum() > 100

@@ -89,15 +89,19 @@ def test_per_synapse_variables_and_postsynaptic_locality():
     np.testing.assert_allclose(proj.avg, 2 * expected_post, rtol=1e-13)
 
 
-def test_synapse_errors():
-    net = ng.Network()
-    a, b = net.create(2, INPUT), net.create(2, OUTPUT)
-    with pytest.raises(ng.UnknownNameError, match="pre.rate.*did you mean 'pre.r'"):
-        net.connect(a, b, "exc", synapse=ng.Synapse(equations="dw/dt = pre.rate"))
-    with pytest.raises(ng.ParseError, match="parameter"):
-        net.connect(a, b, "exc", synapse=ng.Synapse(parameters="eta = 1.0",
-                                                    equations="eta = 2 * w"))
-    with pytest.raises(ng.ParseError, match="postsynaptic.*pre.r"):
-        net.connect(a, b, "exc", synapse=ng.Synapse(equations="x = pre.r : postsynaptic"))
-    with pytest.raises(ng.FlagError, match="operation"):
-        net.connect(a, b, "exc", synapse=ng.Synapse(operation="median"))
+def test_synapse_errors(tmp_path):
+    """As ANNarchy: a synapse that does not compile in its projection's context is
+    reported by compile(), naming the synapse and quoting the line."""
+    cases = [(ng.Synapse(equations="dw/dt = pre.rate"), ng.UnknownNameError,
+              "pre.rate.*did you mean 'pre.r'"),
+             (ng.Synapse(parameters="eta = 1.0", equations="eta = 2 * w"), ng.ParseError,
+              "parameter"),
+             (ng.Synapse(equations="x = pre.r : postsynaptic"), ng.ParseError,
+              "postsynaptic.*pre.r"),
+             (ng.Synapse(operation="median"), ng.FlagError, "operation")]
+    for synapse, error, match in cases:
+        net = ng.Network()
+        a, b = net.create(2, INPUT), net.create(2, OUTPUT)
+        net.connect(a, b, "exc", synapse=synapse).connect_all_to_all(1.0)
+        with pytest.raises(error, match=match):
+            net.compile(directory=str(tmp_path))
