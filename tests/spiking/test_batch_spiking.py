@@ -32,9 +32,11 @@ def matrix(post, pre, p, w, seed):
 def network(batch, seed, threads=1):
     """A COBA-like E/I network in a hybrid one: a noisy rate-coded drive makes a
     PoissonPopulation(target=) spike, which excites E through a 1 ms delay; a
-    SpikeSourceArray; E -> E, I with a 0.5 ms delay and I -> E, I with a custom pre_spike
+    SpikeSourceArray; E -> E with a 0.5 ms delay, E -> I with per-synapse delays (0.1 to
+    2 ms), I -> E, I with a custom pre_spike
     (g_target only); a psp= synapse E -> I; the drive into I's g_cur (CurrentInjection);
-    E decoded into a rate-coded readout (DecodingProjection); refractory neurons."""
+    E decoded into a rate-coded readout (DecodingProjection); I's firing rate
+    (compute_firing_rate); refractory neurons."""
     net = ng.Network(dt=0.1, seed=seed, batch=batch, num_threads=threads)
     drive = net.create(NI, ng.Neuron(parameters="base = 0.0",
                                      equations="r = pos(base + Uniform(-20.0, 20.0))"))
@@ -49,17 +51,20 @@ def network(batch, seed, threads=1):
     net.connect(source, exc, "exc").connect_all_to_all(weights=2.0)
     inhibition = ng.Synapse(pre_spike="g_target += 2.0 * w")
     for k, post in enumerate((exc, inh)):
-        net.connect(exc, post, "exc").connect_from_matrix(
-            matrix(post.size, NE, 0.1, 0.3, 2 + k), delays=0.5)
+        weights = matrix(post.size, NE, 0.1, 0.3, 2 + k)
+        delays = 0.5 if post is exc else \
+            0.1 * np.random.default_rng(8).integers(1, 21, np.count_nonzero(~np.isnan(weights)))
+        net.connect(exc, post, "exc").connect_from_matrix(weights, delays=delays)
         net.connect(inh, post, "inh", synapse=inhibition).connect_from_matrix(
             matrix(post.size, NI, 0.2, 0.5, 4 + k))
+    inh.compute_firing_rate(2.0)
     net.connect(exc, inh, "inh", synapse=ng.Synapse(psp="w * (pre.v + 60.0)")) \
         .connect_from_matrix(matrix(NI, NE, 0.1, 0.005, 6))
     net.connect(ng.CurrentInjection(drive, inh, "cur")).connect_current()
     net.connect(ng.DecodingProjection(exc, readout, "exc", window=2.0)) \
         .connect_from_matrix(matrix(4, NE, 0.5, 1.0, 7))
     mon = net.monitor(exc, ["spike", "v", "g_exc"])
-    rates = net.monitor(readout, "r")
+    rates = net.monitor(readout, "r"), net.monitor(inh, "r")   # decoded, firing rate
     net.compile(silent=True)
     return net, drive, exc, mon, rates
 
@@ -80,9 +85,11 @@ def run(batch, seed, threads=1, values=None):
 def test_batched_copies_equal_single_runs():
     B, seed = 3, 7
     net, exc, mon, rates = run(B, seed)
-    spikes, v, g, r = mon.get("spike"), mon.get("v"), mon.get("g_exc"), rates.get("r")
+    spikes, v, g = mon.get("spike"), mon.get("v"), mon.get("g_exc")
+    r, fr = (m.get("r") for m in rates)
     assert isinstance(spikes, list) and len(spikes) == B
     assert v.shape == g.shape == (STEPS, B, NE) and r.shape == (STEPS, B, 4)
+    assert fr.shape == (STEPS, B, NI)
     assert exc.v.shape == exc.get(SPIKED).shape == exc.get(LAST_SPIKE).shape == (B, NE)
     assert len(exc.spike) == B and all(isinstance(ranks, list) for ranks in exc.spike)
     for b in range(B):
@@ -90,12 +97,13 @@ def test_batched_copies_equal_single_runs():
         assert spikes[b] == mon1.get("spike")
         np.testing.assert_array_equal(v[:, b], mon1.get("v"))
         np.testing.assert_array_equal(g[:, b], mon1.get("g_exc"))
-        np.testing.assert_array_equal(r[:, b], rates1.get("r"))
+        np.testing.assert_array_equal(r[:, b], rates1[0].get("r"))
+        np.testing.assert_array_equal(fr[:, b], rates1[1].get("r"))
         np.testing.assert_array_equal(exc.v[b], exc1.v)
         assert exc.spike[b] == exc1.spike
     counts = [sum(map(len, s.values())) for s in spikes]
     assert min(counts) > 50 and spikes[0] != spikes[1]    # active, and the copies differ
-    assert r[-1].min() > 0
+    assert r[-1].min() > 0 and fr[-1].max() > 0
 
 
 def test_batched_spikes_bit_identical_across_threads():
