@@ -56,7 +56,8 @@ def _target_of(name: str):
 
 class Monitor(SpikeStatistics, SealedAttributes):
     """``Monitor(obj, ['r'], period=1.0, start=True)``; ``get('r')`` → ``(steps, *geometry)``,
-    ``(steps, B, *geometry)`` in a network of batch B > 1 (``reshape=False``: flat).
+    ``(steps, B, *geometry)`` in a network of batch B > 1 (``reshape=False``: flat);
+    ``get('spike')`` there is a list of B dicts ``{rank: [steps]}``.
 
     ``obj`` is a population, a view (its neurons are kept on ``get``) or a dendrite
     (``proj.dendrite(i)``: its ``w`` and per-synapse variables). Populations also record

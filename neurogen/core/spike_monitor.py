@@ -4,7 +4,8 @@ and ANNarchy's spike statistics as Monitor methods.
 The generated step appends, at each recorded step, ``[step, count, ranks...]`` of the
 neurons that spiked (the population's spike list of that step): a few bytes per spike,
 not per neuron; ``get('spike')`` turns the records into ANNarchy's
-``{rank: [spike steps]}``.
+``{rank: [spike steps]}``. In a batched network (B copies) it appends one record per
+copy, in copy order, and ``get('spike')`` gives one such dict per copy.
 """
 from __future__ import annotations
 
