@@ -8,6 +8,8 @@ population. These are functions of the projection, bound as its methods by
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ..errors import InvalidValueError, NetworkError
@@ -86,8 +88,11 @@ def set_delay(proj, value):
     proj.require_connected()
     if hasattr(value, "get_values"):
         value = value.get_values(proj.nb_synapses, proj.rng())
-    if np.ndim(value) == 0:
+    if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0):
         new = float(value)
+    elif not isinstance(value, (list, tuple, np.ndarray)):
+        raise NetworkError(f"projection '{proj.name}': delays are one number or one list "
+                           f"per dendrite, got {type(value).__name__}")
     else:
         new = _per_synapse(proj, value)
         if np.all(new == new[0]) and proj.uniform_delay:

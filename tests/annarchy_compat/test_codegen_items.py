@@ -122,6 +122,24 @@ def test_delays_are_writable_after_compile_and_the_buffer_grows():
         proj.delay = 5.0
 
 
+def test_delays_of_dendrites_of_different_sizes():
+    """One list per dendrite, of different lengths (a ragged list, which NumPy cannot
+    make an array of): synapse j of post neuron i reads r from delays[i][j] steps back."""
+    net = ng.Network(seed=1)
+    pre = net.create(geometry=3, neuron=ng.Neuron(equations="r = t"))
+    post = net.create(geometry=2, neuron=ng.Neuron(equations="r = sum(exc)"))
+    proj = net.connect(pre, post, "exc")
+    proj.from_matrix([[1.0, None, None], [1.0, 1.0, 1.0]], delays=1.0)   # None: no synapse
+    proj.delay = [[2.0], [3.0, 5.0, 4.0]]
+    assert proj.delay == [[2.0], [3.0, 5.0, 4.0]]
+    with pytest.raises(ng.NetworkError, match="one list per dendrite"):
+        proj.delay = "2 ms"
+    net.compile()
+    net.simulate(12)
+    last = 11.0
+    np.testing.assert_allclose(post.sum("exc"), [last - 2, 3 * last - 12])
+
+
 # -- wrong number fixed: a delay applies to every presynaptic variable a psp reads ---------------
 @pytest.mark.parametrize("delay", ["uniform", "synapse"])
 def test_delayed_psp_reads_every_presynaptic_variable_through_the_delay(delay):

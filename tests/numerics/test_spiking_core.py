@@ -263,20 +263,24 @@ def test_refractory_shorter_than_a_step_is_refused_at_compile():
         net.compile(silent=True)
 
 
-def test_bad_spiking_synapses_are_named():
-    net = ng.Network()
-    rate = net.create(2, ng.Neuron(parameters="r = 1.0"))
-    spiking = net.create(2, ng.Neuron(equations="dv/dt = 1.0 + g_exc", spike="v > 1"))
-    with pytest.raises(NeurogenError, match="rate-coded"):
-        net.connect(rate, rate, "exc", synapse=ng.Synapse(pre_spike="g_target += w"))
-    with pytest.raises(ParseError, match="'tau' is a parameter"):
-        net.connect(spiking, spiking, "exc",
-                    synapse=ng.Synapse(parameters="tau = 1.0", pre_spike="tau = 2.0"))
-    with pytest.raises(ParseError, match="relax linearly"):
-        net.connect(spiking, spiking, "exc", synapse=ng.Synapse(
-            equations="dx/dt = -x * x : event-driven", pre_spike="x += 1"))
+def test_bad_spiking_synapses_are_named(tmp_path):
+    """Each bad synapse is named by compile() (as ANNarchy: a synapse is analysed in
+    its projection's context when the network compiles)."""
+    bad = [("rate", ng.Synapse(pre_spike="g_target += w"), NeurogenError, "rate-coded"),
+           ("spiking", ng.Synapse(parameters="tau = 1.0", pre_spike="tau = 2.0"), ParseError,
+            "'tau' is a parameter"),
+           ("spiking", ng.Synapse(equations="dx/dt = -x * x : event-driven",
+                                  pre_spike="x += 1"), ParseError, "relax linearly")]
+    for kind, synapse, error, match in bad:
+        net = ng.Network()
+        pops = {"rate": net.create(2, ng.Neuron(parameters="r = 1.0")),
+                "spiking": net.create(2, ng.Neuron(equations="dv/dt = 1.0 + g_exc",
+                                                   spike="v > 1"))}
+        net.connect(pops[kind], pops[kind], "exc", synapse=synapse).connect_all_to_all(1.0)
+        with pytest.raises(error, match=match):
+            net.compile(directory=str(tmp_path))
     with pytest.raises(NetworkError, match="DecodingProjection"):
-        net.connect(spiking, rate, "exc")
+        net.connect(pops["spiking"], pops["rate"], "exc")
 
 
 def test_current_injection_sets_the_conductance_from_the_rates():
