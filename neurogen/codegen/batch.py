@@ -48,6 +48,8 @@ def batch_strides(network: NetworkIR, table: S.SlotTable, pointers: list) -> dic
             strides[name] = {S.SpikeRing: f"spk{slot.pop}_depth * p{slot.pop}_size",
                              S.SpikeCounts: f"spk{slot.pop}_depth",
                              S.SourceCursor: f"p{slot.pop}_size"}[type(slot)]
+        elif isinstance(slot, S.AxonSpikes):     # per copy: its count, then its ranks
+            strides[name] = f"p{slot.pop}_size + 1"
         elif isinstance(slot, S.DecodeHistory):
             post = network.projections[slot.proj].post
             strides[name] = f"dec{slot.proj}_window * p{post}_size"

@@ -280,6 +280,9 @@ class _PopulationLowering:
             last = [stage for stage in stages if stage["kind"] == "loop"][-1]
             last["spike"] = spike
             last["used"] |= set(self.ir.spike.condition.free_symbols)
+            if self.ir.spike.axon_condition is not None:
+                last["used"] |= set(self.ir.spike.axon_condition.free_symbols)
+                last["comments"].append(comment(f"axon_spike: {self.ir.spike.axon_text}"))
             last["comments"].append(comment(f"spike: {self.ir.spike.text}"))
         for stage in stages:
             if stage["kind"] == "loop":

@@ -108,6 +108,13 @@ class SpikeCounts(Slot):
 
 
 @dataclass(frozen=True)
+class AxonSpikes(Slot):
+    """The axonal spikes of a population's last step: their count, then their ranks
+    (int32, 1 + size; runtime-owned). Undelayed, so one step is all it keeps."""
+    pop: int
+
+
+@dataclass(frozen=True)
 class DecodeHistory(Slot):
     """A DecodingProjection's weighted spike counts of the last ``window`` steps (real,
     window x post size; runtime-owned)."""

@@ -68,11 +68,33 @@ def spike_stage(low, table: S.SlotTable, ltable: dict) -> dict:
               "start": table.int(S.RateWindow(k, "start")),
               "count": low.buffers[SPIKE_COUNT], "r": low.buffers["r"]}
     return {"condition": condition, "reset": reset, "window": window,
+            "axon": _axon_stage(low, table, ltable),
             "refractory": str(Access(low.buffers[spike.refractory],
                                      "0" if refractory.locality == GLOBAL else "i")),
             "left": low.buffers[REFRACTORY_LEFT], "last": low.buffers[LAST_SPIKE],
             "spiked": low.buffers[SPIKED], "ring": ring, "counts": f"{ring}_count",
             "depth": f"{ring}_depth", "depth_slot": table.int(S.SpikeDepth(k))}
+
+
+def _axon_stage(low, table: S.SlotTable, ltable: dict) -> dict | None:
+    """ANNarchy's axonal spikes (as ANNarchy 5.0.4.1 runs them): a neuron not refractory
+    at the start of the step whose values after the reset satisfy ``axon_spike`` and not
+    ``spike`` emits one, and its ``axon_reset`` runs; spike_gather lists them in
+    increasing rank (the countdown is lowered by 2 to mark them: -2, or -3 with a spike)."""
+    spike, emit = low.ir.spike, low.emit
+    if spike.axon_condition is None:
+        return None
+    reset = []
+    for block in blocks(list(spike.axon_reset)):
+        for st in emit.statements(block, ltable):
+            if st["kind"] == "store":
+                st["expr"] = f"(_ax ? ({st['expr']}) : {st['target']})"
+            reset.append(st)
+    name = f"axn{low.k}"
+    low.pointers.append((name, "int32_t", table.ptr(S.AxonSpikes(low.k)),
+                         "axonal spikes of the last step: count, ranks"))
+    return {"condition": emit.expr(spike.axon_condition, ltable),
+            "spike": emit.expr(spike.condition, ltable), "reset": reset, "list": name}
 
 
 def _event_records(syn, statements, table: dict, presynaptic: bool) -> list:
@@ -128,10 +150,21 @@ def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
                              "decoded spikes of the last steps"))
         entry.setdefault("extra_sizes", []).append(
             (decoding["window"], table.int(S.DecodeWindow(proj.id))))
+    axon = None
+    if ir.pre_axon_spike and pre.ir.spike.axon_condition is not None and not decoding:
+        axon = {"list": f"axn{proj.pre}", "default": _adds_weight(ir.pre_axon_spike),
+                "statements": [st for block in blocks(list(ir.pre_axon_spike))
+                               for st in syn.emit.statements(block, ctable)]}
     entry["spiking"] = {
         "g": conductance, "default": default, "fixed": ir.fixed_weights,
-        "decoding": decoding,
+        "decoding": decoding, "axon": axon,
         "pre_ring": f"spk{proj.pre}", "pre_depth": f"spk{proj.pre}_depth",
         "post_ring": f"spk{proj.post}", "post_depth": f"spk{proj.post}_depth",
         "pre_spike": pre_spike, "post_spike": post_spike,
     }
+
+
+def _adds_weight(statements) -> bool:
+    """``g_target += w`` alone (the events' fast path, as the default pre_spike)."""
+    return len(statements) == 1 and \
+        statements[0].rhs == sp.Symbol(G_TARGET) + sp.Symbol("w")

@@ -16,7 +16,7 @@ from ..runtime.state import Record
 from ..validation import SealedAttributes, number, reject_unknown
 from .population import Population
 from .projection import Dendrite, Projection
-from .spike_monitor import SPIKE, SpikeStatistics, spike_dicts, spike_recording
+from .spike_monitor import AXON_SPIKE, SPIKE, SpikeStatistics, spike_dicts, spike_recording
 from .view import PopulationView
 
 
@@ -153,8 +153,8 @@ class Monitor(SpikeStatistics, SealedAttributes):
                 raise NetworkError(f"Monitor: the neuron of '{obj.name}' has no {name}")
             return Recording(self, name, lambda: net.runtime.sum_buffer(obj.id, target),
                              obj.size, net.real_dtype, copies=net.batch)
-        if name == SPIKE:
-            return spike_recording(self, obj, Recording)
+        if name in (SPIKE, AXON_SPIKE):
+            return spike_recording(self, obj, Recording, name)
         if name not in obj.attributes:
             raise NetworkError(f"Monitor: population '{obj.name}' has no attribute "
                                f"'{name}' (attributes: {', '.join(obj.attributes)})")

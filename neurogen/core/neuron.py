@@ -12,7 +12,7 @@ from .definitions import equations_text, parameters_text
 #: Numbers the default names of unnamed definitions (as ANNarchy: Neuron1, Neuron2...).
 _UNNAMED = itertools.count(1)
 
-#: ANNarchy's spiking-neuron fields (axonal spikes are refused by name: not built yet)
+#: ANNarchy's spiking-neuron fields (axonal spikes: docs/spiking.md)
 SPIKING_FIELDS = ("spike", "reset", "refractory", "axon_spike", "axon_reset")
 
 
@@ -40,15 +40,12 @@ class Neuron:
                                 + (f"; did you mean {', '.join(map(repr, hints))}?"
                                    if hints else ""))
         self.name = name or f"Neuron{next(_UNNAMED)}"
-        #: ANNarchy's spike=/reset=/refractory= (empty for a rate-coded neuron)
+        #: ANNarchy's spike=/reset=/refractory=/axon_spike=/axon_reset= (empty: rate-coded)
         self.spiking = {k: v for k, v in extra.items() if v is not None}
-        if "reset" in self.spiking:     # ANNarchy 5: a string, a Variable or a list
-            self.spiking["reset"] = equations_text(self.spiking["reset"], False, self.name,
-                                                   field="reset")
-        axonal = sorted(set(self.spiking) & {"axon_spike", "axon_reset"})
-        if axonal:
-            raise NeurogenError(f"Neuron '{self.name}': {', '.join(axonal)}= (axonal spikes) "
-                                "are not built yet in neurogen")
+        for field in ("reset", "axon_reset"):  # ANNarchy 5: a string, a Variable or a list
+            if field in self.spiking:
+                self.spiking[field] = equations_text(self.spiking[field], False, self.name,
+                                                     field=field)
         self.parameters = parameters_text(parameters, False, self.name)
         self.equations = equations_text(equations, False, self.name)
         self.functions = functions

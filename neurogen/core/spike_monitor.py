@@ -18,12 +18,19 @@ from ..ir import SPIKED
 from ..runtime.state import Record
 
 SPIKE = "spike"
+#: ANNarchy's name of axonal spikes, which it does not record either
+AXON_SPIKE = "axon_spike"
 
 
-def spike_recording(monitor, obj, recording_type):
+def spike_recording(monitor, obj, recording_type, name: str = SPIKE):
     """The recording of ``obj``'s spikes: records ``[step, count, ranks...]`` appended by
     the generated step at every recorded step (int32; room for one step of every neuron
-    spiking is kept free, the buffer grows when it fills up)."""
+    spiking is kept free, the buffer grows when it fills up). Axonal spikes are not
+    recordable (ANNarchy 5.0.4.1 warns and records nothing)."""
+    if name == AXON_SPIKE:
+        raise NetworkError(f"Monitor: the axonal spikes of '{obj.name}' are not recordable "
+                           "(as in ANNarchy); record 'spike' or the variables of the "
+                           "axon_spike condition")
     if not getattr(obj, "ir", None) or not obj.ir.is_spiking:
         raise NetworkError(f"Monitor: population '{obj.name}' is rate-coded and emits no "
                            "spikes to record")

@@ -47,10 +47,7 @@ class Synapse:
                                 f"{', '.join(unknown)}"
                                 + (f"; did you mean {', '.join(map(repr, hints))}?"
                                    if hints else ""))
-        if extra.get("pre_axon_spike") is not None:
-            raise NeurogenError(f"Synapse '{self.name}': pre_axon_spike= (axonal spikes) is "
-                                "not built yet in neurogen")
-        #: ANNarchy's pre_spike=/post_spike= (empty for a rate-coded synapse)
+        #: ANNarchy's pre_spike=/post_spike=/pre_axon_spike= (empty: a rate-coded synapse)
         self.spiking = {k: equations_text(v, True, self.name, field=k)   # text, a Variable
                         for k, v in extra.items() if v is not None}     # or a list
         self.parameters = parameters_text(parameters, True, self.name)

@@ -88,12 +88,16 @@ class SpikeIR:
     """What makes a neuron spiking (ANNarchy's ``spike=``, ``reset=``, ``refractory=``):
     the condition checked after the equations, the assignments applied where it holds,
     the attribute holding each neuron's refractory period (ms), and the conductances
-    ``g_<target>`` that incoming spikes increment (targets in declaration order)."""
+    ``g_<target>`` that incoming spikes increment (targets in declaration order); and
+    ANNarchy's axonal spikes (``axon_spike=``, ``axon_reset=``): None where it has none."""
     condition: sp.Expr
     reset: tuple           # Equation records (assignments), in order
     refractory: str        # attribute name, in ms (``refractory`` unless the neuron names one)
     conductances: tuple    # target names: spikes of a projection add to g_<target>
     text: str
+    axon_condition: sp.Expr | None = None
+    axon_reset: tuple = ()     # Equation records, run where an axonal spike is emitted
+    axon_text: str = ""
 
 
 #: per-neuron runtime state of a spiking neuron (hidden attributes: not in
@@ -151,6 +155,8 @@ class SynapseIR(NeuronIR):
     pre_spike: tuple = ()
     post_spike: tuple = ()
     event_driven: tuple = ()
+    # ``pre_axon_spike``: ``g_target += expr`` records run per axonal spike of pre
+    pre_axon_spike: tuple = ()
 
     @property
     def is_static(self) -> bool:

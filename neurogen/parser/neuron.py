@@ -47,9 +47,11 @@ def parse_neuron(parameters: str | None, equations: str | None, functions: str |
                     keep_functions=True, spiking=True)
     user_functions = fields.pop("_functions")
     spike = spk.parse_spike(spiking["spike"], spiking.get("reset"), name, fields["symbols"],
-                            user_functions, fields["attributes"], refractory, targets)
+                            user_functions, fields["attributes"], refractory, targets,
+                            spiking.get("axon_spike"), spiking.get("axon_reset"))
     used = set(spike.condition.free_symbols).union(
-        *(e.rhs.free_symbols for e in spike.reset))
+        *(e.rhs.free_symbols for e in spike.reset + spike.axon_reset),
+        spike.axon_condition.free_symbols if spike.axon_condition is not None else ())
     fields["constants"] = tuple(sorted(set(fields["constants"]) | {
         c for c in constants if fields["symbols"].get(c) in used}))
     fields["attributes"] = spk.hidden_attributes(fields["attributes"])
@@ -119,13 +121,16 @@ def parse_synapse(parameters: str | None, equations: str | None, functions: str 
                                  fields["attributes"])
     post_spike = spk.parse_events(spiking.get("post_spike"), "post_spike", name,
                                   fields["symbols"], user_functions, fields["attributes"])
-    read = {s for e in pre_spike + post_spike for s in e.rhs.free_symbols}
+    axonal = spk.parse_events(spiking.get(spk.AXON_FIELD), spk.AXON_FIELD, name,
+                              fields["symbols"], user_functions, fields["attributes"])
+    spk.check_axonal(axonal, post_spike, events, name)
+    read = {s for e in pre_spike + post_spike + axonal for s in e.rhs.free_symbols}
     read |= {s for _, rate, rest in spk.decays(events, name)
              for s in rate.free_symbols | rest.free_symbols}
     fields["constants"] = tuple(sorted(set(fields["constants"]) | {
         c for c in constants if fields["symbols"].get(c) in read and c not in own}))
     return SynapseIR(**fields, psp=psp_expr, operation=operation, **rules, spiking=True,
-                     pre_spike=pre_spike, post_spike=post_spike,
+                     pre_spike=pre_spike, post_spike=post_spike, pre_axon_spike=axonal,
                      event_driven=spk.decays(events, name))
 
 

@@ -103,47 +103,70 @@ def hidden_attributes(attributes) -> tuple:
 
 
 def parse_spike(spike: str, reset: str | None, name: str, symbols: dict, functions: dict,
-                attributes, refractory: str, targets) -> SpikeIR:
+                attributes, refractory: str, targets, axon_spike: str | None = None,
+                axon_reset: str | None = None) -> SpikeIR:
     """The spike condition (boolean, over the neuron's attributes) and the reset
-    statements (assignments of the neuron's per-neuron variables)."""
-    lines = field_lines(spike, name, "spike")
-    if len(lines) != 1:
-        raise ParseError("the spike condition is one line (e.g. 'v > v_thresh')", obj=name,
-                         field="spike", equation=str(spike))
-    line = condition_line = lines[0]
+    statements (assignments of the neuron's per-neuron variables); the same for the
+    axonal spikes (``axon_spike``/``axon_reset``) where given."""
     scope = Scope(names=symbols, functions=functions)
-    with ErrorContext(name, "spike", line):
+    condition, text = _condition(spike, "spike", name, scope)
+    kinds = {a.name: a for a in attributes}
+    statements = _resets(reset, "reset", name, scope, kinds)
+    if axon_spike is None:
+        if axon_reset is not None:
+            raise FlagError("axon_reset= runs at axonal spikes: give axon_spike= (their "
+                            "condition) too", obj=name, field="axon_reset")
+        return SpikeIR(condition=condition, reset=statements, refractory=refractory,
+                       conductances=tuple(targets), text=text)
+    axon, axon_text = _condition(axon_spike, "axon_spike", name, scope)
+    return SpikeIR(condition=condition, reset=statements, refractory=refractory,
+                   conductances=tuple(targets), text=text, axon_condition=axon,
+                   axon_reset=_resets(axon_reset, "axon_reset", name, scope, kinds),
+                   axon_text=axon_text)
+
+
+def _condition(text, field: str, name: str, scope: Scope):
+    """A one-line condition (``spike``/``axon_spike``) and its text."""
+    lines = field_lines(text, name, field)
+    if len(lines) != 1:
+        raise ParseError(f"the {field} condition is one line (e.g. 'v > v_thresh')",
+                         obj=name, field=field, equation=str(text))
+    line = lines[0]
+    with ErrorContext(name, field, line):
         if line.flags:
-            raise FlagError("the spike condition takes no flags", token=line.text)
+            raise FlagError(f"the {field} condition takes no flags", token=line.text)
         condition = parse_expression(line.body, scope)
         if not is_condition(condition) and condition.free_symbols:
             condition = sp.Ne(condition, 0)   # a number: true when non-zero (as ANNarchy)
         if not is_condition(condition) or condition in (sp.true, sp.false):
-            raise ParseError("the spike condition must be a condition that can hold or not "
-                             "(e.g. 'v > v_thresh')", token=line.body)
-    kinds = {a.name: a for a in attributes}
+            raise ParseError(f"the {field} condition must be a condition that can hold or "
+                             "not (e.g. 'v > v_thresh')", token=line.body)
+    return condition, line.text
+
+
+def _resets(text, field: str, name: str, scope: Scope, kinds: dict) -> tuple:
+    """The assignments of ``reset``/``axon_reset`` (per-neuron variables only)."""
     statements = []
-    for line in field_lines(reset, name, "reset"):
-        with ErrorContext(name, "reset", line):
+    for line in field_lines(text, name, field):
+        with ErrorContext(name, field, line):
             if line.flags:
-                raise FlagError("reset statements take no flags", token=line.text)
+                raise FlagError(f"{field} statements take no flags", token=line.text)
             pair = split_assignment(line.body)
             if pair is None or not pair[0].isidentifier():
-                raise ParseError("a reset statement assigns a variable (e.g. 'v = v_reset' "
+                raise ParseError(f"a {field} statement assigns a variable (e.g. 'v = v_reset' "
                                  "or 'u += d')", token=line.body)
             target = pair[0]
             if target not in kinds:
                 import difflib
                 hint = difflib.get_close_matches(target, sorted(kinds), n=1)
-                raise ParseError(f"reset of an unknown variable '{target}'"
+                raise ParseError(f"{field} of an unknown variable '{target}'"
                                  + (f"; did you mean '{hint[0]}'?" if hint else ""),
                                  token=target)
             attribute = kinds[target]
             if attribute.locality != LOCAL:
-                raise ParseError(f"'{target}' is population-wide; a reset sets per-neuron "
+                raise ParseError(f"'{target}' is population-wide; {field} sets per-neuron "
                                  "variables", token=target)
             rhs = parse_expression(pair[1], scope)
             statements.append(Equation(target, "assign", rhs, "explicit", LOCAL,
                                        (None, None), line.text, line.number))
-    return SpikeIR(condition=condition, reset=tuple(statements), refractory=refractory,
-                   conductances=tuple(targets), text=condition_line.text)
+    return tuple(statements)

@@ -29,6 +29,8 @@ SPIKE_TIMES = ("t_pre", "t_post")
 DEFAULT_PRE_SPIKE = "g_target += w"
 #: the hidden per-synapse time (ms) of the last event, for event-driven variables
 LAST_EVENT = "_last_event"
+#: the statements run per axonal spike of the presynaptic neuron (``g_target += ...``)
+AXON_FIELD = "pre_axon_spike"
 
 
 def parse_events(text: str | None, field: str, name: str, symbols: dict, functions: dict,
@@ -40,6 +42,8 @@ def parse_events(text: str | None, field: str, name: str, symbols: dict, functio
     out = []
     for line in field_lines(text, name, field):
         with ErrorContext(name, field, line):
+            if field == AXON_FIELD and line.flags:
+                raise FlagError(f"{field} statements take no flags", token=sorted(line.flags)[0])
             flags = {k: v for k, v in line.flags.items() if k not in ("min", "max", "init")}
             if flags:
                 raise FlagError(f"{field} statements take only min=, max= and init= flags",
@@ -49,6 +53,9 @@ def parse_events(text: str | None, field: str, name: str, symbols: dict, functio
                 raise ParseError(f"a {field} statement assigns a synapse variable or "
                                  "g_target (e.g. 'g_target += w')", token=line.body)
             target = pair[0]
+            if field == AXON_FIELD:
+                out.append(_axonal(target, pair[1], scope, line))
+                continue
             if target == G_TARGET:
                 if field != "pre_spike":
                     raise ParseError("g_target is incremented by presynaptic spikes "
@@ -70,6 +77,39 @@ def parse_events(text: str | None, field: str, name: str, symbols: dict, functio
                                 kinds[target].locality if target in kinds else LOCAL,
                                 bounds, line.text, line.number))
     return tuple(out)
+
+
+def _axonal(target: str, rhs: str, scope: Scope, line) -> Equation:
+    """A ``pre_axon_spike`` statement: ``g_target += expr`` only (ANNarchy limits it to
+    that: an axonal spike changes no synapse variable)."""
+    g = sp.Symbol(G_TARGET)
+    value = parse_expression(rhs, scope) if target == G_TARGET else None
+    if value is None or g in (value - g).free_symbols:
+        raise ParseError("pre_axon_spike only increments the conductance: 'g_target += "
+                         "expr' (as ANNarchy; axonal spikes change no synapse variable)",
+                         token=target if target != G_TARGET else line.body)
+    return Equation(G_TARGET, "assign", value, "explicit", LOCAL, (None, None), line.text,
+                    line.number)
+
+
+def check_axonal(statements, post_spike, events, name: str):
+    """What ANNarchy refuses with ``pre_axon_spike`` (post_spike: 'not allowed for plastic
+    connections'), and reading an event-driven variable (not brought to the axonal
+    spike's time: not built)."""
+    if not statements:
+        return
+    if post_spike:
+        raise FlagError("pre_axon_spike= cannot be combined with post_spike= (as ANNarchy: "
+                        "not allowed for plastic connections)", obj=name,
+                        field=AXON_FIELD)
+    driven = {sp.Symbol(e.target) for e in events}
+    for eq in statements:
+        read = sorted(s.name for s in eq.rhs.free_symbols & driven)
+        if read:
+            raise ParseError(f"pre_axon_spike reads the event-driven variable '{read[0]}', "
+                             "which axonal spikes do not bring up to date (not built)",
+                             obj=name, field=AXON_FIELD, line=eq.line, equation=eq.text,
+                             token=read[0])
 
 
 def declare_event_variables(texts: dict, name: str, attributes, symbols: dict) -> tuple:

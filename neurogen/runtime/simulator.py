@@ -262,6 +262,8 @@ class Simulator:
             np.int32),
         S.SpikeCounts: lambda self, s: self._own(
             s, self.net.batch * self.spike_depth[s.pop], np.int64),
+        S.AxonSpikes: lambda self, s: self._own(
+            s, self.net.batch * (self.net.populations[s.pop].size + 1), np.int32),
         S.SourcePtr: lambda self, s: self.state[s],
         S.DecodeHistory: lambda self, s: self._own(
             s, self.net.batch * self.net.projections[s.proj].window_steps
@@ -363,7 +365,7 @@ class Simulator:
     def fill_delays(self, pop=None):
         """Delay buffers start (and restart on reset) filled with the current rates;
         spike rings restart empty."""
-        for slot in self.state.keys(S.SpikeCounts):
+        for slot in self.state.keys(S.SpikeCounts, S.AxonSpikes):
             if pop is None or pop.id == slot.pop:
                 self.state[slot][...] = 0
         for slot in self.plan.slots.ptrs:
