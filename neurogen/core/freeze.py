@@ -23,7 +23,7 @@ def _check_refractory(pop):
     bad = values[(values < 0) | ((values > 0) & (values < dt * (1 - 1e-9)))
                  | ~np.isfinite(values)]
     if bad.size:
-        raise NetworkError(f"population '{pop.name}': refractory period {bad.flat[0]!r} ms "
+        raise NetworkError(f"population '{pop.name}': refractory period {float(bad.flat[0]):g} ms "
                            f"(attribute '{pop.ir.spike.refractory}'): it must be 0 or at least "
                            f"one step (dt = {dt} ms), and finite")
 
