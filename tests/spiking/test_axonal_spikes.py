@@ -53,6 +53,7 @@ def build(seed, threads=1, batch=1):
 
     - ANNarchy's script, its three cases side by side (one neuron each);
     - a neuron whose axon_reset lowers v by 0.5 and counts its axonal spikes;
+    - two neurons as ANNarchy's into one target through delays of 2 and 3 ms;
     - a noisy recurrent population with axonal spikes: axonal transmission by the
       generic path (reads pre.v), and by the weight-only path through a 2 ms delay
       (which axonal spikes do not wait for).
@@ -77,6 +78,9 @@ def build(seed, threads=1, batch=1):
     net.connect(pre, post, "nmda").connect_one_to_one(1.0)
     other, other_post = net.create(1, reset_type), net.create(1, POST)
     net.connect(other, other_post, "exc", synapse=SAME).connect_one_to_one(1.0)
+    pair, target = net.create(2, pre_type), net.create(1, POST)
+    net.connect(pair, target, "exc", synapse=SAME).connect_from_matrix(
+        np.array([[1.0, 1.0]]), delays=np.array([[2.0, 3.0]]))       # per-synapse delays
     pop = net.create(N_RANDOM, noisy)
     rng = np.random.default_rng(3)
     matrix = [np.where(rng.random((N_RANDOM, N_RANDOM)) < 0.3, w, np.nan)
@@ -88,7 +92,7 @@ def build(seed, threads=1, batch=1):
         .connect_from_matrix(matrix[1], delays=2.0)
     mons = [net.monitor(pre, ["v", "spike"]), net.monitor(post, ["ge", "gi", "gn"]),
             net.monitor(other, ["v", "n", "spike"]), net.monitor(other_post, "ge"),
-            net.monitor(pop, ["spike", "v", "g_inh"])]
+            net.monitor(pop, ["spike", "v", "g_inh"]), net.monitor(target, "ge")]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(render, "PARALLEL_THRESHOLD", 1)
         net.compile(silent=True)
@@ -132,6 +136,15 @@ def test_axon_reset(series):
     arrived = np.zeros(40)
     arrived[1:] = axonal[:-1].astype(int) + np.isin(np.arange(39), spikes)
     assert post["ge"][:, 0].tolist() == arrived.tolist()
+
+
+def test_per_synapse_delays_do_not_delay_axonal_spikes(series):
+    """Two neurons as in ANNarchy's case (0, 0): axonal spikes at every step from 4,
+    spikes at 10, 15, ...; the target gets both axonal spikes one step later, the spikes
+    2 and 3 steps later."""
+    step, spikes = np.arange(40), np.arange(10, 40, 5)
+    want = 2 * (step >= 5) + np.isin(step - 2, spikes) + np.isin(step - 3, spikes)
+    assert series[5]["ge"][:, 0].tolist() == want.astype(float).tolist()
 
 
 def test_threads_and_batch_bit_identical(series):
