@@ -242,6 +242,12 @@ def _model(w, name, description, ir, value_of, skip=()):
         if ir.spike.reset:
             w.paragraph("At each spike:")
             w.math([equation_latex(eq, names) for eq in ir.spike.reset])
+        if ir.spike.axon_condition is not None:
+            w.paragraph(f"Axonal spike when {ir.spike.axon_text} (and no spike), outside "
+                        "the refractory period.")
+            if ir.spike.axon_reset:
+                w.paragraph("At each axonal spike:")
+                w.math([equation_latex(eq, names) for eq in ir.spike.axon_reset])
 
 
 def _unparsed(w, synapse, error):

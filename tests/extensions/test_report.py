@@ -77,3 +77,20 @@ def test_report_of_a_spiking_network_shows_spikes_and_hides_the_runtime_state(tm
     assert "Event-driven (solved at each event): x, y" in text
     assert "At each presynaptic spike" in text and "At each postsynaptic spike" in text
     assert "_spiked" not in text and "_refractory_left" not in text
+
+
+def test_report_of_axonal_spikes_and_of_a_synapse_that_does_not_compile(tmp_path):
+    """Axonal spikes are described; a synapse whose equations do not compile in its
+    projection (as in ANNarchy's test_Report_Spiking) is shown as written."""
+    net = neurogen.Network(dt=0.1)
+    axonal = neurogen.Neuron(equations="dv/dt = 1", spike="v > 10", reset="v = 0",
+                             axon_spike="v > 4", axon_reset="v -= 1")
+    pop = net.create(3, axonal)
+    bad = neurogen.Synapse(pre_spike="g_target += w", psp="g_exc * post.u", name="BadSTP")
+    net.connect(pop, pop, "exc", synapse=bad).all_to_all(0.5)
+    text = neurogen.report(network=net, filename=tmp_path / "axonal.md")
+    assert "Axonal spike when v > 4" in text and "At each axonal spike" in text
+    assert "BadSTP" in text and "Not compilable as written" in text
+    assert "g_exc * post.u" in text
+    with pytest.raises(neurogen.NeurogenError, match="psp"):
+        net.compile(directory=str(tmp_path / "build"))
