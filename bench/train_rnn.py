@@ -15,7 +15,10 @@ BrainPy 2.9/JAX 6.2 ms per iteration (float32, after a 1.6 s compile), PyTorch 2
 With an anchor's interpreter, each size (64 x 16, 512 x 64) and precision (float32, and
 float64 where the anchor has it) also runs side by side, interleaved round by round on
 the same saved batches (bench/anchors/torch_rnn.py, brainpy_rnn.py; one thread each):
-neurogen with its dense products on SciPy's BLAS and on the built-in loops, PyTorch
+neurogen as it trains by default (``neurogen``: the wide recurrent products skip the
+zeros of the rectified rates and their adjoints, the others on SciPy's BLAS or the
+loops), with every dense product on SciPy's BLAS (``neurogen_blas``) and on the
+built-in loops (``neurogen_builtin``), PyTorch
 (its own time loop in Python, and ``nn.RNN``), BrainPy/JAX (XLA on one thread); one JSON
 line per configuration with the medians over the rounds. The iteration is forward + loss
 + backward + Adam on a batch already in memory (no data generation in any of them).
@@ -133,8 +136,10 @@ def side_by_side(hidden, batch, precision, iterations, rounds):
     trainer = Trainer(net, model.inp, model.out, model.trainable, optimizer=Adam(lr=1e-3))
     runs = {}
 
-    def neurogen(use_blas):
+    def neurogen(use_blas, skip):
         name = trainer.model.use_blas(use_blas)
+        if trainer.model.skip_zeros(skip):
+            name = f"zero-skipping products, {name}"
         for b in batches[:2]:
             trainer.train_step(*b)
         wall, cpu = time.perf_counter(), time.process_time()
@@ -144,8 +149,9 @@ def side_by_side(hidden, batch, precision, iterations, rounds):
                 "ms_per_iteration_wall": (time.perf_counter() - wall) / iterations * 1e3,
                 "ms_per_iteration_cpu": (time.process_time() - cpu) / iterations * 1e3}
 
-    contenders = {"neurogen_blas": lambda: neurogen(True),
-                  "neurogen_builtin": lambda: neurogen(False)}
+    contenders = {"neurogen": lambda: neurogen(True, True),
+                  "neurogen_blas": lambda: neurogen(True, False),
+                  "neurogen_builtin": lambda: neurogen(False, False)}
     args_ = [data, str(hidden), str(iterations), precision]
     if args.torch_python:
         for mode in ("cell", "rnn"):
@@ -170,10 +176,10 @@ def side_by_side(hidden, batch, precision, iterations, rounds):
         result[key] = {"library": ok[0]["library"], **{
             f"median_{m}": round(float(np.median([g[m] for g in ok])), 3)
             for m in ("ms_per_iteration_cpu", "ms_per_iteration_wall")}}
-    mine = result["neurogen_blas"]["median_ms_per_iteration_cpu"]
+    mine = result["neurogen"]["median_ms_per_iteration_cpu"]
     for key in runs:
-        if key != "neurogen_blas" and "median_ms_per_iteration_cpu" in result[key]:
-            result[f"{key}_over_neurogen_blas_cpu"] = round(
+        if key != "neurogen" and "median_ms_per_iteration_cpu" in result[key]:
+            result[f"{key}_over_neurogen_cpu"] = round(
                 result[key]["median_ms_per_iteration_cpu"] / mine, 2)
     return result
 

@@ -59,10 +59,12 @@ class DifferentiableNetwork:
         # the network's backend and toolchain: same commands, flags and cache as simulate()
         self.module, self.build_info = build(cpp, pyx, backend, tc=problem.toolchain)
         self.build_info = dict(self.build_info, seconds=time.perf_counter() - start)
+        self.ints = np.zeros(6, dtype=np.int64)
+        self._counts = np.zeros(3, dtype=np.int64)
         self.use_blas(True)
+        self.skip_zeros(True)
         self._init_parameters()
         self._shape = None
-        self.ints = np.zeros(4, dtype=np.int64)
         constants = problem.values.constants
         self.reals = np.zeros(1 + len(constants), dtype=np.float64)
         self.reals[0] = problem.dt
@@ -73,10 +75,19 @@ class DifferentiableNetwork:
         """Dense products with enough weights on SciPy's BLAS (on one thread), or on the
         built-in loops (``on=False``, or no usable BLAS); returns which."""
         blas = scipy_blas()[0] if on and self.layout.blas_products else None
-        self.module.set_blas(blas.gemm(self.precision) if blas else 0)
+        self.ints[kernel_source.INT_BLAS] = blas.gemm(self.precision) if blas else 0
         self._blas = blas
         self.blas = blas.name if blas else "built-in loops"
         return self.blas
+
+    def skip_zeros(self, on: bool = True) -> bool:
+        """Dense products between populations skip the zeros of their left operand (the
+        rates of rectified units, their adjoints: ng_skip_gemm in kernel_math.j2), or
+        (``on=False``) run on BLAS or the built-in loops as the others; returns whether
+        any product skips zeros. Either way the same bits whatever the thread count."""
+        self.ints[kernel_source.INT_SKIP] = 1 if on else 0
+        self.skipping = bool(on and self.layout.skip_products)
+        return self.skipping
 
     def _one_thread(self):
         return self._blas.one_thread() if self._blas else contextlib.nullcontext()
@@ -164,8 +175,8 @@ class DifferentiableNetwork:
         for proj in problem.ir.projections:
             if proj.id not in problem.values.csr and proj.id not in problem.values.taps:
                 # the dense products' W^T scratch
-                buf[("weights_t", proj.id)] = np.zeros((sizes[proj.pre], sizes[proj.post]),
-                                                       dtype)
+                buf[("weights_t", proj.id)] = np.zeros(
+                    self.layout.scratch[("weights_t", proj.id)], dtype)
         self.buffers = buf
         addresses = []
         for _, key in self.layout.pointers:
@@ -175,6 +186,8 @@ class DifferentiableNetwork:
         self.ints[kernel_source.INT_BATCH] = batch
         self.ints[kernel_source.INT_LAG] = self.lag
         self.ints[kernel_source.INT_SCORED] = steps
+        out = self.buffers[("hist", problem.output, "r")]       # the outputs, dy: addresses
+        self._out_dy = (out[1 + self.lag:].ctypes.data, buf[("dy",)].ctypes.data)
         self._shape = (steps, batch)
 
     def _array(self, key) -> np.ndarray:
@@ -216,12 +229,44 @@ class DifferentiableNetwork:
         hist = self.buffers[("hist", problem.output, "r")]
         return hist[1 + self.lag:1 + self.lag + steps]
 
+    def cross_entropy(self, labels, nonzero_only: bool = True) -> tuple[float, float]:
+        """``(loss, accuracy)`` of the last forward's outputs against integer ``labels``
+        ``(steps, batch)``, as ``losses.cross_entropy`` (no mask) and the trainer's
+        accuracy, in one compiled pass that also leaves the loss's derivative where
+        ``backward(None)`` reads it."""
+        if self._shape is None:
+            raise TrainingError("cross_entropy() needs a forward() first")
+        problem = self.problem
+        steps, batch = self._shape
+        labels = np.ascontiguousarray(labels, dtype=np.int64)
+        if labels.shape != (steps, batch):
+            raise TrainingError(f"labels must be shaped {(steps, batch)} (steps, batch), got "
+                                f"{labels.shape}")
+        units = problem.ir.populations[problem.output].size
+        counts = self._counts
+        nll = self.module.cross_entropy(self._out_dy[0], labels.reshape(-1), units,
+                                        self._out_dy[1], int(nonzero_only), counts)
+        if counts[2]:
+            raise TrainingError(f"labels must lie in [0, {units}) (one per output unit)")
+        accuracy = counts[1] / counts[0] if counts[0] else float("nan")
+        return nll / labels.size, float(accuracy)
+
+    def adam(self, theta, grad, m, v, b1, b2, sqrt_c2, eps, lr_c1) -> bool:
+        """Adam's update of ``theta`` in one compiled pass (optimizers.Adam's operations
+        and roundings); False (nothing done) for arrays this kernel does not take."""
+        arrays = (theta, grad, m, v)
+        if any(a.dtype != self.dtype or a.ndim != 1 or a.size != theta.size for a in arrays):
+            return False
+        self.module.adam(theta, grad, m, v, b1, b2, 1 - b1, 1 - b2, sqrt_c2, eps, lr_c1)
+        return True
+
     def backward(self, dy) -> np.ndarray:
         """Gradient (``grad``, flat) of a loss whose derivative with respect to the last
-        forward's outputs is ``dy``."""
+        forward's outputs is ``dy`` (None: what :meth:`cross_entropy` left)."""
         if self._shape is None:
             raise TrainingError("backward() needs a forward() first")
-        self.buffers[("dy",)][...] = dy
+        if dy is not None:
+            self.buffers[("dy",)][...] = dy
         self.grad[...] = 0.0
         with self._one_thread():
             self.module.backward(self.pointers.ctypes.data, self.ints.ctypes.data,

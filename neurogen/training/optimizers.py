@@ -77,6 +77,7 @@ class Adam(_Optimizer):
     def __init__(self, lr=0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
         super().__init__(lr)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.kernel = None    # a compiled update (DifferentiableNetwork.adam), set by Trainer
 
     def init(self, theta):
         super().init(theta)
@@ -87,6 +88,10 @@ class Adam(_Optimizer):
         lr = self.current_lr()
         self.step_count += 1
         b1, b2, tmp = self.beta1, self.beta2, self._tmp
+        c1, c2 = 1 - b1 ** self.step_count, 1 - b2 ** self.step_count
+        if self.kernel is not None and self.kernel(theta, grad, self.m, self.v, b1, b2,
+                                                   float(np.sqrt(c2)), self.eps, lr / c1):
+            return        # the same operations in one pass
         self.m *= b1
         self.m += (1 - b1) * grad
         self.v *= b2
@@ -94,7 +99,6 @@ class Adam(_Optimizer):
         tmp *= 1 - b2
         self.v += tmp
         # theta -= lr_t * m / (sqrt(v) + eps_t), bias corrections folded into lr and eps
-        c1, c2 = 1 - b1 ** self.step_count, 1 - b2 ** self.step_count
         np.sqrt(self.v, out=tmp)
         tmp /= np.sqrt(c2)
         tmp += self.eps

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..io import atomic_path
 from .graph import TrainingError, extract, write_back
-from .losses import get_loss
+from .losses import cross_entropy, get_loss
 from .differentiable import DifferentiableNetwork
 from .optimizers import Adam, clip_by_norm
 
@@ -55,6 +55,10 @@ class Trainer:
         self.model = DifferentiableNetwork(self.problem, precision)
         self.optimizer = optimizer if optimizer is not None else Adam(lr=1e-3)
         self.optimizer.init(self.model.theta)
+        if type(self.optimizer) is Adam:
+            self.optimizer.kernel = self.model.adam
+        # the loss, its derivative and the accuracy in one compiled pass
+        self._fused_loss = self.loss_fn is cross_entropy
         self.history = {"loss": [], "accuracy": []}
 
     @property
@@ -104,9 +108,13 @@ class Trainer:
     def train_step(self, inputs, targets, mask=None) -> tuple[float, float]:
         """Forward, backward, optimizer update; returns ``(loss, accuracy)``."""
         outputs = self.model.forward(inputs)
-        loss, dy = self.loss_fn(outputs, targets, mask)
-        accuracy = self._accuracy(outputs, targets)
-        grad = self.model.backward(dy)
+        if self._fused_loss and mask is None:
+            loss, accuracy = self.model.cross_entropy(targets, self.accuracy_on == "nonzero")
+            grad = self.model.backward(None)
+        else:
+            loss, dy = self.loss_fn(outputs, targets, mask)
+            accuracy = self._accuracy(outputs, targets)
+            grad = self.model.backward(dy)
         if not np.isfinite(loss):
             raise TrainingError(f"the loss is not finite ({loss}) at step "
                                 f"{self.optimizer.step_count}; lower the learning rate "
