@@ -82,9 +82,10 @@ class DifferentiableNetwork:
 
     def skip_zeros(self, on: bool = True) -> bool:
         """Dense products between populations skip the zeros of their left operand (the
-        rates of rectified units, their adjoints: ng_skip_gemm in kernel_math.j2), or
-        (``on=False``) run on BLAS or the built-in loops as the others; returns whether
-        any product skips zeros. Either way the same bits whatever the thread count."""
+        rates of rectified units, their adjoints: templates/training/skip.j2) where it
+        pays (kernel_source.SKIP_MIN_SIZE), or (``on=False``) run on BLAS or the built-in
+        loops as the others; returns whether a product may skip zeros. Either way the
+        same bits whatever the thread count."""
         self.ints[kernel_source.INT_SKIP] = 1 if on else 0
         self.skipping = bool(on and self.layout.skip_products)
         return self.skipping

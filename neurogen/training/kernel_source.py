@@ -28,19 +28,23 @@ from ..codegen.render import environment
 from .graph import Problem, TrainingError
 from .symbolic import DT, T, PopulationStep, adjoint_symbol, sum_symbol
 
+#: I[INT_SKIP]: 0 no product skips zeros, 1 they do (DifferentiableNetwork.skip_zeros), 2
+#: they do with the scalar listing whatever the CPU (tests); I[INT_BLAS]: ?gemm's address
 INT_STEPS, INT_BATCH, INT_LAG, INT_SCORED, INT_SKIP, INT_BLAS = 0, 1, 2, 3, 4, 5
 REAL_DT = 0
 #: dense projections with at least this many weights call the BLAS (when one is handed
 #: over, neurogen/toolchain/blas.py); smaller products stay on the built-in loops, whose
 #: lack of per-call overhead wins there (measured: bench/train_rnn.py, 64 hidden)
 BLAS_MIN_WEIGHTS = 128 * 128
-#: dense projections between populations whose sides both have at least this many
-#: neurons take the zero-skipping product (ng_skip_gemm, kernel_math.j2) instead of BLAS
-#: or the register-blocked loops: rectified rates and their adjoints are mostly zeros.
-#: Listing the nonzeros costs a pass over the operand, paid back only by wide rows
-#: (measured, seed RNN float32: 1.8x faster at 512 and 1.3x at 256 hidden, 7 % slower
-#: at 128; bench/train_rnn.py)
-SKIP_MIN_SIZE = 256
+#: dense projections between populations whose sides both have at least SKIP_MIN_SIZE
+#: neurons take the zero-skipping product (ng_skip_gemm, templates/training/skip.j2)
+#: instead of BLAS or the register-blocked loops: rectified rates and their adjoints are
+#: mostly zeros. Listing the nonzeros costs a pass over the operand: with AVX-512 it is
+#: paid back from 16 neurons (seed RNN, 64 hidden: float32 1.07x, double 1.25x faster),
+#: in scalar code only from SKIP_WIDE (float32: 1.8x at 512, 1.3x at 256, 7 % slower at
+#: 128); the kernel asks the CPU at run time
+SKIP_MIN_SIZE = 16
+SKIP_WIDE = 256
 #: the zero-skipping product's chunk of K: a chunk of B's rows, 512 bytes wide, in L1
 SKIP_KC = {"float": 32, "double": 32}
 
@@ -130,7 +134,8 @@ def _projection_context(p: int, proj, problem: Problem, layout: Layout, pre: dic
     j, trainable = proj.id, proj.id in problem.trainable
     entry = dict(index=p, W=layout.ptr(f"W{p}", "weights", j), pre=pre, post_size=post_size,
                  sum=sum_, trainable=trainable, csr=j in problem.values.csr,
-                 masked=j in problem.values.masks, taps=None, blas=False, skip=False, narrow=False)
+                 masked=j in problem.values.masks, taps=None, blas=False, skip=False,
+                 skip_wide=False, narrow=False)
     if j in problem.values.taps:
         grid, offsets = problem.values.taps[j]
         entry["taps"] = dict(count=len(offsets), grid=grid,
@@ -147,6 +152,7 @@ def _projection_context(p: int, proj, problem: Problem, layout: Layout, pre: dic
     else:
         entry["WT"] = layout.ptr(f"WT{p}", "weights_t", j)
         entry["skip"] = pre["kind"] == "pop" and min(post_size, pre["size"]) >= SKIP_MIN_SIZE
+        entry["skip_wide"] = min(post_size, pre["size"]) >= SKIP_WIDE
         entry["blas"] = post_size * pre["size"] >= BLAS_MIN_WEIGHTS
         # fewer units than a vector holds (a readout): the sums as dot products (ng_dots)
         entry["narrow"] = post_size * layout.itemsize < 64 <= pre["size"] * layout.itemsize
