@@ -66,6 +66,21 @@ class NeurogenPrinter(C99CodePrinter):
             text = f"(({self._print(expr.args[-1].cond)}) ? ({text}) : (NAN))"
         return text
 
+    def _print_Max(self, expr):
+        return self._nested(expr, "ng_fmax")
+
+    def _print_Min(self, expr):
+        return self._nested(expr, "ng_fmin")
+
+    def _nested(self, expr, fn):
+        """``fmax``/``fmin``'s results (a NaN argument loses), as comparisons: the
+        library calls keep a loop from vectorising (common_math.j2)."""
+        args = [self._print(a) for a in expr.args]
+        out = args[0]
+        for a in args[1:]:
+            out = f"{fn}({out}, {a})"
+        return out
+
     def _print_BooleanTrue(self, expr):
         return "true"
 

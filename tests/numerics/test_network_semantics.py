@@ -177,3 +177,32 @@ def test_total_in_population_wide_equations_and_bounds():
     net.step()
     assert pop.s == 10.0
     np.testing.assert_array_equal(pop.r, 5.0)
+
+
+def test_max_min_pos_clip_and_bounds_as_numpy_and_fmax_with_nan(tmp_path):
+    """max/min/pos/clip and min=/max= bounds (printed as comparisons, so the loops
+    vectorise) against NumPy, in float and double; a NaN argument loses to a number, as
+    C's fmax/fmin (and ANNarchy's pos) decide: pos(NaN) = 0, max(NaN, 2) = 2."""
+    x = np.array([-3.0, -0.5, 0.0, 0.25, 0.5, 2.0, 7.0, np.nan])
+    for precision in ("double", "float"):
+        net = ng.Network(precision=precision)
+        pop = net.create(x.size, ng.Neuron(parameters="x = 0.0", equations="""
+            a = pos(x)
+            b = max(x, 0.5)
+            c = min(0.5, x)
+            d = clip(x, -1.0, 1.0)
+            e = x : min = -1.0, max = 1.0
+        """))
+        pop.x = x
+        net.compile(directory=str(tmp_path / precision))
+        net.config(check_finite=False)
+        net.step()
+        dtype = net.real_dtype
+        xd = x.astype(dtype)
+        expected = {"a": np.fmax(xd, 0), "b": np.fmax(xd, 0.5), "c": np.fmin(0.5, xd),
+                    "d": np.fmin(np.fmax(xd, -1.0), 1.0)}
+        for name, want in expected.items():
+            np.testing.assert_array_equal(getattr(pop, name), want.astype(dtype), err_msg=name)
+        bounded = np.clip(xd[:-1], -1.0, 1.0)          # a bound keeps a NaN (no test holds)
+        np.testing.assert_array_equal(pop.e[:-1], bounded)
+        assert np.isnan(pop.e[-1])

@@ -52,7 +52,7 @@ def test_openmp_golden_snippets():
                  "p1_s0[i + r] += (real)ng_dot(row + r * p0_size, pre, p0_size);",
                  "const double _rnd0 = (0.0) + ((1.0) - (0.0)) * ng_uniform(seed, 0ULL, step, i);",
                  "p1_a1[i] = _p1t0*dt + p1_a1[i];",
-                 "if (p1_a1[i] < 0.0) p1_a1[i] = 0.0;",
+                 "p1_a1[i] = p1_a1[i] < 0.0 ? 0.0 : p1_a1[i];",   # a select: vectorises
                  # a per-neuron loop: a function of __restrict pointers, on the threads
                  # where the work is large enough
                  "ng_p1_loop0(const int64_t i0, const int64_t i1, real* __restrict p1_a0, "
