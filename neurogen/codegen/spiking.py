@@ -39,17 +39,24 @@ def mask_refractory(stages: list, exempt: set):
                 st["expr"] = f"(_refr ? {st['target']} : ({st['expr']}))"
 
 
+def _guarded(emit, equations, ltable: dict, flag: str) -> list:
+    """Reset statements as selects on ``flag`` (``_sp``, ``_ax``): every neuron runs
+    them in the vectorised loop, and only those with the flag keep the new values."""
+    out = []
+    for block in blocks(list(equations)):
+        for st in emit.statements(block, ltable):
+            if st["kind"] == "store":
+                st["expr"] = f"({flag} ? ({st['expr']}) : {st['target']})"
+            out.append(st)
+    return out
+
+
 def spike_stage(low, table: S.SlotTable, ltable: dict) -> dict:
     """The spike emission of population ``low`` (a ``_PopulationLowering``): what the
     last per-neuron loop does after the equations, and the ring the spikes go to."""
     ir, k, emit = low.ir, low.k, low.emit
     spike = ir.spike
-    reset = []
-    for block in blocks(list(spike.reset)):
-        for st in emit.statements(block, ltable):
-            if st["kind"] == "store":
-                st["expr"] = f"(_sp ? ({st['expr']}) : {st['target']})"
-            reset.append(st)
+    reset = _guarded(emit, spike.reset, ltable, "_sp")
     refractory = ir.attribute(spike.refractory)
     condition = emit.expr(spike.condition, ltable)
     if low.pop.spike_source:       # SpikeSourceArray: the next of its stored spike steps
@@ -84,12 +91,7 @@ def _axon_stage(low, table: S.SlotTable, ltable: dict) -> dict | None:
     spike, emit = low.ir.spike, low.emit
     if spike.axon_condition is None:
         return None
-    reset = []
-    for block in blocks(list(spike.axon_reset)):
-        for st in emit.statements(block, ltable):
-            if st["kind"] == "store":
-                st["expr"] = f"(_ax ? ({st['expr']}) : {st['target']})"
-            reset.append(st)
+    reset = _guarded(emit, spike.axon_reset, ltable, "_ax")
     name = f"axn{low.k}"
     low.pointers.append((name, "int32_t", table.ptr(S.AxonSpikes(low.k)),
                          "axonal spikes of the last step: count, ranks"))
