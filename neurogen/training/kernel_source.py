@@ -57,8 +57,8 @@ class Layout:
     reals: list = field(default_factory=list)      # (C name, key)
     blas_products: bool = False                    # some dense product may call BLAS
     skip_products: bool = False                    # some product skips zeros (ng_skip_gemm)
-    scratch: dict = field(default_factory=dict)
-    itemsize: int = 8                              # bytes of a real    # key -> elements of a kernel's scratch
+    scratch: dict = field(default_factory=dict)    # key -> elements of a kernel's scratch
+    itemsize: int = 8                              # bytes of a real
 
     def ptr(self, cname: str, *key, ctype: str = "real") -> str:
         self.pointers.append((cname, key))
