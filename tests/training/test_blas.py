@@ -18,9 +18,12 @@ needs_blas = pytest.mark.skipif(BLAS is None, reason=f"no usable BLAS: {WHY}")
 
 
 def trainer_for(precision="double"):
+    """With the zero-skipping products off: every dense product on BLAS or the loops."""
     assert HIDDEN * HIDDEN >= kernel_source.BLAS_MIN_WEIGHTS
     net, m = seed_rnn(hidden=HIDDEN, precision=precision)
-    return Trainer(net, m.inp, m.out, m.trainable)
+    trainer = Trainer(net, m.inp, m.out, m.trainable)
+    assert trainer.model.skip_zeros(False) is False
+    return trainer
 
 
 def data(batch=4, steps=30, seed=3):
