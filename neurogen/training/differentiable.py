@@ -72,8 +72,9 @@ class DifferentiableNetwork:
             self.reals[n + 1] = constants[name]
 
     def use_blas(self, on: bool = True) -> str:
-        """Dense products with enough weights on SciPy's BLAS (on one thread), or on the
-        built-in loops (``on=False``, or no usable BLAS); returns which."""
+        """Dense products with enough weights that do not skip zeros (:meth:`skip_zeros`)
+        on SciPy's BLAS (on one thread), or on the built-in loops (``on=False``, or no
+        usable BLAS); returns which."""
         blas = scipy_blas()[0] if on and self.layout.blas_products else None
         self.ints[kernel_source.INT_BLAS] = blas.gemm(self.precision) if blas else 0
         self._blas = blas
