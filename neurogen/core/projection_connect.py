@@ -41,17 +41,22 @@ class Connection:
 
 
 def connected(proj, make, delays, storage_format, storage_order="post_to_pre",
-              pairs: int = 0, drop_self: bool = False) -> Connection:
+              pairs: int = 0, drop_self: bool = False, synapses: float = 0.0) -> Connection:
     """The :class:`Connection` of what ``make()`` builds. ``pairs``: how many (post, pre)
-    pairs the connector works on as dense arrays (about 17 bytes each at the peak),
-    refused before allocating if they cannot fit; ``drop_self``: with views of one
-    population, self-connections removed by population rank. Everything is checked
-    before anything is built; the projection is not changed."""
+    pairs the connector works on as dense arrays (about 17 bytes each at the peak);
+    ``synapses``: how many synapses a connector drawing in O(synapses) expects (about 24
+    bytes each, plus its block of draws); refused before allocating if they cannot fit;
+    ``drop_self``: with views of one population, self-connections removed by population
+    rank. Everything is checked before anything is built; the projection is not changed."""
     if proj.net.compiled:
         raise NetworkError(f"projection '{proj.name}': cannot connect after compile()")
     if proj.connectivity is not None:
         raise NetworkError(f"projection '{proj.name}' is already connected")
     storage_format = projection_storage.storage_format(proj, storage_format, storage_order)
+    if synapses:
+        check_memory(f"projection '{proj.name}' (about {synapses:.3g} synapses)",
+                     24.0 * synapses + 32.0 * 2 ** 24,
+                     "use a lower probability or smaller populations")
     check_memory(f"projection '{proj.name}' ({pairs} candidate synapses)", 17.0 * pairs,
                  "use a sparser connector or smaller populations")
     delays = projection_delays.given_delays(proj, delays)
@@ -267,7 +272,7 @@ def connect_fixed_probability(proj, probability, weights=1.0, delays=0.0,
     return _by_size(proj, "connect_fixed_probability", unknown, allow_self_connections,
                     lambda pre, post, allow, rng: connectors.fixed_probability(
                         pre, post, probability, weights, allow, rng),
-                    delays, storage_format, storage_order, dense=True)
+                    delays, storage_format, storage_order, density=probability)
 
 
 def _fixed_number(side: str, doc: str):
@@ -294,16 +299,19 @@ connect_fixed_number_post = _fixed_number(
 
 
 def _by_size(proj, connector, unknown, allow_self_connections, build, delays,
-             storage_format, storage_order, dense: bool = False):
+             storage_format, storage_order, dense: bool = False, density=None):
     """The path of the connectors that need only the two sizes: ``build(pre, post,
     allow_self, rng)`` with the projection's seeded generator; ``dense``: it works on
-    every (post, pre) pair (checked against the memory first)."""
+    every (post, pre) pair; ``density``: it draws about that fraction of the pairs, in
+    O(synapses) (either checked against the memory first)."""
     refuse_unknown(proj, connector, unknown)
     allow = allow_self(proj, allow_self_connections)
     pre, post = sizes(proj)
+    expected = float(density) * pre * post if isinstance(density, (int, float)) else 0.0
     return connected(proj, lambda: build(pre, post, allow, proj.rng()), delays,
                      storage_format, storage_order, pairs=pre * post if dense else 0,
-                     drop_self=drop_self(proj, allow_self_connections))
+                     drop_self=drop_self(proj, allow_self_connections),
+                     synapses=max(expected, 0.0))
 
 
 def connect_from_sparse(proj, weights, delays=0.0, storage_format="auto",

@@ -257,6 +257,23 @@ def test_all_to_all_between_large_populations_is_refused_before_allocating(net, 
     proj.connect_fixed_number_pre(2, 1.0)        # sparse connectors stay possible
 
 
+def test_fixed_probability_is_estimated_by_its_synapses_not_its_pairs(net, monkeypatch):
+    """connect_fixed_probability draws in O(synapses): 40 000 x 40 000 neurons at
+    p = 0.002 (3.2 million synapses, COBA's 10x network) needs well under 1 GiB, not the
+    27 GiB of 1.6e9 pairs; p = 0.5 between the same populations is refused, naming its
+    synapses."""
+    monkeypatch.setattr(validation, "available_memory", lambda: 2 ** 30)
+    a = ng.Population(40000, ng.Neuron(**LEAKY))
+    b = ng.Population(40000, ng.Neuron(**LEAKY))
+    dense = ng.Projection(a, b, "exc")
+    with pytest.raises(NetworkError, match=r"about 8e\+08 synapses.*lower probability"):
+        dense.connect_fixed_probability(0.5, 1.0)
+    assert dense.connectivity is None
+    sparse = ng.Projection(a, b, "inh")
+    sparse.connect_fixed_probability(0.002, 1.0)
+    assert abs(sparse.nb_synapses - 3.2e6) < 6 * np.sqrt(3.2e6)
+
+
 def test_delays_whose_ring_cannot_fit_are_refused(net, pop, eight_gib):
     with pytest.raises(NetworkError, match="shorter delays"):
         ng.Projection(pop, pop, "exc").connect_one_to_one(1.0, delays=1e15)
