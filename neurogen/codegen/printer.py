@@ -67,14 +67,15 @@ class NeurogenPrinter(C99CodePrinter):
         return text
 
     def _print_Max(self, expr):
-        return self._nested(expr, "ng_fmax")
+        return self._minmax(expr, "ng_fmax")
 
     def _print_Min(self, expr):
-        return self._nested(expr, "ng_fmin")
+        return self._minmax(expr, "ng_fmin")
 
-    def _nested(self, expr, fn):
-        """``fmax``/``fmin``'s results (a NaN argument loses), as comparisons: the
-        library calls keep a loop from vectorising (common_math.j2)."""
+    def _minmax(self, expr, fn):
+        """``fn(fn(a, b), c)``...: ng_fmax/ng_fmin are fmax/fmin's results (a NaN
+        argument loses) as comparisons, since the library calls keep a loop from
+        vectorising (common_math.j2); the adjoint printer passes ng_max/ng_min."""
         args = [self._print(a) for a in expr.args]
         out = args[0]
         for a in args[1:]:
@@ -145,13 +146,6 @@ class AdjointPrinter(NeurogenPrinter):
         if exp == -sp.Rational(1, 2):
             return f"({self._number('1')} / std::sqrt({self._print(base)}))"
         return f"std::pow({self._print(base)}, {self._print(exp)})"
-
-    def _minmax(self, expr, fn):
-        args = [self._print(a) for a in expr.args]
-        out = args[0]
-        for a in args[1:]:
-            out = f"{fn}({out}, {a})"
-        return out
 
     def _print_Max(self, expr):
         return self._minmax(expr, "ng_max")
