@@ -549,6 +549,7 @@ def build_plan(network: NetworkIR, backend) -> Plan:
         entry["blas"] = blas_sum(entry, backend, precision)
         projections.append(entry)
 
+    spiking.fuse(lowered, projections, network, backend.name)
     plan = Plan(precision=precision, backend=backend.name, slots=table, pointers=pointers,
                 sizes=sizes, reals=reals, projections=projections, populations=lowered,
                 rings=list(rings.values()) + list(var_rings.values()))

@@ -23,6 +23,7 @@ from .sanitize import comment
 
 ENTRY = "ng_run"
 PARALLEL_THRESHOLD = 262144   # below this much work per loop, waking threads costs more than they give
+MAX_FUSED_THREADS = 256      # a fused step's threads (their spike counts sit on the stack)
 
 
 def template_dir() -> Path:
@@ -50,7 +51,8 @@ def context(plan: Plan) -> dict:
     return dict(nptr=len(plan.slots.ptrs), nint=len(plan.slots.ints),
                 nreal=len(plan.slots.reals), nbytes_slots=plan.nbytes_slots,
                 version=__version__, entry=ENTRY, real=plan.real,
-                parallel_threshold=PARALLEL_THRESHOLD, pointers=plan.pointers,
+                parallel_threshold=PARALLEL_THRESHOLD, max_fused_threads=MAX_FUSED_THREADS,
+                pointers=plan.pointers,
                 sizes=plan.sizes, reals=plan.reals, projections=plan.projections,
                 populations=plan.populations, rings=plan.rings,
                 batched=plan.batched, batch_strides=plan.batch_strides,

@@ -170,3 +170,37 @@ def _adds_weight(statements) -> bool:
     """``g_target += w`` alone (the events' fast path, as the default pre_spike)."""
     return len(statements) == 1 and \
         statements[0].rhs == sp.Symbol(G_TARGET) + sp.Symbol("w")
+
+
+def fuse(populations: list, projections: list, network, backend: str):
+    """Marks the spiking populations whose step runs as one parallel region on several
+    threads: each thread adds the spikes into its own range of postsynaptic neurons,
+    updates those neurons and finds their spikes, with no wait between (on one thread
+    the propagation of a spike alone took two thirds of COBA 40 000's step). It needs
+    every projection into the population to write only its conductances (the default
+    ``g_target += w``) and the population's loops to be per neuron; a conductance
+    receives its increments in the same order as on one thread, so the bits are the
+    same. Sets ``pop["fused"]`` (its projections) and ``proj["fused_into"]``."""
+    for pop in populations:
+        pop["fused"] = None
+    for entry in projections:
+        entry["fused_into"] = None
+    if backend != "openmp" or network.batched:
+        return
+    for pop in populations:
+        spike = pop["spike"]
+        if spike is None or spike["axon"] or pop["timed"] or pop["pre_global"] or \
+                any(stage["kind"] != "loop" for stage in pop["stages"]):
+            continue
+        incoming = [entry for entry, proj in zip(projections, network.projections)
+                    if proj.post == pop["id"]]
+        if all(_fusable(entry) for entry in incoming):
+            pop["fused"] = incoming
+            for entry in incoming:
+                entry["fused_into"] = pop["id"]
+
+
+def _fusable(entry: dict) -> bool:
+    sp = entry["spiking"]
+    return sp is not None and not sp["decoding"] and not sp["axon"] and \
+        (sp["fixed"] or sp["default"]) and not entry["rules"]

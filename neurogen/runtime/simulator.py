@@ -202,8 +202,10 @@ class Simulator:
         return depth
 
     def _spike_depths(self) -> dict:
-        """Steps of spikes each spiking population keeps: its projections' longest
-        delay, at least one step."""
+        """Rows of spikes each spiking population keeps: one more than its projections'
+        longest delay (at least one step) or its firing-rate window, so that the row a
+        step writes is never one that a projection reads in that step (a fused step's
+        threads write and read the ring at once)."""
         depth = {p.id: max(1, self.net.populations[p.id].firing_window_steps)
                  for p in self.ir.populations if p.neuron.is_spiking}
         for proj_ir in self.ir.projections:
@@ -211,7 +213,7 @@ class Simulator:
                 proj = self.net.projections[proj_ir.id]
                 steps = int(np.max(proj.delay_steps())) if proj.nb_synapses else 1
                 depth[proj_ir.pre] = max(depth[proj_ir.pre], steps)
-        return depth
+        return {k: rows + 1 for k, rows in depth.items()}
 
     def _own(self, slot, shape, dtype) -> np.ndarray:
         return self.state.ensure(slot, shape, dtype)
