@@ -54,6 +54,9 @@ class ThreadChooser:
         self.options = [requested, 1] if requested > 1 else [1]
         self.cost: dict = {}          # threads -> smoothed seconds per step
         self.chunks = 0
+        # the first chunk is not measured: it starts the threads and brings the state
+        # into the caches (COBA 40 000's was 3x slower than the next: one thread won)
+        self.warm = len(self.options) == 1
 
     def next(self) -> tuple[int, bool]:
         """(threads for the next chunk, whether it is a trial of the slower option: the
@@ -69,6 +72,9 @@ class ThreadChooser:
 
     def ran(self, threads: int, steps: int, seconds: float):
         if steps <= 0:
+            return
+        if not self.warm:
+            self.warm = True
             return
         per_step = seconds / steps
         old = self.cost.get(threads)
