@@ -1,7 +1,8 @@
 """CUDA: one kernel per stage of a step, device mirrors of every runtime buffer.
 
 Compiles without a GPU (nvcc, with the CUDA runtime linked statically); running needs
-one, and says why when there is none. Provides the dense and CSR kernels; FFT storage is
+one, and says why when there is none. Provides the dense and CSR kernels and spike
+propagation (axonal spikes and DecodingProjection refused by name); FFT storage is
 refused (no cuFFT kernel yet) rather than silently run as a dense product.
 """
 from __future__ import annotations
@@ -80,7 +81,9 @@ class CudaBackend(Backend):
     template = "cuda/network.cu.j2"
     wrapper_template = "cuda/wrapper.pyx.j2"
     source = "network.cu"
-    storage = ("dense", "csr")
+    storage = ("dense", "csr", "spike_events")
+    axonal_spikes = False          # no axon_spike lists on the device yet
+    decodes_spikes = False         # no DecodingProjection kernel yet
     mirrors_buffers = True
     checked_steps = True
     chunk_seconds = 0.5            # each run uploads and downloads the mirrors: fewer runs

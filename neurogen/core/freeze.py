@@ -34,6 +34,9 @@ def _population(pop, backend) -> PopulationIR:
             raise NetworkError(f"population '{pop.name}' is spiking; the '{backend.name}' "
                                "backend does not run spiking neurons yet (use "
                                "paradigm='openmp')")
+        if pop.ir.spike.axon_condition is not None and not backend.axonal_spikes:
+            raise NetworkError(f"population '{pop.name}': axon_spike is not run by the "
+                               f"'{backend.name}' backend yet (use paradigm='openmp')")
         _check_refractory(pop)
     stop = StopIR(*pop.stop) if pop.stop is not None else None
     return PopulationIR(id=pop.id, geometry=tuple(pop.geometry), neuron=pop.ir, stop=stop,
@@ -58,6 +61,9 @@ def _projection(proj, backend) -> ProjectionIR:
     else:
         delay = DELAY_UNIFORM if proj.delay_steps() > 1 else DELAY_NONE
     kernel = storage.select(proj, backend)
+    if proj.decodes and not backend.decodes_spikes:
+        raise NetworkError(f"projection '{proj.name}': a DecodingProjection is not run by "
+                           f"the '{backend.name}' backend yet (use paradigm='openmp')")
     return ProjectionIR(id=proj.id, pre=proj.pre.id, post=proj.post.id,
                         target=targets.index(proj.target), delay=delay, synapse=syn,
                         storage=kernel, rules=_rules(proj, kernel, backend),

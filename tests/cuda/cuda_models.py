@@ -1,7 +1,8 @@
 """Networks the CUDA tests build on both backends: the tutorial's neural field, the CANN
-with a tracking input, and a network with every other feature the kernels cover
+with a tracking input, a network with every other feature the kernels cover
 (learning, uniform and per-synapse delays, a custom psp, global operations, a stop
-condition). Each returns ``(network, objects to read back)``."""
+condition), and a spiking network (SPIKING). Each returns ``(network, objects to read
+back)``."""
 import numpy as np
 
 import neurogen as ng
@@ -64,4 +65,38 @@ def kitchen_sink(paradigm, seed=11, precision="double"):
     return net, {"pops": [src, hidden], "monitor": monitor, "vars": ["r", "v"]}
 
 
+STDP = ng.Synapse(
+    parameters="tau_plus = 20.0 : projection\ntau_minus = 20.0 : projection\n"
+               "A_plus = 0.01 : projection\nA_minus = 0.0105 : projection",
+    equations="tau_plus * dx/dt = -x : event-driven\ntau_minus * dy/dt = -y : event-driven",
+    pre_spike="g_target += w\nx += A_plus\nw = clip(w - y, 0.0, 1.0)",
+    post_spike="y += A_minus\nw = clip(w + x, 0.0, 1.0)")
+
+
+def spiking(paradigm, seed=5, precision="double"):
+    """COBA-like neurons with uniform and per-synapse delays, Poisson and spike-array
+    inputs, STDP (event-driven traces, post_spike) and compute_firing_rate."""
+    net = ng.Network(dt=0.1, seed=seed, paradigm=paradigm, precision=precision)
+    neuron = ng.Neuron(
+        parameters="El = -60.0 : population\nVt = -50.0 : population\n"
+                   "tau = 20.0 : population\nI = 15.0",
+        equations="tau * dv/dt = (El - v) + g_exc * (0.0 - v) + g_inh * (-80.0 - v) + I\n"
+                  "5.0 * dg_exc/dt = -g_exc\n10.0 * dg_inh/dt = -g_inh",
+        spike="v > Vt", reset="v = El", refractory=2.0)
+    pop = net.create(300, neuron, name="pop")
+    pop.v = ng.Uniform(-60.0, -50.0)
+    noise = net.create(ng.PoissonPopulation(50, rates=30.0), name="noise")
+    cue = net.create(ng.SpikeSourceArray([[1.0 + 2.0 * k, 30.0] for k in range(20)]), name="cue")
+    net.connect(pop[:240], pop, "exc").connect_fixed_probability(0.05, 0.5)
+    net.connect(pop[240:], pop, "inh").connect_fixed_probability(
+        0.05, 2.0, delays=ng.DiscreteUniform(0.1, 2.0))
+    net.connect(noise, pop, "exc", synapse=STDP).connect_fixed_probability(
+        0.2, ng.Uniform(0.2, 0.6), delays=1.5)
+    net.connect(cue, pop[:100], "exc").connect_all_to_all(0.3)
+    pop.compute_firing_rate(10.0)
+    monitor = net.monitor(pop, ["spike", "v", "g_exc"])
+    return net, {"pops": [pop], "monitor": monitor, "vars": ["v", "g_exc", "g_inh", "r"]}
+
+
 MODELS = {"neural_field": neural_field, "cann": cann, "kitchen_sink": kitchen_sink}
+SPIKING = {"spiking": spiking}

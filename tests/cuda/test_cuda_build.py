@@ -5,18 +5,18 @@ import pytest
 
 import neurogen as ng
 from neurogen.errors import BackendUnavailable, NetworkError
-from cuda_models import MODELS
+from cuda_models import MODELS, SPIKING
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", list(MODELS) + list(SPIKING))
 def test_models_compile_with_nvcc(nvcc, name, tmp_path):
-    net, _ = MODELS[name]("cuda")
+    net, _ = {**MODELS, **SPIKING}[name]("cuda")
     net.compile(directory=str(tmp_path))
     source = (tmp_path / "network.cu").read_text()
     assert "__global__" in source and "ng_run" in source
     assert net.build_info["path"].endswith(".so")
     # the same network on the CPU renders C++, not CUDA, under another cache key
-    cpu, _ = MODELS[name]("openmp")
+    cpu, _ = {**MODELS, **SPIKING}[name]("openmp")
     cpu.compile()
     assert cpu.build_info["key"] != net.build_info["key"]
 
@@ -79,3 +79,20 @@ def test_cuda_printer_expands_small_powers():
     assert print_expr(x ** 3, table, printer=cuda) == "((x[i]) * (x[i]) * (x[i]))"
     assert print_expr(x ** 2.5, table, printer=cuda) == "pow(x[i], 2.5)"
     assert "expf" in print_expr(sp.exp(x), table, "float", printer=cuda)
+
+
+def test_spiking_parts_cuda_lacks_are_refused_by_name():
+    """Axonal spikes and DecodingProjection have no device kernels yet: refused at
+    compile, naming the object, before any compiler runs."""
+    net = ng.Network(paradigm="cuda")
+    net.create(5, ng.Neuron(equations="dv/dt = 1.0", spike="v > 1.0", reset="v = 0.0",
+                            axon_spike="v > 0.5"), name="axons")
+    with pytest.raises(NetworkError, match="population 'axons': axon_spike .* 'cuda'"):
+        net.compile()
+    net = ng.Network(paradigm="cuda")
+    src = net.create(ng.PoissonPopulation(5, rates=10.0))
+    out = net.create(3, ng.Neuron(equations="r = sum(exc)"))
+    ng.DecodingProjection(src, out, "exc", window=5.0, net=net, name="decoded") \
+        .connect_all_to_all(1.0)
+    with pytest.raises(NetworkError, match="projection 'decoded': a DecodingProjection"):
+        net.compile()
