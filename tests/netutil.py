@@ -40,3 +40,14 @@ def steps_against_matrix(net, src, sink, W, steps=4, seed=7):
         assert np.abs(got - W @ x).max() <= 1e-12 * (np.abs(W) @ np.abs(x)).max()
         history.append(got)
     return history
+
+
+def coba_neuron(current="20.0 : population", refractory=5.0):
+    """The conductance-based neuron of Brette et al.'s COBA network (ANNarchy's tutorial,
+    dimensionless), with the input current's declaration and refractory period given."""
+    return neurogen.Neuron(
+        parameters="El = -60.0 : population\nVt = -50.0 : population\n"
+                   f"tau = 20.0 : population\nI = {current}",
+        equations="tau * dv/dt = (El - v) + g_exc * (0.0 - v) + g_inh * (-80.0 - v) + I\n"
+                  "5.0 * dg_exc/dt = -g_exc\n10.0 * dg_inh/dt = -g_inh",
+        spike="v > Vt", reset="v = El", refractory=refractory)

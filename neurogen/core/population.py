@@ -14,7 +14,7 @@ import numpy as np
 
 from ..codegen.slots import PopAttribute
 from ..errors import InvalidValueError, ModelError, NetworkError, ShapeError
-from ..ir import GLOBAL, SPIKE_COUNT, SPIKED
+from ..ir import GLOBAL, LAST_SPIKE, REFRACTORY_LEFT, SPIKE_COUNT, SPIKED
 from ..parser.neuron import parse_condition
 from ..validation import SealedAttributes, array_for, reject_unknown
 from .default import default_network
@@ -390,6 +390,19 @@ class Population(SealedAttributes):
             self.net.runtime.fill_delays(self)
             if self.firing_window_steps:
                 self.net.runtime.bind()
+
+    def clear(self):
+        """ANNarchy's: forget the spikes emitted so far, those still on their way (delays)
+        and the neurons' spike times and refractory periods, but keep every other value
+        (``reset()`` restores those); nothing for a rate-coded population. A
+        SpikeSourceArray's times count again from now, as after ``reset()``."""
+        if not self.ir.is_spiking:
+            return
+        history = [name for name in (SPIKED, LAST_SPIKE, REFRACTORY_LEFT, SPIKE_COUNT)
+                   if name in self.ir.names]
+        Population.reset(self, history)      # the spike rings restart empty there too
+        if self.firing_window_steps:
+            self.buffer("r")[...] = 0.0
 
     def __len__(self):
         return self.size

@@ -168,5 +168,15 @@ class SpikeSourceArray(Population):
     def reset(self, attributes=None):
         """As ANNarchy: the spike times count again from now (a stimulation repeated)."""
         super().reset(attributes)
+        self._restart()
+
+    def clear(self):
+        """The spike history forgotten, and the spike times count again from now. (ANNarchy
+        5.0.4.1 applies spike_times set after clear() one trial late, keeping the old
+        times for the next run; here they apply at once.)"""
+        super().clear()
+        self._restart()
+
+    def _restart(self):
         self.start_step = self.net.get_current_step()
         self._skip_past()

@@ -38,9 +38,11 @@ def _number(owner: str, name: str, value) -> str:
     return repr(float(value))
 
 
-def _parameters(owner: str, values: dict) -> str:
-    """``name = value`` lines (per-neuron parameters, as ANNarchy's standard models)."""
-    return "\n".join(f"{name} = {_number(owner, name, value)}"
+def _parameters(owner: str, values: dict, population_wide: bool = False) -> str:
+    """``name = value`` lines: per-neuron parameters, as most of ANNarchy's standard
+    models, or one value per population (its GIF models)."""
+    flag = " : population" if population_wide else ""
+    return "\n".join(f"{name} = {_number(owner, name, value)}{flag}"
                      for name, value in values.items())
 
 
@@ -48,11 +50,11 @@ class _StandardSpikingNeuron(Neuron):
     """A spiking neuron of ANNarchy's library, its parameters given by keyword."""
 
     def _define(self, values: dict, equations: str, spike: str, reset: str | None,
-                refractory: str | None, description: str):
+                refractory: str | None, description: str, population_wide: bool = False):
         name = type(self).__name__
-        super().__init__(parameters=_parameters(name, values), equations=equations,
-                         spike=spike, reset=reset, refractory=refractory, name=name,
-                         description=description)
+        super().__init__(parameters=_parameters(name, values, population_wide),
+                         equations=equations, spike=spike, reset=reset,
+                         refractory=refractory, name=name, description=description)
 
     def _integrate_and_fire(self, given: dict, equations: str, description: str):
         """The IF models: the keyword arguments as parameters, ``v`` starting at
@@ -386,7 +388,8 @@ class GIF_curr(_StandardSpikingNeuron):
         spike: p < Lambda      reset: u = u_r; v += J_v/tau_v
 
     A neuron spikes in a step with probability ``Lambda * dt / 1000`` (``Lambda``, the
-    hazard rate, in Hz); ``R = tau_m / C_m``. ``current`` replaces ``R*(g_exc - g_inh)``
+    hazard rate, in Hz); ``R = tau_m / C_m``; the parameters are population-wide, as in
+    ANNarchy. ``current`` replaces ``R*(g_exc - g_inh)``
     ("" for none). A spike adds ``w`` to ``g_exc`` for one step.
 
     :param C_m: membrane capacitance (pF)
@@ -423,7 +426,8 @@ class GIF_curr(_StandardSpikingNeuron):
             p = Uniform(0.0, 1.0) * 1000.0 / dt
         """ + self._synaptic
         self._define(values, equations, "p < Lambda", "u = u_r\nv += J_v/tau_v", refractory,
-                     "Generalized leaky integrate-and-fire neuron with escape noise.")
+                     "Generalized leaky integrate-and-fire neuron with escape noise.",
+                     population_wide=True)      # as ANNarchy 5.0.4.1's GIF models
 
 
 class GIF_curr_exp(GIF_curr):

@@ -7,6 +7,7 @@ import numpy as np
 
 import neurogen as ng
 from neurogen.models import CANN1D
+from netutil import coba_neuron
 from neurogen.tasks import SmoothTracking1D
 
 
@@ -77,13 +78,7 @@ def spiking(paradigm, seed=5, precision="double"):
     """COBA-like neurons with uniform and per-synapse delays, Poisson and spike-array
     inputs, STDP (event-driven traces, post_spike) and compute_firing_rate."""
     net = ng.Network(dt=0.1, seed=seed, paradigm=paradigm, precision=precision)
-    neuron = ng.Neuron(
-        parameters="El = -60.0 : population\nVt = -50.0 : population\n"
-                   "tau = 20.0 : population\nI = 15.0",
-        equations="tau * dv/dt = (El - v) + g_exc * (0.0 - v) + g_inh * (-80.0 - v) + I\n"
-                  "5.0 * dg_exc/dt = -g_exc\n10.0 * dg_inh/dt = -g_inh",
-        spike="v > Vt", reset="v = El", refractory=2.0)
-    pop = net.create(300, neuron, name="pop")
+    pop = net.create(300, coba_neuron(current="15.0", refractory=2.0), name="pop")
     pop.v = ng.Uniform(-60.0, -50.0)
     noise = net.create(ng.PoissonPopulation(50, rates=30.0), name="noise")
     cue = net.create(ng.SpikeSourceArray([[1.0 + 2.0 * k, 30.0] for k in range(20)]), name="cue")

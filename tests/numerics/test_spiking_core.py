@@ -9,6 +9,7 @@ import pytest
 
 import neurogen as ng
 from neurogen.errors import NetworkError, NeurogenError, ParseError
+from netutil import coba_neuron
 
 LIF = dict(parameters="tau = 20.0 : population\nv_th = -50.0 : population\n"
                       "v_r = -60.0 : population\nI = 0.0",
@@ -126,13 +127,7 @@ def test_disable_learning_keeps_the_weights_and_still_transmits():
 
 def _coba(seed, threads, N=600):
     net = ng.Network(dt=0.1, seed=seed, num_threads=threads)
-    neuron = ng.Neuron(
-        parameters="El = -60.0 : population\nVt = -50.0 : population\n"
-                   "tau = 20.0 : population\nI = 20.0 : population",
-        equations="tau * dv/dt = (El - v) + g_exc * (0.0 - v) + g_inh * (-80.0 - v) + I\n"
-                  "5.0 * dg_exc/dt = -g_exc\n10.0 * dg_inh/dt = -g_inh",
-        spike="v > Vt", reset="v = El", refractory=5.0)
-    pop = net.create(N, neuron)
+    pop = net.create(N, coba_neuron())
     pop.v = ng.Normal(-55.0, 5.0)
     net.connect(pop[:N * 4 // 5], pop, "exc").fixed_probability(0.05, weights=0.6)
     net.connect(pop[N * 4 // 5:], pop, "inh").fixed_probability(0.05, weights=6.7,

@@ -10,13 +10,9 @@ import pytest
 import neurogen as ng
 from neurogen.codegen import render
 from neurogen.runtime import watch
+from netutil import coba_neuron
 
-COBA = ng.Neuron(
-    parameters="El = -60.0 : population\nVt = -50.0 : population\n"
-               "tau = 20.0 : population\nI = 20.0 : population",
-    equations="tau * dv/dt = (El - v) + g_exc * (0.0 - v) + g_inh * (-80.0 - v) + I\n"
-              "5.0 * dg_exc/dt = -g_exc\n10.0 * dg_inh/dt = -g_inh",
-    spike="v > Vt", reset="v = El", refractory=2.0)
+COBA = coba_neuron(refractory=2.0)
 
 
 def _run(threads, tmp_path, monitor_g=False):
