@@ -363,6 +363,9 @@ class _SynapseLowering:
                 t[sp.Symbol(f"{side}.{a.name}")] = \
                     Access(low.buffers[a.name], "0" if a.locality == GLOBAL else idx)
         t[sp.Symbol("pre.r")] = pre_r
+        for side, low, idx in (("pre", self.pre, "j"), ("post", self.post, "i")):
+            if LAST_SPIKE in low.buffers:     # t_pre, t_post: the last spike's time (ms)
+                t[sp.Symbol(f"t_{side}")] = f"((double){low.buffers[LAST_SPIKE]}[{idx}] * dt)"
         # pre.sum(exc) / post.sum(exc): that neuron's weighted sum, 0 without such a target
         for sym in self._side_sums():
             side, target = sym.name[:-1].split(".sum(")
@@ -490,6 +493,7 @@ def build_plan(network: NetworkIR, backend) -> Plan:
                  "post_size": post.size_name,
                  "sum": post.sums[proj.target] if not post.ir.is_spiking else
                  _conductance(post, proj.target),
+                 "more_sums": [_conductance(post, k) for k in proj.more_targets],
                  "comment": comment(f"projection {j}: population {proj.pre} -> population "
                                     f"{proj.post}, sum {proj.target}, {kernel.name}"),
                  "w": f"w{j}", "tables": {}, "sizes": {}}

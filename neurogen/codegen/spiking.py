@@ -99,7 +99,19 @@ def _axon_stage(low, table: S.SlotTable, ltable: dict) -> dict | None:
             "spike": emit.expr(spike.condition, ltable), "reset": reset, "list": name}
 
 
-def _event_records(syn, statements, table: dict, presynaptic: bool) -> list:
+def _emitted(emit, statements, table: dict, more) -> list:
+    """The code of ``statements``, those onto ``g_target`` once more for each further
+    target in ``more`` (ANNarchy's list of targets: each receives the same)."""
+    out = []
+    for block in blocks(list(statements)):
+        out += emit.statements(block, table)
+        onto_target = [st for st in block if st.target == G_TARGET]
+        for other in more if onto_target else ():
+            out += emit.statements(onto_target, {**table, sp.Symbol(G_TARGET): other})
+    return out
+
+
+def _event_records(syn, statements, table: dict, presynaptic: bool, more=()) -> list:
     """Records of one event's code: event-driven decays, the statements, the time.
 
     As ANNarchy 5.0.4 does (measured): a presynaptic event decays the variables to the
@@ -118,8 +130,7 @@ def _event_records(syn, statements, table: dict, presynaptic: bool) -> list:
                 -rest_over_rate + (x + rest_over_rate) * sp.exp(rate * elapsed)
             out.append({"kind": "store", "target": str(table[x]),
                         "expr": emit.expr(value, table), "bounds": []})
-    for block in blocks(list(statements)):
-        out += emit.statements(block, table)
+    out += _emitted(emit, statements, table, more)
     if ir.event_driven:
         out.append({"kind": "store", "target": str(table[sp.Symbol(LAST_EVENT)]),
                     "expr": "t", "bounds": []})
@@ -131,12 +142,10 @@ def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
     conductance = entry["sum"]
     ctable = syn.table(Access(pre.buffers["r"], "j"))
     ctable[sp.Symbol(G_TARGET)] = Access(conductance, "i")
-    ctable[sp.Symbol("t_pre")] = f"((double){pre.buffers[LAST_SPIKE]}[j] * dt)"
-    if LAST_SPIKE in post.buffers:          # (a DecodingProjection's post is rate-coded)
-        ctable[sp.Symbol("t_post")] = f"((double){post.buffers[LAST_SPIKE]}[i] * dt)"
     ir = syn.ir
     default = ir.transmits_weight
-    pre_spike = [] if default else _event_records(syn, ir.pre_spike, ctable, True)
+    more = [Access(g, "i") for g in entry["more_sums"]]
+    pre_spike = [] if default else _event_records(syn, ir.pre_spike, ctable, True, more)
     post_spike = _event_records(syn, ir.post_spike, ctable, False) if ir.post_spike else []
     weight = str(ctable[sp.Symbol("w")])
     if any(st.get("target") == weight for st in pre_spike + post_spike):
@@ -155,10 +164,10 @@ def projection(entry: dict, proj, syn, pre, post, table: S.SlotTable):
     axon = None
     if ir.pre_axon_spike and pre.ir.spike.axon_condition is not None and not decoding:
         axon = {"list": f"axn{proj.pre}", "default": _adds_weight(ir.pre_axon_spike),
-                "statements": [st for block in blocks(list(ir.pre_axon_spike))
-                               for st in syn.emit.statements(block, ctable)]}
+                "statements": _emitted(syn.emit, ir.pre_axon_spike, ctable, more)}
     entry["spiking"] = {
-        "g": conductance, "default": default, "fixed": ir.fixed_weights,
+        "g": conductance, "more_g": entry["more_sums"],
+        "default": default, "fixed": ir.fixed_weights,
         "decoding": decoding, "axon": axon,
         "pre_ring": f"spk{proj.pre}", "pre_depth": f"spk{proj.pre}_depth",
         "post_ring": f"spk{proj.post}", "post_depth": f"spk{proj.post}_depth",

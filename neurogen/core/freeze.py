@@ -65,9 +65,10 @@ def _projection(proj, backend) -> ProjectionIR:
         raise NetworkError(f"projection '{proj.name}': a DecodingProjection is not run by "
                            f"the '{backend.name}' backend yet (use paradigm='openmp')")
     return ProjectionIR(id=proj.id, pre=proj.pre.id, post=proj.post.id,
-                        target=targets.index(proj.target), delay=delay, synapse=syn,
+                        target=targets.index(proj.target_names[0]), delay=delay, synapse=syn,
                         storage=kernel, rules=_rules(proj, kernel, backend),
-                        decoding=proj.decodes)
+                        decoding=proj.decodes,
+                        more_targets=tuple(targets.index(t) for t in proj.target_names[1:]))
 
 
 def _rules(proj, kernel: str, backend) -> tuple:

@@ -88,16 +88,16 @@ class Projection(SealedAttributes):
                 # projection's context are reported by compile(); report() and the
                 # connectors still work (ANNarchy's test_Report_Spiking needs both)
                 self.synapse_error = exc
-        if not isinstance(target, str) or not target.isidentifier():
-            raise NetworkError(f"Projection: target must be a name such as 'exc', got {target!r}")
         self.target = target
+        self.target_names = self._target_names(target)
         if self.pre.ir.is_spiking or self.post.ir.is_spiking:
-            self._check_spiking(target)
+            for each in self.target_names:
+                self._check_spiking(each)
             if self.synapse_ir is None and self.pre.ir.is_spiking:   # g_target += w
                 self.synapse_ir = SynapseModel(name="DefaultSpikingSynapse").parse(
                     self.pre.ir, self.post.ir, net.constant_values(), net.options.method)
-        elif target not in self.post.targets:   # a target the neuron never reads: its sum is
-            self.post.targets.append(target)  # still computed and readable (pop.sum)
+        elif self.target_names[0] not in self.post.targets:   # a target the neuron never
+            self.post.targets.append(self.target_names[0])  # reads: its sum is still computed
         self.id = len(net.projections)
         self.name = name or f"proj{self.id}"
         self.connectivity: connectors.Connectivity | None = None
@@ -112,6 +112,21 @@ class Projection(SealedAttributes):
         net.register(self)
 
     decodes = False      # a DecodingProjection: spikes counted into a rate-coded sum
+
+    def _target_names(self, target) -> tuple:
+        """A name, or (as ANNarchy) a list of names that each receive the same spikes."""
+        names = [target] if isinstance(target, str) else \
+            list(target) if isinstance(target, (list, tuple)) and target else None
+        if names is None or not all(isinstance(t, str) and t.isidentifier() for t in names) \
+                or len(set(names)) != len(names):
+            raise NetworkError(f"Projection: target must be a name such as 'exc', or a list "
+                               f"of distinct names, got {target!r}")
+        if len(names) > 1 and not (self.pre.ir.is_spiking and self.post.ir.is_spiking):
+            raise NetworkError(f"Projection '{self.pre.name}' -> '{self.post.name}': a list "
+                               f"of targets {names} is built for spikes between spiking "
+                               "populations (each g_target receives them); give a rate-coded "
+                               "projection one target")
+        return tuple(names)
 
     def _check_spiking(self, target: str):
         """Spikes go from spiking neurons to the conductance ``g_target`` of spiking

@@ -54,6 +54,7 @@ class ProjectionIR:
     storage: str             # a storage kernel's name (neurogen.storage)
     rules: tuple = ()        # StructuralRule records compiled into the step (pruning first)
     decoding: bool = False   # a DecodingProjection: spikes counted into a rate (a window)
+    more_targets: tuple = () # further targets receiving the same spikes (ANNarchy's list)
 
 
 @dataclass(frozen=True)
