@@ -101,6 +101,8 @@ class Monitor(SpikeStatistics, SealedAttributes):
                              net.real_dtype)
         attr = proj.synapse_ir.attribute(name) if proj.synapse_ir is not None and \
             name in proj.synapse_ir.names and name != "w" else None
+        if attr is None and proj.synapse_error is not None:   # what it lacks is its synapse
+            raise proj.synapse_error
         if attr is None:
             raise NetworkError(f"Monitor: projection '{proj.name}' has no attribute '{name}'"
                                f" (attributes: {', '.join(proj.attributes)})")

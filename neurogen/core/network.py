@@ -85,6 +85,13 @@ class Network(metaclass=Constructed):
             const.attach(self)
         return self
 
+    def __setattr__(self, name, value):
+        """A subclass's attribute would replace a method of the same name: refused."""
+        if callable(Network.__dict__.get(name)):
+            raise NetworkError(f"{type(self).__name__}: '{name}' is a method of neurogen's "
+                               "Network; give the attribute another name")
+        super().__setattr__(name, value)
+
     def __init__(self, dt: float = 1.0, seed: int | None = None, **options):
         reject_unknown("Network()", {k: v for k, v in options.items() if k not in CONSTRUCTOR},
                        CONSTRUCTOR)
@@ -165,7 +172,7 @@ class Network(metaclass=Constructed):
         from ..toolchain.compiler import toolchain
         return self._toolchain or toolchain()
 
-    def rng(self, key) -> np.random.Generator:
+    def generator_for(self, key) -> np.random.Generator:
         """A NumPy generator for one purpose, derived from the seed (order-independent)."""
         return np.random.default_rng([self.seed, zlib.crc32(repr(key).encode())])
 

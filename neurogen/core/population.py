@@ -263,7 +263,7 @@ class Population(SealedAttributes):
     def _write(self, name: str, value):
         array = self._buffer(name)
         if hasattr(value, "get_values"):
-            value = value.get_values(array.size, self.net.rng(("init", self.id, name)))
+            value = value.get_values(array.size, self.net.generator_for(("init", self.id, name)))
         value = array_for(f"population '{self.name}'", name, value, array.dtype)
         if value.size == 1:
             array[...] = value.reshape(())

@@ -254,10 +254,10 @@ class Projection(SealedAttributes):
                                f" target '{self.target}') has no connector: call one of "
                                "the connect_* methods")
 
-    def rng(self):
+    def generator(self):
         """The projection's seeded generator (what its connectors, delays and attribute
         values draw from)."""
-        return self.net.rng(("projection", self.id))
+        return self.net.generator_for(("projection", self.id))
 
     @property
     def size(self) -> int:

@@ -90,7 +90,7 @@ class SynapseState:
             return
         buffer = self.buffer(name)
         if hasattr(value, "get_values"):
-            value = value.get_values(buffer.size, proj.rng())
+            value = value.get_values(buffer.size, proj.generator())
         elif np.ndim(value) and attr.locality == "local" and len(value) == proj.size \
                 and np.ndim(value[0]):
             value = np.concatenate([array_for(owner, name, v, float).reshape(-1)

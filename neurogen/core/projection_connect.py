@@ -126,7 +126,7 @@ def connect_one_to_one(proj, weights=1.0, delays=0.0, storage_format="auto",
         raise ConnectivityError(
             f"projection '{proj.name}': one_to_one needs populations of the same size, "
             f"got '{proj.pre.name}' ({pre}) and '{proj.post.name}' ({post})")
-    return connected(proj, lambda: connectors.one_to_one(pre, post, weights, proj.rng()),
+    return connected(proj, lambda: connectors.one_to_one(pre, post, weights, proj.generator()),
                      delays, storage_format, storage_order)
 
 
@@ -308,7 +308,7 @@ def _by_size(proj, connector, unknown, allow_self_connections, build, delays,
     allow = allow_self(proj, allow_self_connections)
     pre, post = sizes(proj)
     expected = float(density) * pre * post if isinstance(density, (int, float)) else 0.0
-    return connected(proj, lambda: build(pre, post, allow, proj.rng()), delays,
+    return connected(proj, lambda: build(pre, post, allow, proj.generator()), delays,
                      storage_format, storage_order, pairs=pre * post if dense else 0,
                      drop_self=drop_self(proj, allow_self_connections),
                      synapses=max(expected, 0.0))

@@ -48,7 +48,7 @@ def drawn_delays(proj, delays, conn):
     """The checked ``delays`` for the built connectivity ``conn``: a distribution drawn
     (at least ``dt``), an array reordered with the synapses and checked for size."""
     if hasattr(delays, "get_values"):
-        return finite_delays(proj, np.maximum(delays.get_values(conn.nb_synapses, proj.rng()),
+        return finite_delays(proj, np.maximum(delays.get_values(conn.nb_synapses, proj.generator()),
                                               proj.net.dt))
     if not np.ndim(delays):
         return delays
@@ -87,7 +87,7 @@ def set_delay(proj, value):
     stays without, one compiled with a single delay keeps a single one."""
     proj.require_connected()
     if hasattr(value, "get_values"):
-        value = value.get_values(proj.nb_synapses, proj.rng())
+        value = value.get_values(proj.nb_synapses, proj.generator())
     if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0):
         new = float(value)
     elif not isinstance(value, (list, tuple, np.ndarray)):

@@ -167,7 +167,7 @@ def set_weights(proj, value):
     conn = proj.connectivity
     shape = _regular_shape(value)
     if hasattr(value, "get_values"):
-        flat = value.get_values(conn.nb_synapses, proj.rng())
+        flat = value.get_values(conn.nb_synapses, proj.generator())
     elif shape == ():
         flat = number(f"projection '{proj.name}'", "w", value)
     elif shape == (conn.post_size, conn.pre_size):

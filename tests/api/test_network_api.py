@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import neurogen as ng
+from neurogen.errors import NetworkError
 
 LEAKY = ng.Neuron(parameters="tau = 10.0 : population\nI = 0.0",
                   equations="tau * dr/dt + r = I + sum(exc)")
@@ -137,3 +138,22 @@ def test_functions_are_callable_from_python():
     assert proj.f(3.0) == 6.0
     with pytest.raises(AttributeError):
         pop.nothing(1.0)
+
+
+def test_a_subclass_attribute_may_not_replace_a_method():
+    """ANNarchy's MultipleNetworks notebook keeps its generator in ``self.rng``: that name
+    is free here, and one that would replace a method of Network is refused by name."""
+    class Trial(ng.Network):
+        def __init__(self):
+            self.rng = np.random.default_rng(self.seed)
+            pop = self.create(4, ng.Neuron(equations="r = 1.0"))
+            self.connect(pop, pop, "exc").all_to_all(ng.Uniform(0.0, 1.0, self.rng))
+
+    Trial().compile(silent=True)
+
+    class Clash(ng.Network):
+        def __init__(self):
+            self.simulate = 3
+
+    with pytest.raises(NetworkError, match="'simulate' is a method of neurogen's Network"):
+        Clash()

@@ -441,3 +441,15 @@ def test_refractory_spares_every_g_variable_and_accepts_unless_refractory():
                                atol=1e-12)
     with pytest.raises(NeurogenError, match="spiking neurons"):
         ng.Network().create(1, ng.Neuron(equations="r = 1.0 : unless_refractory"))
+
+
+def test_monitoring_a_variable_of_a_synapse_that_does_not_compile_names_the_synapse():
+    """The synapse's own error (kept for compile(), as ANNarchy) rather than 'no attribute'."""
+    net = ng.Network()
+    src = net.create(ng.PoissonPopulation(3, rates=10.0))
+    dst = net.create(2, coba_neuron())
+    proj = net.connect(src, dst, "exc", synapse=ng.Synapse(
+        equations="dg/dt = -g", pre_spike="x += w", psp="g"))
+    proj.all_to_all(0.1)
+    with pytest.raises(NeurogenError, match="psp= .* cannot be combined with pre_spike="):
+        net.monitor(proj, "g")
