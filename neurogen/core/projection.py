@@ -138,10 +138,12 @@ class Projection(SealedAttributes):
                 self.post.targets.append(target)
             return
         if not self.post.ir.is_spiking:
-            if not self.decodes:
+            continuous = self.synapse_ir is not None and self.synapse_ir.psp is not None
+            if not self.decodes and not continuous:
                 raise NetworkError(f"{where}: a spiking population projects onto a rate-coded "
                                    "one through a DecodingProjection (spikes counted into "
-                                   "rates)")
+                                   "rates) or a synapse with a psp= of its variables (e.g. "
+                                   "psp='w * pre.r', what a BoldMonitor reads)")
             if target not in self.post.targets:
                 self.post.targets.append(target)
             return

@@ -1,5 +1,6 @@
 """ANNarchy's BOLD extension (``ANNarchy.extensions.bold``): the BOLD signal of
-rate-coded populations, computed by a balloon model fed with their mean activity.
+populations, rate-coded or spiking (their ``r`` from ``compute_firing_rate()``, or any
+variable), computed by a balloon model fed with their mean activity.
 
 * :class:`BoldMonitor` (ANNarchy 5's ``net.boldmonitor(...)``) and
   :class:`BoldMonitorFromSlices` (``net.boldmonitor_from_slices(...)``): create the BOLD

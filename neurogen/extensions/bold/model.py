@@ -3,8 +3,6 @@ a BOLD signal, declaring which of its weighted sums are inputs and which variabl
 its outputs."""
 from __future__ import annotations
 
-import re
-
 from ...core.neuron import Neuron
 from ...errors import ModelError
 
@@ -24,14 +22,6 @@ def _names(value, what: str, owner: str) -> list[str]:
     return names
 
 
-def _declared(name: str, parameters: str, equations: str) -> bool:
-    """``name`` is a parameter or a variable of the model (as text: before parsing)."""
-    lhs = re.compile(rf"^\s*(?:[\w.]+\s*\*\s*)?(?:d{name}\s*/\s*dt|{name})\s*(?:[-+*/]?=|:)",
-                     re.M)
-    return bool(lhs.search(equations.replace(";", "\n"))
-                or lhs.search(parameters.replace(";", "\n")))
-
-
 class BoldModel(Neuron):
     """A BOLD model for :class:`~neurogen.extensions.bold.BoldMonitor`, as ANNarchy's:
     a rate-coded :class:`~neurogen.Neuron` whose weighted sums receive the input signals
@@ -47,11 +37,10 @@ class BoldModel(Neuron):
             inputs="CBF")
 
     ``inputs`` names the weighted sums (``'CBF'``, or a list for several), which are
-    the keys of a monitor's ``mapping``. neurogen does not accept a weighted sum named
-    like a variable or parameter of the same neuron (ANNarchy's ``I_CBF = sum(I_CBF)``):
-    name the sum differently and give ``inputs`` as a dict ``{input: sum}``, e.g.
-    ``inputs={'I_CBF': 'CBF'}`` with ``I_CBF = sum(CBF)`` in the equations; the mapping
-    then keeps the key ``'I_CBF'``, as the predefined models do.
+    the keys of a monitor's ``mapping``. A sum may be named like the variable it feeds,
+    as in ANNarchy's ``I_CBF = sum(I_CBF)``; ``inputs`` may also be a dict
+    ``{input: sum}`` (``inputs={'I_CBF': 'CBF'}`` with ``I_CBF = sum(CBF)``), as the
+    predefined models do.
 
     The predefined balloon models (``balloon_RN``, ``balloon_RL``, ``balloon_CN``,
     ``balloon_CL``, ``balloon_maith2021``, ``balloon_two_inputs``) are subclasses.
@@ -71,15 +60,6 @@ class BoldModel(Neuron):
         self.output = _names(output, "output", owner)
         super().__init__(parameters=parameters, equations=equations, functions=functions,
                          name=name, description=description)
-        for key, target in self._targets.items():
-            if _declared(target, self.parameters, self.equations):
-                hint = f"{key}_in" if key == target else f"{target}_in"
-                raise ModelError(
-                    f"the input '{target}' is also a parameter or variable of the model: "
-                    f"neurogen does not accept a weighted sum named like an attribute "
-                    f"(sum({target}) next to '{target} = ...'); name the sum differently "
-                    f"and map the input to it, e.g. sum({hint}) with "
-                    f"inputs={{'{key}': '{hint}'}}", obj=owner, field="inputs")
 
     @property
     def inputs(self) -> list[str]:

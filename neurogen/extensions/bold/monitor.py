@@ -123,10 +123,6 @@ def _check_population(pop, owner: str):
     if not isinstance(pop, Population):
         raise NetworkError(f"{owner}: populations must be Population objects, got "
                            f"{type(pop).__name__}")
-    if pop.ir.is_spiking:
-        raise NetworkError(f"{owner}: population '{pop.name}' is spiking: a BOLD monitor "
-                           f"reads its variables through rate-coded projections, which "
-                           f"neurogen cannot make from a spiking population yet")
 
 
 def _check_mapping(mapping, model: BoldModel, populations: list, owner: str) -> dict:
@@ -174,7 +170,8 @@ class BoldMonitor:
     ANNarchy's ``BoldMonitor`` (ANNarchy 5's ``net.boldmonitor(...)`` takes the same
     arguments).
 
-    :param populations: a population or a list of them (rate-coded; not views).
+    :param populations: a population or a list of them (rate-coded or spiking; not
+        views).
     :param bold_model: a :class:`BoldModel` instance or class (default ``balloon_RN``).
     :param mapping: ``{input of the model: variable of the populations}``.
     :param scale_factor: one weight per population (or one for all); by default each
