@@ -31,7 +31,8 @@ STREAM = 0x4000
 
 #: the runtime-owned arrays of each rule (:class:`~neurogen.codegen.slots.RuleBuffer`)
 BUFFERS = {"pruning": (("prune_flags", "uint8_t"),),
-           "creating": (("create_offsets", "int64_t"), ("create_list", "int32_t"))}
+           "creating": (("create_offsets", "int64_t"), ("create_list", "int32_t"),
+                        ("dendrites", "uint8_t"))}
 
 
 def lower_rules(proj, syn, table: S.SlotTable, pointers: list, reals: list) -> list[dict]:
@@ -56,6 +57,5 @@ def lower_rules(proj, syn, table: S.SlotTable, pointers: list, reals: list) -> l
             pointers.append((record[name], ctype, table.ptr(S.RuleBuffer(j, name)), name))
         if rule.kind == "creating":
             record["capacity"] = table.int(S.CreateCapacity(j))
-            record["same"] = proj.pre == proj.post
         records.append(record)
     return records

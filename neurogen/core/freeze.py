@@ -73,7 +73,7 @@ def _projection(proj, backend) -> ProjectionIR:
 
 def _rules(proj, kernel: str, backend) -> tuple:
     """The synapse's pruning and creating rules, compiled into the step when the network
-    has ``structural_plasticity`` (ANNarchy ignores them otherwise)."""
+    has ``structural_plasticity`` (compile() turns it on for them, as ANNarchy 5)."""
     syn = proj.synapse_ir
     rules = tuple(r for r in ((syn.pruning, syn.creating) if syn is not None else ())
                   if r is not None)

@@ -104,19 +104,15 @@ class Network(metaclass=Constructed):
 
     # -- configuration ----------------------------------------------------------------------
     def setup(self, **options):
-        """Change options (the fields of :class:`NetworkOptions`: ``dt``, ``seed``,
-        ``num_threads``, ``precision``, ``method``, ``paradigm``, ``step_rounding``,
-        ``check_finite``, ``batch``, ``structural_plasticity``...). All are checked before
-        any applies; ``precision``, ``paradigm``, ``structural_plasticity`` and ``batch``
-        are fixed by ``compile()``."""
+        """Change options (:class:`NetworkOptions`), all checked before any applies;
+        ``precision``, ``paradigm``, ``structural_plasticity``, ``batch`` fixed by compile."""
         new = self._options.updated(options, self.compiled)
         self._install(new)
         if self._sim is not None:
             self._sim.bind()
 
     def _install(self, new: NetworkOptions):
-        """Install ``new``; a new batch size re-sizes the populations' buffers (monitors
-        size their records by it, so it must come before them)."""
+        """Install ``new``; a new batch re-sizes the buffers (so, before any monitor)."""
         changed = new.batch != self._options.batch
         if changed and self.monitors:
             raise NetworkError("set batch before creating monitors (they size their "
@@ -127,7 +123,7 @@ class Network(metaclass=Constructed):
                 pop.rebatch()
 
     def config(self, **options):
-        """ANNarchy 5's name for :meth:`setup` (``num_threads``, ``seed``, ``dt``…)."""
+        """ANNarchy 5's name for :meth:`setup`."""
         self.setup(**options)
 
     @property
@@ -172,8 +168,12 @@ class Network(metaclass=Constructed):
         from ..toolchain.compiler import toolchain
         return self._toolchain or toolchain()
 
-    def generator_for(self, key) -> np.random.Generator:
-        """A NumPy generator for one purpose, derived from the seed (order-independent)."""
+    def generator_for(self, key, fresh: bool = False) -> np.random.Generator:
+        """A NumPy generator for one purpose, derived from the seed; ``fresh``: another
+        stream at each call with ``key`` (values set again are drawn anew, as ANNarchy's)."""
+        if fresh:
+            count = self.__dict__.setdefault("_draws", {}).get(key, 0)
+            self._draws[key], key = count + 1, key if count == 0 else (key, count)
         return np.random.default_rng([self.seed, zlib.crc32(repr(key).encode())])
 
     # -- registration: the model objects' protocol ------------------------------------------
@@ -266,13 +266,11 @@ class Network(metaclass=Constructed):
         return Projection(pre, post, target, synapse=synapse, name=name, net=self)
 
     def boldmonitor(self, *args, **kwargs):
-        """ANNarchy 5's ``net.boldmonitor(...)``: a
-        :class:`~neurogen.extensions.bold.BoldMonitor` of this network."""
+        """ANNarchy 5's: a :class:`~neurogen.extensions.bold.BoldMonitor` of this network."""
         return provided("boldmonitor")(*args, net=self, **kwargs)
 
     def boldmonitor_from_slices(self, *args, **kwargs):
-        """ANNarchy 5's ``net.boldmonitor_from_slices(...)``: a
-        :class:`~neurogen.extensions.bold.BoldMonitorFromSlices` of this network."""
+        """ANNarchy 5's: a :class:`~neurogen.extensions.bold.BoldMonitorFromSlices`."""
         return provided("boldmonitor_from_slices")(*args, net=self, **kwargs)
 
     def monitor(self, obj, variables, period: float | None = None, start: bool = True,
@@ -337,6 +335,9 @@ class Network(metaclass=Constructed):
                     "change them: build the network anew (clear() or a new Network)")
             return
         self._toolchain = chosen
+        if any(p.synapse_ir is not None and (p.synapse_ir.creating or p.synapse_ir.pruning)
+               for p in self.projections):    # as ANNarchy 5: such a synapse turns it on
+            self.setup(structural_plasticity=True)
         for pop in self.populations:
             pop.use_precision()
         say(f"generating code for {len(self.populations)} population(s) and "
@@ -575,8 +576,7 @@ register(Network)
 
 
 def _restore_synapse_attributes(proj):
-    """A projection's synapse parameters and variables (``w`` excepted) back to their
-    values at compile(): the value set before it, else the model's initial value."""
+    """A projection's synapse attributes (not ``w``) back to their values at compile()."""
     ir, state = getattr(proj, "synapse_ir", None), proj.synapse_state
     if ir is None or not state.allocated:
         return

@@ -262,8 +262,9 @@ class Population(SealedAttributes):
 
     def _write(self, name: str, value):
         array = self._buffer(name)
-        if hasattr(value, "get_values"):
-            value = value.get_values(array.size, self.net.generator_for(("init", self.id, name)))
+        if hasattr(value, "get_values"):    # drawn anew at each setting
+            rng = self.net.generator_for(("init", self.id, name), fresh=True)
+            value = value.get_values(array.size, rng)
         value = array_for(f"population '{self.name}'", name, value, array.dtype)
         if value.size == 1:
             array[...] = value.reshape(())

@@ -89,8 +89,9 @@ class SynapseState:
             self.given[name] = value
             return
         buffer = self.buffer(name)
-        if hasattr(value, "get_values"):
-            value = value.get_values(buffer.size, proj.generator())
+        if hasattr(value, "get_values"):    # drawn anew at each setting
+            rng = proj.net.generator_for(("synapse", proj.id, name), fresh=True)
+            value = value.get_values(buffer.size, rng)
         elif np.ndim(value) and attr.locality == "local" and len(value) == proj.size \
                 and np.ndim(value[0]):
             value = np.concatenate([array_for(owner, name, v, float).reshape(-1)

@@ -86,8 +86,9 @@ def set_delay(proj, value):
     After compile the kind of delay is fixed: a projection compiled without delay
     stays without, one compiled with a single delay keeps a single one."""
     proj.require_connected()
-    if hasattr(value, "get_values"):
-        value = value.get_values(proj.nb_synapses, proj.generator())
+    if hasattr(value, "get_values"):    # drawn anew at each setting
+        value = value.get_values(proj.nb_synapses,
+                                 proj.net.generator_for(("delays", proj.id), fresh=True))
     if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0):
         new = float(value)
     elif not isinstance(value, (list, tuple, np.ndarray)):

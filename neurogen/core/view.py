@@ -62,8 +62,9 @@ class PopulationView:
         buffer = pop.buffer(name)
         if pop.ir.attribute(name).locality == GLOBAL:
             raise NetworkError(f"'{name}' is population-wide: set it on '{pop.name}' itself")
-        if hasattr(value, "get_values"):
-            value = value.get_values(self.size, pop.net.generator_for(("view", pop.id, name)))
+        if hasattr(value, "get_values"):    # drawn anew at each setting
+            rng = pop.net.generator_for(("view", pop.id, name), fresh=True)
+            value = value.get_values(self.size, rng)
         value = array_for(f"view of '{pop.name}'", name, value, buffer.dtype)
         if pop.is_batched(name) and self.size == 1 and value.shape == (pop.net.batch,):
             value = value.reshape(pop.net.batch, 1)     # one neuron, a value per copy

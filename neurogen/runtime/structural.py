@@ -88,14 +88,20 @@ class Rules:
 
     # -- buffers (Simulator slot dispatch) -----------------------------------------------
     def buffer(self, slot) -> np.ndarray:
-        """A rule buffer: made at its size; prune flags grow with the synapses."""
+        """A rule buffer: made at its size; prune flags grow with the synapses. A
+        creating rule's ``dendrites`` marks the postsynaptic neurons that had synapses
+        when it was made (compile()): as ANNarchy's, synapses are created only in existing
+        dendrites, which stay when pruning empties them."""
         sim = self.sim
         proj = sim.net.projections[slot.proj]
         size, dtype = {"prune_flags": (max(1, proj.nb_synapses), np.uint8),
                        "create_offsets": (proj.post.size + 1, np.int64),
                        "create_list": (max(16, ROOM_PER_NEURON * proj.post.size),
-                                       np.int32)}[slot.name]
+                                       np.int32),
+                       "dendrites": (proj.post.size, np.uint8)}[slot.name]
         array = sim.state.get(slot)
         if array is None or (slot.name == "prune_flags" and array.size < size):
             array = sim.state.allocate(slot, size, dtype)
+            if slot.name == "dendrites":
+                array[proj.post_ranks] = 1
         return array

@@ -157,3 +157,22 @@ def test_a_subclass_attribute_may_not_replace_a_method():
 
     with pytest.raises(NetworkError, match="'simulate' is a method of neurogen's Network"):
         Clash()
+
+
+def test_random_values_set_again_are_drawn_anew_and_reproducibly():
+    """ANNarchy draws a distribution anew at each setting (its StructuralPlasticity
+    notebook re-draws a view's baselines every trial); the same seed, the same draws."""
+    def run():
+        net = ng.Network(seed=7)
+        pop = net.create(50, ng.Neuron(parameters="b = 0.0"))
+        draws = []
+        for _ in range(2):
+            pop.b = ng.Uniform(0.0, 1.0)
+            draws.append(pop.b.copy())
+            pop[:10].b = ng.Uniform(0.0, 1.0)
+            draws.append(pop.b[:10].copy())
+        return draws
+    first, again = run(), run()
+    assert not np.array_equal(first[0], first[2]) and not np.array_equal(first[1], first[3])
+    for x, y in zip(first, again):
+        np.testing.assert_array_equal(x, y)

@@ -165,8 +165,9 @@ def test_pruning_rule_runs_every_period():
 
 
 def test_creating_rule_follows_pre_and_post_rates():
+    """In the dendrites that exist (rows 0, 1, 3), as ANNarchy: none in row 2."""
     weights = np.full((4, 5), np.nan)
-    weights[0, 0] = 1.0
+    weights[[0, 1, 3], 0] = 1.0
     grow = Synapse(psp="w * pre.r", creating="pre.r * post.r > 0.9 : proba = 1.0, w = 0.25")
     net, a, b, proj = _rule_net(grow, weights)
     a.r = [0.0, 1.0, 2.0, 0.5, 3.0]
@@ -175,7 +176,9 @@ def test_creating_rule_follows_pre_and_post_rates():
     net.simulate(1)
     product = np.outer(b.r, a.r)
     expected = (product > 0.9)
-    expected[0, 0] = True
+    expected[2] = False                     # no dendrite: row 2 would gain one (0.4 * 3)
+    assert (product[2] > 0.9).any()
+    expected[[0, 1, 3], 0] = True
     np.testing.assert_array_equal(~np.isnan(proj.connectivity_matrix(np.nan)), expected)
     np.testing.assert_array_equal(proj.connectivity_matrix()[expected & (product > 0.9)],
                                   0.25)

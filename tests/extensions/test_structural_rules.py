@@ -223,7 +223,8 @@ def test_same_synapses_and_weights_whatever_the_threads_and_for_a_seed():
         np.testing.assert_array_equal(one[k], again[k])
         assert (~np.isnan(start[k]) & np.isnan(one[k])).any()     # pruned
         assert (np.isnan(start[k]) & ~np.isnan(one[k])).any()     # created
-    assert np.isnan(np.diag(one[1])).all()                         # no self-connection
+    had = ~np.isnan(start[1]).all(axis=1)               # rows with a dendrite at compile
+    assert np.isnan(one[1][~had]).all()                 # nothing created elsewhere
     _, other = _churn(5, 1)
     assert not np.array_equal(np.isnan(one[0]), np.isnan(other[0]))
 
@@ -251,3 +252,41 @@ def test_refusals_name_the_problem():
     batched.connect(a, a, "exc", synapse=CREATE).connect_all_to_all(1.0)
     with pytest.raises(NetworkError, match="creating/pruning rules"):
         batched.compile(silent=True)
+
+
+def test_a_synapse_with_rules_turns_structural_plasticity_on_at_compile():
+    """As ANNarchy 5.0.4.1 (its sanity check sets the flag): no config() needed."""
+    net = neurogen.Network(seed=3)
+    pre, post = net.create(geometry=50, neuron=FIXED), net.create(geometry=10, neuron=FIXED)
+    proj = net.connect(pre, post, "exc", synapse=Synapse(pruning="w < 0.5 : proba = 1.0"))
+    weights = np.random.default_rng(5).uniform(0.0, 1.0, (10, 50))
+    proj.connect_from_matrix(weights)
+    assert not net.options.structural_plasticity
+    net.compile(silent=True)
+    assert net.options.structural_plasticity
+    proj.start_pruning(period=1.0)
+    net.simulate(1.0)
+    np.testing.assert_array_equal(_exists(proj), weights >= 0.5)
+
+
+def test_creating_fills_existing_dendrites_only_self_connections_included():
+    """As ANNarchy 5.0.4.1's generated code: the candidates are the postsynaptic neurons
+    with a dendrite (synapses at compile; a dendrite pruned empty stays), every absent
+    presynaptic neuron, itself included."""
+    net = neurogen.Network(seed=2)
+    pop = net.create(geometry=6, neuron=FIXED)
+    weights = np.full((6, 6), np.nan)
+    weights[1, 4] = weights[3, 0] = weights[4, 4] = 0.5        # dendrites: rows 1, 3, 4
+    proj = net.connect(pop, pop, "exc", synapse=Synapse(
+        pruning="w > 0.4 : proba = 1.0", creating="pre.r < 10.0 : proba = 1.0, w = 0.1"))
+    proj.connect_from_matrix(weights)
+    net.compile(silent=True)
+    proj.start_pruning(period=1.0)
+    net.simulate(1.0)
+    assert proj.nb_synapses == 0                  # every dendrite emptied, none removed
+    proj.stop_pruning()
+    proj.start_creating(period=1.0)
+    net.simulate(1.0)
+    expected = np.zeros((6, 6), bool)
+    expected[[1, 3, 4]] = True                     # every presynaptic neuron, self too
+    np.testing.assert_array_equal(_exists(proj), expected)
