@@ -7,5 +7,7 @@
   extra ``logger``).
 
 Modules needing an optional package import without it and raise a clear
-:class:`~neurogen.errors.NeurogenError` naming the extra when used.
+:class:`~neurogen.errors.NeurogenError` naming the extra when used. ANNarchy's
+``ann_to_snn_conversion`` is not provided: importing it raises a ``NeurogenError`` (also
+an ``ImportError``) that says so.
 """

@@ -329,3 +329,4 @@ def test_a_spiking_population_and_an_input_named_like_its_variable():
     r = rates.get("r")
     assert r.max() > 0.0
     np.testing.assert_allclose(m.get("I_CBF")[1:, 0], r[:-1].mean(axis=1), rtol=1e-12)
+
