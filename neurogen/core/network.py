@@ -31,6 +31,9 @@ from .projection import Projection
 #: (handled, or refused with a reason, in neurogen/toolchain/options.py)
 _ANNARCHY_COMPILE = ("populations", "projections", "add_sources", "extra_libs", "cuda_config",
                      "annarchy_json", "debug_build", "profile_enabled", "trace_calls")
+_INTERNAL_METHODS = frozenset({"generator_for", "register", "constant_values", "setup",
+                               "get_current_step", "set_current_step", "get_time",
+                               "set_time", "save_parameters", "load_parameters"})
 _IDS = itertools.count()
 _NETWORKS: "weakref.WeakValueDictionary[int, Network]" = weakref.WeakValueDictionary()
 
@@ -86,8 +89,8 @@ class Network(metaclass=Constructed):
         return self
 
     def __setattr__(self, name, value):
-        """A subclass's attribute would replace a method of the same name: refused."""
-        if callable(Network.__dict__.get(name)):
+        """A subclass may not hide a method neurogen calls that ANNarchy's Network lacks."""
+        if name in _INTERNAL_METHODS:
             raise NetworkError(f"{type(self).__name__}: '{name}' is a method of neurogen's "
                                "Network; give the attribute another name")
         super().__setattr__(name, value)
