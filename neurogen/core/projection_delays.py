@@ -48,8 +48,8 @@ def drawn_delays(proj, delays, conn):
     """The checked ``delays`` for the built connectivity ``conn``: a distribution drawn
     (at least ``dt``), an array reordered with the synapses and checked for size."""
     if hasattr(delays, "get_values"):
-        return finite_delays(proj, np.maximum(delays.get_values(conn.nb_synapses, proj.generator()),
-                                              proj.net.dt))
+        drawn = delays.get_values(conn.nb_synapses, proj.generator())
+        return finite_delays(proj, np.maximum(drawn, proj.net.dt))
     if not np.ndim(delays):
         return delays
     delays = delays.reshape(-1)

@@ -76,7 +76,8 @@ def _new_values(proj, name: str, count: int, given, key) -> np.ndarray:
         return np.broadcast_to(np.asarray(given, dtype=np.float64), (count,)).copy()
     setting = proj.synapse_state.given.get(name)
     if hasattr(setting, "get_values"):
-        return np.asarray(setting.get_values(count, proj.net.generator_for(key)), dtype=np.float64)
+        rng = proj.net.generator_for(key)
+        return np.asarray(setting.get_values(count, rng), dtype=np.float64)
     if setting is not None and np.ndim(setting) == 0:
         return np.full(count, float(setting))
     return np.full(count, float(proj.synapse_ir.attribute(name).init))

@@ -1,12 +1,7 @@
 """ANNarchy's ``extensions.ann_to_snn_conversion`` (``ANNtoSNNConverter``: a trained Keras
 network rebuilt as a spiking one) is not provided: importing it says so by name, rather
 than failing as a module that does not exist."""
-from ..errors import NeurogenError
-
-
-class NotAvailableError(NeurogenError, ImportError):
-    """An ANNarchy extension that neurogen does not provide."""
-
+from .optional import NotAvailableError
 
 raise NotAvailableError("neurogen.extensions.ann_to_snn_conversion (ANNarchy's "
                         "ANNtoSNNConverter, which rebuilds a trained Keras network as a "

@@ -11,6 +11,10 @@ class MissingExtraError(NeurogenError, ImportError):
     """An extension was used without the optional package it needs."""
 
 
+class NotAvailableError(NeurogenError, ImportError):
+    """A name of ANNarchy's extensions that neurogen does not provide."""
+
+
 def require(module: str, purpose: str, install: str):
     """``import module`` or raise :class:`MissingExtraError` saying what to install."""
     try:

@@ -30,10 +30,7 @@ _NOT_YET = {"NormProjection": "a spiking projection whose conductance increments
 def __getattr__(name):
     """ANNarchy's other names of this module are named, not silently missing."""
     if name in _NOT_YET:
-        from ...errors import NeurogenError
-
-        class NotAvailableError(NeurogenError, ImportError):
-            pass
+        from ..optional import NotAvailableError
         raise NotAvailableError(f"neurogen.extensions.bold.{name} ({_NOT_YET[name]}) is not "
                                 "available yet; BoldMonitor, BoldMonitorFromSlices, BoldModel "
                                 "and the balloon models are")

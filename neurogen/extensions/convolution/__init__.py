@@ -13,10 +13,7 @@ _NOT_YET = {"Copy": "a projection sharing another one's weights",
 def __getattr__(name):
     """ANNarchy's other projections of this module are named, not silently missing."""
     if name in _NOT_YET:
-        from ...errors import NeurogenError
-
-        class NotAvailableError(NeurogenError, ImportError):
-            pass
+        from ..optional import NotAvailableError
         raise NotAvailableError(f"neurogen.extensions.convolution.{name} ({_NOT_YET[name]}) "
                                 "is not available yet; Convolution and Pooling are")
     raise AttributeError(f"module 'neurogen.extensions.convolution' has no attribute {name!r}")
